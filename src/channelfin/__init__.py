@@ -1,0 +1,1 @@
+"""channelfin: the GraphQL API of a software-channel financing platform."""

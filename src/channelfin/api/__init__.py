@@ -1,0 +1,1 @@
+"""The GraphQL API (Strawberry): schema, context, loaders, permissions, errors, pagination."""

@@ -1,0 +1,89 @@
+"""Errors in one place: domain refusals, auth failures and masked bugs.
+
+- In mutations a `DomainError` becomes a `userError` (`field`, `code`, `message`).
+- In queries it becomes a GraphQL error whose `extensions.code` is the same stable code.
+- `PermissionDenied`/`NotAuthenticated` are top-level errors (FORBIDDEN/UNAUTHENTICATED).
+- Anything else is a bug: logged with a correlation id, shown as "Unexpected error" plus
+  that id, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from ..domain.errors import DomainError, PermissionDenied
+from ..services.ports import InvalidCursor
+
+logger = logging.getLogger("channelfin.api")
+
+
+@strawberry.type(description="A business refusal of a mutation; nothing was changed.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path of the input field concerned, if any.")
+    code: str = strawberry.field(description="Stable SCREAMING_SNAKE_CASE code.")
+    message: str = strawberry.field(description="Human-readable explanation (English).")
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> UserError:
+        field = ["input", *error.field] if error.field else None
+        return cls(field=field, code=error.code, message=error.message)
+
+
+class NotAuthenticated(Exception):
+    pass
+
+
+def _coded(error: GraphQLError, code: str, message: str | None = None, **extra: object) -> GraphQLError:
+    return GraphQLError(
+        message=message or error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code, **extra},
+    )
+
+
+class ErrorPolicy(MaskErrors):
+    """Gives every error a code; masks the ones that are bugs."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._process(e) for e in errors]
+
+    def _process(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is None:
+            if error.extensions and "code" in error.extensions:
+                return error
+            # Syntax, validation and variable-coercion errors: the client's request is wrong.
+            return _coded(error, "GRAPHQL_VALIDATION_FAILED")
+        if isinstance(original, GraphQLError):  # raised while coercing the client's input
+            code = (original.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+            return _coded(error, str(code), error.message)
+        if isinstance(original, NotAuthenticated):
+            return _coded(error, "UNAUTHENTICATED", "a valid bearer token is required")
+        if isinstance(original, PermissionDenied):
+            return _coded(error, "FORBIDDEN", original.message)
+        if isinstance(original, DomainError):
+            extra = {"field": original.field} if original.field else {}
+            return _coded(error, original.code, original.message, **extra)
+        if isinstance(original, InvalidCursor):
+            return _coded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
+        correlation_id = str(uuid.uuid4())
+        logger.error(
+            "unexpected error in a resolver",
+            exc_info=original,
+            extra={"correlation_id": correlation_id, "path": list(error.path or [])},
+        )
+        return _coded(
+            error,
+            "INTERNAL_ERROR",
+            f"Unexpected error (correlation id {correlation_id}).",
+            correlationId=correlation_id,
+        )

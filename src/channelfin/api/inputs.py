@@ -1,0 +1,77 @@
+"""GraphQL input types (names binding per DESIGN 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from .scalars import Decimal
+from .types import ContractStatus, PartnerRole, PartyRole, Periodicity
+
+MAX_LIST_INPUT = 20
+
+
+@strawberry.input(description="The calculator: give exactly one of softwareFee and financedAmount.")
+class LeaseQuoteInput:
+    agreement_id: strawberry.ID
+    periodicity: Periodicity
+    term_months: int
+    software_fee: Decimal | None = strawberry.field(default=None, description="Rent per period, EUR.")
+    financed_amount: Decimal | None = strawberry.field(default=None, description="Wanted PV, EUR.")
+
+
+@strawberry.input
+class RegisterPartnerInput:
+    name: str
+    roles: list[PartnerRole]
+    registration_number: str | None = None
+    country: str | None = None
+
+
+@strawberry.input
+class SignFinancingAgreementInput:
+    partner_id: strawberry.ID
+    leaser_id: strawberry.ID
+    annual_rate: Decimal = strawberry.field(description='Yearly fraction, e.g. "0.06".')
+    file_fee: Decimal
+    payout_sla_hours: int | None = strawberry.field(default=None, description="Default 72.")
+    instant_decision_limit: Decimal | None = strawberry.field(default=None, description='Default "50000.00".')
+
+
+@strawberry.input
+class CustomerInput:
+    name: str
+    registration_number: str | None = None
+    email: str | None = None
+
+
+@strawberry.input
+class CreateContractInput:
+    owner_id: strawberry.ID
+    publisher_id: strawberry.ID
+    customer: CustomerInput
+    periodicity: Periodicity
+    term_months: int
+    start_date: dt.date
+    software_fee: Decimal
+    support_fee: Decimal
+    reseller_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Filters of the contracts list; a partner's users only ever see their own.")
+class ContractFilter:
+    partner_id: strawberry.ID | None = strawberry.field(default=None, description="A party of the contract.")
+    role: PartyRole | None = strawberry.field(default=None, description="The part partnerId plays.")
+    status: ContractStatus | None = None
+
+
+@strawberry.input
+class PartnerFilter:
+    role: PartnerRole | None = None
+
+
+@strawberry.input
+class PayoutFilter:
+    contract_id: strawberry.ID | None = None
+    beneficiary_id: strawberry.ID | None = None

@@ -1,0 +1,114 @@
+"""Root query fields."""
+
+from __future__ import annotations
+
+import strawberry
+
+from ..domain.money import Money as DomainMoney
+from ..services import contracts as contract_service
+from ..services import partners as partner_service
+from ..services import payouts as payout_service
+from ..services import quotes as quote_service
+from .context import Context
+from .ids import from_global_id, local_id
+from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter
+from .pagination import Connection, page_request
+from .types import Contract, FinancingAgreement, LeaseQuote, Node, Partner, Payout, Viewer
+
+Info = strawberry.Info[Context, None]
+
+
+def _optional_id(value: strawberry.ID | None, type_name: str, field: list[str]) -> str | None:
+    return local_id(value, type_name, field=field) if value else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller.")
+    def viewer(self, info: Info) -> Viewer:
+        p = info.context.principal
+        return Viewer(sub=p.sub, roles=sorted(r.value for r in p.roles), partner_id=p.partner_id)
+
+    @strawberry.field(description="Any object by global id; null when it does not exist or is not yours to see.")
+    def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        ctx = info.context
+        principal = ctx.principal
+        type_name, key = from_global_id(id)
+        if type_name == "Partner":
+            partner = partner_service.visible_partner(ctx.ports, principal, key)
+            return Partner.from_domain(partner) if partner else None
+        if type_name == "FinancingAgreement":
+            agreement = partner_service.visible_agreement(ctx.ports, principal, key)
+            return FinancingAgreement.from_domain(agreement) if agreement else None
+        if type_name == "Contract":
+            contract = contract_service.visible_contract(ctx.ports, principal, key)
+            return Contract.from_domain(contract) if contract else None
+        payout = payout_service.visible_payout(ctx.ports, principal, key)
+        return Payout.from_domain(payout) if payout else None
+
+    @strawberry.field(description="A partner: your own, or any for leaser staff; null otherwise.")
+    def partner(self, info: Info, id: strawberry.ID) -> Partner | None:
+        ctx = info.context
+        found = partner_service.visible_partner(ctx.ports, ctx.principal, local_id(id, "Partner", field=["id"]))
+        return Partner.from_domain(found) if found else None
+
+    @strawberry.field(description="Partners by name (leaser staff: all; a partner's users: their own).")
+    def partners(
+        self, info: Info, filter: PartnerFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Partner]:
+        ctx = info.context
+        page = partner_service.list_partners(
+            ctx.ports, ctx.principal, role=filter.role if filter else None, page=page_request(first, after)
+        )
+        return Connection[Partner].from_page(page, Partner.from_domain, after=after)
+
+    @strawberry.field(description="A contract where your partner plays a role; null otherwise.")
+    def contract(self, info: Info, id: strawberry.ID) -> Contract | None:
+        ctx = info.context
+        found = contract_service.visible_contract(ctx.ports, ctx.principal, local_id(id, "Contract", field=["id"]))
+        return Contract.from_domain(found) if found else None
+
+    @strawberry.field(description="Contracts newest first, by party, role and status.")
+    def contracts(
+        self, info: Info, filter: ContractFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Contract]:
+        ctx = info.context
+        filter = filter or ContractFilter()
+        page = contract_service.list_contracts(
+            ctx.ports,
+            ctx.principal,
+            partner_id=_optional_id(filter.partner_id, "Partner", ["filter", "partnerId"]),
+            role=filter.role,
+            status=filter.status,
+            page=page_request(first, after),
+        )
+        return Connection[Contract].from_page(page, Contract.from_domain, after=after)
+
+    @strawberry.field(description="Payouts newest first (a partner's users: the ones their partner receives).")
+    def payouts(
+        self, info: Info, filter: PayoutFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Payout]:
+        ctx = info.context
+        filter = filter or PayoutFilter()
+        page = payout_service.list_payouts(
+            ctx.ports,
+            ctx.principal,
+            contract_id=_optional_id(filter.contract_id, "Contract", ["filter", "contractId"]),
+            beneficiary_id=_optional_id(filter.beneficiary_id, "Partner", ["filter", "beneficiaryId"]),
+            page=page_request(first, after),
+        )
+        return Connection[Payout].from_page(page, Payout.from_domain, after=after)
+
+    @strawberry.field(description="The lease calculator under a financing agreement. No side effect.")
+    def lease_quote(self, info: Info, input: LeaseQuoteInput) -> LeaseQuote:
+        ctx = info.context
+        quote = quote_service.lease_quote(
+            ctx.ports,
+            ctx.principal,
+            agreement_id=local_id(input.agreement_id, "FinancingAgreement", field=["agreementId"]),
+            periodicity=input.periodicity,
+            term_months=input.term_months,
+            software_fee=DomainMoney(input.software_fee) if input.software_fee is not None else None,
+            financed_amount=DomainMoney(input.financed_amount) if input.financed_amount is not None else None,
+        )
+        return LeaseQuote.from_domain(quote)

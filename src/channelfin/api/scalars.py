@@ -1,0 +1,38 @@
+"""Scalars: `Decimal` travels as a string ("33035.37") so no client ever rounds through a float."""
+
+from __future__ import annotations
+
+import decimal
+from typing import NewType
+
+import strawberry
+from graphql import GraphQLError
+
+MAX_DECIMAL_LENGTH = 32
+
+
+def _parse_decimal(value: object) -> decimal.Decimal:
+    if not isinstance(value, str):
+        raise GraphQLError('Decimal values are strings, e.g. "1000.00"', extensions={"code": "INVALID_DECIMAL"})
+    text = value.strip()
+    try:
+        if len(text) > MAX_DECIMAL_LENGTH:
+            raise decimal.InvalidOperation
+        parsed = decimal.Decimal(text)
+        if not parsed.is_finite():
+            raise decimal.InvalidOperation
+    except decimal.InvalidOperation:
+        raise GraphQLError(f"'{value[:40]}' is not a decimal number", extensions={"code": "INVALID_DECIMAL"}) from None
+    return parsed
+
+
+Decimal = NewType("Decimal", decimal.Decimal)
+
+SCALAR_MAP = {
+    Decimal: strawberry.scalar(
+        name="Decimal",
+        description='An exact decimal number sent as a string, e.g. "33035.37".',
+        serialize=str,
+        parse_value=_parse_decimal,
+    )
+}

@@ -1,0 +1,319 @@
+"""GraphQL object types, built from domain objects (`from_domain`).
+
+Foreign ids stay private and are resolved through the request's DataLoaders; nested
+lists apply the same visibility rules as the root fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from ..domain import contracts as dc
+from ..domain import financing as df
+from ..domain import partners as dp
+from ..domain import payouts as dpay
+from ..domain.money import Money as DomainMoney
+from ..services import partners as partner_service
+from ..services import payouts as payout_service
+from .context import Context
+from .ids import to_global_id
+from .pagination import Connection, page_request
+from .scalars import Decimal
+
+PartnerRole = strawberry.enum(dp.PartnerRole, description="What a partner is to the platform.")
+Periodicity = strawberry.enum(df.Periodicity, description="How often rents fall due (12, 4 or 1 a year).")
+DecisionMode = strawberry.enum(df.DecisionMode, description="IMMEDIATE below the agreement's limit.")
+ContractStatus = strawberry.enum(dc.ContractStatus, description="Where a contract stands in its life.")
+ResellerRole = strawberry.enum(dc.ResellerRole, description="INTRODUCER or BUY_RESELL (achat-revente).")
+PartyRole = strawberry.enum(dc.PartyRole, description="The part a partner plays on a contract.")
+AgreementStatus = strawberry.enum(dp.AgreementStatus, description="Whether the agreement is in force.")
+PayoutKind = strawberry.enum(dpay.PayoutKind, description="What a payout pays for.")
+PayoutStatus = strawberry.enum(dpay.PayoutStatus, description="Where a payout stands.")
+
+
+@strawberry.enum(description="The signed documents of a financed contract's file.")
+class DocumentKind(enum.Enum):
+    SALE_CONTRACT = "SALE_CONTRACT"
+    LEASE_CONTRACT = "LEASE_CONTRACT"
+    DELIVERY_REPORT = "DELIVERY_REPORT"
+
+
+@strawberry.enum(description="A financing decision.")
+class DecisionOutcome(enum.Enum):
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    REFERRED = "REFERRED"
+
+
+@strawberry.interface(description="An object with a global id (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Global id, opaque.")
+
+
+@strawberry.type(description="An amount of money; `amount` is an exact decimal string.")
+class Money:
+    amount: Decimal = strawberry.field(description='Exact amount, e.g. "33035.37".')
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
+
+    @classmethod
+    def from_domain(cls, money: DomainMoney) -> Money:
+        return cls(amount=money.amount, currency=money.currency)
+
+
+@strawberry.type(description="A convention d'agrément: a leaser agrees to finance a partner's contracts.")
+class FinancingAgreement(Node):
+    status: AgreementStatus
+    annual_rate: Decimal = strawberry.field(description='Yearly rate as a fraction, e.g. "0.06" for 6%.')
+    file_fee: Money = strawberry.field(description="Flat fee deducted from each upfront payout.")
+    payout_sla_hours: int = strawberry.field(description="Hours from file transmission to payment.")
+    instant_decision_limit: Money = strawberry.field(
+        description="Financed amounts strictly below it are decided at once; at or above, by credit review."
+    )
+    signed_at: dt.datetime
+    partner_id: strawberry.Private[str]
+    leaser_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, a: dp.FinancingAgreement) -> FinancingAgreement:
+        return cls(
+            id=strawberry.ID(to_global_id("FinancingAgreement", a.id)),
+            status=a.status,
+            annual_rate=a.annual_rate,
+            file_fee=Money.from_domain(a.file_fee),
+            payout_sla_hours=a.payout_sla_hours,
+            instant_decision_limit=Money.from_domain(a.instant_decision_limit),
+            signed_at=a.signed_at,
+            partner_id=a.partner_id,
+            leaser_id=a.leaser_id,
+        )
+
+    @strawberry.field(description="The publisher or reseller whose contracts are financed.")
+    async def partner(self, info: strawberry.Info[Context, None]) -> Partner:
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.partner_id))
+
+    @strawberry.field(description="The leaser.")
+    async def leaser(self, info: strawberry.Info[Context, None]) -> Partner:
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.leaser_id))
+
+
+@strawberry.type(description="A company on the platform: leaser, publisher, reseller, distributor...")
+class Partner(Node):
+    name: str
+    roles: list[PartnerRole]
+    registration_number: str | None = strawberry.field(description="SIREN or other national identifier.")
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
+    created_at: dt.datetime
+    local_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, p: dp.Partner) -> Partner:
+        return cls(
+            id=strawberry.ID(to_global_id("Partner", p.id)),
+            name=p.name,
+            roles=sorted(p.roles, key=lambda r: r.value),
+            registration_number=p.registration_number,
+            country=p.country,
+            created_at=p.created_at,
+            local_id=p.id,
+        )
+
+    @strawberry.field(description="Financing agreements signed by this partner (its own users and leaser staff).")
+    def financing_agreements(self, info: strawberry.Info[Context, None]) -> list[FinancingAgreement]:
+        ctx = info.context
+        agreements = partner_service.visible_agreements_of(ctx.ports, ctx.principal, self.local_id)
+        return [FinancingAgreement.from_domain(a) for a in agreements]
+
+
+@strawberry.type(description="The end client of a contract.")
+class Customer:
+    name: str
+    registration_number: str | None
+    email: str | None
+
+
+@strawberry.type(description="One status change of a contract: what, when, who.")
+class TimelineEvent:
+    status: ContractStatus
+    at: dt.datetime
+    actor: str = strawberry.field(description="The user (JWT `sub`) or system step that made the change.")
+    note: str | None
+
+
+@strawberry.type(description="A leaser's decision on a financing request.")
+class FinancingDecision:
+    outcome: DecisionOutcome
+    reasons: list[str]
+
+
+@strawberry.type(description="The financing of a contract.")
+class Financing:
+    agreement: FinancingAgreement
+    financed_amount: Money
+    upfront_payout: Money
+    leaser_fees: Money
+    decision_mode: DecisionMode
+    decision: FinancingDecision | None
+
+
+@strawberry.type(description="A contract document for signature.")
+class Document:
+    kind: DocumentKind
+    signed_by: str | None
+    signed_at: dt.datetime | None
+
+
+@strawberry.type(description="A payment to (or charge on) a partner.")
+class Payout(Node):
+    kind: PayoutKind
+    status: PayoutStatus
+    amount: Money
+    installment: int | None = strawberry.field(description="Installment number (1..n) for support shares.")
+    due_by: dt.datetime | None
+    paid_at: dt.datetime | None
+    sla_met: bool | None = strawberry.field(description="Paid by `dueBy`; null until paid.")
+    beneficiary_id: strawberry.Private[str]
+    contract_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, p: dpay.Payout) -> Payout:
+        return cls(
+            id=strawberry.ID(to_global_id("Payout", p.id)),
+            kind=p.kind,
+            status=p.status,
+            amount=Money.from_domain(p.amount),
+            installment=p.installment,
+            due_by=p.due_by,
+            paid_at=p.paid_at,
+            sla_met=p.sla_met,
+            beneficiary_id=p.beneficiary_id,
+            contract_id=p.contract_id,
+        )
+
+    @strawberry.field
+    async def beneficiary(self, info: strawberry.Info[Context, None]) -> Partner:
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.beneficiary_id))
+
+    @strawberry.field
+    async def contract(self, info: strawberry.Info[Context, None]) -> Contract | None:
+        if self.contract_id is None:
+            return None
+        contract = await info.context.loaders.contract_by_id.load(self.contract_id)
+        return Contract.from_domain(contract) if contract else None
+
+
+@strawberry.type(description="A SaaS contract with an end client, owned by its publisher or its reseller.")
+class Contract(Node):
+    status: ContractStatus
+    reseller_role: ResellerRole | None = strawberry.field(
+        description="INTRODUCER when the publisher owns the contract, BUY_RESELL when the reseller does."
+    )
+    customer: Customer
+    periodicity: Periodicity
+    term_months: int
+    start_date: dt.date
+    software_fee: Money = strawberry.field(description="Software part of each rent, excluding tax.")
+    support_fee: Money = strawberry.field(description="Support part of each rent, excluding tax.")
+    under_continuity: bool = strawberry.field(description="Run by a continuity provider after a publisher default.")
+    created_at: dt.datetime
+    timeline: list[TimelineEvent]
+    payout_due_by: dt.datetime | None = strawberry.field(
+        description="When the file was transmitted plus the agreement's payout SLA; null before."
+    )
+    financing: Financing | None = strawberry.field(description="Null until financing is requested.")
+    documents: list[Document] = strawberry.field(description="The file's documents (none before financing).")
+    owner_id: strawberry.Private[str]
+    publisher_id: strawberry.Private[str]
+    reseller_id: strawberry.Private[str | None]
+    local_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, c: dc.Contract) -> Contract:
+        return cls(
+            id=strawberry.ID(to_global_id("Contract", c.id)),
+            status=c.status,
+            reseller_role=c.reseller_role,
+            customer=Customer(
+                name=c.customer.name, registration_number=c.customer.registration_number, email=c.customer.email
+            ),
+            periodicity=c.periodicity,
+            term_months=c.term_months,
+            start_date=c.start_date,
+            software_fee=Money.from_domain(c.software_fee),
+            support_fee=Money.from_domain(c.support_fee),
+            under_continuity=c.under_continuity,
+            created_at=c.created_at,
+            timeline=[TimelineEvent(status=e.status, at=e.at, actor=e.actor, note=e.note) for e in c.timeline],
+            payout_due_by=None,
+            financing=None,
+            documents=[],
+            owner_id=c.owner_id,
+            publisher_id=c.publisher_id,
+            reseller_id=c.reseller_id,
+            local_id=c.id,
+        )
+
+    @strawberry.field(description="The contract owner, beneficiary of the financing.")
+    async def owner(self, info: strawberry.Info[Context, None]) -> Partner:
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.owner_id))
+
+    @strawberry.field
+    async def publisher(self, info: strawberry.Info[Context, None]) -> Partner:
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.publisher_id))
+
+    @strawberry.field
+    async def reseller(self, info: strawberry.Info[Context, None]) -> Partner | None:
+        if self.reseller_id is None:
+            return None
+        return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.reseller_id))
+
+    @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
+    def payouts(
+        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Payout]:
+        ctx = info.context
+        page = payout_service.list_payouts(
+            ctx.ports,
+            ctx.principal,
+            contract_id=self.local_id,
+            beneficiary_id=None,
+            page=page_request(first, after),
+        )
+        return Connection[Payout].from_page(page, Payout.from_domain, after=after)
+
+
+@strawberry.type(description="The calculator's answer; nothing is recorded.")
+class LeaseQuote:
+    financed_amount: Money = strawberry.field(description="PV of the rents paid in advance, to the cent.")
+    rent: Money = strawberry.field(description="Software fee per period.")
+    upfront_payout: Money = strawberry.field(description="Financed amount less the file fee.")
+    leaser_fees: Money = strawberry.field(description="Rents over the term less the upfront payout.")
+    decision_mode: DecisionMode
+    periods: int = strawberry.field(description="Number of rents over the term.")
+
+    @classmethod
+    def from_domain(cls, q: df.LeaseQuote) -> LeaseQuote:
+        return cls(
+            financed_amount=Money.from_domain(q.financed_amount),
+            rent=Money.from_domain(q.rent),
+            upfront_payout=Money.from_domain(q.upfront_payout),
+            leaser_fees=Money.from_domain(q.leaser_fees),
+            decision_mode=q.decision_mode,
+            periods=q.periods,
+        )
+
+
+@strawberry.type(description="The caller, as the token says.")
+class Viewer:
+    sub: str = strawberry.field(description="The user's (or machine client's) id.")
+    roles: list[str] = strawberry.field(description="Cognito groups recognised by the API.")
+    partner_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The partner the caller acts for, if any.")
+    async def partner(self, info: strawberry.Info[Context, None]) -> Partner | None:
+        if self.partner_id is None:
+            return None
+        found = await info.context.loaders.partner_by_id.load(self.partner_id)
+        return Partner.from_domain(found) if found else None

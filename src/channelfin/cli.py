@@ -1,0 +1,177 @@
+"""`channelfin dev | token | export-schema | seed-demo` — the local commands of DESIGN 5."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DATA_DIR = ".channelfin"
+ROLES = ("leaser-admin", "credit-analyst", "treasury", "partner-admin", "partner-user", "integration")
+
+
+def _data_dir(value: str | None) -> Path:
+    return Path(value or os.environ.get("CHANNELFIN_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api.app import create_app
+    from .bootstrap import Settings, build_ports
+    from .local.devserver import with_dev_tokens
+    from .local.dynamodb_local import DynamoDBLocal, aws_env, free_port
+    from .local.tokens import issue, load_or_create_secret
+    from .store.tables import create_missing_tables
+
+    data_dir = _data_dir(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = load_or_create_secret(data_dir)
+    dynamo = DynamoDBLocal(
+        port=args.dynamodb_port or free_port(),
+        db_path=data_dir / "dynamodb",
+        log_file=data_dir / "dynamodb-local.log",
+    )
+    _say(f"==> starting DynamoDB Local (data in {data_dir / 'dynamodb'})")
+    dynamo.start()
+    try:
+        os.environ.update(aws_env(dynamo.endpoint_url))
+        settings = Settings.from_env()
+        ports = build_ports(settings)
+        created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
+        _say(
+            f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
+            f"{'tables created' if created else 'tables already there'}"
+        )
+        app = with_dev_tokens(create_app(ports, graphiql=True), secret)
+        url = f"http://127.0.0.1:{args.port}/graphql"
+        admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
+        _say(f"==> GraphQL API and GraphiQL on {url}")
+        _say("    a leaser-admin token for the Authorization header (others: `channelfin token --help`):")
+        _say(f"    Bearer {admin}")
+        _say("    Ctrl-C stops everything.")
+        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
+    finally:
+        _say("==> stopping DynamoDB Local")
+        dynamo.stop()
+        _say("    stopped")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from .local.tokens import issue, load_or_create_secret
+
+    partner = args.partner
+    if partner:
+        partner = _partner_local_id(partner)
+    secret = load_or_create_secret(_data_dir(args.data_dir))
+    print(issue(secret, role=args.role, partner_id=partner, sub=args.sub, ttl_seconds=args.ttl))
+    return 0
+
+
+def _partner_local_id(value: str) -> str:
+    """Accept a partner's global id (as the API shows it) or its raw id."""
+    from .api.ids import from_global_id
+    from .domain.errors import ValidationError
+
+    try:
+        type_name, local = from_global_id(value)
+    except ValidationError:
+        return value
+    if type_name != "Partner":
+        raise SystemExit(f"--partner expects a Partner id, got a {type_name} id")
+    return local
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from .api.schema import schema
+
+    text = schema.as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+        _say(f"wrote {args.output}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from .local.demo import DemoSeedError, seed
+    from .local.tokens import load_or_create_secret
+
+    secret = load_or_create_secret(_data_dir(args.data_dir))
+    try:
+        seed(args.url, secret, progress=_say)
+    except DemoSeedError as exc:
+        print(f"seed-demo: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="channelfin", description="channelfin's local tools: the dev stack, dev tokens, the schema, demo data."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = f"data directory (default ${{CHANNELFIN_DATA_DIR}} or ./{DEFAULT_DATA_DIR})"
+
+    dev = sub.add_parser(
+        "dev",
+        help="run DynamoDB Local and the API with GraphiQL on 127.0.0.1",
+        description="Start DynamoDB Local (data kept in the data directory), create the tables on first "
+        "start, and serve the GraphQL API with GraphiQL at http://127.0.0.1:PORT/graphql. "
+        "Ctrl-C (or SIGTERM) stops all of it.",
+    )
+    dev.add_argument("--port", type=int, default=8000, help="HTTP port of the API (default 8000)")
+    dev.add_argument("--data-dir", help=data_help)
+    dev.add_argument("--dynamodb-port", type=int, help="port of DynamoDB Local (default: a free one)")
+    dev.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    dev.set_defaults(func=cmd_dev)
+
+    token = sub.add_parser(
+        "token",
+        help="print a dev bearer token",
+        description="Print a bearer token that `channelfin dev` accepts, with the claims Cognito would issue "
+        "(sub, custom:partner_id, cognito:groups). Use it as `Authorization: Bearer <token>`.",
+    )
+    token.add_argument("--role", required=True, choices=ROLES, help="the Cognito group")
+    token.add_argument("--partner", help="the partner the user belongs to (global or raw id)")
+    token.add_argument("--sub", help="the user id (default derived from role and partner)")
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="lifetime in seconds (default 12 h)")
+    token.add_argument("--data-dir", help=data_help)
+    token.set_defaults(func=cmd_token)
+
+    export = sub.add_parser(
+        "export-schema", help="write schema.graphql", description="Write the schema exported from the code."
+    )
+    export.add_argument("--output", default="schema.graphql", help="file to write, or - for stdout")
+    export.set_defaults(func=cmd_export_schema)
+
+    seed = sub.add_parser(
+        "seed-demo",
+        help="fill the running dev stack with demo data",
+        description="Create, through the API of a running `channelfin dev`, the partners of the sources "
+        "(a leaser, a publisher, resellers, the four partner tiers, two distributors), financing agreements "
+        "and a few contracts. Skips what already exists.",
+    )
+    seed.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the dev API's GraphQL URL")
+    seed.add_argument("--data-dir", help=data_help + "; must be the one `channelfin dev` uses")
+    seed.set_defaults(func=cmd_seed_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Who may do what (DESIGN 4), as pure functions of the caller and the data.
+
+The caller is a `Principal` built from the JWT claims Cognito issues (`sub`,
+`custom:partner_id`, `cognito:groups`). Leaser staff see everything; a partner's users
+(and an integration token that carries a partner) see only their own partner's data and
+the contracts where their partner plays a role.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import PermissionDenied
+
+
+class Role(enum.Enum):
+    LEASER_ADMIN = "leaser-admin"
+    CREDIT_ANALYST = "credit-analyst"
+    TREASURY = "treasury"
+    PARTNER_ADMIN = "partner-admin"
+    PARTNER_USER = "partner-user"
+    INTEGRATION = "integration"
+
+
+LEASER_STAFF = frozenset({Role.LEASER_ADMIN, Role.CREDIT_ANALYST, Role.TREASURY})
+PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER, Role.INTEGRATION})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    sub: str
+    roles: frozenset[Role]
+    partner_id: str | None = None
+
+    @classmethod
+    def from_groups(cls, sub: str, groups: Iterable[str], partner_id: str | None = None) -> Principal:
+        known = {r.value: r for r in Role}
+        return cls(sub=sub, roles=frozenset(known[g] for g in groups if g in known), partner_id=partner_id or None)
+
+    @property
+    def is_leaser_staff(self) -> bool:
+        return bool(self.roles & LEASER_STAFF)
+
+    @property
+    def is_platform_connector(self) -> bool:
+        """An integration token with no partner: the platform's own connectors (e-signature)."""
+        return Role.INTEGRATION in self.roles and self.partner_id is None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_leaser_staff or self.is_platform_connector
+
+    def has_any(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def acts_for(self, partner_id: str) -> bool:
+        """A partner's own users (or its integration token) acting for that partner."""
+        return self.partner_id == partner_id and bool(self.roles & PARTNER_ROLES)
+
+    def can_see_partner(self, partner_id: str) -> bool:
+        return self.sees_everything or self.acts_for(partner_id)
+
+    def can_see_any_of(self, partner_ids: Iterable[str]) -> bool:
+        return self.sees_everything or any(self.acts_for(p) for p in partner_ids)
+
+
+def require(principal: Principal, *roles: Role, action: str) -> None:
+    if not principal.has_any(*roles):
+        allowed = ", ".join(r.value for r in roles)
+        raise PermissionDenied(f"{action} needs one of the roles: {allowed}")
+
+
+def require_acting_for(principal: Principal, partner_id: str, *, action: str, field: list[str]) -> None:
+    if not principal.acts_for(partner_id):
+        raise PermissionDenied(f"{action} is done by that partner's own users", field=field)

@@ -1,0 +1,150 @@
+"""Partners of the platform and the financing agreements they sign with a leaser."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from .errors import ValidationError
+from .financing import validate_annual_rate
+from .money import Money
+
+DEFAULT_PAYOUT_SLA_HOURS = 72
+DEFAULT_INSTANT_DECISION_LIMIT = Money.of("50000.00")
+MAX_NAME_LENGTH = 200
+
+
+class PartnerRole(enum.Enum):
+    LEASER = "LEASER"
+    PUBLISHER = "PUBLISHER"
+    RESELLER = "RESELLER"
+    INTEGRATOR = "INTEGRATOR"
+    AFFILIATE = "AFFILIATE"
+    PRESCRIBER = "PRESCRIBER"
+    DISTRIBUTOR = "DISTRIBUTOR"
+    HOST = "HOST"
+    SERVICES_FIRM = "SERVICES_FIRM"
+
+
+def clean_name(value: str, *, field: list[str]) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ValidationError("a name is required", code="REQUIRED", field=field)
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"at most {MAX_NAME_LENGTH} characters", code="TOO_LONG", field=field)
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    name: str
+    roles: frozenset[PartnerRole]
+    created_at: datetime
+    registration_number: str | None = None
+    country: str | None = None
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        id: str,
+        name: str,
+        roles: list[PartnerRole],
+        created_at: datetime,
+        registration_number: str | None = None,
+        country: str | None = None,
+    ) -> Partner:
+        if not roles:
+            raise ValidationError("a partner needs at least one role", code="REQUIRED", field=["roles"])
+        if country is not None:
+            country = country.strip().upper()
+            if len(country) != 2 or not country.isalpha():
+                raise ValidationError(
+                    "country is an ISO 3166-1 alpha-2 code (e.g. FR)", code="INVALID_COUNTRY", field=["country"]
+                )
+        if registration_number is not None:
+            registration_number = registration_number.replace(" ", "") or None
+        return cls(
+            id=id,
+            name=clean_name(name, field=["name"]),
+            roles=frozenset(roles),
+            created_at=created_at,
+            registration_number=registration_number,
+            country=country,
+        )
+
+    def has_role(self, role: PartnerRole) -> bool:
+        return role in self.roles
+
+
+class AgreementStatus(enum.Enum):
+    ACTIVE = "ACTIVE"
+    TERMINATED = "TERMINATED"
+
+
+@dataclass(frozen=True, slots=True)
+class FinancingAgreement:
+    """Convention d'agrément: a publisher or reseller may have contracts financed by a leaser."""
+
+    id: str
+    partner_id: str
+    leaser_id: str
+    annual_rate: Decimal
+    file_fee: Money
+    payout_sla_hours: int
+    instant_decision_limit: Money
+    signed_at: datetime
+    signed_by: str
+    status: AgreementStatus = AgreementStatus.ACTIVE
+
+    @classmethod
+    def sign(
+        cls,
+        *,
+        id: str,
+        partner: Partner,
+        leaser: Partner,
+        annual_rate: Decimal,
+        file_fee: Money,
+        signed_at: datetime,
+        signed_by: str,
+        payout_sla_hours: int | None = None,
+        instant_decision_limit: Money | None = None,
+    ) -> FinancingAgreement:
+        if not leaser.has_role(PartnerRole.LEASER):
+            raise ValidationError("the leaser must have the LEASER role", code="NOT_A_LEASER", field=["leaserId"])
+        if not (partner.has_role(PartnerRole.PUBLISHER) or partner.has_role(PartnerRole.RESELLER)):
+            raise ValidationError(
+                "only a publisher or a reseller signs a financing agreement",
+                code="NOT_A_PUBLISHER_OR_RESELLER",
+                field=["partnerId"],
+            )
+        validate_annual_rate(annual_rate)
+        if file_fee.is_negative:
+            raise ValidationError("fileFee may not be negative", code="INVALID_AMOUNT", field=["fileFee"])
+        sla = DEFAULT_PAYOUT_SLA_HOURS if payout_sla_hours is None else payout_sla_hours
+        if not 1 <= sla <= 24 * 30:
+            raise ValidationError("payoutSlaHours is between 1 and 720", code="INVALID_SLA", field=["payoutSlaHours"])
+        limit = DEFAULT_INSTANT_DECISION_LIMIT if instant_decision_limit is None else instant_decision_limit
+        if limit.amount <= 0:
+            raise ValidationError(
+                "instantDecisionLimit must be positive", code="INVALID_AMOUNT", field=["instantDecisionLimit"]
+            )
+        return cls(
+            id=id,
+            partner_id=partner.id,
+            leaser_id=leaser.id,
+            annual_rate=annual_rate,
+            file_fee=file_fee.rounded(),
+            payout_sla_hours=sla,
+            instant_decision_limit=limit.rounded(),
+            signed_at=signed_at,
+            signed_by=signed_by,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is AgreementStatus.ACTIVE

@@ -1,0 +1,1 @@
+"""Lambda entry points: thin wiring around the API and the use cases."""

@@ -1,0 +1,46 @@
+"""The GraphQL Lambda: API Gateway (HTTP API, JWT authorizer) → Mangum → the ASGI app.
+
+The app is built on the first invocation, not at import, so the cold start only pays for
+imports; later invocations of the same container reuse it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+logger = Logger(service="channelfin")
+_asgi_handler: Any = None
+
+
+def _claims_from_authorizer(app: Any) -> Any:
+    """Copy the claims API Gateway's JWT authorizer verified into the ASGI scope."""
+
+    async def with_claims(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            event = scope.get("aws.event") or {}
+            authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+            scope["channelfin.claims"] = (authorizer.get("jwt") or {}).get("claims")
+        await app(scope, receive, send)
+
+    return with_claims
+
+
+def _build() -> Any:
+    from mangum import Mangum
+
+    from ..api.app import create_app
+    from ..bootstrap import Settings, build_ports
+
+    settings = Settings.from_env()
+    app = create_app(build_ports(settings), graphiql=settings.introspection)
+    return Mangum(_claims_from_authorizer(app), lifespan="off")
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    global _asgi_handler
+    if _asgi_handler is None:
+        _asgi_handler = _build()
+    return _asgi_handler(event, context)

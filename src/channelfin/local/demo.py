@@ -1,0 +1,141 @@
+"""A small realistic data set, created through the API of a running dev stack.
+
+Going through GraphQL (rather than writing records) means the demo data obeys every
+rule a user meets, and the command doubles as a smoke test of the running server.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from ..api.ids import from_global_id
+from .tokens import issue
+
+
+class DemoSeedError(Exception):
+    pass
+
+
+PARTNERS: list[dict[str, Any]] = [
+    {"name": "Leasecom", "roles": ["LEASER"], "registrationNumber": "330345867", "country": "FR"},
+    {"name": "all-in-web", "roles": ["PUBLISHER"], "registrationNumber": "449882137", "country": "FR"},
+    {"name": "Microsoft France", "roles": ["PUBLISHER"], "registrationNumber": "327733184", "country": "FR"},
+    {"name": "Bureau Conseil Lyon", "roles": ["RESELLER"], "registrationNumber": "512345678", "country": "FR"},
+    {"name": "Logiciels du Sud", "roles": ["RESELLER"], "registrationNumber": "523456789", "country": "FR"},
+    {"name": "Web Affilié Nantes", "roles": ["AFFILIATE", "RESELLER"], "country": "FR"},
+    {"name": "Intégra Services", "roles": ["INTEGRATOR"], "country": "FR"},
+    {"name": "Indé Intégration", "roles": ["INTEGRATOR"], "country": "FR"},
+    {"name": "Prescripteur Conseil", "roles": ["PRESCRIBER"], "country": "FR"},
+    {"name": "Actebis", "roles": ["DISTRIBUTOR"], "country": "FR"},
+    {"name": "ETC", "roles": ["DISTRIBUTOR"], "country": "FR"},
+    {"name": "OVH Hébergement", "roles": ["HOST"], "country": "FR"},
+    {"name": "SSII Data Projets", "roles": ["SERVICES_FIRM", "RESELLER"], "country": "FR"},
+]
+
+
+class Client:
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url
+        self.token = token
+
+    def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        body = json.dumps({"query": query, "variables": variables}).encode()
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                result = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise DemoSeedError(f"the API answered {exc.code}: {exc.read()[:300]!r}") from exc
+        except urllib.error.URLError as exc:
+            raise DemoSeedError(f"no dev API at {self.url} ({exc.reason}); start it with `channelfin dev`") from exc
+        if result.get("errors"):
+            raise DemoSeedError(f"GraphQL errors: {result['errors']}")
+        data: dict[str, Any] = result["data"]
+        for payload in data.values():
+            if isinstance(payload, dict) and payload.get("userErrors"):
+                raise DemoSeedError(f"refused: {payload['userErrors']}")
+        return data
+
+
+def _existing_partners(admin: Client) -> dict[str, str]:
+    names: dict[str, str] = {}
+    after = None
+    while True:
+        page = admin(
+            "query($after: String) { partners(first: 100, after: $after) {"
+            " edges { node { id name } } pageInfo { hasNextPage endCursor } } }",
+            after=after,
+        )["partners"]
+        names.update({e["node"]["name"]: e["node"]["id"] for e in page["edges"]})
+        if not page["pageInfo"]["hasNextPage"]:
+            return names
+        after = page["pageInfo"]["endCursor"]
+
+
+def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict[str, str]:
+    admin = Client(url, issue(secret, role="leaser-admin", sub="demo-leaser-admin"))
+    ids = _existing_partners(admin)
+    if "Leasecom" in ids:
+        progress("demo data already there; nothing to do")
+        return ids
+    for spec in PARTNERS:
+        data = admin(
+            "mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) {"
+            " partner { id name } userErrors { code message } } }",
+            input=spec,
+        )
+        ids[spec["name"]] = data["registerPartner"]["partner"]["id"]
+        progress(f"partner {spec['name']} ({', '.join(spec['roles'])})")
+
+    sign = (
+        "mutation($input: SignFinancingAgreementInput!) { signFinancingAgreement(input: $input) {"
+        " agreement { id } userErrors { code message } } }"
+    )
+    for owner in ("all-in-web", "Bureau Conseil Lyon"):
+        admin(
+            sign,
+            input={"partnerId": ids[owner], "leaserId": ids["Leasecom"], "annualRate": "0.06", "fileFee": "150.00"},
+        )
+        progress(f"financing agreement Leasecom ↔ {owner} (6 %/year, file fee 150.00, 72 h, limit 50,000.00)")
+
+    create = (
+        "mutation($input: CreateContractInput!) { createContract(input: $input) {"
+        " contract { id resellerRole } userErrors { code message } } }"
+    )
+    contracts = [
+        ("all-in-web", "all-in-web", "Logiciels du Sud", "Boulangerie Martin", "1000.00", "150.00", 36),
+        ("all-in-web", "all-in-web", None, "Cabinet Durand Avocats", "500.00", "80.00", 24),
+        ("Bureau Conseil Lyon", "all-in-web", "Bureau Conseil Lyon", "Transports Rhône", "1500.00", "200.00", 48),
+    ]
+    for owner, publisher, reseller, customer, fee, support, term in contracts:
+        # The owner's own partner-admin creates its contracts, as the rules require.
+        owner_local = from_global_id(ids[owner])[1]
+        client = Client(url, issue(secret, role="partner-admin", partner_id=owner_local))
+        data = client(
+            create,
+            input={
+                "ownerId": ids[owner],
+                "publisherId": ids[publisher],
+                "resellerId": ids[reseller] if reseller else None,
+                "customer": {"name": customer},
+                "periodicity": "MONTHLY",
+                "termMonths": term,
+                "startDate": "2027-01-01",
+                "softwareFee": fee,
+                "supportFee": support,
+            },
+        )
+        role = data["createContract"]["contract"]["resellerRole"]
+        progress(f"contract {customer}: {fee}/month over {term} months, owner {owner} ({role or 'direct'})")
+    progress("done: try `channelfin token --role partner-admin --partner <id>` with one of the ids above")
+    for name, global_id in ids.items():
+        progress(f"  {name}: {global_id}")
+    return ids

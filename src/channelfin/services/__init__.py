@@ -1,0 +1,1 @@
+"""Use cases: one function each, working on domain objects through ports."""

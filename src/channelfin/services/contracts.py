@@ -1,0 +1,77 @@
+"""Use cases on contracts: creation and scoped reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.access import Principal, require_acting_for
+from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
+from ..domain.errors import NotFound, ValidationError
+from ..domain.financing import Periodicity
+from ..domain.money import Money
+from .ports import Page, PageRequest, Ports
+
+
+def create_contract(
+    ports: Ports,
+    principal: Principal,
+    *,
+    owner_id: str,
+    publisher_id: str,
+    reseller_id: str | None,
+    customer: Customer,
+    periodicity: Periodicity,
+    term_months: int,
+    start_date: date,
+    software_fee: Money,
+    support_fee: Money,
+) -> Contract:
+    require_acting_for(principal, owner_id, action="createContract", field=["ownerId"])
+    wanted = {owner_id, publisher_id} | ({reseller_id} if reseller_id else set())
+    found = ports.partners.get_many(wanted)
+    for partner_id, field in ((owner_id, "ownerId"), (publisher_id, "publisherId"), (reseller_id, "resellerId")):
+        if partner_id is not None and partner_id not in found:
+            raise NotFound("no such partner", field=[field])
+    contract = Contract.create(
+        id=ports.new_id(),
+        owner=found[owner_id],
+        publisher=found[publisher_id],
+        reseller=found[reseller_id] if reseller_id else None,
+        customer=customer,
+        periodicity=periodicity,
+        term_months=term_months,
+        start_date=start_date,
+        software_fee=software_fee,
+        support_fee=support_fee,
+        created_at=ports.clock(),
+        created_by=principal.sub,
+    )
+    ports.contracts.add(contract)
+    return contract
+
+
+def visible_contract(ports: Ports, principal: Principal, contract_id: str) -> Contract | None:
+    """The contract if the caller's partner plays a role on it (or the caller is leaser staff)."""
+    contract = ports.contracts.get(contract_id)
+    if contract is None or not principal.can_see_any_of(contract.party_ids):
+        return None
+    return contract
+
+
+def list_contracts(
+    ports: Ports,
+    principal: Principal,
+    *,
+    partner_id: str | None,
+    role: PartyRole | None,
+    status: ContractStatus | None,
+    page: PageRequest,
+) -> Page[Contract]:
+    if not principal.sees_everything:
+        # A partner's users list their own partner's contracts, whatever filter they send.
+        if principal.partner_id is None or (partner_id is not None and partner_id != principal.partner_id):
+            return Page(items=[])
+        partner_id = principal.partner_id
+    if role is not None and partner_id is None:
+        raise ValidationError("a role filter needs a partnerId", field=["filter", "role"], code="PARTNER_REQUIRED")
+    return ports.contracts.list(party_id=partner_id, role=role, status=status, page=page)

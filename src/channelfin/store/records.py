@@ -1,0 +1,163 @@
+"""PynamoDB records of the three tables (keys and indexes: see the package docstring).
+
+Table names and the endpoint are bound at start-up by `tables.bind`, never read from the
+environment at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class _Gsi1(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _Gsi2(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class _Gsi3(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class _Meta:
+    table_name = "unbound"
+    region = "eu-west-3"
+    host: str | None = None
+
+
+class PartnerRecord(Model):
+    class Meta(_Meta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = _Gsi1()
+
+    # partner profile (and its role copies)
+    name = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, null=True)
+    registration_number = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+    # financing agreement
+    partner_id = UnicodeAttribute(null=True)
+    leaser_id = UnicodeAttribute(null=True)
+    annual_rate = UnicodeAttribute(null=True)
+    file_fee_cents = NumberAttribute(null=True)
+    instant_decision_limit_cents = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    payout_sla_hours = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    signed_at = UTCDateTimeAttribute(null=True)
+    signed_by = UnicodeAttribute(null=True)
+
+
+class CustomerMap(MapAttribute[str, Any]):
+    name = UnicodeAttribute()
+    registration_number = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+
+
+class TimelineEntryMap(MapAttribute[str, Any]):
+    status = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+
+
+class ContractRecord(Model):
+    class Meta(_Meta):
+        table_name = "contracts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+    gsi1 = _Gsi1()
+    gsi2 = _Gsi2()
+
+    party_roles = ListAttribute(of=UnicodeAttribute, null=True)  # only on the party copies
+
+    contract_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    publisher_id = UnicodeAttribute()
+    reseller_id = UnicodeAttribute(null=True)
+    reseller_role = UnicodeAttribute(null=True)
+    customer = CustomerMap()
+    periodicity = UnicodeAttribute()
+    term_months = NumberAttribute()
+    start_date = UnicodeAttribute()
+    software_fee_cents = NumberAttribute()
+    support_fee_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    timeline = ListAttribute(of=TimelineEntryMap)
+    under_continuity = NumberAttribute(default=0)
+    version = NumberAttribute()
+
+
+class PayoutRecord(Model):
+    class Meta(_Meta):
+        table_name = "payouts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute()
+    gsi3sk = UnicodeAttribute()
+    gsi1 = _Gsi1()
+    gsi2 = _Gsi2()
+    gsi3 = _Gsi3()
+
+    payout_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    beneficiary_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute(null=True)
+    installment = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    due_by = UTCDateTimeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute(default=1)
+
+
+ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord)

@@ -1,0 +1,406 @@
+"""Repositories: the ports of `services.ports` on DynamoDB, mapping records to domain objects.
+
+Storage errors become typed exceptions here (`Conflict` on a lost conditional write) so
+the use cases never see botocore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
+from ..domain.errors import Conflict
+from ..domain.financing import Periodicity
+from ..domain.money import Money
+from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from ..domain.payouts import Payout, PayoutKind, PayoutStatus
+from ..services.ports import Page, PageRequest
+from . import cursors
+from .records import ContractRecord, CustomerMap, PartnerRecord, PayoutRecord, TimelineEntryMap
+
+R = TypeVar("R", bound=Model)
+T = TypeVar("T")
+
+BATCH_GET_LIMIT = 100
+
+
+def sort_stamp(at: datetime) -> str:
+    """A UTC timestamp that sorts lexicographically (for index sort keys)."""
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _connection(record: type[Model]) -> Connection:
+    return Connection(region=record.Meta.region, host=record.Meta.host)
+
+
+def _query_page(
+    index: Any,
+    hash_key: str,
+    *,
+    key_names: tuple[str, ...],
+    page: PageRequest,
+    to_domain: Callable[[Any], T],
+    newest_first: bool = True,
+    filter_condition: Condition | None = None,
+) -> Page[T]:
+    start = cursors.decode(page.after, key_names) if page.after else None
+    records = list(
+        index.query(
+            hash_key,
+            scan_index_forward=not newest_first,
+            limit=page.first + 1,
+            page_size=page.first + 1,
+            last_evaluated_key=start,
+            filter_condition=filter_condition,
+        )
+    )
+    shown = records[: page.first]
+    return Page(
+        items=[to_domain(r) for r in shown],
+        cursors=[cursors.encode({k: getattr(r, k) for k in key_names}) for r in shown],
+        has_next_page=len(records) > page.first,
+    )
+
+
+def _batch_get(record: type[R], keys: list[tuple[str, str]]) -> list[R]:
+    found: list[R] = []
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        found.extend(record.batch_get(keys[start : start + BATCH_GET_LIMIT]))
+    return found
+
+
+# ---------------------------------------------------------------- partners
+
+
+def _partner_key(partner_id: str) -> str:
+    return f"PARTNER#{partner_id}"
+
+
+def _name_sort(partner: Partner) -> str:
+    return f"{partner.name.casefold()}#{partner.id}"
+
+
+def _partner_record(partner: Partner, *, sk: str, gsi1pk: str) -> PartnerRecord:
+    return PartnerRecord(
+        pk=_partner_key(partner.id),
+        sk=sk,
+        gsi1pk=gsi1pk,
+        gsi1sk=_name_sort(partner),
+        name=partner.name,
+        roles=sorted(r.value for r in partner.roles),
+        registration_number=partner.registration_number,
+        country=partner.country,
+        created_at=partner.created_at,
+    )
+
+
+def _partner(record: PartnerRecord) -> Partner:
+    return Partner(
+        id=record.pk.removeprefix("PARTNER#"),
+        name=record.name,
+        roles=frozenset(PartnerRole(r) for r in record.roles or ()),
+        created_at=record.created_at,
+        registration_number=record.registration_number,
+        country=record.country,
+    )
+
+
+def _agreement(record: PartnerRecord) -> FinancingAgreement:
+    currency = record.currency
+    return FinancingAgreement(
+        id=record.pk.removeprefix("AGREEMENT#"),
+        partner_id=record.partner_id,
+        leaser_id=record.leaser_id,
+        annual_rate=Decimal(record.annual_rate),
+        file_fee=Money.from_cents(int(record.file_fee_cents), currency),
+        payout_sla_hours=int(record.payout_sla_hours),
+        instant_decision_limit=Money.from_cents(int(record.instant_decision_limit_cents), currency),
+        signed_at=record.signed_at,
+        signed_by=record.signed_by,
+        status=AgreementStatus(record.status),
+    )
+
+
+class DynamoPartnerRepository:
+    KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
+
+    def add(self, partner: Partner) -> None:
+        try:
+            with TransactWrite(connection=_connection(PartnerRecord)) as tx:
+                profile = _partner_record(partner, sk="PROFILE", gsi1pk="PARTNERS")
+                tx.save(profile, condition=PartnerRecord.pk.does_not_exist())
+                for role in partner.roles:
+                    tx.save(_partner_record(partner, sk=f"ROLE#{role.value}", gsi1pk=f"ROLE#{role.value}"))
+        except TransactWriteError as exc:
+            raise Conflict("this partner already exists") from exc
+
+    def get(self, partner_id: str) -> Partner | None:
+        try:
+            return _partner(PartnerRecord.get(_partner_key(partner_id), "PROFILE"))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]:
+        keys = [(_partner_key(p), "PROFILE") for p in dict.fromkeys(partner_ids)]
+        return {p.id: p for p in map(_partner, _batch_get(PartnerRecord, keys))}
+
+    def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
+        return _query_page(
+            PartnerRecord.gsi1,
+            f"ROLE#{role.value}" if role else "PARTNERS",
+            key_names=self.KEYS,
+            page=page,
+            to_domain=_partner,
+            newest_first=False,
+        )
+
+    def add_agreement(self, agreement: FinancingAgreement) -> None:
+        if agreement.file_fee.currency != agreement.instant_decision_limit.currency:
+            raise ValueError("an agreement has one currency")
+        PartnerRecord(
+            pk=f"AGREEMENT#{agreement.id}",
+            sk="AGREEMENT",
+            gsi1pk=f"{_partner_key(agreement.partner_id)}#AGREEMENTS",
+            gsi1sk=f"{sort_stamp(agreement.signed_at)}#{agreement.id}",
+            partner_id=agreement.partner_id,
+            leaser_id=agreement.leaser_id,
+            annual_rate=str(agreement.annual_rate),
+            file_fee_cents=agreement.file_fee.to_cents(),
+            instant_decision_limit_cents=agreement.instant_decision_limit.to_cents(),
+            currency=agreement.file_fee.currency,
+            payout_sla_hours=agreement.payout_sla_hours,
+            status=agreement.status.value,
+            signed_at=agreement.signed_at,
+            signed_by=agreement.signed_by,
+        ).save(condition=PartnerRecord.pk.does_not_exist())
+
+    def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
+        try:
+            return _agreement(PartnerRecord.get(f"AGREEMENT#{agreement_id}", "AGREEMENT"))
+        except DoesNotExist:
+            return None
+
+    def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
+        hash_key = f"{_partner_key(partner_id)}#AGREEMENTS"
+        return [_agreement(r) for r in PartnerRecord.gsi1.query(hash_key, scan_index_forward=False)]
+
+
+# ---------------------------------------------------------------- contracts
+
+
+def _contract_records(contract: Contract) -> list[ContractRecord]:
+    currency = contract.software_fee.currency
+    stamp = f"{sort_stamp(contract.created_at)}#{contract.id}"
+    common: dict[str, Any] = dict(
+        pk=f"CONTRACT#{contract.id}",
+        contract_id=contract.id,
+        owner_id=contract.owner_id,
+        publisher_id=contract.publisher_id,
+        reseller_id=contract.reseller_id,
+        reseller_role=contract.reseller_role.value if contract.reseller_role else None,
+        customer=CustomerMap(
+            name=contract.customer.name,
+            registration_number=contract.customer.registration_number,
+            email=contract.customer.email,
+        ),
+        periodicity=contract.periodicity.name,
+        term_months=contract.term_months,
+        start_date=contract.start_date.isoformat(),
+        software_fee_cents=contract.software_fee.to_cents(),
+        support_fee_cents=contract.support_fee.to_cents(),
+        currency=currency,
+        status=contract.status.value,
+        created_at=contract.created_at,
+        created_by=contract.created_by,
+        timeline=[
+            TimelineEntryMap(status=e.status.value, at=e.at, actor=e.actor, note=e.note) for e in contract.timeline
+        ],
+        under_continuity=int(contract.under_continuity),
+        version=contract.version,
+        gsi1sk=stamp,
+        gsi2sk=stamp,
+    )
+    records = [ContractRecord(sk="CONTRACT", gsi1pk="CONTRACTS", gsi2pk=f"STATUS#{contract.status.value}", **common)]
+    for party in sorted(contract.party_ids):
+        records.append(
+            ContractRecord(
+                sk=f"PARTY#{party}",
+                gsi1pk=f"PARTY#{party}",
+                gsi2pk=f"PARTY#{party}#STATUS#{contract.status.value}",
+                party_roles=sorted(r.value for r in contract.roles_of(party)),
+                **common,
+            )
+        )
+    return records
+
+
+def _contract(record: ContractRecord) -> Contract:
+    currency = record.currency
+    return Contract(
+        id=record.contract_id,
+        owner_id=record.owner_id,
+        publisher_id=record.publisher_id,
+        reseller_id=record.reseller_id,
+        reseller_role=ResellerRole(record.reseller_role) if record.reseller_role else None,
+        customer=Customer(
+            name=record.customer.name,
+            registration_number=record.customer.registration_number,
+            email=record.customer.email,
+        ),
+        periodicity=Periodicity[record.periodicity],
+        term_months=int(record.term_months),
+        start_date=date.fromisoformat(record.start_date),
+        software_fee=Money.from_cents(int(record.software_fee_cents), currency),
+        support_fee=Money.from_cents(int(record.support_fee_cents), currency),
+        status=ContractStatus(record.status),
+        created_at=record.created_at,
+        created_by=record.created_by,
+        timeline=tuple(TimelineEvent(ContractStatus(e.status), e.at, e.actor, e.note) for e in record.timeline or ()),
+        under_continuity=bool(record.under_continuity),
+        version=int(record.version),
+    )
+
+
+class DynamoContractRepository:
+    KEYS = {1: ("pk", "sk", "gsi1pk", "gsi1sk"), 2: ("pk", "sk", "gsi2pk", "gsi2sk")}
+
+    def add(self, contract: Contract) -> None:
+        self._write(contract, ContractRecord.pk.does_not_exist(), "this contract already exists")
+
+    def save(self, contract: Contract, *, expected_version: int) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read."""
+        self._write(
+            contract,
+            ContractRecord.version == expected_version,
+            "the contract was changed by someone else; read it again",
+        )
+
+    def _write(self, contract: Contract, condition: Condition, conflict: str) -> None:
+        main, *copies = _contract_records(contract)
+        try:
+            with TransactWrite(connection=_connection(ContractRecord)) as tx:
+                tx.save(main, condition=condition)
+                for copy in copies:
+                    tx.save(copy)
+        except TransactWriteError as exc:
+            raise Conflict(conflict) from exc
+
+    def get(self, contract_id: str) -> Contract | None:
+        try:
+            return _contract(ContractRecord.get(f"CONTRACT#{contract_id}", "CONTRACT"))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
+        keys = [(f"CONTRACT#{c}", "CONTRACT") for c in dict.fromkeys(contract_ids)]
+        return {c.id: c for c in map(_contract, _batch_get(ContractRecord, keys))}
+
+    def list(
+        self,
+        *,
+        party_id: str | None,
+        role: PartyRole | None,
+        status: ContractStatus | None,
+        page: PageRequest,
+    ) -> Page[Contract]:
+        if party_id is None:
+            index, number, hash_key = (
+                (ContractRecord.gsi2, 2, f"STATUS#{status.value}") if status else (ContractRecord.gsi1, 1, "CONTRACTS")
+            )
+        elif status is not None:
+            index, number, hash_key = ContractRecord.gsi2, 2, f"PARTY#{party_id}#STATUS#{status.value}"
+        else:
+            index, number, hash_key = ContractRecord.gsi1, 1, f"PARTY#{party_id}"
+        return _query_page(
+            index,
+            hash_key,
+            key_names=self.KEYS[number],
+            page=page,
+            to_domain=_contract,
+            filter_condition=ContractRecord.party_roles.contains(role.value) if role else None,
+        )
+
+
+# ---------------------------------------------------------------- payouts
+
+
+def _payout(record: PayoutRecord) -> Payout:
+    return Payout(
+        id=record.payout_id,
+        kind=PayoutKind(record.kind),
+        status=PayoutStatus(record.status),
+        amount=Money.from_cents(int(record.amount_cents), record.currency),
+        beneficiary_id=record.beneficiary_id,
+        created_at=record.created_at,
+        contract_id=record.contract_id,
+        installment=int(record.installment) if record.installment is not None else None,
+        due_by=record.due_by,
+        paid_at=record.paid_at,
+    )
+
+
+class DynamoPayoutRepository:
+    KEYS = {
+        1: ("pk", "sk", "gsi1pk", "gsi1sk"),
+        2: ("pk", "sk", "gsi2pk", "gsi2sk"),
+        3: ("pk", "sk", "gsi3pk", "gsi3sk"),
+    }
+
+    def add(self, payout: Payout) -> None:
+        stamp = f"{sort_stamp(payout.created_at)}#{payout.id}"
+        PayoutRecord(
+            pk=f"PAYOUT#{payout.id}",
+            sk="PAYOUT",
+            gsi1pk=f"BENEFICIARY#{payout.beneficiary_id}",
+            gsi1sk=stamp,
+            gsi2pk=f"CONTRACT#{payout.contract_id}" if payout.contract_id else None,
+            gsi2sk=stamp if payout.contract_id else None,
+            gsi3pk="PAYOUTS",
+            gsi3sk=stamp,
+            payout_id=payout.id,
+            kind=payout.kind.value,
+            status=payout.status.value,
+            amount_cents=payout.amount.to_cents(),
+            currency=payout.amount.currency,
+            beneficiary_id=payout.beneficiary_id,
+            contract_id=payout.contract_id,
+            installment=payout.installment,
+            created_at=payout.created_at,
+            due_by=payout.due_by,
+            paid_at=payout.paid_at,
+        ).save(condition=PayoutRecord.pk.does_not_exist())
+
+    def get(self, payout_id: str) -> Payout | None:
+        try:
+            return _payout(PayoutRecord.get(f"PAYOUT#{payout_id}", "PAYOUT"))
+        except DoesNotExist:
+            return None
+
+    def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
+        if contract_id is not None:
+            return _query_page(
+                PayoutRecord.gsi2,
+                f"CONTRACT#{contract_id}",
+                key_names=self.KEYS[2],
+                page=page,
+                to_domain=_payout,
+                filter_condition=(PayoutRecord.beneficiary_id == beneficiary_id) if beneficiary_id else None,
+            )
+        if beneficiary_id is not None:
+            return _query_page(
+                PayoutRecord.gsi1,
+                f"BENEFICIARY#{beneficiary_id}",
+                key_names=self.KEYS[1],
+                page=page,
+                to_domain=_payout,
+            )
+        return _query_page(PayoutRecord.gsi3, "PAYOUTS", key_names=self.KEYS[3], page=page, to_domain=_payout)

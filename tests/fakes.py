@@ -1,0 +1,130 @@
+"""In-memory ports for unit tests: same contracts as the DynamoDB repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
+from channelfin.domain.errors import Conflict
+from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.payouts import Payout
+from channelfin.services.ports import InvalidCursor, Page, PageRequest, Ports
+
+from .factories import Clock, next_id
+
+T = TypeVar("T")
+
+
+def _page(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:
+    keys = [key(i) for i in items]
+    start = 0
+    if page.after is not None:
+        if page.after not in keys:
+            raise InvalidCursor("unknown cursor")
+        start = keys.index(page.after) + 1
+    shown = items[start : start + page.first]
+    return Page(items=shown, cursors=[key(i) for i in shown], has_next_page=start + page.first < len(items))
+
+
+@dataclass
+class FakePartners:
+    partners: dict[str, Partner] = field(default_factory=dict)
+    agreements: dict[str, FinancingAgreement] = field(default_factory=dict)
+
+    def add(self, partner: Partner) -> None:
+        if partner.id in self.partners:
+            raise Conflict("exists")
+        self.partners[partner.id] = partner
+
+    def get(self, partner_id: str) -> Partner | None:
+        return self.partners.get(partner_id)
+
+    def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]:
+        return {p: self.partners[p] for p in partner_ids if p in self.partners}
+
+    def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
+        items = sorted(
+            (p for p in self.partners.values() if role is None or p.has_role(role)),
+            key=lambda p: (p.name.casefold(), p.id),
+        )
+        return _page(items, lambda p: p.id, page)
+
+    def add_agreement(self, agreement: FinancingAgreement) -> None:
+        self.agreements[agreement.id] = agreement
+
+    def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
+        return self.agreements.get(agreement_id)
+
+    def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
+        return sorted(
+            (a for a in self.agreements.values() if a.partner_id == partner_id),
+            key=lambda a: a.signed_at,
+            reverse=True,
+        )
+
+
+@dataclass
+class FakeContracts:
+    contracts: dict[str, Contract] = field(default_factory=dict)
+
+    def add(self, contract: Contract) -> None:
+        if contract.id in self.contracts:
+            raise Conflict("exists")
+        self.contracts[contract.id] = contract
+
+    def save(self, contract: Contract, *, expected_version: int) -> None:
+        if self.contracts[contract.id].version != expected_version:
+            raise Conflict("changed")
+        self.contracts[contract.id] = contract
+
+    def get(self, contract_id: str) -> Contract | None:
+        return self.contracts.get(contract_id)
+
+    def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
+        return {c: self.contracts[c] for c in contract_ids if c in self.contracts}
+
+    def list(
+        self, *, party_id: str | None, role: PartyRole | None, status: ContractStatus | None, page: PageRequest
+    ) -> Page[Contract]:
+        items = [
+            c
+            for c in self.contracts.values()
+            if (party_id is None or party_id in c.party_ids)
+            and (role is None or (party_id is not None and role in c.roles_of(party_id)))
+            and (status is None or c.status is status)
+        ]
+        items.sort(key=lambda c: (c.created_at, c.id), reverse=True)
+        return _page(items, lambda c: c.id, page)
+
+
+@dataclass
+class FakePayouts:
+    payouts: dict[str, Payout] = field(default_factory=dict)
+
+    def add(self, payout: Payout) -> None:
+        self.payouts[payout.id] = payout
+
+    def get(self, payout_id: str) -> Payout | None:
+        return self.payouts.get(payout_id)
+
+    def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
+        items = [
+            p
+            for p in self.payouts.values()
+            if (contract_id is None or p.contract_id == contract_id)
+            and (beneficiary_id is None or p.beneficiary_id == beneficiary_id)
+        ]
+        items.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+        return _page(items, lambda p: p.id, page)
+
+
+def fake_ports() -> Ports:
+    return Ports(
+        partners=FakePartners(),
+        contracts=FakeContracts(),
+        payouts=FakePayouts(),
+        clock=Clock(),
+        new_id=lambda: next_id("n"),
+    )

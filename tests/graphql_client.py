@@ -1,0 +1,30 @@
+"""Run GraphQL operations against the schema in-process, as a given caller."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from channelfin.api.context import Context
+from channelfin.api.schema import schema
+from channelfin.domain.access import Principal
+from channelfin.services.ports import Ports
+
+
+class Result:
+    def __init__(self, data: dict[str, Any] | None, errors: list[dict[str, Any]]) -> None:
+        self.data = data
+        self.errors = errors
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.get("extensions", {}).get("code") for e in self.errors]
+
+
+def execute(ports: Ports, principal: Principal | None, query: str, **variables: Any) -> Result:
+    async def run() -> Any:
+        return await schema.execute(query, variable_values=variables, context_value=Context.build(ports, principal))
+
+    result = asyncio.run(run())
+    errors = [e.formatted for e in result.errors or []]
+    return Result(result.data, errors)
