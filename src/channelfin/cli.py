@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -19,16 +20,27 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+class Terminated(Exception):
+    """SIGTERM, turned into an exception so `finally` blocks stop what we started."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
     from .bootstrap import Settings, build_ports
     from .local.devserver import with_dev_tokens
-    from .local.dynamodb_local import DynamoDBLocal, aws_env, free_port
+    from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
     from .local.tokens import issue, load_or_create_secret
     from .store.tables import create_missing_tables
 
+    # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
+    # in our `finally` instead of killing the process before DynamoDB Local is stopped.
+    signal.signal(signal.SIGTERM, _raise_terminated)
     data_dir = _data_dir(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = load_or_create_secret(data_dir)
@@ -38,7 +50,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
         log_file=data_dir / "dynamodb-local.log",
     )
     _say(f"==> starting DynamoDB Local (data in {data_dir / 'dynamodb'})")
-    dynamo.start()
+    try:
+        dynamo.start()
+    except (JavaMissing, DynamoDBLocalNotInstalled) as exc:
+        print(f"channelfin dev: {exc}", file=sys.stderr)
+        return 1
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
         settings = Settings.from_env()
@@ -171,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Workstation-only wiring: DynamoDB Local, dev tokens, the dev server. Never imported by Lambda code."""

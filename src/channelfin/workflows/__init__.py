@@ -1,0 +1,1 @@
+"""Step Functions: the state machine step handlers and the execution port (see infra/*.asl.json)."""

@@ -1,0 +1,116 @@
+"""End-to-end layer: `channelfin dev` started as a user would, talked to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from channelfin.local.dynamodb_local import free_port
+
+
+@dataclass
+class DevServer:
+    data_dir: Path
+    port: int
+    process: subprocess.Popen[str] | None = None
+    output: list[str] | None = None
+    dynamodb_pid: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    def start(self, timeout: float = 60) -> None:
+        self.output = []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "channelfin.cli",
+                "dev",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line and self.process.poll() is not None:
+                raise RuntimeError("channelfin dev exited:\n" + "".join(self.output))
+            self.output.append(line)
+            if match := re.search(r"\(pid (\d+)\)", line):
+                self.dynamodb_pid = int(match.group(1))
+            if "Ctrl-C stops everything" in line:
+                break
+        self._wait_http(deadline)
+
+    def _wait_http(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("channelfin dev did not answer:\n" + "".join(self.output or []))
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        rest, _ = self.process.communicate(timeout=30)
+        self.output.append(rest)
+        return self.process.returncode
+
+    def token(self, role: str, partner: str | None = None, sub: str | None = None) -> str:
+        args = [sys.executable, "-m", "channelfin.cli", "token", "--role", role, "--data-dir", str(self.data_dir)]
+        if partner:
+            args += ["--partner", partner]
+        if sub:
+            args += ["--sub", sub]
+        return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+
+    def post(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.post(self.url, json={"query": query, "variables": variables}, headers=headers, timeout=30)
+
+    def gql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.post(token, query, **variables)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory):
+    server = DevServer(data_dir=tmp_path_factory.mktemp("devdata"), port=free_port())
+    server.start()
+    yield server
+    if server.process and server.process.poll() is None:
+        server.stop()

@@ -1,0 +1,10 @@
+"""The API behaviour tests of the unit layer, run again on DynamoDB Local.
+
+Same assertions, real engine: GSIs, conditional transactions, pagination cursors.
+"""
+
+import pytest
+
+from tests.unit.test_api import *  # noqa: F403 — the same tests, with this layer's `ports` fixture
+
+pytestmark = pytest.mark.integration
