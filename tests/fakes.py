@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
-from channelfin.domain.payouts import Payout
-from channelfin.services.ports import InvalidCursor, Page, PageRequest, Ports
+from channelfin.domain.payouts import Payout, PayoutStatus
+from channelfin.services.ports import InvalidCursor, Page, PageRequest, Ports, TaskTokenRejected, TransferFailed
 
 from .factories import Clock, next_id
 
@@ -102,9 +103,19 @@ class FakeContracts:
 @dataclass
 class FakePayouts:
     payouts: dict[str, Payout] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, payout: Payout) -> None:
-        self.payouts[payout.id] = payout
+        with self.lock:
+            if payout.id in self.payouts:
+                raise Conflict("exists")
+            self.payouts[payout.id] = payout
+
+    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+        with self.lock:
+            if self.payouts[payout.id].status is not expected_status:
+                raise Conflict("changed")
+            self.payouts[payout.id] = payout
 
     def get(self, payout_id: str) -> Payout | None:
         return self.payouts.get(payout_id)
@@ -120,6 +131,60 @@ class FakePayouts:
         return _page(items, lambda p: p.id, page)
 
 
+@dataclass
+class FakeEngine:
+    """Records what the services ask of the workflow; tokens are valid until used once."""
+
+    started: dict[str, dict[str, Any]] = field(default_factory=dict)
+    start_calls: int = 0
+    open_tokens: set[str] = field(default_factory=set)
+    resumed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def start(self, name: str, payload: dict[str, Any]) -> None:
+        self.start_calls += 1
+        self.started.setdefault(name, payload)
+
+    def issue(self, token: str) -> str:
+        self.open_tokens.add(token)
+        return token
+
+    def _use(self, token: str) -> None:
+        if token not in self.open_tokens:
+            raise TaskTokenRejected("InvalidToken")
+        self.open_tokens.discard(token)
+
+    def resume(self, token: str, output: dict[str, Any]) -> None:
+        self._use(token)
+        self.resumed.append((token, output))
+
+    def fail(self, token: str, error: str, cause: str) -> None:
+        self._use(token)
+        self.failed.append((token, error, cause))
+
+
+@dataclass
+class ScriptedPayments:
+    """Fails the first `failures` transfers, then settles; remembers every attempt."""
+
+    failures: int = 0
+    attempts: list[str] = field(default_factory=list)
+
+    def transfer(self, payout: Payout) -> str:
+        self.attempts.append(payout.id)
+        if len(self.attempts) <= self.failures:
+            raise TransferFailed(f"bank refused transfer {len(self.attempts)} of {payout.id}")
+        return f"ref-{payout.id}"
+
+
+@dataclass
+class RecordedMetrics:
+    counts: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def count(self, name: str, **dimensions: str) -> None:
+        self.counts.append((name, dimensions))
+
+
 def fake_ports() -> Ports:
     return Ports(
         partners=FakePartners(),
@@ -127,4 +192,7 @@ def fake_ports() -> Ports:
         payouts=FakePayouts(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
+        workflows=FakeEngine(),
+        payments=ScriptedPayments(),
+        metrics=RecordedMetrics(),
     )

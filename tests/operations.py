@@ -38,3 +38,52 @@ query($filter: ContractFilter, $first: Int, $after: String) {
     edges { cursor node { id status } } pageInfo { hasNextPage endCursor }
   }
 }"""
+
+CONTRACT_FIELDS = """
+  id status payoutDueBy collectedInstallments
+  financing { financedAmount { amount } upfrontPayout { amount } leaserFees { amount } decisionMode
+              decision { outcome reasons decidedBy } transmittedAt payoutDueBy waitingFor declined
+              deliveryReport { installedAt signedBy } agreement { id } }
+  documents { kind signedBy signedAt }
+  timeline { status actor note }
+  payouts { edges { node { id kind status amount { amount } installment dueBy paidAt slaMet failureReason
+                           beneficiary { id name } } } }
+"""
+
+FINANCED_CONTRACT = "query($id: ID!) { contract(id: $id) {" + CONTRACT_FIELDS + "} }"
+
+REQUEST_FINANCING = """
+mutation($input: RequestFinancingInput!) {
+  requestFinancing(input: $input) {
+    contract { id status } decision { outcome reasons } userErrors { field code message }
+  }
+}"""
+
+REVIEW_FINANCING = """
+mutation($input: ReviewFinancingInput!) {
+  reviewFinancing(input: $input) { contract { id status } userErrors { field code message } }
+}"""
+
+RECORD_SIGNATURE = """
+mutation($input: RecordSignatureInput!) {
+  recordSignature(input: $input) { contract { id status documents { kind signedBy } } userErrors { field code message } }
+}"""
+
+DECLINE_SIGNATURE = """
+mutation($input: DeclineSignatureInput!) {
+  declineSignature(input: $input) { contract { id status } userErrors { field code message } }
+}"""
+
+SUBMIT_DELIVERY_REPORT = """
+mutation($input: SubmitDeliveryReportInput!) {
+  submitDeliveryReport(input: $input) { contract { id status } userErrors { field code message } }
+}"""
+
+RECORD_INSTALLMENT = """
+mutation($input: RecordInstallmentCollectedInput!) {
+  recordInstallmentCollected(input: $input) {
+    contract { id collectedInstallments }
+    payout { id kind status amount { amount } installment beneficiary { id } }
+    userErrors { field code message }
+  }
+}"""

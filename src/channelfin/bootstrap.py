@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .services.ports import Ports
+from .services.ports import Metrics, Payments, Ports
+
+DAY = 24 * 3600
+# How long the financing workflow waits for people before the file EXPIRES (execution input).
+WAIT_TIMEOUTS = (
+    ("creditReviewSeconds", "CREDIT_REVIEW", 30 * DAY),
+    ("signaturesSeconds", "SIGNATURES", 30 * DAY),
+    ("deliverySeconds", "DELIVERY", 90 * DAY),
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,8 @@ class Settings:
     table_prefix: str
     dynamodb_endpoint: str | None
     introspection: bool
+    financing_state_machine_arn: str
+    timeouts: dict[str, int]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +43,10 @@ class Settings:
             table_prefix=env.get("CHANNELFIN_TABLE_PREFIX", f"channelfin-{stage}-"),
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
             introspection=env.get("CHANNELFIN_INTROSPECTION", "true" if stage != "prod" else "false") == "true",
+            financing_state_machine_arn=env.get("CHANNELFIN_FINANCING_STATE_MACHINE_ARN", ""),
+            timeouts={
+                key: int(env.get(f"CHANNELFIN_{name}_TIMEOUT_SECONDS", default)) for key, name, default in WAIT_TIMEOUTS
+            },
         )
 
 
@@ -44,15 +58,34 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def build_ports(settings: Settings) -> Ports:
+def build_ports(
+    settings: Settings,
+    *,
+    payments: Payments | None = None,
+    metrics: Metrics | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Ports:
+    import boto3
+
     from .store import tables
     from .store.repositories import DynamoContractRepository, DynamoPartnerRepository, DynamoPayoutRepository
+    from .workflows.engine import StepFunctionsEngine
+    from .workflows.metrics import EmfMetrics
+    from .workflows.payments import InstantPayments
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(
         partners=DynamoPartnerRepository(),
         contracts=DynamoContractRepository(),
         payouts=DynamoPayoutRepository(),
-        clock=utc_now,
+        clock=clock,
         new_id=new_id,
+        # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.
+        workflows=StepFunctionsEngine(
+            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            settings.financing_state_machine_arn,
+            settings.timeouts,
+        ),
+        payments=payments or InstantPayments(),
+        metrics=metrics or EmfMetrics(),
     )

@@ -55,8 +55,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
     except (JavaMissing, DynamoDBLocalNotInstalled) as exc:
         print(f"channelfin dev: {exc}", file=sys.stderr)
         return 1
+    engine = LocalStepFunctions()
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
+        _say("==> starting the local Step Functions engine (moto) with infra/financing.asl.json")
+        engine.start()
+        state_machine = engine.deploy_financing(lambda: ports)
+        os.environ["AWS_ENDPOINT_URL_SFN"] = engine.endpoint_url
+        os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = state_machine
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
@@ -64,6 +70,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
             f"{'tables created' if created else 'tables already there'}"
         )
+        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}")
         app = with_dev_tokens(create_app(ports, graphiql=True), secret)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
@@ -73,7 +80,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:
-        _say("==> stopping DynamoDB Local")
+        _say("==> stopping Step Functions and DynamoDB Local")
+        engine.stop()
         dynamo.stop()
         _say("    stopped")
     return 0

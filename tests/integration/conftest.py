@@ -1,28 +1,19 @@
 """Integration layer: the real repositories on DynamoDB Local, fresh tables per test."""
 
-import uuid
+from dataclasses import replace
 
 import pytest
 
-from channelfin.bootstrap import Settings, build_ports
-from channelfin.store.tables import create_missing_tables, delete_tables
+from tests.fakes import FakeEngine, RecordedMetrics, ScriptedPayments
+from tests.stack import fresh_ports
 from tests.world import build_world
 
 
 @pytest.fixture
 def ports(aws_local_env, dynamodb_local):
-    prefix = f"t{uuid.uuid4().hex[:10]}-"
-    settings = Settings.from_env(
-        {
-            "CHANNELFIN_TABLE_PREFIX": prefix,
-            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local.endpoint_url,
-            "AWS_REGION": "eu-west-3",
-        }
-    )
-    ports = build_ports(settings)
-    create_missing_tables()
-    yield ports
-    delete_tables()
+    # The workflow engine is a fake here; tests/workflow runs the real state machine.
+    with fresh_ports(dynamodb_local.endpoint_url) as real:
+        yield replace(real, workflows=FakeEngine(), payments=ScriptedPayments(), metrics=RecordedMetrics())
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from .scalars import Decimal
-from .types import ContractStatus, PartnerRole, PartyRole, Periodicity
+from .types import ContractStatus, DocumentKind, PartnerRole, PartyRole, Periodicity
 
 MAX_LIST_INPUT = 20
 
@@ -75,3 +75,46 @@ class PartnerFilter:
 class PayoutFilter:
     contract_id: strawberry.ID | None = None
     beneficiary_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class RequestFinancingInput:
+    contract_id: strawberry.ID
+    agreement_id: strawberry.ID = strawberry.field(description="The owner's active financing agreement.")
+
+
+@strawberry.input
+class ReviewFinancingInput:
+    contract_id: strawberry.ID
+    approve: bool
+    comment: str | None = strawberry.field(default=None, description="Kept as the decision's reason.")
+
+
+@strawberry.input
+class RecordSignatureInput:
+    contract_id: strawberry.ID
+    document: DocumentKind = strawberry.field(description="SALE_CONTRACT or LEASE_CONTRACT.")
+    signed_by: str
+    signed_at: dt.datetime | None = strawberry.field(default=None, description="Default: now.")
+
+
+@strawberry.input
+class DeclineSignatureInput:
+    contract_id: strawberry.ID
+    document: DocumentKind
+    declined_by: str
+    reason: str
+
+
+@strawberry.input
+class SubmitDeliveryReportInput:
+    contract_id: strawberry.ID
+    installed_at: dt.date
+    signed_by: str = strawberry.field(description="The end client's signer of the delivery report.")
+
+
+@strawberry.input
+class RecordInstallmentCollectedInput:
+    contract_id: strawberry.ID
+    installment: int = strawberry.field(description="1..n")
+    collected_at: dt.datetime | None = strawberry.field(default=None, description="Default: now.")

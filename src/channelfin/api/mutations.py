@@ -11,12 +11,23 @@ from ..domain.contracts import Customer
 from ..domain.errors import DomainError, PermissionDenied
 from ..domain.money import Money
 from ..services import contracts as contract_service
+from ..services import financing as financing_service
 from ..services import partners as partner_service
 from .context import Context
 from .errors import UserError
 from .ids import local_id
-from .inputs import CreateContractInput, RegisterPartnerInput, SignFinancingAgreementInput
-from .types import Contract, FinancingAgreement, Partner
+from .inputs import (
+    CreateContractInput,
+    DeclineSignatureInput,
+    RecordInstallmentCollectedInput,
+    RecordSignatureInput,
+    RegisterPartnerInput,
+    RequestFinancingInput,
+    ReviewFinancingInput,
+    SignFinancingAgreementInput,
+    SubmitDeliveryReportInput,
+)
+from .types import Contract, FinancingAgreement, FinancingDecision, Partner, Payout
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -48,6 +59,52 @@ class SignFinancingAgreementPayload:
 class CreateContractPayload:
     contract: Contract | None
     user_errors: list[UserError]
+
+
+@strawberry.type
+class RequestFinancingPayload:
+    contract: Contract | None
+    decision: FinancingDecision | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ContractPayload:
+    contract: Contract | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ReviewFinancingPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class RecordSignaturePayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class DeclineSignaturePayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class SubmitDeliveryReportPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class RecordInstallmentCollectedPayload:
+    contract: Contract | None
+    payout: Payout | None = strawberry.field(
+        description="The installment's SUPPORT_SHARE payout (the same on a retry)."
+    )
+    user_errors: list[UserError]
+
+
+def _contract_id(value: strawberry.ID) -> str:
+    return local_id(value, "Contract", field=["contractId"])
 
 
 @strawberry.type
@@ -107,3 +164,115 @@ class Mutation:
             )
         )
         return CreateContractPayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Ask the leaser to finance a contract (the owner's users). Decides at once below "
+        "the agreement's instantDecisionLimit, otherwise refers it to credit review."
+    )
+    def request_financing(self, info: Info, input: RequestFinancingInput) -> RequestFinancingPayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.request_financing(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                agreement_id=local_id(input.agreement_id, "FinancingAgreement", field=["agreementId"]),
+            )
+        )
+        shown = Contract.from_domain(contract) if contract else None
+        decision = shown.financing.decision if shown and shown.financing else None
+        return RequestFinancingPayload(contract=shown, decision=decision, user_errors=errors)
+
+    @strawberry.mutation(description="Approve or refuse a contract under credit review (credit-analyst).")
+    def review_financing(self, info: Info, input: ReviewFinancingInput) -> ReviewFinancingPayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.review_financing(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                approve=input.approve,
+                comment=input.comment,
+            )
+        )
+        return ReviewFinancingPayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Record the end client's signature of the sale or lease contract "
+        "(the e-signature connector's integration token, or leaser-admin)."
+    )
+    def record_signature(self, info: Info, input: RecordSignatureInput) -> RecordSignaturePayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.record_signature(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                document=input.document,
+                signed_by=input.signed_by,
+                signed_at=input.signed_at,
+            )
+        )
+        return RecordSignaturePayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Record that the end client declined to sign: the file is CANCELLED "
+        "(the e-signature connector, or leaser-admin)."
+    )
+    def decline_signature(self, info: Info, input: DeclineSignatureInput) -> DeclineSignaturePayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.decline_signature(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                document=input.document,
+                declined_by=input.declined_by,
+                reason=input.reason,
+            )
+        )
+        return DeclineSignaturePayload(
+            contract=Contract.from_domain(contract) if contract else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Submit the delivery report signed after installation (the owner's users); "
+        "refused before the sale and lease contracts are signed."
+    )
+    def submit_delivery_report(self, info: Info, input: SubmitDeliveryReportInput) -> SubmitDeliveryReportPayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.submit_delivery_report(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                installed_at=input.installed_at,
+                signed_by=input.signed_by,
+            )
+        )
+        return SubmitDeliveryReportPayload(
+            contract=Contract.from_domain(contract) if contract else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Record that installment k was collected and schedule its support share, once (treasury)."
+    )
+    def record_installment_collected(
+        self, info: Info, input: RecordInstallmentCollectedInput
+    ) -> RecordInstallmentCollectedPayload:
+        ctx = info.context
+        result, errors = attempt(
+            lambda: financing_service.record_installment_collected(
+                ctx.ports,
+                ctx.principal,
+                contract_id=_contract_id(input.contract_id),
+                installment=input.installment,
+                collected_at=input.collected_at,
+            )
+        )
+        contract, payout = result if result else (None, None)
+        return RecordInstallmentCollectedPayload(
+            contract=Contract.from_domain(contract) if contract else None,
+            payout=Payout.from_domain(payout) if payout else None,
+            user_errors=errors,
+        )

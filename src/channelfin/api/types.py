@@ -7,12 +7,12 @@ lists apply the same visibility rules as the root fields.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 
 from ..domain import contracts as dc
 from ..domain import financing as df
+from ..domain import financing_file as dff
 from ..domain import partners as dp
 from ..domain import payouts as dpay
 from ..domain.money import Money as DomainMoney
@@ -34,18 +34,9 @@ PayoutKind = strawberry.enum(dpay.PayoutKind, description="What a payout pays fo
 PayoutStatus = strawberry.enum(dpay.PayoutStatus, description="Where a payout stands.")
 
 
-@strawberry.enum(description="The signed documents of a financed contract's file.")
-class DocumentKind(enum.Enum):
-    SALE_CONTRACT = "SALE_CONTRACT"
-    LEASE_CONTRACT = "LEASE_CONTRACT"
-    DELIVERY_REPORT = "DELIVERY_REPORT"
-
-
-@strawberry.enum(description="A financing decision.")
-class DecisionOutcome(enum.Enum):
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    REFERRED = "REFERRED"
+DocumentKind = strawberry.enum(dff.DocumentKind, description="The signed documents of a financed contract's file.")
+DecisionOutcome = strawberry.enum(dff.DecisionOutcome, description="A financing decision.")
+WaitStep = strawberry.enum(dff.WaitStep, description="What the financing workflow waits for.")
 
 
 @strawberry.interface(description="An object with a global id (Relay).")
@@ -146,23 +137,92 @@ class TimelineEvent:
 class FinancingDecision:
     outcome: DecisionOutcome
     reasons: list[str]
+    decided_at: dt.datetime
+    decided_by: str = strawberry.field(description="`automatic`, or the credit analyst's user id.")
+
+
+@strawberry.type(description="The delivery report (procès-verbal de livraison) signed after installation.")
+class DeliveryReport:
+    installed_at: dt.date
+    signed_by: str
+    submitted_at: dt.datetime
 
 
 @strawberry.type(description="The financing of a contract.")
 class Financing:
-    agreement: FinancingAgreement
-    financed_amount: Money
-    upfront_payout: Money
+    financed_amount: Money = strawberry.field(description="PV of the software fees, financed by the leaser.")
+    upfront_payout: Money = strawberry.field(description="Paid to the owner: financed amount less the file fee.")
     leaser_fees: Money
     decision_mode: DecisionMode
     decision: FinancingDecision | None
+    requested_at: dt.datetime
+    transmitted_at: dt.datetime | None = strawberry.field(description="When the complete file went to the leaser.")
+    payout_due_by: dt.datetime | None = strawberry.field(description="transmittedAt + the agreement's payoutSlaHours.")
+    delivery_report: DeliveryReport | None
+    declined: str | None = strawberry.field(description="Who declined to sign what, and why.")
+    waiting_for: WaitStep | None = strawberry.field(description="What the workflow waits for now, if anything.")
+    agreement_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, f: dff.ContractFinancing) -> Financing:
+        d = f.decision
+        report = f.delivery_report
+        return cls(
+            financed_amount=Money.from_domain(f.financed_amount),
+            upfront_payout=Money.from_domain(f.upfront_payout),
+            leaser_fees=Money.from_domain(f.leaser_fees),
+            decision_mode=f.decision_mode,
+            decision=FinancingDecision(
+                outcome=d.outcome, reasons=list(d.reasons), decided_at=d.decided_at, decided_by=d.decided_by
+            ),
+            requested_at=f.requested_at,
+            transmitted_at=f.transmitted_at,
+            payout_due_by=f.payout_due_by,
+            delivery_report=DeliveryReport(
+                installed_at=report.installed_at, signed_by=report.signed_by, submitted_at=report.submitted_at
+            )
+            if report
+            else None,
+            declined=f.declined,
+            waiting_for=f.waiting_for,
+            agreement_id=f.agreement_id,
+        )
+
+    @strawberry.field(description="The financing agreement the file runs under.")
+    def agreement(self, info: strawberry.Info[Context, None]) -> FinancingAgreement | None:
+        found = info.context.ports.partners.get_agreement(self.agreement_id)
+        return FinancingAgreement.from_domain(found) if found else None
 
 
-@strawberry.type(description="A contract document for signature.")
+@strawberry.type(description="A document of the contract's file and its signature.")
 class Document:
     kind: DocumentKind
     signed_by: str | None
     signed_at: dt.datetime | None
+
+    @classmethod
+    def list_from(cls, f: dff.ContractFinancing | None) -> list[Document]:
+        if f is None:
+            return []
+        documents = []
+        for kind in dff.SIGNED_BEFORE_DELIVERY:
+            signature = f.signature_of(kind)
+            documents.append(
+                cls(
+                    kind=kind,
+                    signed_by=signature.signed_by if signature else None,
+                    signed_at=signature.signed_at if signature else None,
+                )
+            )
+        report = f.delivery_report
+        documents.append(
+            cls(
+                kind=dff.DocumentKind.DELIVERY_REPORT,
+                signed_by=report.signed_by if report else None,
+                signed_at=report.submitted_at if report else None,
+            )
+        )
+        return documents
 
 
 @strawberry.type(description="A payment to (or charge on) a partner.")
@@ -174,6 +234,7 @@ class Payout(Node):
     due_by: dt.datetime | None
     paid_at: dt.datetime | None
     sla_met: bool | None = strawberry.field(description="Paid by `dueBy`; null until paid.")
+    failure_reason: str | None = strawberry.field(description="Why the transfer failed, for FAILED payouts.")
     beneficiary_id: strawberry.Private[str]
     contract_id: strawberry.Private[str | None]
 
@@ -188,6 +249,7 @@ class Payout(Node):
             due_by=p.due_by,
             paid_at=p.paid_at,
             sla_met=p.sla_met,
+            failure_reason=p.failure_reason,
             beneficiary_id=p.beneficiary_id,
             contract_id=p.contract_id,
         )
@@ -223,6 +285,7 @@ class Contract(Node):
         description="When the file was transmitted plus the agreement's payout SLA; null before."
     )
     financing: Financing | None = strawberry.field(description="Null until financing is requested.")
+    collected_installments: list[int] = strawberry.field(description="Installments collected from the end client.")
     documents: list[Document] = strawberry.field(description="The file's documents (none before financing).")
     owner_id: strawberry.Private[str]
     publisher_id: strawberry.Private[str]
@@ -246,9 +309,10 @@ class Contract(Node):
             under_continuity=c.under_continuity,
             created_at=c.created_at,
             timeline=[TimelineEvent(status=e.status, at=e.at, actor=e.actor, note=e.note) for e in c.timeline],
-            payout_due_by=None,
-            financing=None,
-            documents=[],
+            payout_due_by=c.payout_due_by,
+            financing=Financing.from_domain(c.financing) if c.financing else None,
+            collected_installments=list(c.collected_installments),
+            documents=Document.list_from(c.financing),
             owner_id=c.owner_id,
             publisher_id=c.publisher_id,
             reseller_id=c.reseller_id,

@@ -11,8 +11,17 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from .errors import ValidationError
+from .errors import Conflict, InvalidTransition, ValidationError
 from .financing import Periodicity, period_count
+from .financing_file import (
+    ContractFinancing,
+    DecisionOutcome,
+    DeliveryReport,
+    DocumentKind,
+    FinancingDecision,
+    Signature,
+    WaitStep,
+)
 from .money import Money
 from .partners import Partner, PartnerRole, clean_name
 
@@ -30,6 +39,24 @@ class ContractStatus(enum.Enum):
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
+
+
+S = ContractStatus
+# Where each status may go next (DESIGN 4). Anything else is refused as INVALID_TRANSITION.
+NEXT_STATUSES: dict[ContractStatus, frozenset[ContractStatus]] = {
+    S.DRAFT: frozenset({S.FINANCING_REQUESTED, S.ACTIVE, S.CANCELLED}),
+    S.FINANCING_REQUESTED: frozenset({S.UNDER_REVIEW, S.APPROVED, S.REJECTED}),
+    S.UNDER_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.EXPIRED}),
+    S.APPROVED: frozenset({S.AWAITING_SIGNATURES, S.CANCELLED}),
+    S.AWAITING_SIGNATURES: frozenset({S.AWAITING_DELIVERY, S.CANCELLED, S.EXPIRED}),
+    S.AWAITING_DELIVERY: frozenset({S.AWAITING_PAYMENT, S.CANCELLED, S.EXPIRED}),
+    S.AWAITING_PAYMENT: frozenset({S.ACTIVE}),
+    S.ACTIVE: frozenset({S.COMPLETED}),
+    S.REJECTED: frozenset(),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
 
 
 class ResellerRole(enum.Enum):
@@ -89,6 +116,9 @@ class Contract:
     created_by: str
     timeline: tuple[TimelineEvent, ...] = field(default_factory=tuple)
     under_continuity: bool = False
+    financing: ContractFinancing | None = None
+    support_provider_id: str | None = None  # None: the publisher gives support
+    collected_installments: tuple[int, ...] = ()
     version: int = 1
 
     @classmethod
@@ -174,10 +204,125 @@ class Contract:
             roles.add(PartyRole.RESELLER)
         return frozenset(roles)
 
+    @property
+    def execution_name(self) -> str:
+        """The financing workflow's name: deterministic, so a repeated request cannot start a second one."""
+        return f"financing-{self.id}"
+
+    @property
+    def support_provider(self) -> str:
+        return self.support_provider_id or self.publisher_id
+
+    @property
+    def payout_due_by(self) -> datetime | None:
+        return self.financing.payout_due_by if self.financing else None
+
     def moved_to(self, status: ContractStatus, *, at: datetime, actor: str, note: str | None = None) -> Contract:
+        if status not in NEXT_STATUSES[self.status]:
+            raise InvalidTransition(f"a {self.status.value} contract cannot become {status.value}")
         return replace(
             self,
             status=status,
             timeline=(*self.timeline, TimelineEvent(status, at, actor, note)),
+            version=self.version + 1,
+        )
+
+    def _with_financing(self, financing: ContractFinancing) -> Contract:
+        return replace(self, financing=financing, version=self.version + 1)
+
+    def _file(self) -> ContractFinancing:
+        if self.financing is None:
+            raise InvalidTransition("financing was not requested for this contract", code="NOT_FINANCED")
+        return self.financing
+
+    def financing_requested(self, financing: ContractFinancing, *, at: datetime, actor: str) -> Contract:
+        if self.status is not ContractStatus.DRAFT:
+            raise InvalidTransition(
+                f"financing is requested for a DRAFT contract; this one is {self.status.value}",
+                code="NOT_A_DRAFT",
+            )
+        decision = financing.decision
+        requested = replace(self, financing=financing).moved_to(
+            ContractStatus.FINANCING_REQUESTED, at=at, actor=actor, note=f"agreement {financing.agreement_id}"
+        )
+        after = {
+            DecisionOutcome.APPROVED: ContractStatus.APPROVED,
+            DecisionOutcome.REJECTED: ContractStatus.REJECTED,
+            DecisionOutcome.REFERRED: ContractStatus.UNDER_REVIEW,
+        }[decision.outcome]
+        return requested.moved_to(after, at=at, actor=decision.decided_by, note="; ".join(decision.reasons) or None)
+
+    def reviewed(self, decision: FinancingDecision) -> Contract:
+        file = self._file()
+        if self.status is not ContractStatus.UNDER_REVIEW:
+            raise InvalidTransition(
+                f"only a contract UNDER_REVIEW can be reviewed; this one is {self.status.value}",
+                code="NOT_UNDER_REVIEW",
+            )
+        status = ContractStatus.APPROVED if decision.outcome is DecisionOutcome.APPROVED else ContractStatus.REJECTED
+        return replace(self, financing=replace(file, decision=decision)).moved_to(
+            status, at=decision.decided_at, actor=decision.decided_by, note="; ".join(decision.reasons) or None
+        )
+
+    def signed(self, signature: Signature) -> Contract:
+        """Record the end client's signature of the sale or the lease contract (idempotent)."""
+        file = self._file()
+        if signature.document not in (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT):
+            raise ValidationError(
+                "the delivery report is submitted with submitDeliveryReport",
+                code="INVALID_DOCUMENT",
+                field=["document"],
+            )
+        existing = file.signature_of(signature.document)
+        if existing is not None:
+            if existing.signed_by == signature.signed_by:
+                return self
+            raise Conflict(f"the {signature.document.value} is already signed by {existing.signed_by}")
+        if self.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
+            raise InvalidTransition(
+                f"documents are signed once financing is approved; this contract is {self.status.value}",
+                code="NOT_AWAITING_SIGNATURES",
+            )
+        return self._with_financing(file.signed(signature))
+
+    def delivery_reported(self, report: DeliveryReport) -> Contract:
+        file = self._file()
+        if self.status is not ContractStatus.AWAITING_DELIVERY:
+            code = "SIGNATURES_MISSING" if not file.signatures_complete else "NOT_AWAITING_DELIVERY"
+            raise InvalidTransition(
+                "the delivery report comes after the sale and lease contracts are signed, while the contract "
+                f"awaits delivery; this one is {self.status.value}",
+                code=code,
+            )
+        if report.installed_at > report.submitted_at.date():
+            raise ValidationError("the installation date is in the future", code="INVALID_DATE", field=["installedAt"])
+        return self._with_financing(replace(file, delivery_report=report))
+
+    def waiting(self, step: WaitStep, token: str) -> Contract:
+        return self._with_financing(self._file().waiting(step, token))
+
+    def done_waiting(self) -> Contract:
+        return self._with_financing(self._file().waiting(None, None))
+
+    def transmitted(self, *, at: datetime, actor: str) -> Contract:
+        file = replace(self._file(), transmitted_at=at, waiting_for=None, task_token=None)
+        return replace(self, financing=file).moved_to(
+            ContractStatus.AWAITING_PAYMENT, at=at, actor=actor, note="file transmitted to the leaser"
+        )
+
+    def installment_collected(self, installment: int) -> Contract:
+        if not 1 <= installment <= self.periods:
+            raise ValidationError(
+                f"installment is between 1 and {self.periods}", code="INVALID_INSTALLMENT", field=["installment"]
+            )
+        if self.status is not ContractStatus.ACTIVE:
+            raise InvalidTransition(
+                f"installments are collected on ACTIVE contracts; this one is {self.status.value}", code="NOT_ACTIVE"
+            )
+        if installment in self.collected_installments:
+            return self
+        return replace(
+            self,
+            collected_installments=tuple(sorted((*self.collected_installments, installment))),
             version=self.version + 1,
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from ..domain.access import Principal, require_acting_for
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.financing import Periodicity
 from ..domain.money import Money
 from .ports import Page, PageRequest, Ports
@@ -75,3 +76,27 @@ def list_contracts(
     if role is not None and partner_id is None:
         raise ValidationError("a role filter needs a partnerId", field=["filter", "role"], code="PARTNER_REQUIRED")
     return ports.contracts.list(party_id=partner_id, role=role, status=status, page=page)
+
+
+MAX_WRITE_ATTEMPTS = 5
+
+
+def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract], Contract]) -> Contract:
+    """Read, change, write conditioned on the version read; on a concurrent write, read again and retry.
+
+    `change` is pure and may raise a DomainError (nothing is written then). Returning the
+    contract unchanged writes nothing, which is how steps and requests stay idempotent.
+    """
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        current = ports.contracts.get(contract_id)
+        if current is None:
+            raise NotFound("no such contract", field=["contractId"])
+        changed = change(current)
+        if changed is current:
+            return current
+        try:
+            ports.contracts.save(changed, expected_version=current.version)
+        except Conflict:
+            continue
+        return changed
+    raise Conflict("the contract is being changed by others; try again")

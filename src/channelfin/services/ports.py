@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..domain.contracts import Contract, ContractStatus, PartyRole
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
-from ..domain.payouts import Payout
+from ..domain.payouts import Payout, PayoutStatus
 
 T = TypeVar("T")
 
@@ -50,6 +50,9 @@ class PartnerRepository(Protocol):
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None: ...
+    def save(self, contract: Contract, *, expected_version: int) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise."""
+
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...
     def list(
@@ -63,8 +66,44 @@ class ContractRepository(Protocol):
 
 
 class PayoutRepository(Protocol):
+    def add(self, payout: Payout) -> None:
+        """Store a new payout; `Conflict` if one with that id exists (ids are deterministic)."""
+
+    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+        """Replace the payout if its stored status is still `expected_status`; `Conflict` otherwise."""
+
     def get(self, payout_id: str) -> Payout | None: ...
     def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]: ...
+
+
+class TaskTokenRejected(Exception):
+    """The workflow no longer waits on that token (unknown, already used, or timed out)."""
+
+
+class WorkflowEngine(Protocol):
+    """The financing state machine (Step Functions in AWS, moto's interpreter locally)."""
+
+    def start(self, name: str, payload: dict[str, Any]) -> None:
+        """Start an execution; a second start with the same name is a no-op."""
+
+    def resume(self, token: str, output: dict[str, Any]) -> None:
+        """Complete a `.waitForTaskToken` task; `TaskTokenRejected` if it is not waiting."""
+
+    def fail(self, token: str, error: str, cause: str) -> None:
+        """Fail a `.waitForTaskToken` task with a named error the definition catches."""
+
+
+class TransferFailed(Exception):
+    """The bank transfer did not go through; the workflow retries it with backoff."""
+
+
+class Payments(Protocol):
+    def transfer(self, payout: Payout) -> str:
+        """Pay the payout (idempotent per payout id); return the transfer reference or raise `TransferFailed`."""
+
+
+class Metrics(Protocol):
+    def count(self, name: str, **dimensions: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -74,3 +113,6 @@ class Ports:
     payouts: PayoutRepository
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
+    workflows: WorkflowEngine
+    payments: Payments
+    metrics: Metrics

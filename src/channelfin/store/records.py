@@ -95,6 +95,43 @@ class TimelineEntryMap(MapAttribute[str, Any]):
     note = UnicodeAttribute(null=True)
 
 
+class DecisionMap(MapAttribute[str, Any]):
+    outcome = UnicodeAttribute()
+    reasons = ListAttribute(of=UnicodeAttribute, default=list)
+    decided_at = UTCDateTimeAttribute()
+    decided_by = UnicodeAttribute()
+
+
+class SignatureMap(MapAttribute[str, Any]):
+    document = UnicodeAttribute()
+    signed_by = UnicodeAttribute()
+    signed_at = UTCDateTimeAttribute()
+
+
+class DeliveryReportMap(MapAttribute[str, Any]):
+    installed_at = UnicodeAttribute()
+    signed_by = UnicodeAttribute()
+    submitted_at = UTCDateTimeAttribute()
+
+
+class FinancingMap(MapAttribute[str, Any]):
+    agreement_id = UnicodeAttribute()
+    financed_amount_cents = NumberAttribute()
+    upfront_payout_cents = NumberAttribute()
+    leaser_fees_cents = NumberAttribute()
+    decision_mode = UnicodeAttribute()
+    decision = DecisionMap()
+    payout_sla_hours = NumberAttribute()
+    requested_at = UTCDateTimeAttribute()
+    requested_by = UnicodeAttribute()
+    signatures = ListAttribute(of=SignatureMap, default=list)
+    delivery_report = DeliveryReportMap(null=True)
+    transmitted_at = UTCDateTimeAttribute(null=True)
+    declined = UnicodeAttribute(null=True)
+    waiting_for = UnicodeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
+
+
 class ContractRecord(Model):
     class Meta(_Meta):
         table_name = "contracts"
@@ -127,6 +164,9 @@ class ContractRecord(Model):
     created_by = UnicodeAttribute()
     timeline = ListAttribute(of=TimelineEntryMap)
     under_continuity = NumberAttribute(default=0)
+    financing = FinancingMap(null=True)
+    support_provider_id = UnicodeAttribute(null=True)
+    collected_installments = ListAttribute(of=NumberAttribute, null=True)
     version = NumberAttribute()
 
 
@@ -157,6 +197,8 @@ class PayoutRecord(Model):
     created_at = UTCDateTimeAttribute()
     due_by = UTCDateTimeAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
+    failure_reason = UnicodeAttribute(null=True)
+    transfer_reference = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
 
 

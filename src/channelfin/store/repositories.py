@@ -12,20 +12,39 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
 from ..domain.errors import Conflict
-from ..domain.financing import Periodicity
+from ..domain.financing import DecisionMode, Periodicity
+from ..domain.financing_file import (
+    ContractFinancing,
+    DecisionOutcome,
+    DeliveryReport,
+    DocumentKind,
+    FinancingDecision,
+    Signature,
+    WaitStep,
+)
 from ..domain.money import Money
 from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..services.ports import Page, PageRequest
 from . import cursors
-from .records import ContractRecord, CustomerMap, PartnerRecord, PayoutRecord, TimelineEntryMap
+from .records import (
+    ContractRecord,
+    CustomerMap,
+    DecisionMap,
+    DeliveryReportMap,
+    FinancingMap,
+    PartnerRecord,
+    PayoutRecord,
+    SignatureMap,
+    TimelineEntryMap,
+)
 
 R = TypeVar("R", bound=Model)
 T = TypeVar("T")
@@ -226,6 +245,9 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
             TimelineEntryMap(status=e.status.value, at=e.at, actor=e.actor, note=e.note) for e in contract.timeline
         ],
         under_continuity=int(contract.under_continuity),
+        financing=_financing_map(contract.financing) if contract.financing else None,
+        support_provider_id=contract.support_provider_id,
+        collected_installments=list(contract.collected_installments) or None,
         version=contract.version,
         gsi1sk=stamp,
         gsi2sk=stamp,
@@ -267,7 +289,71 @@ def _contract(record: ContractRecord) -> Contract:
         created_by=record.created_by,
         timeline=tuple(TimelineEvent(ContractStatus(e.status), e.at, e.actor, e.note) for e in record.timeline or ()),
         under_continuity=bool(record.under_continuity),
+        financing=_financing(record.financing, currency) if record.financing else None,
+        support_provider_id=record.support_provider_id,
+        collected_installments=tuple(int(k) for k in record.collected_installments or ()),
         version=int(record.version),
+    )
+
+
+def _financing_map(f: ContractFinancing) -> FinancingMap:
+    return FinancingMap(
+        agreement_id=f.agreement_id,
+        financed_amount_cents=f.financed_amount.to_cents(),
+        upfront_payout_cents=f.upfront_payout.to_cents(),
+        leaser_fees_cents=f.leaser_fees.to_cents(),
+        decision_mode=f.decision_mode.value,
+        decision=DecisionMap(
+            outcome=f.decision.outcome.value,
+            reasons=list(f.decision.reasons),
+            decided_at=f.decision.decided_at,
+            decided_by=f.decision.decided_by,
+        ),
+        payout_sla_hours=f.payout_sla_hours,
+        requested_at=f.requested_at,
+        requested_by=f.requested_by,
+        signatures=[
+            SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at) for s in f.signatures
+        ],
+        delivery_report=DeliveryReportMap(
+            installed_at=f.delivery_report.installed_at.isoformat(),
+            signed_by=f.delivery_report.signed_by,
+            submitted_at=f.delivery_report.submitted_at,
+        )
+        if f.delivery_report
+        else None,
+        transmitted_at=f.transmitted_at,
+        declined=f.declined,
+        waiting_for=f.waiting_for.value if f.waiting_for else None,
+        task_token=f.task_token,
+    )
+
+
+def _financing(m: FinancingMap, currency: str) -> ContractFinancing:
+    report = m.delivery_report
+    return ContractFinancing(
+        agreement_id=m.agreement_id,
+        financed_amount=Money.from_cents(int(m.financed_amount_cents), currency),
+        upfront_payout=Money.from_cents(int(m.upfront_payout_cents), currency),
+        leaser_fees=Money.from_cents(int(m.leaser_fees_cents), currency),
+        decision_mode=DecisionMode(m.decision_mode),
+        decision=FinancingDecision(
+            DecisionOutcome(m.decision.outcome),
+            tuple(m.decision.reasons or ()),
+            m.decision.decided_at,
+            m.decision.decided_by,
+        ),
+        payout_sla_hours=int(m.payout_sla_hours),
+        requested_at=m.requested_at,
+        requested_by=m.requested_by,
+        signatures=tuple(Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in m.signatures or ()),
+        delivery_report=DeliveryReport(date.fromisoformat(report.installed_at), report.signed_by, report.submitted_at)
+        if report
+        else None,
+        transmitted_at=m.transmitted_at,
+        declined=m.declined,
+        waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
+        task_token=m.task_token,
     )
 
 
@@ -346,7 +432,41 @@ def _payout(record: PayoutRecord) -> Payout:
         installment=int(record.installment) if record.installment is not None else None,
         due_by=record.due_by,
         paid_at=record.paid_at,
+        failure_reason=record.failure_reason,
+        transfer_reference=record.transfer_reference,
     )
+
+
+def _payout_record(payout: Payout) -> PayoutRecord:
+    stamp = f"{sort_stamp(payout.created_at)}#{payout.id}"
+    return PayoutRecord(
+        pk=f"PAYOUT#{payout.id}",
+        sk="PAYOUT",
+        gsi1pk=f"BENEFICIARY#{payout.beneficiary_id}",
+        gsi1sk=stamp,
+        gsi2pk=f"CONTRACT#{payout.contract_id}" if payout.contract_id else None,
+        gsi2sk=stamp if payout.contract_id else None,
+        gsi3pk="PAYOUTS",
+        gsi3sk=stamp,
+        payout_id=payout.id,
+        kind=payout.kind.value,
+        status=payout.status.value,
+        amount_cents=payout.amount.to_cents(),
+        currency=payout.amount.currency,
+        beneficiary_id=payout.beneficiary_id,
+        contract_id=payout.contract_id,
+        installment=payout.installment,
+        created_at=payout.created_at,
+        due_by=payout.due_by,
+        paid_at=payout.paid_at,
+        failure_reason=payout.failure_reason,
+        transfer_reference=payout.transfer_reference,
+    )
+
+
+def _condition_failed(exc: Exception) -> bool:
+    cause = getattr(exc, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
 
 
 class DynamoPayoutRepository:
@@ -357,28 +477,20 @@ class DynamoPayoutRepository:
     }
 
     def add(self, payout: Payout) -> None:
-        stamp = f"{sort_stamp(payout.created_at)}#{payout.id}"
-        PayoutRecord(
-            pk=f"PAYOUT#{payout.id}",
-            sk="PAYOUT",
-            gsi1pk=f"BENEFICIARY#{payout.beneficiary_id}",
-            gsi1sk=stamp,
-            gsi2pk=f"CONTRACT#{payout.contract_id}" if payout.contract_id else None,
-            gsi2sk=stamp if payout.contract_id else None,
-            gsi3pk="PAYOUTS",
-            gsi3sk=stamp,
-            payout_id=payout.id,
-            kind=payout.kind.value,
-            status=payout.status.value,
-            amount_cents=payout.amount.to_cents(),
-            currency=payout.amount.currency,
-            beneficiary_id=payout.beneficiary_id,
-            contract_id=payout.contract_id,
-            installment=payout.installment,
-            created_at=payout.created_at,
-            due_by=payout.due_by,
-            paid_at=payout.paid_at,
-        ).save(condition=PayoutRecord.pk.does_not_exist())
+        try:
+            _payout_record(payout).save(condition=PayoutRecord.pk.does_not_exist())
+        except PutError as exc:
+            if _condition_failed(exc):
+                raise Conflict(f"payout {payout.id} exists already") from exc
+            raise
+
+    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+        try:
+            _payout_record(payout).save(condition=PayoutRecord.status == expected_status.value)
+        except PutError as exc:
+            if _condition_failed(exc):
+                raise Conflict(f"payout {payout.id} is no longer {expected_status.value}") from exc
+            raise
 
     def get(self, payout_id: str) -> Payout | None:
         try:

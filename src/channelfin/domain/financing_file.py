@@ -1,0 +1,145 @@
+"""The financing file of one contract: the decision, the signed documents, the SLA clock.
+
+The order of seed 000 is: approval (immediate below the agreement's limit, credit review
+at or above it) → the end client signs the sale and the lease contracts → after
+installation, the delivery report → the file is transmitted and the leaser pays the
+software part within `payoutSlaHours`.
+
+An immediate decision is automatic, so it follows fixed rules (`decide`): it approves
+unless the end client cannot be identified (no SIREN), the file fee would eat the whole
+financed amount, or the term is longer than the leaser finances software without a
+review (`MAX_AUTOMATIC_TERM_MONTHS`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from .financing import DecisionMode, LeaseQuote
+from .money import Money
+from .partners import FinancingAgreement
+
+MAX_AUTOMATIC_TERM_MONTHS = 60
+
+
+class DecisionOutcome(enum.Enum):
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    REFERRED = "REFERRED"
+
+
+class DocumentKind(enum.Enum):
+    SALE_CONTRACT = "SALE_CONTRACT"
+    LEASE_CONTRACT = "LEASE_CONTRACT"
+    DELIVERY_REPORT = "DELIVERY_REPORT"
+
+
+SIGNED_BEFORE_DELIVERY = (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT)
+
+
+class WaitStep(enum.Enum):
+    """The steps where the workflow waits for people (a task token is held meanwhile)."""
+
+    CREDIT_REVIEW = "CREDIT_REVIEW"
+    SIGNATURES = "SIGNATURES"
+    DELIVERY_REPORT = "DELIVERY_REPORT"
+
+
+@dataclass(frozen=True, slots=True)
+class FinancingDecision:
+    outcome: DecisionOutcome
+    reasons: tuple[str, ...]
+    decided_at: datetime
+    decided_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    document: DocumentKind
+    signed_by: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    installed_at: date
+    signed_by: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContractFinancing:
+    agreement_id: str
+    financed_amount: Money
+    upfront_payout: Money
+    leaser_fees: Money
+    decision_mode: DecisionMode
+    decision: FinancingDecision
+    payout_sla_hours: int
+    requested_at: datetime
+    requested_by: str
+    signatures: tuple[Signature, ...] = ()
+    delivery_report: DeliveryReport | None = None
+    transmitted_at: datetime | None = None
+    declined: str | None = None  # who declined to sign what, and why
+    waiting_for: WaitStep | None = None
+    task_token: str | None = None  # the workflow's callback while `waiting_for` is set
+
+    @property
+    def payout_due_by(self) -> datetime | None:
+        if self.transmitted_at is None:
+            return None
+        return self.transmitted_at + timedelta(hours=self.payout_sla_hours)
+
+    def signature_of(self, document: DocumentKind) -> Signature | None:
+        return next((s for s in self.signatures if s.document is document), None)
+
+    @property
+    def signatures_complete(self) -> bool:
+        return all(self.signature_of(d) for d in SIGNED_BEFORE_DELIVERY)
+
+    def signed(self, signature: Signature) -> ContractFinancing:
+        return replace(self, signatures=(*self.signatures, signature))
+
+    def waiting(self, step: WaitStep | None, token: str | None) -> ContractFinancing:
+        return replace(self, waiting_for=step, task_token=token)
+
+
+def decide(
+    quote: LeaseQuote, *, term_months: int, customer_registration: str | None, decided_at: datetime
+) -> FinancingDecision:
+    """The decision at request time: automatic below the limit, REFERRED to credit review above."""
+    if quote.decision_mode is DecisionMode.CREDIT_REVIEW:
+        return FinancingDecision(
+            DecisionOutcome.REFERRED,
+            (f"financed amount {quote.financed_amount} is at or above the instant-decision limit",),
+            decided_at,
+            "automatic",
+        )
+    reasons = []
+    if not customer_registration:
+        reasons.append("the end client has no registration number (SIREN): it cannot be identified")
+    if quote.upfront_payout.amount <= 0:
+        reasons.append("the file fee is not less than the financed amount")
+    if term_months > MAX_AUTOMATIC_TERM_MONTHS:
+        reasons.append(f"software is not financed over more than {MAX_AUTOMATIC_TERM_MONTHS} months")
+    outcome = DecisionOutcome.REJECTED if reasons else DecisionOutcome.APPROVED
+    return FinancingDecision(outcome, tuple(reasons), decided_at, "automatic")
+
+
+def open_file(
+    agreement: FinancingAgreement, quote: LeaseQuote, decision: FinancingDecision, *, at: datetime, by: str
+) -> ContractFinancing:
+    return ContractFinancing(
+        agreement_id=agreement.id,
+        financed_amount=quote.financed_amount,
+        upfront_payout=quote.upfront_payout,
+        leaser_fees=quote.leaser_fees,
+        decision_mode=quote.decision_mode,
+        decision=decision,
+        payout_sla_hours=agreement.payout_sla_hours,
+        requested_at=at,
+        requested_by=by,
+    )

@@ -1,0 +1,135 @@
+"""Step Functions on this machine: moto's ASL interpreter behind a local HTTP server.
+
+The real definition files run; their Lambda tasks are answered in this process by the
+project's step handlers, through botocore's `before-call.lambda.Invoke` event (the hook
+`botocore.stub.Stubber` uses), because moto would otherwise need Docker to run Lambda.
+See ../shared/LOCAL_STACK.md for the facts this relies on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+from ..services.ports import Ports
+from ..workflows.definitions import definition_path, substitute
+from ..workflows.steps import FINANCING_STEPS, run_step
+from .dynamodb_local import REGION, free_port
+
+ACCOUNT = "123456789012"
+StepRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class UnknownFunction(LookupError):
+    pass
+
+
+def function_name(prefix: str, step: str) -> str:
+    return f"{prefix}{step}"
+
+
+class LocalStepFunctions:
+    def __init__(self, *, port: int | None = None, region: str = REGION, function_prefix: str = "channelfin-local-"):
+        self.port = port or free_port()
+        self.region = region
+        self.function_prefix = function_prefix
+        self._server: Any = None
+        self._runners: dict[str, tuple[str, StepRunner]] = {}
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        for noisy in ("moto", "werkzeug"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/moto-api/config",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+        # In server mode the interpreter calls Lambda at http://localhost:$MOTO_PORT; we answer first.
+        os.environ["MOTO_PORT"] = str(self.port)
+        if boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self._invoke, unique_id="channelfin-local")
+
+    def stop(self) -> None:
+        if boto3.DEFAULT_SESSION is not None:
+            boto3.DEFAULT_SESSION.events.unregister("before-call.lambda.Invoke", unique_id="channelfin-local")
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def client(self) -> Any:
+        return boto3.client(
+            "stepfunctions",
+            endpoint_url=self.endpoint_url,
+            region_name=self.region,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def deploy(self, name: str, steps: dict[str, StepRunner] | StepRunner, step_names: list[str]) -> str:
+        """Create (or update) state machine `name` from infra/<name>.asl.json; return its ARN."""
+        runner_for = steps if isinstance(steps, dict) else {s: steps for s in step_names}
+        arns = {}
+        for step in step_names:
+            fn = function_name(self.function_prefix, step)
+            self._runners[fn] = (step, runner_for[step])
+            arns[step] = f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{fn}"
+        definition = substitute(definition_path(name).read_text(), arns)
+        machine = f"{self.function_prefix}{name}"
+        arn = f"arn:aws:states:{self.region}:{ACCOUNT}:stateMachine:{machine}"
+        client = self.client()
+        try:
+            client.describe_state_machine(stateMachineArn=arn)
+            client.update_state_machine(stateMachineArn=arn, definition=definition)
+        except client.exceptions.StateMachineDoesNotExist:
+            client.create_state_machine(
+                name=machine, definition=definition, roleArn=f"arn:aws:iam::{ACCOUNT}:role/{machine}"
+            )
+        return arn
+
+    def deploy_financing(self, ports: Callable[[], Ports]) -> str:
+        """The financing state machine, its steps run on `ports()` (read at each step)."""
+        return self.deploy("financing", lambda step, event: run_step(ports(), step, event), list(FINANCING_STEPS))
+
+    def stop_running_executions(self, state_machine_arn: str) -> int:
+        client = self.client()
+        running = client.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]
+        for execution in running:
+            client.stop_execution(executionArn=execution["executionArn"], error="Stopped", cause="local stack reset")
+        return len(running)
+
+    def _invoke(self, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        path = urllib.parse.unquote(params["url_path"])
+        name = path.split("/functions/", 1)[1].split("/", 1)[0].rsplit(":", 1)[-1]
+        if name not in self._runners:
+            raise UnknownFunction(f"no local step handler for Lambda function {name!r}")
+        step, runner = self._runners[name]
+        body = params.get("body") or b"{}"
+        event = json.loads(body.decode() if isinstance(body, bytes) else body)
+        response: dict[str, Any] = {"StatusCode": 200, "ExecutedVersion": "$LATEST"}
+        try:
+            result = runner(step, event)
+            payload = json.dumps(result if result is not None else {})
+        except Exception as exc:  # noqa: BLE001 - reported to the state machine as Lambda would
+            payload = json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)})
+            response["FunctionError"] = "Unhandled"
+        response["Payload"] = io.BytesIO(payload.encode())
+        return AWSResponse(params.get("url", ""), 200, {}, None), response

@@ -1,0 +1,249 @@
+"""Use cases of a contract's financing that people (or their systems) trigger.
+
+Each one records a fact on the contract first (a version-conditioned write) and then,
+if the workflow waits for that fact, completes its task token. The workflow's own steps
+are in `financing_steps`; together they make every order of arrival safe: whichever of
+the request and the waiting step comes second sees the other's write and moves on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from ..domain.access import Principal, Role, require, require_acting_for
+from ..domain.contracts import Contract
+from ..domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from ..domain.financing import LeaseTerms, quote
+from ..domain.financing_file import (
+    DecisionOutcome,
+    DeliveryReport,
+    DocumentKind,
+    FinancingDecision,
+    Signature,
+    WaitStep,
+    decide,
+    open_file,
+)
+from ..domain.partners import AgreementStatus
+from ..domain.payouts import Payout, support_share
+from .contracts import update_contract
+from .ports import Ports, TaskTokenRejected
+
+SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
+
+
+def _contract_for(ports: Ports, principal: Principal, contract_id: str) -> Contract:
+    """The contract, or NOT_FOUND when the caller may not see it (no hint that it exists)."""
+    contract = ports.contracts.get(contract_id)
+    if contract is None or not principal.can_see_any_of(contract.party_ids):
+        raise NotFound("no such contract", field=["contractId"])
+    return contract
+
+
+def _resume(ports: Ports, token: str | None, output: dict[str, object]) -> None:
+    if token is None:
+        return
+    try:
+        ports.workflows.resume(token, output)
+    except TaskTokenRejected as exc:
+        raise InvalidTransition("the financing workflow no longer waits for this step", code="STEP_CLOSED") from exc
+
+
+def request_financing(ports: Ports, principal: Principal, *, contract_id: str, agreement_id: str) -> Contract:
+    contract = _contract_for(ports, principal, contract_id)
+    require_acting_for(principal, contract.owner_id, action="requestFinancing", field=["contractId"])
+    if contract.financing is not None:
+        if contract.financing.agreement_id != agreement_id:
+            raise InvalidTransition("financing was already requested under another agreement", code="NOT_A_DRAFT")
+        # A retried request: the execution name is deterministic, so this cannot start a second one.
+        _start(ports, contract)
+        return contract
+    agreement = ports.partners.get_agreement(agreement_id)
+    if agreement is None or agreement.partner_id != contract.owner_id:
+        raise NotFound("the contract owner has no such financing agreement", field=["agreementId"])
+    if agreement.status is not AgreementStatus.ACTIVE:
+        raise InvalidTransition(
+            "the financing agreement is not active", code="NO_ACTIVE_AGREEMENT", field=["agreementId"]
+        )
+    if contract.software_fee.currency != agreement.file_fee.currency:
+        raise ValidationError("the contract and the agreement are in different currencies", code="CURRENCY_MISMATCH")
+    terms = LeaseTerms(contract.periodicity, contract.term_months, agreement.annual_rate)
+    lease = quote(
+        terms,
+        file_fee=agreement.file_fee,
+        instant_decision_limit=agreement.instant_decision_limit,
+        software_fee=contract.software_fee,
+    )
+    now = ports.clock()
+    decision = decide(
+        lease,
+        term_months=contract.term_months,
+        customer_registration=contract.customer.registration_number,
+        decided_at=now,
+    )
+    file = open_file(agreement, lease, decision, at=now, by=principal.sub)
+
+    def record(current: Contract) -> Contract:
+        if current.financing is not None:
+            return current  # a concurrent duplicate won the race; it started the workflow
+        return current.financing_requested(file, at=now, actor=principal.sub)
+
+    contract = update_contract(ports, contract_id, record)
+    _start(ports, contract)
+    return contract
+
+
+def _start(ports: Ports, contract: Contract) -> None:
+    assert contract.financing is not None
+    if contract.financing.decision.outcome is DecisionOutcome.REJECTED:
+        return  # an immediate rejection ends the file: nothing to run
+    ports.workflows.start(
+        contract.execution_name,
+        {"contractId": contract.id, "decision": contract.financing.decision.outcome.value},
+    )
+
+
+def review_financing(
+    ports: Ports, principal: Principal, *, contract_id: str, approve: bool, comment: str | None
+) -> Contract:
+    require(principal, Role.CREDIT_ANALYST, action="reviewFinancing")
+    decision = FinancingDecision(
+        DecisionOutcome.APPROVED if approve else DecisionOutcome.REJECTED,
+        (comment.strip(),) if comment and comment.strip() else (),
+        ports.clock(),
+        principal.sub,
+    )
+    token: str | None = None
+
+    def record(current: Contract) -> Contract:
+        nonlocal token
+        reviewed = current.reviewed(decision)
+        token = reviewed.financing.task_token if reviewed.financing else None
+        return reviewed.done_waiting() if token else reviewed
+
+    contract = update_contract(ports, contract_id, record)
+    _resume(ports, token, {"approved": approve})
+    return contract
+
+
+def _require_signature_connector(principal: Principal, action: str) -> None:
+    if not (principal.is_platform_connector or principal.has_any(Role.LEASER_ADMIN)):
+        require(principal, Role.LEASER_ADMIN, action=f"{action} (or the e-signature connector's integration token)")
+
+
+def record_signature(
+    ports: Ports,
+    principal: Principal,
+    *,
+    contract_id: str,
+    document: DocumentKind,
+    signed_by: str,
+    signed_at: datetime | None,
+) -> Contract:
+    _require_signature_connector(principal, "recordSignature")
+    signer = signed_by.strip()
+    if not signer:
+        raise ValidationError("signedBy is the signer's name", code="REQUIRED", field=["signedBy"])
+    at = signed_at or ports.clock()
+    if at > ports.clock():
+        raise ValidationError("signedAt is in the future", code="INVALID_DATE", field=["signedAt"])
+    token: str | None = None
+
+    def record(current: Contract) -> Contract:
+        nonlocal token
+        token = None
+        signed = current.signed(Signature(document, signer, at))
+        file = signed.financing
+        if file and file.signatures_complete and file.waiting_for is WaitStep.SIGNATURES:
+            token = file.task_token
+            return signed.done_waiting()
+        return signed
+
+    contract = update_contract(ports, contract_id, record)
+    _resume(ports, token, {"signed": [d.value for d in (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT)]})
+    return contract
+
+
+def decline_signature(
+    ports: Ports, principal: Principal, *, contract_id: str, document: DocumentKind, declined_by: str, reason: str
+) -> Contract:
+    _require_signature_connector(principal, "declineSignature")
+    note = f"{declined_by.strip() or 'the end client'} declined the {document.value}: {reason.strip() or 'no reason'}"
+    token: str | None = None
+
+    def record(current: Contract) -> Contract:
+        nonlocal token
+        file = current.financing
+        if file is None or current.status.value not in ("APPROVED", "AWAITING_SIGNATURES"):
+            raise InvalidTransition(
+                "only a document awaiting signature can be declined", code="NOT_AWAITING_SIGNATURES"
+            )
+        if file.declined:
+            return current
+        token = file.task_token if file.waiting_for is WaitStep.SIGNATURES else None
+        file = replace(file, declined=note, waiting_for=None if token else file.waiting_for, task_token=None)
+        return replace(current, financing=file, version=current.version + 1)
+
+    contract = update_contract(ports, contract_id, record)
+    if token:
+        try:
+            ports.workflows.fail(token, SIGNATURE_DECLINED, note)
+        except TaskTokenRejected as exc:
+            raise InvalidTransition("the signature step is closed", code="STEP_CLOSED") from exc
+    return contract
+
+
+def submit_delivery_report(
+    ports: Ports, principal: Principal, *, contract_id: str, installed_at: date, signed_by: str
+) -> Contract:
+    contract = _contract_for(ports, principal, contract_id)
+    require_acting_for(principal, contract.owner_id, action="submitDeliveryReport", field=["contractId"])
+    signer = signed_by.strip()
+    if not signer:
+        raise ValidationError("signedBy is the signer's name", code="REQUIRED", field=["signedBy"])
+    report = DeliveryReport(installed_at, signer, ports.clock())
+    token: str | None = None
+
+    def record(current: Contract) -> Contract:
+        nonlocal token
+        reported = current.delivery_reported(report)
+        token = reported.financing.task_token if reported.financing else None
+        return reported.done_waiting()
+
+    contract = update_contract(ports, contract_id, record)
+    _resume(ports, token, {"installedAt": installed_at.isoformat()})
+    return contract
+
+
+def record_installment_collected(
+    ports: Ports, principal: Principal, *, contract_id: str, installment: int, collected_at: datetime | None
+) -> tuple[Contract, Payout]:
+    """Record installment k's collection and pay its support share exactly once."""
+    require(principal, Role.TREASURY, action="recordInstallmentCollected")
+    contract = ports.contracts.get(contract_id)
+    if contract is None:
+        raise NotFound("no such contract", field=["contractId"])
+    if contract.financing is None:
+        raise InvalidTransition("support shares are paid on financed contracts", code="NOT_FINANCED")
+    contract.installment_collected(installment)  # validates before anything is written
+    at = collected_at or ports.clock()
+    if at > ports.clock():
+        raise ValidationError("collectedAt is in the future", code="INVALID_DATE", field=["collectedAt"])
+    payout = support_share(
+        contract_id=contract.id,
+        provider_id=contract.support_provider,
+        installment=installment,
+        amount=contract.support_fee,
+        collected_at=at,
+        sla_hours=contract.financing.payout_sla_hours,
+    )
+    # The payout's key is (contract, installment): of two concurrent calls, one put wins.
+    try:
+        ports.payouts.add(payout)
+    except Conflict:
+        existing = ports.payouts.get(payout.id)
+        assert existing is not None
+        payout = existing
+    contract = update_contract(ports, contract_id, lambda c: c.installment_collected(installment))
+    return contract, payout

@@ -1,0 +1,196 @@
+"""The financing workflow's steps, one function per Task of infra/financing.asl.json.
+
+Step Functions may run a step twice (a Lambda retry, a redelivered event), so every step
+is idempotent: it checks where the contract already is and writes nothing if the step's
+effect is there. Waiting steps store their task token on the contract, unless what they
+wait for already happened, in which case they complete the token themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from ..domain.contracts import Contract, ContractStatus
+from ..domain.errors import Conflict, InvalidTransition, NotFound
+from ..domain.financing_file import WaitStep
+from ..domain.payouts import Payout, PayoutStatus, software_upfront
+from .contracts import update_contract
+from .financing import SIGNATURE_DECLINED
+from .ports import Ports
+
+Status = ContractStatus
+WAITING_STATUS = {
+    WaitStep.CREDIT_REVIEW: Status.UNDER_REVIEW,
+    WaitStep.SIGNATURES: Status.AWAITING_SIGNATURES,
+    WaitStep.DELIVERY_REPORT: Status.AWAITING_DELIVERY,
+}
+
+
+def _actor(step: str) -> str:
+    return f"workflow:{step}"
+
+
+def await_credit_review(ports: Ports, contract_id: str, token: str) -> None:
+    decided: bool | None = None
+
+    def hold(current: Contract) -> Contract:
+        nonlocal decided
+        if current.status is Status.UNDER_REVIEW:
+            return current.waiting(WaitStep.CREDIT_REVIEW, token)
+        decided = current.status is not Status.REJECTED  # the analyst was faster than this step
+        return current
+
+    update_contract(ports, contract_id, hold)
+    if decided is not None:
+        ports.workflows.resume(token, {"approved": decided})
+
+
+def send_for_signature(ports: Ports, contract_id: str, token: str) -> None:
+    """Open the signature step; complete it at once if both documents were signed meanwhile."""
+    outcome: str | None = None
+
+    def hold(current: Contract) -> Contract:
+        nonlocal outcome
+        outcome = None
+        if current.status is Status.APPROVED:
+            current = current.moved_to(
+                Status.AWAITING_SIGNATURES,
+                at=ports.clock(),
+                actor=_actor("SendForSignature"),
+                note="sale and lease contracts sent for signature",
+            )
+        file = current.financing
+        assert file is not None
+        if file.declined:
+            outcome = "declined"
+            return current
+        if file.signatures_complete:
+            outcome = "signed"
+            return current.done_waiting() if file.task_token else current
+        return current.waiting(WaitStep.SIGNATURES, token)
+
+    contract = update_contract(ports, contract_id, hold)
+    if outcome == "signed":
+        ports.workflows.resume(token, {"signed": True})
+    elif outcome == "declined":
+        assert contract.financing is not None and contract.financing.declined
+        ports.workflows.fail(token, SIGNATURE_DECLINED, contract.financing.declined)
+
+
+def await_delivery_report(ports: Ports, contract_id: str, token: str) -> None:
+    def hold(current: Contract) -> Contract:
+        if current.status is Status.AWAITING_SIGNATURES:
+            current = current.moved_to(
+                Status.AWAITING_DELIVERY,
+                at=ports.clock(),
+                actor=_actor("AwaitDeliveryReport"),
+                note="sale and lease contracts signed",
+            )
+        if current.status is not Status.AWAITING_DELIVERY:
+            return current  # a retried step after the report came in: nothing to hold
+        return current.waiting(WaitStep.DELIVERY_REPORT, token)
+
+    update_contract(ports, contract_id, hold)
+
+
+def transmit_file(ports: Ports, contract_id: str) -> dict[str, str]:
+    """The complete file goes to the leaser: AWAITING_PAYMENT, and the SLA clock starts."""
+
+    def transmit(current: Contract) -> Contract:
+        if current.status is Status.AWAITING_PAYMENT:
+            return current
+        return current.transmitted(at=ports.clock(), actor=_actor("TransmitFile"))
+
+    contract = update_contract(ports, contract_id, transmit)
+    assert contract.payout_due_by is not None
+    return {"payoutDueBy": contract.payout_due_by.isoformat()}
+
+
+def create_upfront_payout(ports: Ports, contract_id: str) -> dict[str, str]:
+    """The SOFTWARE_UPFRONT payout (PV − file fee) to the owner, due by the SLA; once per contract."""
+    contract = _get(ports, contract_id)
+    file = contract.financing
+    if file is None or file.payout_due_by is None:
+        raise InvalidTransition("the file has not been transmitted")
+    payout = software_upfront(
+        contract_id=contract.id,
+        owner_id=contract.owner_id,
+        amount=file.upfront_payout,
+        due_by=file.payout_due_by,
+        created_at=ports.clock(),
+    )
+    with contextlib.suppress(Conflict):  # a retried step: the payout is there already
+        ports.payouts.add(payout)
+    return {"payoutId": payout.id}
+
+
+def disburse(ports: Ports, payout_id: str) -> dict[str, str]:
+    """Transfer the payout; `TransferFailed` propagates so the definition retries with backoff."""
+    payout = _payout(ports, payout_id)
+    if payout.status is PayoutStatus.PAID:
+        return {"payoutId": payout.id, "status": payout.status.value}
+    reference = ports.payments.transfer(payout)
+    paid = payout.paid(at=ports.clock(), reference=reference)
+    ports.payouts.save(paid, expected_status=PayoutStatus.SCHEDULED)
+    if paid.sla_met is False:
+        ports.metrics.count("PayoutSlaMissed", kind=paid.kind.value)
+    return {"payoutId": paid.id, "status": paid.status.value}
+
+
+def mark_payout_failed(ports: Ports, payout_id: str, cause: str) -> dict[str, str]:
+    """Retries are exhausted: the payout is FAILED for treasury to see, and a metric raises the alarm."""
+    payout = _payout(ports, payout_id)
+    if payout.status is not PayoutStatus.FAILED:
+        ports.payouts.save(payout.failed(cause[:500] or "transfer failed"), expected_status=payout.status)
+        ports.metrics.count("PayoutFailed", kind=payout.kind.value)
+    return {"payoutId": payout.id, "status": PayoutStatus.FAILED.value}
+
+
+def activate(ports: Ports, contract_id: str) -> None:
+    def make_active(current: Contract) -> Contract:
+        if current.status is Status.ACTIVE:
+            return current
+        return current.moved_to(Status.ACTIVE, at=ports.clock(), actor=_actor("Activate"), note="software part paid")
+
+    update_contract(ports, contract_id, make_active)
+
+
+def expire(ports: Ports, contract_id: str, step: str) -> None:
+    """A wait timed out: the file is EXPIRED (from whichever waiting status it was in)."""
+
+    def make_expired(current: Contract) -> Contract:
+        if current.status is Status.EXPIRED:
+            return current
+        expired = current.moved_to(
+            Status.EXPIRED,
+            at=ports.clock(),
+            actor=_actor("Expire"),
+            note=f"no {step.lower().replace('_', ' ')} in time",
+        )
+        return expired.done_waiting()
+
+    update_contract(ports, contract_id, make_expired)
+
+
+def cancel(ports: Ports, contract_id: str, reason: str) -> None:
+    def make_cancelled(current: Contract) -> Contract:
+        if current.status is Status.CANCELLED:
+            return current
+        cancelled = current.moved_to(Status.CANCELLED, at=ports.clock(), actor=_actor("Cancel"), note=reason[:500])
+        return cancelled.done_waiting()
+
+    update_contract(ports, contract_id, make_cancelled)
+
+
+def _get(ports: Ports, contract_id: str) -> Contract:
+    contract = ports.contracts.get(contract_id)
+    if contract is None:
+        raise NotFound(f"no contract {contract_id}")
+    return contract
+
+
+def _payout(ports: Ports, payout_id: str) -> Payout:
+    payout = ports.payouts.get(payout_id)
+    if payout is None:
+        raise NotFound(f"no payout {payout_id}")
+    return payout

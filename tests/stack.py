@@ -1,0 +1,31 @@
+"""Real ports on DynamoDB Local with fresh, uniquely prefixed tables (integration and workflow layers)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from channelfin.bootstrap import Settings, build_ports
+from channelfin.services.ports import Ports
+from channelfin.store.tables import create_missing_tables, delete_tables
+
+
+@contextmanager
+def fresh_ports(endpoint_url: str, env: dict[str, str] | None = None, **build: Any) -> Iterator[Ports]:
+    prefix = f"t{uuid.uuid4().hex[:10]}-"
+    settings = Settings.from_env(
+        {
+            "CHANNELFIN_TABLE_PREFIX": prefix,
+            "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+            "AWS_REGION": "eu-west-3",
+            **(env or {}),
+        }
+    )
+    ports = build_ports(settings, **build)
+    create_missing_tables()
+    try:
+        yield ports
+    finally:
+        delete_tables()

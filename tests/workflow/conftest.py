@@ -1,0 +1,68 @@
+"""Workflow layer: infra/financing.asl.json executed by moto's interpreter, steps on DynamoDB Local."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from channelfin.local.stepfunctions_local import LocalStepFunctions
+from tests.fakes import RecordedMetrics, ScriptedPayments
+from tests.financing_flow import FinancingFlow
+from tests.stack import fresh_ports
+from tests.world import build_world
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture(scope="session")
+def local_engine():
+    engine = LocalStepFunctions()
+    engine.start()
+    current = SimpleNamespace(ports=None)
+    arn = engine.deploy_financing(lambda: current.ports)
+    yield SimpleNamespace(engine=engine, arn=arn, current=current)
+    engine.stop()
+
+
+@dataclass
+class WorkflowFlow(FinancingFlow):
+    engine: LocalStepFunctions = None  # type: ignore[assignment]
+    arn: str = ""
+
+    @property
+    def payments(self) -> ScriptedPayments:
+        return self.world.ports.payments  # type: ignore[return-value]
+
+    @property
+    def metrics(self) -> RecordedMetrics:
+        return self.world.ports.metrics  # type: ignore[return-value]
+
+    def set_timeout(self, key: str, seconds: int) -> None:
+        self.world.ports.workflows.timeouts[key] = seconds  # type: ignore[attr-defined]
+
+    def execution(self, contract: str, *, until_done: bool = True, timeout: float = 30) -> dict[str, Any]:
+        execution_arn = self.arn.replace(":stateMachine:", ":execution:") + f":financing-{self.local(contract)}"
+        client = self.engine.client()
+        deadline = time.monotonic() + timeout
+        while True:
+            described = client.describe_execution(executionArn=execution_arn)
+            if not until_done or described["status"] != "RUNNING" or time.monotonic() > deadline:
+                return described
+            time.sleep(0.05)
+
+    def executions(self) -> list[dict[str, Any]]:
+        return self.engine.client().list_executions(stateMachineArn=self.arn)["executions"]
+
+
+@pytest.fixture
+def flow(aws_local_env, dynamodb_local, local_engine, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SFN", local_engine.engine.endpoint_url)
+    env = {"CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn}
+    with fresh_ports(dynamodb_local.endpoint_url, env, payments=ScriptedPayments(), metrics=RecordedMetrics()) as ports:
+        local_engine.current.ports = ports
+        yield WorkflowFlow(build_world(ports), engine=local_engine.engine, arn=local_engine.arn)
+        local_engine.engine.stop_running_executions(local_engine.arn)
