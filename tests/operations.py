@@ -66,7 +66,9 @@ mutation($input: ReviewFinancingInput!) {
 
 RECORD_SIGNATURE = """
 mutation($input: RecordSignatureInput!) {
-  recordSignature(input: $input) { contract { id status documents { kind signedBy } } userErrors { field code message } }
+  recordSignature(input: $input) {
+    contract { id status documents { kind signedBy } } userErrors { field code message }
+  }
 }"""
 
 DECLINE_SIGNATURE = """

@@ -35,6 +35,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from .bootstrap import Settings, build_ports
     from .local.devserver import with_dev_tokens
     from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
+    from .local.stepfunctions_local import LocalStepFunctions
     from .local.tokens import issue, load_or_create_secret
     from .store.tables import create_missing_tables
 
