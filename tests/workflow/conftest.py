@@ -55,7 +55,10 @@ class WorkflowFlow(FinancingFlow):
             time.sleep(0.05)
 
     def executions(self) -> list[dict[str, Any]]:
-        return self.engine.client().list_executions(stateMachineArn=self.arn)["executions"]
+        return self.engine.client().list_executions(stateMachineArn=self.arn, maxResults=1000)["executions"]
+
+    def execution_names(self, contract: str) -> list[str]:
+        return [e["name"] for e in self.executions() if self.local(contract) in e["name"]]
 
 
 @pytest.fixture

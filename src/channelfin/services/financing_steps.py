@@ -173,10 +173,13 @@ def expire(ports: Ports, contract_id: str, step: str) -> None:
 
 
 def cancel(ports: Ports, contract_id: str, reason: str) -> None:
+    """The end client declined to sign: CANCELLED, with the refusal the contract recorded."""
+
     def make_cancelled(current: Contract) -> Contract:
         if current.status is Status.CANCELLED:
             return current
-        cancelled = current.moved_to(Status.CANCELLED, at=ports.clock(), actor=_actor("Cancel"), note=reason[:500])
+        note = (current.financing.declined if current.financing else None) or reason
+        cancelled = current.moved_to(Status.CANCELLED, at=ports.clock(), actor=_actor("Cancel"), note=note[:500])
         return cancelled.done_waiting()
 
     update_contract(ports, contract_id, make_cancelled)
