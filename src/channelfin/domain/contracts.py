@@ -287,6 +287,11 @@ class Contract:
 
     def delivery_reported(self, report: DeliveryReport) -> Contract:
         file = self._file()
+        if file.delivery_report is not None:
+            previous = file.delivery_report
+            if (previous.installed_at, previous.signed_by) == (report.installed_at, report.signed_by):
+                return self  # a repeated submission
+            raise Conflict("a different delivery report was already submitted")
         if self.status is not ContractStatus.AWAITING_DELIVERY:
             code = "SIGNATURES_MISSING" if not file.signatures_complete else "NOT_AWAITING_DELIVERY"
             raise InvalidTransition(
@@ -310,7 +315,10 @@ class Contract:
             ContractStatus.AWAITING_PAYMENT, at=at, actor=actor, note="file transmitted to the leaser"
         )
 
-    def installment_collected(self, installment: int) -> Contract:
+    def installment_collected(self, installment: int, *, at: datetime, actor: str) -> Contract:
+        """Record installment k's collection; the last one completes the contract."""
+        if installment in self.collected_installments and self.status is ContractStatus.COMPLETED:
+            return self
         if not 1 <= installment <= self.periods:
             raise ValidationError(
                 f"installment is between 1 and {self.periods}", code="INVALID_INSTALLMENT", field=["installment"]
@@ -321,8 +329,11 @@ class Contract:
             )
         if installment in self.collected_installments:
             return self
-        return replace(
+        collected = replace(
             self,
             collected_installments=tuple(sorted((*self.collected_installments, installment))),
             version=self.version + 1,
         )
+        if len(collected.collected_installments) == self.periods:
+            return collected.moved_to(ContractStatus.COMPLETED, at=at, actor=actor, note="every installment collected")
+        return collected

@@ -226,10 +226,10 @@ def record_installment_collected(
         raise NotFound("no such contract", field=["contractId"])
     if contract.financing is None:
         raise InvalidTransition("support shares are paid on financed contracts", code="NOT_FINANCED")
-    contract.installment_collected(installment)  # validates before anything is written
     at = collected_at or ports.clock()
     if at > ports.clock():
         raise ValidationError("collectedAt is in the future", code="INVALID_DATE", field=["collectedAt"])
+    contract.installment_collected(installment, at=at, actor=principal.sub)  # validates before any write
     payout = support_share(
         contract_id=contract.id,
         provider_id=contract.support_provider,
@@ -245,5 +245,7 @@ def record_installment_collected(
         existing = ports.payouts.get(payout.id)
         assert existing is not None
         payout = existing
-    contract = update_contract(ports, contract_id, lambda c: c.installment_collected(installment))
+    contract = update_contract(
+        ports, contract_id, lambda c: c.installment_collected(installment, at=at, actor=principal.sub)
+    )
     return contract, payout

@@ -1,0 +1,66 @@
+"""The shape of infra/financing.asl.json, and the check that guards it."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+
+import pytest
+
+from channelfin.domain.contracts import NEXT_STATUSES, ContractStatus
+from channelfin.handlers import financing_steps as lambda_entries
+from channelfin.workflows.definitions import check, definition_path, placeholders
+from channelfin.workflows.steps import FINANCING_STEPS
+
+
+@pytest.fixture(scope="module")
+def definition():
+    return json.loads(definition_path("financing").read_text())
+
+
+def test_the_definition_is_well_formed(definition):
+    assert check(definition, set(FINANCING_STEPS)) == []
+
+
+def test_every_task_has_a_step_handler_and_a_lambda_entry(definition):
+    used = set(placeholders(definition_path("financing").read_text()))
+    assert used == set(FINANCING_STEPS)
+    entries = {name for name, fn in inspect.getmembers(lambda_entries, inspect.isfunction) if not name.startswith("_")}
+    snake = {"".join("_" + c.lower() if c.isupper() else c for c in step).lstrip("_") for step in used}
+    assert snake <= entries, f"missing Lambda entries: {snake - entries}"
+
+
+def test_waiting_tasks_pass_their_token_and_time_out(definition):
+    waiting = [s for s in definition["States"].values() if s.get("Resource", "").endswith(".waitForTaskToken")]
+    assert len(waiting) == 3
+    for state in waiting:
+        assert state["Parameters"]["Payload"]["taskToken.$"] == "$$.Task.Token"
+        assert state["TimeoutSecondsPath"].startswith("$.timeouts.")
+        assert any("States.Timeout" in c["ErrorEquals"] for c in state["Catch"])
+
+
+def test_every_contract_status_is_reachable_from_draft():
+    seen, todo = set(), [ContractStatus.DRAFT]
+    while todo:
+        status = todo.pop()
+        if status not in seen:
+            seen.add(status)
+            todo.extend(NEXT_STATUSES[status])
+    assert seen == set(ContractStatus)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (lambda d: d["States"]["TransmitFile"].update(Next="Nowhere"), "TransmitFile goes to 'Nowhere'"),
+        (lambda d: d["States"]["Activate"]["Parameters"].update(FunctionName="${Unknown}"), "'Unknown'"),
+        (lambda d: d["States"]["SendForSignature"]["Parameters"]["Payload"].pop("taskToken.$"), "does not pass"),
+        (lambda d: d["States"].update(Orphan={"Type": "Succeed"}), "Orphan is unreachable"),
+        (lambda d: d.update(StartAt="Missing"), "StartAt 'Missing'"),
+    ],
+)
+def test_the_check_finds_broken_definitions(definition, breakage, problem):
+    broken = copy.deepcopy(definition)
+    breakage(broken)
+    assert any(problem in p for p in check(broken, set(FINANCING_STEPS))), check(broken, set(FINANCING_STEPS))
