@@ -1,0 +1,143 @@
+"""The financing workflow's acceptance, over HTTP against `channelfin dev` (real definition, DynamoDB Local)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests import operations as ops
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def parties(dev_server):
+    admin = dev_server.token("leaser-admin", sub="alice")
+
+    def register(name, *roles):
+        data = dev_server.gql(admin, ops.REGISTER_PARTNER, input={"name": name, "roles": list(roles)})
+        return data["registerPartner"]["partner"]["id"]
+
+    leaser, publisher = register("Crédit Bail SaaS", "LEASER"), register("Éditeur Flux", "PUBLISHER")
+    reseller = register("Revendeur Flux", "RESELLER")
+    agreement = dev_server.gql(
+        admin,
+        ops.SIGN_AGREEMENT,
+        input={"partnerId": publisher, "leaserId": leaser, "annualRate": "0.06", "fileFee": "150.00"},
+    )
+    return {
+        "publisher": publisher,
+        "reseller": reseller,
+        "agreement": agreement["signFinancingAgreement"]["agreement"]["id"],
+        "owner": dev_server.token("partner-admin", partner=publisher, sub="pat"),
+        "connector": dev_server.token("integration", sub="esign"),
+        "analyst": dev_server.token("credit-analyst", sub="ana"),
+        "treasury": dev_server.token("treasury", sub="tom"),
+        "admin": admin,
+    }
+
+
+def _contract(server, p, software_fee):
+    data = server.gql(
+        p["owner"],
+        ops.CREATE_CONTRACT,
+        input={
+            "ownerId": p["publisher"],
+            "publisherId": p["publisher"],
+            "resellerId": p["reseller"],
+            "customer": {"name": "Boulangerie Martin", "registrationNumber": "552 100 554"},
+            "periodicity": "MONTHLY",
+            "termMonths": 36,
+            "startDate": "2027-01-01",
+            "softwareFee": software_fee,
+            "supportFee": "150.00",
+        },
+    )
+    return data["createContract"]["contract"]["id"]
+
+
+def _mutate(server, token, operation, name, **fields):
+    payload = server.gql(token, operation, input=fields)[name]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    return payload
+
+
+def _wait(server, token, contract, status, waiting_for=None, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        data = server.gql(token, ops.FINANCED_CONTRACT, id=contract)["contract"]
+        if data["status"] == status and (waiting_for is None or data["financing"]["waitingFor"] == waiting_for):
+            return data
+        assert time.monotonic() < deadline, f"still {data['status']}: {data['timeline']}"
+        time.sleep(0.1)
+
+
+def test_worked_example_from_request_to_active_and_support_shares(dev_server, parties):
+    p, s = parties, dev_server
+    contract = _contract(s, p, "1000.00")
+    requested = _mutate(
+        s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"]
+    )
+    assert requested["decision"]["outcome"] == "APPROVED"
+    _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+    for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
+        _mutate(
+            s,
+            p["connector"],
+            ops.RECORD_SIGNATURE,
+            "recordSignature",
+            contractId=contract,
+            document=document,
+            signedBy="Marie Martin",
+        )
+    _wait(s, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_REPORT")
+    _mutate(
+        s,
+        p["owner"],
+        ops.SUBMIT_DELIVERY_REPORT,
+        "submitDeliveryReport",
+        contractId=contract,
+        installedAt="2026-11-20",
+        signedBy="Marie Martin",
+    )
+
+    active = _wait(s, p["owner"], contract, "ACTIVE")
+    [upfront] = [e["node"] for e in active["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
+    assert upfront["amount"]["amount"] == "32885.37"
+    assert upfront["status"] == "PAID" and upfront["slaMet"] is True
+    transmitted = datetime.fromisoformat(active["financing"]["transmittedAt"])
+    assert datetime.fromisoformat(upfront["dueBy"]) == transmitted + timedelta(hours=72)
+
+    for installment in (1, 1, 2, 2):
+        _mutate(
+            s,
+            p["treasury"],
+            ops.RECORD_INSTALLMENT,
+            "recordInstallmentCollected",
+            contractId=contract,
+            installment=installment,
+        )
+    after = s.gql(p["admin"], ops.FINANCED_CONTRACT, id=contract)["contract"]
+    shares = [e["node"] for e in after["payouts"]["edges"] if e["node"]["kind"] == "SUPPORT_SHARE"]
+    assert sorted(sh["installment"] for sh in shares) == [1, 2]
+
+
+def test_a_52000_request_waits_for_an_analyst(dev_server, parties):
+    p, s = parties, dev_server
+    contract = _contract(s, p, "1574.00")  # PV about 52,000
+    requested = _mutate(
+        s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"]
+    )
+    assert requested["decision"]["outcome"] == "REFERRED"
+    waiting = _wait(s, p["owner"], contract, "UNDER_REVIEW", "CREDIT_REVIEW")
+    assert Decimal("51900") < Decimal(waiting["financing"]["financedAmount"]["amount"]) < Decimal("52100")
+
+    refused = s.post(p["owner"], ops.REVIEW_FINANCING, input={"contractId": contract, "approve": True}).json()
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert s.gql(p["owner"], ops.FINANCED_CONTRACT, id=contract)["contract"]["status"] == "UNDER_REVIEW"
+
+    _mutate(s, p["analyst"], ops.REVIEW_FINANCING, "reviewFinancing", contractId=contract, approve=True)
+    _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
