@@ -37,6 +37,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
     from .local.stepfunctions_local import LocalStepFunctions
     from .local.tokens import issue, load_or_create_secret
+    from .services.financing import restart_in_flight_workflows
     from .store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
@@ -72,6 +73,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             f"{'tables created' if created else 'tables already there'}"
         )
         _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}")
+        restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         app = with_dev_tokens(create_app(ports, graphiql=True), secret)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def parties(dev_server):
+    return _parties(dev_server)
+
+
+def _parties(dev_server):
     admin = dev_server.token("leaser-admin", sub="alice")
 
     def register(name, *roles):
@@ -141,3 +145,43 @@ def test_a_52000_request_waits_for_an_analyst(dev_server, parties):
 
     _mutate(s, p["analyst"], ops.REVIEW_FINANCING, "reviewFinancing", contractId=contract, approve=True)
     _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+
+
+def test_a_file_in_flight_moves_on_after_a_restart(tmp_path):
+    from channelfin.local.dynamodb_local import free_port
+
+    from .conftest import DevServer
+
+    server = DevServer(data_dir=tmp_path / "data", port=free_port())
+    server.start()
+    try:
+        p = _parties(server)
+        contract = _contract(server, p, "1000.00")
+        _mutate(
+            server,
+            p["owner"],
+            ops.REQUEST_FINANCING,
+            "requestFinancing",
+            contractId=contract,
+            agreementId=p["agreement"],
+        )
+        _wait(server, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+    finally:
+        server.stop()
+    server.start()
+    try:
+        assert "restarted the financing workflow of 1 contract(s)" in "".join(server.output)
+        _wait(server, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+        for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
+            _mutate(
+                server,
+                p["connector"],
+                ops.RECORD_SIGNATURE,
+                "recordSignature",
+                contractId=contract,
+                document=document,
+                signedBy="Marie Martin",
+            )
+        _wait(server, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_REPORT")
+    finally:
+        server.stop()

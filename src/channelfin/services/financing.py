@@ -8,11 +8,12 @@ the request and the waiting step comes second sees the other's write and moves o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
 from ..domain.access import Principal, Role, require, require_acting_for
-from ..domain.contracts import Contract
+from ..domain.contracts import Contract, ContractStatus
 from ..domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from ..domain.financing import LeaseTerms, quote
 from ..domain.financing_file import (
@@ -28,7 +29,7 @@ from ..domain.financing_file import (
 from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
 from .contracts import update_contract
-from .ports import Ports, TaskTokenRejected
+from .ports import PageRequest, Ports, TaskTokenRejected
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
 
@@ -249,3 +250,37 @@ def record_installment_collected(
         ports, contract_id, lambda c: c.installment_collected(installment, at=at, actor=principal.sub)
     )
     return contract, payout
+
+
+# Where a file in each status re-enters the workflow (see ResumeAt in infra/financing.asl.json).
+RESUME_POINTS = {
+    "UNDER_REVIEW": "CREDIT_REVIEW",
+    "APPROVED": "SIGNATURES",
+    "AWAITING_SIGNATURES": "SIGNATURES",
+    "AWAITING_DELIVERY": "DELIVERY_REPORT",
+    "AWAITING_PAYMENT": "TRANSMISSION",
+}
+
+
+def restart_in_flight_workflows(ports: Ports, progress: Callable[[str], None] = lambda _: None) -> int:
+    """Start the workflow again for every file still in flight (the local engine forgets executions).
+
+    Contracts are found with one Query per status; the steps are idempotent, so a file
+    re-enters exactly where it stood.
+    """
+    restarted = 0
+    for status, resume_at in RESUME_POINTS.items():
+        after = None
+        while True:
+            page = ports.contracts.list(
+                party_id=None, role=None, status=ContractStatus(status), page=PageRequest(first=100, after=after)
+            )
+            for contract in page.items:
+                ports.workflows.start(contract.execution_name, {"contractId": contract.id, "resumeAt": resume_at})
+                restarted += 1
+            if not page.has_next_page:
+                break
+            after = page.end_cursor
+    if restarted:
+        progress(f"restarted the financing workflow of {restarted} contract(s) in flight")
+    return restarted
