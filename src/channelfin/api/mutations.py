@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
+from ..domain.contracts import Contract as DomainContract
 from ..domain.contracts import Customer
 from ..domain.errors import DomainError, PermissionDenied
 from ..domain.money import Money
@@ -33,6 +34,9 @@ Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 
+P = TypeVar("P")
+
+
 def attempt(action: Callable[[], T]) -> tuple[T | None, list[UserError]]:
     """Run a use case; a business refusal becomes userErrors, an auth failure stays top-level."""
     try:
@@ -41,6 +45,12 @@ def attempt(action: Callable[[], T]) -> tuple[T | None, list[UserError]]:
         raise
     except DomainError as error:
         return None, [UserError.from_domain(error)]
+
+
+def contract_payload(payload: Callable[..., P], action: Callable[[], DomainContract]) -> P:
+    """The payload of a mutation that changes one contract: the contract, or the userErrors."""
+    contract, errors = attempt(action)
+    return payload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
 
 
 @strawberry.type
@@ -148,7 +158,8 @@ class Mutation:
     @strawberry.mutation(description="Create a contract with an end client (the owner's users).")
     def create_contract(self, info: Info, input: CreateContractInput) -> CreateContractPayload:
         ctx = info.context
-        contract, errors = attempt(
+        return contract_payload(
+            CreateContractPayload,
             lambda: contract_service.create_contract(
                 ctx.ports,
                 ctx.principal,
@@ -161,9 +172,8 @@ class Mutation:
                 start_date=input.start_date,
                 software_fee=Money(input.software_fee),
                 support_fee=Money(input.support_fee),
-            )
+            ),
         )
-        return CreateContractPayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
 
     @strawberry.mutation(
         description="Ask the leaser to finance a contract (the owner's users). Decides at once below "
@@ -186,16 +196,16 @@ class Mutation:
     @strawberry.mutation(description="Approve or refuse a contract under credit review (credit-analyst).")
     def review_financing(self, info: Info, input: ReviewFinancingInput) -> ReviewFinancingPayload:
         ctx = info.context
-        contract, errors = attempt(
+        return contract_payload(
+            ReviewFinancingPayload,
             lambda: financing_service.review_financing(
                 ctx.ports,
                 ctx.principal,
                 contract_id=_contract_id(input.contract_id),
                 approve=input.approve,
                 comment=input.comment,
-            )
+            ),
         )
-        return ReviewFinancingPayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
 
     @strawberry.mutation(
         description="Record the end client's signature of the sale or lease contract "
@@ -203,7 +213,8 @@ class Mutation:
     )
     def record_signature(self, info: Info, input: RecordSignatureInput) -> RecordSignaturePayload:
         ctx = info.context
-        contract, errors = attempt(
+        return contract_payload(
+            RecordSignaturePayload,
             lambda: financing_service.record_signature(
                 ctx.ports,
                 ctx.principal,
@@ -211,9 +222,8 @@ class Mutation:
                 document=input.document,
                 signed_by=input.signed_by,
                 signed_at=input.signed_at,
-            )
+            ),
         )
-        return RecordSignaturePayload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
 
     @strawberry.mutation(
         description="Record that the end client declined to sign: the file is CANCELLED "
@@ -221,7 +231,8 @@ class Mutation:
     )
     def decline_signature(self, info: Info, input: DeclineSignatureInput) -> DeclineSignaturePayload:
         ctx = info.context
-        contract, errors = attempt(
+        return contract_payload(
+            DeclineSignaturePayload,
             lambda: financing_service.decline_signature(
                 ctx.ports,
                 ctx.principal,
@@ -229,10 +240,7 @@ class Mutation:
                 document=input.document,
                 declined_by=input.declined_by,
                 reason=input.reason,
-            )
-        )
-        return DeclineSignaturePayload(
-            contract=Contract.from_domain(contract) if contract else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(
@@ -241,17 +249,15 @@ class Mutation:
     )
     def submit_delivery_report(self, info: Info, input: SubmitDeliveryReportInput) -> SubmitDeliveryReportPayload:
         ctx = info.context
-        contract, errors = attempt(
+        return contract_payload(
+            SubmitDeliveryReportPayload,
             lambda: financing_service.submit_delivery_report(
                 ctx.ports,
                 ctx.principal,
                 contract_id=_contract_id(input.contract_id),
                 installed_at=input.installed_at,
                 signed_by=input.signed_by,
-            )
-        )
-        return SubmitDeliveryReportPayload(
-            contract=Contract.from_domain(contract) if contract else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(

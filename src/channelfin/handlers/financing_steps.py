@@ -5,6 +5,7 @@ The ports are built on the first invocation and reused by the warm container.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -29,41 +30,22 @@ def _run(step: str, event: dict[str, Any]) -> dict[str, Any]:
     return run_step(_ports(), step, event)
 
 
-def await_credit_review(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("AwaitCreditReview", event)
+def _entry(step: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        return _run(step, event)
+
+    handler.__name__ = handler.__qualname__ = "".join("_" + c.lower() if c.isupper() else c for c in step).lstrip("_")
+    return handler
 
 
-def send_for_signature(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("SendForSignature", event)
-
-
-def await_delivery_report(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("AwaitDeliveryReport", event)
-
-
-def transmit_file(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("TransmitFile", event)
-
-
-def create_upfront_payout(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("CreateUpfrontPayout", event)
-
-
-def disburse(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("Disburse", event)
-
-
-def mark_payout_failed(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("MarkPayoutFailed", event)
-
-
-def activate(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("Activate", event)
-
-
-def expire(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("Expire", event)
-
-
-def cancel(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    return _run("Cancel", event)
+# One Lambda function per Task; serverless.yml points at `channelfin.handlers.financing_steps.<name>`.
+await_credit_review = _entry("AwaitCreditReview")
+send_for_signature = _entry("SendForSignature")
+await_delivery_report = _entry("AwaitDeliveryReport")
+transmit_file = _entry("TransmitFile")
+create_upfront_payout = _entry("CreateUpfrontPayout")
+disburse = _entry("Disburse")
+mark_payout_failed = _entry("MarkPayoutFailed")
+activate = _entry("Activate")
+expire = _entry("Expire")
+cancel = _entry("Cancel")
