@@ -140,7 +140,23 @@ def test_signatures_are_refused_before_approval(flow):
     flow.request(contract)  # REFERRED: under review
     assert codes(flow.sign(contract, "SALE_CONTRACT")) == ["NOT_AWAITING_SIGNATURES"]
     draft = flow.new_contract()
-    assert codes(flow.sign(draft, "SALE_CONTRACT")) == ["NOT_FINANCED"]
+    assert codes(flow.sign(draft, "LEASE_CONTRACT")) == ["NOT_FINANCED"]
+
+
+def test_a_contract_without_financing_is_active_once_its_sale_contract_is_signed(flow):
+    contract = flow.new_contract()
+    assert flow.sign(contract, "SALE_CONTRACT")["userErrors"] == []
+    data = flow.read(contract)
+    assert data["status"] == "ACTIVE" and data["financing"] is None
+    assert data["timeline"][-1] == {
+        "status": "ACTIVE",
+        "actor": SIGNATURE_CONNECTOR.sub,
+        "note": "sale contract signed",
+    }
+    assert data["documents"] == [
+        {"kind": "SALE_CONTRACT", "signedBy": "Marie Martin", "signedAt": data["documents"][0]["signedAt"]}
+    ]
+    assert codes(flow.request(contract)) == ["NOT_A_DRAFT"]
 
 
 def test_a_review_needs_a_contract_under_review(flow):

@@ -201,12 +201,13 @@ class Document:
     signed_at: dt.datetime | None
 
     @classmethod
-    def list_from(cls, f: dff.ContractFinancing | None) -> list[Document]:
-        if f is None:
-            return []
+    def list_from(cls, c: dc.Contract) -> list[Document]:
+        """The sale contract always; the lease contract and delivery report once financing is requested."""
+        f = c.financing
+        kinds = dff.SIGNED_BEFORE_DELIVERY if f else (dff.DocumentKind.SALE_CONTRACT,)
         documents = []
-        for kind in dff.SIGNED_BEFORE_DELIVERY:
-            signature = f.signature_of(kind)
+        for kind in kinds:
+            signature = c.signature_of(kind)
             documents.append(
                 cls(
                     kind=kind,
@@ -214,6 +215,8 @@ class Document:
                     signed_at=signature.signed_at if signature else None,
                 )
             )
+        if f is None:
+            return documents
         report = f.delivery_report
         documents.append(
             cls(
@@ -312,7 +315,7 @@ class Contract(Node):
             payout_due_by=c.payout_due_by,
             financing=Financing.from_domain(c.financing) if c.financing else None,
             collected_installments=list(c.collected_installments),
-            documents=Document.list_from(c.financing),
+            documents=Document.list_from(c),
             owner_id=c.owner_id,
             publisher_id=c.publisher_id,
             reseller_id=c.reseller_id,

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from .errors import Conflict, InvalidTransition, ValidationError
 from .financing import Periodicity, period_count
 from .financing_file import (
+    SIGNED_BEFORE_DELIVERY,
     ContractFinancing,
     DecisionOutcome,
     DeliveryReport,
@@ -117,6 +118,7 @@ class Contract:
     timeline: tuple[TimelineEvent, ...] = field(default_factory=tuple)
     under_continuity: bool = False
     financing: ContractFinancing | None = None
+    signatures: tuple[Signature, ...] = ()
     support_provider_id: str | None = None  # None: the publisher gives support
     collected_installments: tuple[int, ...] = ()
     version: int = 1
@@ -264,26 +266,50 @@ class Contract:
             status, at=decision.decided_at, actor=decision.decided_by, note="; ".join(decision.reasons) or None
         )
 
-    def signed(self, signature: Signature) -> Contract:
-        """Record the end client's signature of the sale or the lease contract (idempotent)."""
-        file = self._file()
-        if signature.document not in (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT):
+    def signature_of(self, document: DocumentKind) -> Signature | None:
+        return next((s for s in self.signatures if s.document is document), None)
+
+    @property
+    def signatures_complete(self) -> bool:
+        return all(self.signature_of(d) for d in SIGNED_BEFORE_DELIVERY)
+
+    @property
+    def sold_at(self) -> datetime | None:
+        """A contract counts as a sale when its sale contract is signed."""
+        sale = self.signature_of(DocumentKind.SALE_CONTRACT)
+        return sale.signed_at if sale else None
+
+    def signed(self, signature: Signature, *, actor: str) -> Contract:
+        """Record the end client's signature of the sale or the lease contract (idempotent).
+
+        Without financing only the sale contract is signed, and that makes the contract ACTIVE.
+        """
+        if signature.document not in SIGNED_BEFORE_DELIVERY:
             raise ValidationError(
                 "the delivery report is submitted with submitDeliveryReport",
                 code="INVALID_DOCUMENT",
                 field=["document"],
             )
-        existing = file.signature_of(signature.document)
+        existing = self.signature_of(signature.document)
         if existing is not None:
             if existing.signed_by == signature.signed_by:
                 return self
             raise Conflict(f"the {signature.document.value} is already signed by {existing.signed_by}")
+        with_signature = replace(self, signatures=(*self.signatures, signature), version=self.version + 1)
+        if self.financing is None:
+            if signature.document is not DocumentKind.SALE_CONTRACT:
+                raise InvalidTransition("a lease contract exists only for financed contracts", code="NOT_FINANCED")
+            if self.status is not ContractStatus.DRAFT:
+                raise InvalidTransition(f"a {self.status.value} contract is not signed any more", code="NOT_A_DRAFT")
+            return with_signature.moved_to(
+                ContractStatus.ACTIVE, at=signature.signed_at, actor=actor, note="sale contract signed"
+            )
         if self.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
             raise InvalidTransition(
                 f"documents are signed once financing is approved; this contract is {self.status.value}",
                 code="NOT_AWAITING_SIGNATURES",
             )
-        return self._with_financing(file.signed(signature))
+        return with_signature
 
     def delivery_reported(self, report: DeliveryReport) -> Contract:
         file = self._file()
@@ -293,7 +319,7 @@ class Contract:
                 return self  # a repeated submission
             raise Conflict("a different delivery report was already submitted")
         if self.status is not ContractStatus.AWAITING_DELIVERY:
-            code = "SIGNATURES_MISSING" if not file.signatures_complete else "NOT_AWAITING_DELIVERY"
+            code = "SIGNATURES_MISSING" if not self.signatures_complete else "NOT_AWAITING_DELIVERY"
             raise InvalidTransition(
                 "the delivery report comes after the sale and lease contracts are signed, while the contract "
                 f"awaits delivery; this one is {self.status.value}",

@@ -80,7 +80,6 @@ class ContractFinancing:
     payout_sla_hours: int
     requested_at: datetime
     requested_by: str
-    signatures: tuple[Signature, ...] = ()
     delivery_report: DeliveryReport | None = None
     transmitted_at: datetime | None = None
     declined: str | None = None  # who declined to sign what, and why
@@ -92,16 +91,6 @@ class ContractFinancing:
         if self.transmitted_at is None:
             return None
         return self.transmitted_at + timedelta(hours=self.payout_sla_hours)
-
-    def signature_of(self, document: DocumentKind) -> Signature | None:
-        return next((s for s in self.signatures if s.document is document), None)
-
-    @property
-    def signatures_complete(self) -> bool:
-        return all(self.signature_of(d) for d in SIGNED_BEFORE_DELIVERY)
-
-    def signed(self, signature: Signature) -> ContractFinancing:
-        return replace(self, signatures=(*self.signatures, signature))
 
     def waiting(self, step: WaitStep | None, token: str | None) -> ContractFinancing:
         return replace(self, waiting_for=step, task_token=token)

@@ -154,9 +154,9 @@ def record_signature(
     def record(current: Contract) -> Contract:
         nonlocal token
         token = None
-        signed = current.signed(Signature(document, signer, at))
+        signed = current.signed(Signature(document, signer, at), actor=principal.sub)
         file = signed.financing
-        if file and file.signatures_complete and file.waiting_for is WaitStep.SIGNATURES:
+        if file and signed.signatures_complete and file.waiting_for is WaitStep.SIGNATURES:
             token = file.task_token
             return signed.done_waiting()
         return signed

@@ -64,7 +64,7 @@ def send_for_signature(ports: Ports, contract_id: str, token: str) -> None:
         if file.declined:
             outcome = "declined"
             return current
-        if file.signatures_complete:
+        if current.signatures_complete:
             outcome = "signed"
             return current.done_waiting() if file.task_token else current
         return current.waiting(WaitStep.SIGNATURES, token)

@@ -246,6 +246,11 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
         ],
         under_continuity=int(contract.under_continuity),
         financing=_financing_map(contract.financing) if contract.financing else None,
+        signatures=[
+            SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at)
+            for s in contract.signatures
+        ]
+        or None,
         support_provider_id=contract.support_provider_id,
         collected_installments=list(contract.collected_installments) or None,
         version=contract.version,
@@ -290,6 +295,9 @@ def _contract(record: ContractRecord) -> Contract:
         timeline=tuple(TimelineEvent(ContractStatus(e.status), e.at, e.actor, e.note) for e in record.timeline or ()),
         under_continuity=bool(record.under_continuity),
         financing=_financing(record.financing, currency) if record.financing else None,
+        signatures=tuple(
+            Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in record.signatures or ()
+        ),
         support_provider_id=record.support_provider_id,
         collected_installments=tuple(int(k) for k in record.collected_installments or ()),
         version=int(record.version),
@@ -312,9 +320,6 @@ def _financing_map(f: ContractFinancing) -> FinancingMap:
         payout_sla_hours=f.payout_sla_hours,
         requested_at=f.requested_at,
         requested_by=f.requested_by,
-        signatures=[
-            SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at) for s in f.signatures
-        ],
         delivery_report=DeliveryReportMap(
             installed_at=f.delivery_report.installed_at.isoformat(),
             signed_by=f.delivery_report.signed_by,
@@ -346,7 +351,6 @@ def _financing(m: FinancingMap, currency: str) -> ContractFinancing:
         payout_sla_hours=int(m.payout_sla_hours),
         requested_at=m.requested_at,
         requested_by=m.requested_by,
-        signatures=tuple(Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in m.signatures or ()),
         delivery_report=DeliveryReport(date.fromisoformat(report.installed_at), report.signed_by, report.submitted_at)
         if report
         else None,
