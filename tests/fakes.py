@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
-from channelfin.domain.payouts import Payout, PayoutStatus
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.services.ports import InvalidCursor, Page, PageRequest, Ports, TaskTokenRejected, TransferFailed
 
 from .factories import Clock, next_id
@@ -120,6 +122,21 @@ class FakePayouts:
     def get(self, payout_id: str) -> Payout | None:
         return self.payouts.get(payout_id)
 
+    def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
+        found = [p for p in self.payouts.values() if p.beneficiary_id == beneficiary_id and start <= p.value_date < end]
+        return sorted(found, key=lambda p: (p.value_date, p.id))
+
+    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
+        found = [
+            p
+            for p in self.payouts.values()
+            if p.program_id == program_id
+            and p.kind is kind
+            and p.status is PayoutStatus.SCHEDULED
+            and p.value_date <= up_to
+        ]
+        return sorted(found, key=lambda p: (p.value_date, p.id))
+
     def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
         items = [
             p
@@ -129,6 +146,56 @@ class FakePayouts:
         ]
         items.sort(key=lambda p: (p.created_at, p.id), reverse=True)
         return _page(items, lambda p: p.id, page)
+
+
+@dataclass
+class FakePrograms:
+    programs: dict[str, PartnerProgram] = field(default_factory=dict)
+    enrollments: dict[str, Enrollment] = field(default_factory=dict)
+    sales: dict[tuple[str, str], Sale] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_program(self, program: PartnerProgram) -> None:
+        self.programs[program.id] = program
+
+    def get_program(self, program_id: str) -> PartnerProgram | None:
+        return self.programs.get(program_id)
+
+    def programs_of(self, publisher_id: str) -> list[PartnerProgram]:
+        return [p for p in self.programs.values() if p.publisher_id == publisher_id]
+
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        self.enrollments[enrollment.id] = enrollment
+
+    def save_enrollment(self, enrollment: Enrollment) -> None:
+        with self.lock:
+            if self.enrollments[enrollment.id].sales_count != enrollment.sales_count:
+                raise Conflict("changed")
+            self.enrollments[enrollment.id] = enrollment
+
+    def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
+        return self.enrollments.get(enrollment_id)
+
+    def enrollments_of(self, program_id: str) -> list[Enrollment]:
+        return sorted((e for e in self.enrollments.values() if e.program_id == program_id), key=lambda e: e.partner_id)
+
+    def sales_of(self, enrollment_id: str) -> list[Sale]:
+        return sorted((s for (e, _), s in self.sales.items() if e == enrollment_id), key=lambda s: s.number)
+
+    def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
+        with self.lock:
+            key = (enrollment_id, contract_id)
+            if key not in self.sales:
+                enrollment = self.enrollments[enrollment_id]
+                number = enrollment.sales_count + 1
+                self.enrollments[enrollment_id] = replace(enrollment, sales_count=number)
+                self.sales[key] = Sale(enrollment_id, contract_id, number, sold_at)
+            return self.sales[key]
+
+    def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
+        key = (enrollment_id, contract_id)
+        if key in self.sales:
+            self.sales[key] = replace(self.sales[key], cancelled=True)
 
 
 @dataclass
@@ -190,6 +257,7 @@ def fake_ports() -> Ports:
         partners=FakePartners(),
         contracts=FakeContracts(),
         payouts=FakePayouts(),
+        programs=FakePrograms(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
         workflows=FakeEngine(),

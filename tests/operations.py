@@ -89,3 +89,52 @@ mutation($input: RecordInstallmentCollectedInput!) {
     userErrors { field code message }
   }
 }"""
+
+CREATE_PROGRAM = """
+mutation($input: CreatePartnerProgramInput!) {
+  createPartnerProgram(input: $input) {
+    program { id name entryFeeRate affiliateMinSalesPerYear
+              tiers { tier rate fromSale reward contractHeldBy supportBy onboardingBy onboardingInvoicedBy
+                      evolutiveMaintenanceBy needsTechnicalQualification benefits } }
+    userErrors { field code message }
+  }
+}"""
+
+ENROLL = """
+mutation($input: EnrollPartnerInput!) {
+  enrollPartner(input: $input) {
+    enrollment { id tier entryFee { amount } technicallyQualified salesCount
+                 rules { reward rate fromSale benefits contractHeldBy } partner { id } }
+    userErrors { field code message }
+  }
+}"""
+
+QUALIFY = """
+mutation($input: SetTechnicalQualificationInput!) {
+  setTechnicalQualification(input: $input) { enrollment { id technicallyQualified } userErrors { code } }
+}"""
+
+SETTLE = """
+mutation($input: SettleCommissionsInput!) {
+  settleCommissions(input: $input) {
+    settled { id kind status amount { amount } } total { amount } userErrors { field code message }
+  }
+}"""
+
+CANCEL_CONTRACT = """
+mutation($input: CancelContractInput!) {
+  cancelContract(input: $input) { contract { id status } userErrors { field code message } }
+}"""
+
+STATEMENT = """
+query($partnerId: ID!, $from: DateTime!, $to: DateTime!) {
+  partnerStatement(partnerId: $partnerId, from: $from, to: $to) {
+    lines { id kind status amount { amount } installment dueBy }
+    earned { amount } charged { amount } net { amount } earnedByKind { kind amount { amount } }
+  }
+}"""
+
+COMPLIANCE = """
+query($programId: ID!, $year: Int!) {
+  affiliateCompliance(programId: $programId, year: $year) { partner { id name } sales meetsMinimum }
+}"""

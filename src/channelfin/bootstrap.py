@@ -68,7 +68,12 @@ def build_ports(
     import boto3
 
     from .store import tables
-    from .store.repositories import DynamoContractRepository, DynamoPartnerRepository, DynamoPayoutRepository
+    from .store.repositories import (
+        DynamoContractRepository,
+        DynamoPartnerRepository,
+        DynamoPayoutRepository,
+        DynamoProgramRepository,
+    )
     from .workflows.engine import StepFunctionsEngine
     from .workflows.metrics import EmfMetrics
     from .workflows.payments import InstantPayments
@@ -78,6 +83,7 @@ def build_ports(
         partners=DynamoPartnerRepository(),
         contracts=DynamoContractRepository(),
         payouts=DynamoPayoutRepository(),
+        programs=DynamoProgramRepository(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.

@@ -9,3 +9,4 @@ from tests.unit.test_api import *  # noqa: F403 — the same tests, with this la
 
 pytestmark = pytest.mark.integration
 from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financing rules, on DynamoDB Local
+from tests.unit.test_programs_api import *  # noqa: E402, F403 — partner programs, on DynamoDB Local

@@ -6,6 +6,7 @@ import datetime as dt
 
 import strawberry
 
+from .program_types import PartnerTier
 from .scalars import Decimal
 from .types import ContractStatus, DocumentKind, PartnerRole, PartyRole, Periodicity
 
@@ -57,6 +58,9 @@ class CreateContractInput:
     software_fee: Decimal
     support_fee: Decimal
     reseller_id: strawberry.ID | None = None
+    enrollment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The program enrolment of the partner who brought or holds the deal."
+    )
 
 
 @strawberry.input(description="Filters of the contracts list; a partner's users only ever see their own.")
@@ -118,3 +122,47 @@ class RecordInstallmentCollectedInput:
     contract_id: strawberry.ID
     installment: int = strawberry.field(description="1..n")
     collected_at: dt.datetime | None = strawberry.field(default=None, description="Default: now.")
+
+
+@strawberry.input
+class CreatePartnerProgramInput:
+    publisher_id: strawberry.ID
+    name: str
+    entry_fee_rate: Decimal = strawberry.field(description='Fraction of the segment potential, e.g. "0.03".')
+    affiliate_min_sales_per_year: int | None = strawberry.field(default=None, description="Default 15.")
+    tier_rates: list[TierRateInput] | None = strawberry.field(
+        default=None, description="Changes to the default rates and thresholds, tier by tier."
+    )
+
+
+@strawberry.input(description="A program's own rate and threshold for one tier.")
+class TierRateInput:
+    tier: PartnerTier
+    rate: Decimal | None = None
+    from_sale: int | None = None
+
+
+@strawberry.input
+class EnrollPartnerInput:
+    program_id: strawberry.ID
+    partner_id: strawberry.ID
+    tier: PartnerTier
+    segment_potential: Decimal | None = strawberry.field(default=None, description="Required for affiliates.")
+
+
+@strawberry.input
+class SetTechnicalQualificationInput:
+    enrollment_id: strawberry.ID
+    qualified: bool
+
+
+@strawberry.input
+class SettleCommissionsInput:
+    program_id: strawberry.ID
+    up_to: dt.datetime = strawberry.field(description="Commissions due at or before this time are paid.")
+
+
+@strawberry.input
+class CancelContractInput:
+    contract_id: strawberry.ID
+    reason: str

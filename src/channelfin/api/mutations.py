@@ -11,24 +11,34 @@ from ..domain.contracts import Contract as DomainContract
 from ..domain.contracts import Customer
 from ..domain.errors import DomainError, PermissionDenied
 from ..domain.money import Money
+from ..domain.money import Money as DomainMoney
+from ..domain.programs import PartnerTier
 from ..services import contracts as contract_service
 from ..services import financing as financing_service
 from ..services import partners as partner_service
+from ..services import programs as program_service
 from .context import Context
 from .errors import UserError
 from .ids import local_id
 from .inputs import (
+    CancelContractInput,
     CreateContractInput,
+    CreatePartnerProgramInput,
     DeclineSignatureInput,
+    EnrollPartnerInput,
     RecordInstallmentCollectedInput,
     RecordSignatureInput,
     RegisterPartnerInput,
     RequestFinancingInput,
     ReviewFinancingInput,
+    SetTechnicalQualificationInput,
+    SettleCommissionsInput,
     SignFinancingAgreementInput,
     SubmitDeliveryReportInput,
 )
+from .program_types import Enrollment, PartnerProgram
 from .types import Contract, FinancingAgreement, FinancingDecision, Partner, Payout
+from .types import Money as MoneyType
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -118,6 +128,36 @@ def _contract_id(value: strawberry.ID) -> str:
 
 
 @strawberry.type
+class CreatePartnerProgramPayload:
+    program: PartnerProgram | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class EnrollPartnerPayload:
+    enrollment: Enrollment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SetTechnicalQualificationPayload:
+    enrollment: Enrollment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SettleCommissionsPayload:
+    settled: list[Payout] = strawberry.field(description="The commissions this call paid (none on a repeat).")
+    total: MoneyType
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CancelContractPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a company on the platform (leaser-admin).")
     def register_partner(self, info: Info, input: RegisterPartnerInput) -> RegisterPartnerPayload:
@@ -172,6 +212,9 @@ class Mutation:
                 start_date=input.start_date,
                 software_fee=Money(input.software_fee),
                 support_fee=Money(input.support_fee),
+                enrollment_id=local_id(input.enrollment_id, "Enrollment", field=["enrollmentId"])
+                if input.enrollment_id
+                else None,
             ),
         )
 
@@ -281,4 +324,93 @@ class Mutation:
             contract=Contract.from_domain(contract) if contract else None,
             payout=Payout.from_domain(payout) if payout else None,
             user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Start a partner program with the four tiers and their default rules "
+        "(the publisher's partner-admin)."
+    )
+    def create_partner_program(self, info: Info, input: CreatePartnerProgramInput) -> CreatePartnerProgramPayload:
+        ctx = info.context
+        overrides: dict[PartnerTier, dict[str, object]] = {}
+        for change in input.tier_rates or []:
+            values = {"rate": change.rate, "from_sale": change.from_sale}
+            overrides[change.tier] = {k: v for k, v in values.items() if v is not None}
+        program, errors = attempt(
+            lambda: program_service.create_partner_program(
+                ctx.ports,
+                ctx.principal,
+                publisher_id=local_id(input.publisher_id, "Partner", field=["publisherId"]),
+                name=input.name,
+                entry_fee_rate=input.entry_fee_rate,
+                affiliate_min_sales_per_year=input.affiliate_min_sales_per_year,
+                tier_overrides=overrides,
+            )
+        )
+        return CreatePartnerProgramPayload(
+            program=PartnerProgram.from_domain(program) if program else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Enrol a partner in a program at a tier (the publisher's partner-admin).")
+    def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:
+        ctx = info.context
+        enrollment, errors = attempt(
+            lambda: program_service.enroll_partner(
+                ctx.ports,
+                ctx.principal,
+                program_id=local_id(input.program_id, "PartnerProgram", field=["programId"]),
+                partner_id=local_id(input.partner_id, "Partner", field=["partnerId"]),
+                tier=input.tier,
+                segment_potential=Money(input.segment_potential) if input.segment_potential is not None else None,
+            )
+        )
+        return EnrollPartnerPayload(
+            enrollment=Enrollment.from_domain(enrollment) if enrollment else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Record (or withdraw) an integrator's technical qualification (publisher admin).")
+    def set_technical_qualification(
+        self, info: Info, input: SetTechnicalQualificationInput
+    ) -> SetTechnicalQualificationPayload:
+        ctx = info.context
+        enrollment, errors = attempt(
+            lambda: program_service.set_technical_qualification(
+                ctx.ports,
+                ctx.principal,
+                enrollment_id=local_id(input.enrollment_id, "Enrollment", field=["enrollmentId"]),
+                qualified=input.qualified,
+            )
+        )
+        return SetTechnicalQualificationPayload(
+            enrollment=Enrollment.from_domain(enrollment) if enrollment else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Pay the program's scheduled commissions due up to a time, once (the publisher's partner-admin)."
+    )
+    def settle_commissions(self, info: Info, input: SettleCommissionsInput) -> SettleCommissionsPayload:
+        ctx = info.context
+        settled, errors = attempt(
+            lambda: program_service.settle_commissions(
+                ctx.ports,
+                ctx.principal,
+                program_id=local_id(input.program_id, "PartnerProgram", field=["programId"]),
+                up_to=input.up_to,
+            )
+        )
+        paid = [Payout.from_domain(p) for p in settled or []]
+        total = sum((p.amount for p in settled or []), DomainMoney.zero())
+        return SettleCommissionsPayload(settled=paid, total=MoneyType.from_domain(total), user_errors=errors)
+
+    @strawberry.mutation(
+        description="Cancel a contract that is not financed (the owner's users or leaser-admin); "
+        "its unsettled commission and charges are CANCELLED, paid ones stay paid."
+    )
+    def cancel_contract(self, info: Info, input: CancelContractInput) -> CancelContractPayload:
+        ctx = info.context
+        return contract_payload(
+            CancelContractPayload,
+            lambda: contract_service.cancel_contract(
+                ctx.ports, ctx.principal, contract_id=_contract_id(input.contract_id), reason=input.reason
+            ),
         )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import strawberry
 
 from ..domain.money import Money as DomainMoney
 from ..services import contracts as contract_service
 from ..services import partners as partner_service
 from ..services import payouts as payout_service
+from ..services import programs as program_service
 from ..services import quotes as quote_service
 from .context import Context
 from .ids import from_global_id, local_id
 from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter
 from .pagination import Connection, page_request
+from .program_types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
 from .types import Contract, FinancingAgreement, LeaseQuote, Node, Partner, Payout, Viewer
 
 Info = strawberry.Info[Context, None]
@@ -43,6 +48,12 @@ class Query:
         if type_name == "Contract":
             contract = contract_service.visible_contract(ctx.ports, principal, key)
             return Contract.from_domain(contract) if contract else None
+        if type_name == "PartnerProgram":
+            program = program_service.visible_program(ctx.ports, principal, key)
+            return PartnerProgram.from_domain(program) if program else None
+        if type_name == "Enrollment":
+            enrollment = program_service.visible_enrollment(ctx.ports, principal, key)
+            return Enrollment.from_domain(enrollment) if enrollment else None
         payout = payout_service.visible_payout(ctx.ports, principal, key)
         return Payout.from_domain(payout) if payout else None
 
@@ -112,3 +123,52 @@ class Query:
             financed_amount=DomainMoney(input.financed_amount) if input.financed_amount is not None else None,
         )
         return LeaseQuote.from_domain(quote)
+
+    @strawberry.field(description="A partner program: its publisher's users and leaser staff.")
+    def partner_program(self, info: Info, id: strawberry.ID) -> PartnerProgram | None:
+        ctx = info.context
+        key = local_id(id, "PartnerProgram", field=["id"])
+        found = program_service.visible_program(ctx.ports, ctx.principal, key)
+        return PartnerProgram.from_domain(found) if found else None
+
+    @strawberry.field(description="An enrolment: the publisher's users, the enrolled partner's users, leaser staff.")
+    def enrollment(self, info: Info, id: strawberry.ID) -> Enrollment | None:
+        ctx = info.context
+        key = local_id(id, "Enrollment", field=["id"])
+        found = program_service.visible_enrollment(ctx.ports, ctx.principal, key)
+        return Enrollment.from_domain(found) if found else None
+
+    @strawberry.field(description="A partner's payouts and charges whose value date is in [from, to), with totals.")
+    def partner_statement(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
+        to: dt.datetime,
+    ) -> PartnerStatement | None:
+        ctx = info.context
+        statement = program_service.partner_statement(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            start=from_,
+            end=to,
+        )
+        return PartnerStatement.from_domain(statement) if statement else None
+
+    @strawberry.field(
+        description="Each affiliate's sales in a year and whether it meets the program's minimum "
+        "(the publisher's partner-admin)."
+    )
+    def affiliate_compliance(self, info: Info, program_id: strawberry.ID, year: int) -> list[AffiliateCompliance]:
+        ctx = info.context
+        rows = program_service.affiliate_compliance(
+            ctx.ports,
+            ctx.principal,
+            program_id=local_id(program_id, "PartnerProgram", field=["programId"]),
+            year=year,
+        )
+        return [
+            AffiliateCompliance(enrollment=Enrollment.from_domain(e), sales=sales, meets_minimum=meets)
+            for e, sales, meets in rows
+        ]

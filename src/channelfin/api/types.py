@@ -7,6 +7,7 @@ lists apply the same visibility rules as the root fields.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -18,10 +19,14 @@ from ..domain import payouts as dpay
 from ..domain.money import Money as DomainMoney
 from ..services import partners as partner_service
 from ..services import payouts as payout_service
+from ..services import programs as program_service
 from .context import Context
 from .ids import to_global_id
 from .pagination import Connection, page_request
 from .scalars import Decimal
+
+if TYPE_CHECKING:
+    from .program_types import Enrollment
 
 PartnerRole = strawberry.enum(dp.PartnerRole, description="What a partner is to the platform.")
 Periodicity = strawberry.enum(df.Periodicity, description="How often rents fall due (12, 4 or 1 a year).")
@@ -51,7 +56,7 @@ class Money:
 
     @classmethod
     def from_domain(cls, money: DomainMoney) -> Money:
-        return cls(amount=money.amount, currency=money.currency)
+        return cls(amount=money.rounded().amount, currency=money.currency)  # shown: to the cent
 
 
 @strawberry.type(description="A convention d'agrément: a leaser agrees to finance a partner's contracts.")
@@ -294,6 +299,7 @@ class Contract(Node):
     publisher_id: strawberry.Private[str]
     reseller_id: strawberry.Private[str | None]
     local_id: strawberry.Private[str]
+    enrollment_id: strawberry.Private[str | None]
 
     @classmethod
     def from_domain(cls, c: dc.Contract) -> Contract:
@@ -320,6 +326,7 @@ class Contract(Node):
             publisher_id=c.publisher_id,
             reseller_id=c.reseller_id,
             local_id=c.id,
+            enrollment_id=c.enrollment_id,
         )
 
     @strawberry.field(description="The contract owner, beneficiary of the financing.")
@@ -335,6 +342,17 @@ class Contract(Node):
         if self.reseller_id is None:
             return None
         return Partner.from_domain(await info.context.loaders.partner_by_id.load(self.reseller_id))
+
+    @strawberry.field(description="The program enrolment the contract is attributed to, if any.")
+    def enrollment(
+        self, info: strawberry.Info[Context, None]
+    ) -> Annotated[Enrollment, strawberry.lazy(".program_types")] | None:
+        if self.enrollment_id is None:
+            return None
+        from .program_types import Enrollment
+
+        found = program_service.visible_enrollment(info.context.ports, info.context.principal, self.enrollment_id)
+        return Enrollment.from_domain(found) if found else None
 
     @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
     def payouts(

@@ -52,7 +52,7 @@ NEXT_STATUSES: dict[ContractStatus, frozenset[ContractStatus]] = {
     S.AWAITING_SIGNATURES: frozenset({S.AWAITING_DELIVERY, S.CANCELLED, S.EXPIRED}),
     S.AWAITING_DELIVERY: frozenset({S.AWAITING_PAYMENT, S.CANCELLED, S.EXPIRED}),
     S.AWAITING_PAYMENT: frozenset({S.ACTIVE}),
-    S.ACTIVE: frozenset({S.COMPLETED}),
+    S.ACTIVE: frozenset({S.COMPLETED, S.CANCELLED}),
     S.REJECTED: frozenset(),
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -71,6 +71,7 @@ class PartyRole(enum.Enum):
     OWNER = "OWNER"
     PUBLISHER = "PUBLISHER"
     RESELLER = "RESELLER"
+    PROGRAM_PARTNER = "PROGRAM_PARTNER"  # the partner-program member the contract is attributed to
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,8 @@ class Contract:
     signatures: tuple[Signature, ...] = ()
     support_provider_id: str | None = None  # None: the publisher gives support
     collected_installments: tuple[int, ...] = ()
+    enrollment_id: str | None = None
+    program_partner_id: str | None = None
     version: int = 1
 
     @classmethod
@@ -139,6 +142,8 @@ class Contract:
         support_fee: Money,
         created_at: datetime,
         created_by: str,
+        enrollment_id: str | None = None,
+        program_partner_id: str | None = None,
     ) -> Contract:
         if not publisher.has_role(PartnerRole.PUBLISHER):
             raise ValidationError(
@@ -186,6 +191,8 @@ class Contract:
             created_at=created_at,
             created_by=created_by,
             timeline=(TimelineEvent(ContractStatus.DRAFT, created_at, created_by, "contract created"),),
+            enrollment_id=enrollment_id,
+            program_partner_id=program_partner_id,
         )
 
     @property
@@ -194,7 +201,8 @@ class Contract:
 
     @property
     def party_ids(self) -> frozenset[str]:
-        return frozenset(p for p in (self.owner_id, self.publisher_id, self.reseller_id) if p is not None)
+        parties = (self.owner_id, self.publisher_id, self.reseller_id, self.program_partner_id)
+        return frozenset(p for p in parties if p is not None)
 
     def roles_of(self, partner_id: str) -> frozenset[PartyRole]:
         roles = set()
@@ -204,6 +212,8 @@ class Contract:
             roles.add(PartyRole.PUBLISHER)
         if partner_id == self.reseller_id:
             roles.add(PartyRole.RESELLER)
+        if partner_id == self.program_partner_id:
+            roles.add(PartyRole.PROGRAM_PARTNER)
         return frozenset(roles)
 
     @property

@@ -40,6 +40,17 @@ class Payout:
     paid_at: datetime | None = None
     failure_reason: str | None = None
     transfer_reference: str | None = None
+    program_id: str | None = None
+
+    @property
+    def value_date(self) -> datetime:
+        """The date a statement files the line under: when it falls due, else when it was created."""
+        return self.due_by or self.created_at
+
+    @property
+    def is_charge(self) -> bool:
+        """A charge is owed by the partner to the publisher; every other kind is paid to the partner."""
+        return self.kind is PayoutKind.PARTNER_CHARGE
 
     @property
     def sla_met(self) -> bool | None:
@@ -54,6 +65,13 @@ class Payout:
         if self.status is not PayoutStatus.SCHEDULED:
             raise InvalidTransition(f"a {self.status.value} payout cannot be paid")
         return replace(self, status=PayoutStatus.PAID, paid_at=at, transfer_reference=reference)
+
+    def cancelled(self) -> Payout:
+        if self.status is PayoutStatus.CANCELLED:
+            return self
+        if self.status is not PayoutStatus.SCHEDULED:
+            raise InvalidTransition(f"a {self.status.value} payout cannot be cancelled")
+        return replace(self, status=PayoutStatus.CANCELLED)
 
     def failed(self, reason: str) -> Payout:
         if self.status is PayoutStatus.FAILED:
@@ -104,3 +122,52 @@ def support_share(
         installment=installment,
         due_by=collected_at + timedelta(hours=sla_hours),
     )
+
+
+def commission_id(contract_id: str) -> str:
+    return f"commission-{contract_id}"
+
+
+def partner_charge_id(contract_id: str, year: int) -> str:
+    return f"charge-{contract_id}-{year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A partner's lines for a period: what it earns from the platform, what it is charged, the net.
+
+    Cancelled lines are listed but count for nothing; the totals add up to the cent:
+    `net = earned − charged`, and `earned` is the sum of `earned_by_kind`.
+    """
+
+    partner_id: str
+    start: datetime
+    end: datetime
+    lines: tuple[Payout, ...]
+    earned: Money
+    charged: Money
+    earned_by_kind: tuple[tuple[PayoutKind, Money], ...]
+
+    @property
+    def net(self) -> Money:
+        return self.earned - self.charged
+
+    @classmethod
+    def of(cls, partner_id: str, start: datetime, end: datetime, lines: list[Payout]) -> Statement:
+        currency = lines[0].amount.currency if lines else "EUR"
+        counted = [p for p in lines if p.status is not PayoutStatus.CANCELLED]
+        by_kind: dict[PayoutKind, Money] = {}
+        for p in counted:
+            if not p.is_charge:
+                by_kind[p.kind] = by_kind.get(p.kind, Money.zero(currency)) + p.amount
+        earned = sum((m for m in by_kind.values()), Money.zero(currency))
+        charged = sum((p.amount for p in counted if p.is_charge), Money.zero(currency))
+        return cls(
+            partner_id=partner_id,
+            start=start,
+            end=end,
+            lines=tuple(lines),
+            earned=earned,
+            charged=charged,
+            earned_by_kind=tuple(sorted(by_kind.items(), key=lambda kv: kv[0].value)),
+        )

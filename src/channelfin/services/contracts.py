@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ..domain.access import Principal, require_acting_for
+from ..domain.access import Principal, Role, require_acting_for
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
-from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from ..domain.financing import Periodicity
 from ..domain.money import Money
 from .ports import Page, PageRequest, Ports
+from .programs import enrollment_for_contract, undo_sale
 
 
 def create_contract(
@@ -26,8 +27,10 @@ def create_contract(
     start_date: date,
     software_fee: Money,
     support_fee: Money,
+    enrollment_id: str | None = None,
 ) -> Contract:
     require_acting_for(principal, owner_id, action="createContract", field=["ownerId"])
+    enrollment = enrollment_for_contract(ports, enrollment_id, publisher_id) if enrollment_id else None
     wanted = {owner_id, publisher_id} | ({reseller_id} if reseller_id else set())
     found = ports.partners.get_many(wanted)
     for partner_id, field in ((owner_id, "ownerId"), (publisher_id, "publisherId"), (reseller_id, "resellerId")):
@@ -46,6 +49,8 @@ def create_contract(
         support_fee=support_fee,
         created_at=ports.clock(),
         created_by=principal.sub,
+        enrollment_id=enrollment.id if enrollment else None,
+        program_partner_id=enrollment.partner_id if enrollment else None,
     )
     ports.contracts.add(contract)
     return contract
@@ -100,3 +105,29 @@ def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract],
             continue
         return changed
     raise Conflict("the contract is being changed by others; try again")
+
+
+def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, reason: str) -> Contract:
+    """Cancel a contract before financing, or a sale without financing; unsettled commissions go with it."""
+    contract = visible_contract(ports, principal, contract_id)
+    if contract is None:
+        raise NotFound("no such contract", field=["contractId"])
+    if not principal.has_any(Role.LEASER_ADMIN):
+        require_acting_for(principal, contract.owner_id, action="cancelContract", field=["contractId"])
+    note = reason.strip()
+    if not note:
+        raise ValidationError("say why the contract is cancelled", code="REQUIRED", field=["reason"])
+    at = ports.clock()
+
+    def cancel(current: Contract) -> Contract:
+        if current.status is ContractStatus.CANCELLED:
+            return current
+        if current.financing is not None:
+            raise InvalidTransition(
+                "a financed contract ends through its financing (declined signature, expiry)", code="FINANCED"
+            )
+        return current.moved_to(ContractStatus.CANCELLED, at=at, actor=principal.sub, note=note)
+
+    contract = update_contract(ports, contract_id, cancel)
+    undo_sale(ports, contract)
+    return contract

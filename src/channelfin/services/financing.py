@@ -30,6 +30,7 @@ from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
 from .contracts import update_contract
 from .ports import PageRequest, Ports, TaskTokenRejected
+from .programs import register_sale
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
 
@@ -163,6 +164,8 @@ def record_signature(
 
     contract = update_contract(ports, contract_id, record)
     _resume(ports, token, {"signed": [d.value for d in (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT)]})
+    if document is DocumentKind.SALE_CONTRACT:
+        register_sale(ports, contract)  # idempotent: a repeated event numbers and pays nothing twice
     return contract
 
 

@@ -9,7 +9,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..domain.contracts import Contract, ContractStatus, PartyRole
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
-from ..domain.payouts import Payout, PayoutStatus
+from ..domain.payouts import Payout, PayoutKind, PayoutStatus
+from ..domain.programs import Enrollment, PartnerProgram, Sale
 
 T = TypeVar("T")
 
@@ -74,6 +75,26 @@ class PayoutRepository(Protocol):
 
     def get(self, payout_id: str) -> Payout | None: ...
     def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]: ...
+    def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
+        """A partner's payouts and charges whose value date is in [start, end), oldest first."""
+
+    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
+        """A program's SCHEDULED payouts of one kind whose value date is at or before `up_to`."""
+
+
+class ProgramRepository(Protocol):
+    def add_program(self, program: PartnerProgram) -> None: ...
+    def get_program(self, program_id: str) -> PartnerProgram | None: ...
+    def programs_of(self, publisher_id: str) -> list[PartnerProgram]: ...
+    def add_enrollment(self, enrollment: Enrollment) -> None: ...
+    def save_enrollment(self, enrollment: Enrollment) -> None: ...
+    def get_enrollment(self, enrollment_id: str) -> Enrollment | None: ...
+    def enrollments_of(self, program_id: str) -> list[Enrollment]: ...
+    def sales_of(self, enrollment_id: str) -> list[Sale]: ...
+    def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
+        """Number the sale for the enrolment, once: a second call returns the first numbering."""
+
+    def cancel_sale(self, enrollment_id: str, contract_id: str) -> None: ...
 
 
 class TaskTokenRejected(Exception):
@@ -111,6 +132,7 @@ class Ports:
     partners: PartnerRepository
     contracts: ContractRepository
     payouts: PayoutRepository
+    programs: ProgramRepository
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     workflows: WorkflowEngine

@@ -46,6 +46,15 @@ class _Gsi3(GlobalSecondaryIndex[Any]):
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
+class _Gsi4(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class _Meta:
     table_name = "unbound"
     region = "eu-west-3"
@@ -167,6 +176,8 @@ class ContractRecord(Model):
     signatures = ListAttribute(of=SignatureMap, null=True)
     support_provider_id = UnicodeAttribute(null=True)
     collected_installments = ListAttribute(of=NumberAttribute, null=True)
+    enrollment_id = UnicodeAttribute(null=True)
+    program_partner_id = UnicodeAttribute(null=True)
     version = NumberAttribute()
 
 
@@ -185,6 +196,9 @@ class PayoutRecord(Model):
     gsi1 = _Gsi1()
     gsi2 = _Gsi2()
     gsi3 = _Gsi3()
+    gsi4pk = UnicodeAttribute(null=True)  # sparse: program payouts only
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi4 = _Gsi4()
 
     payout_id = UnicodeAttribute()
     kind = UnicodeAttribute()
@@ -199,7 +213,43 @@ class PayoutRecord(Model):
     paid_at = UTCDateTimeAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     transfer_reference = UnicodeAttribute(null=True)
+    program_id = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
 
 
-ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord)
+class ProgramRecord(Model):
+    """Partner programs, enrolments and numbered sales: a second view of the partners table."""
+
+    class Meta(_Meta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = _Gsi1()
+
+    publisher_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    entry_fee_rate = UnicodeAttribute(null=True)
+    affiliate_min_sales_per_year = NumberAttribute(null=True)
+    tiers = UnicodeAttribute(null=True)  # JSON: tier → rules (a program) or the enrolment's rules
+    created_at = UTCDateTimeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+
+    program_id = UnicodeAttribute(null=True)
+    partner_id = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    entry_fee_cents = NumberAttribute(null=True)
+    segment_potential_cents = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    technically_qualified = NumberAttribute(null=True)
+    sales_count = NumberAttribute(null=True)
+
+    contract_id = UnicodeAttribute(null=True)
+    sale_number = NumberAttribute(null=True)
+    sold_at = UTCDateTimeAttribute(null=True)
+    cancelled = NumberAttribute(null=True)
+
+
+ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord)

@@ -6,13 +6,14 @@ the use cases never see botocore.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -32,6 +33,7 @@ from ..domain.financing_file import (
 from ..domain.money import Money
 from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
+from ..domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
 from ..services.ports import Page, PageRequest
 from . import cursors
 from .records import (
@@ -42,6 +44,7 @@ from .records import (
     FinancingMap,
     PartnerRecord,
     PayoutRecord,
+    ProgramRecord,
     SignatureMap,
     TimelineEntryMap,
 )
@@ -253,6 +256,8 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
         or None,
         support_provider_id=contract.support_provider_id,
         collected_installments=list(contract.collected_installments) or None,
+        enrollment_id=contract.enrollment_id,
+        program_partner_id=contract.program_partner_id,
         version=contract.version,
         gsi1sk=stamp,
         gsi2sk=stamp,
@@ -300,6 +305,8 @@ def _contract(record: ContractRecord) -> Contract:
         ),
         support_provider_id=record.support_provider_id,
         collected_installments=tuple(int(k) for k in record.collected_installments or ()),
+        enrollment_id=record.enrollment_id,
+        program_partner_id=record.program_partner_id,
         version=int(record.version),
     )
 
@@ -438,16 +445,21 @@ def _payout(record: PayoutRecord) -> Payout:
         paid_at=record.paid_at,
         failure_reason=record.failure_reason,
         transfer_reference=record.transfer_reference,
+        program_id=record.program_id,
     )
 
 
 def _payout_record(payout: Payout) -> PayoutRecord:
     stamp = f"{sort_stamp(payout.created_at)}#{payout.id}"
+    program_key = f"PROGRAM#{payout.program_id}#{payout.kind.value}#{payout.status.value}"
     return PayoutRecord(
         pk=f"PAYOUT#{payout.id}",
         sk="PAYOUT",
         gsi1pk=f"BENEFICIARY#{payout.beneficiary_id}",
-        gsi1sk=stamp,
+        gsi1sk=f"{sort_stamp(payout.value_date)}#{payout.id}",
+        gsi4pk=program_key if payout.program_id else None,
+        gsi4sk=f"{sort_stamp(payout.value_date)}#{payout.id}" if payout.program_id else None,
+        program_id=payout.program_id,
         gsi2pk=f"CONTRACT#{payout.contract_id}" if payout.contract_id else None,
         gsi2sk=stamp if payout.contract_id else None,
         gsi3pk="PAYOUTS",
@@ -521,3 +533,202 @@ class DynamoPayoutRepository:
                 to_domain=_payout,
             )
         return _query_page(PayoutRecord.gsi3, "PAYOUTS", key_names=self.KEYS[3], page=page, to_domain=_payout)
+
+    def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
+        """A partner's lines whose value date is in [start, end), oldest first (for statements)."""
+        condition = PayoutRecord.gsi1sk.between(sort_stamp(start), sort_stamp(end))
+        records = PayoutRecord.gsi1.query(f"BENEFICIARY#{beneficiary_id}", condition, scan_index_forward=True)
+        return [p for p in map(_payout, records) if p.value_date < end]
+
+    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
+        """A program's SCHEDULED payouts of one kind falling due by `up_to` (the sparse index gsi4)."""
+        condition = PayoutRecord.gsi4sk <= f"{sort_stamp(up_to)}#~"
+        hash_key = f"PROGRAM#{program_id}#{kind.value}#{PayoutStatus.SCHEDULED.value}"
+        return [_payout(r) for r in PayoutRecord.gsi4.query(hash_key, condition, scan_index_forward=True)]
+
+
+# ---------------------------------------------------------------- partner programs
+
+
+def _tiers_json(tiers: dict[PartnerTier, TierRules]) -> str:
+    return json.dumps({tier.value: _rules_dict(rules) for tier, rules in tiers.items()}, sort_keys=True)
+
+
+def _rules_dict(rules: TierRules) -> dict[str, Any]:
+    return {
+        "onboardingBy": rules.onboarding_by.value,
+        "onboardingInvoicedBy": rules.onboarding_invoiced_by.value,
+        "contractHeldBy": rules.contract_held_by.value,
+        "supportBy": rules.support_by.value,
+        "reward": rules.reward.value,
+        "rate": str(rules.rate),
+        "fromSale": rules.from_sale,
+        "needsTechnicalQualification": rules.needs_technical_qualification,
+        "benefits": list(rules.benefits),
+        "evolutiveMaintenanceBy": rules.evolutive_maintenance_by.value,
+    }
+
+
+def _rules(data: dict[str, Any]) -> TierRules:
+    return TierRules(
+        onboarding_by=Actor(data["onboardingBy"]),
+        onboarding_invoiced_by=Actor(data["onboardingInvoicedBy"]),
+        contract_held_by=Actor(data["contractHeldBy"]),
+        support_by=Actor(data["supportBy"]),
+        reward=RewardKind(data["reward"]),
+        rate=Decimal(data["rate"]),
+        from_sale=int(data["fromSale"]),
+        needs_technical_qualification=bool(data["needsTechnicalQualification"]),
+        benefits=tuple(data["benefits"]),
+        evolutive_maintenance_by=Actor(data["evolutiveMaintenanceBy"]),
+    )
+
+
+def _program(record: ProgramRecord) -> PartnerProgram:
+    return PartnerProgram(
+        id=record.pk.removeprefix("PROGRAM#"),
+        publisher_id=record.publisher_id,
+        name=record.name,
+        entry_fee_rate=Decimal(record.entry_fee_rate),
+        affiliate_min_sales_per_year=int(record.affiliate_min_sales_per_year),
+        tiers={PartnerTier(t): _rules(r) for t, r in json.loads(record.tiers).items()},
+        created_at=record.created_at,
+        created_by=record.created_by,
+    )
+
+
+def _enrollment(record: ProgramRecord) -> Enrollment:
+    currency = record.currency
+    return Enrollment(
+        id=record.pk.removeprefix("ENROLLMENT#"),
+        program_id=record.program_id,
+        publisher_id=record.publisher_id,
+        partner_id=record.partner_id,
+        tier=PartnerTier(record.tier),
+        rules=_rules(json.loads(record.tiers)),
+        entry_fee=Money.from_cents(int(record.entry_fee_cents), currency)
+        if record.entry_fee_cents is not None
+        else None,
+        segment_potential=Money.from_cents(int(record.segment_potential_cents), currency)
+        if record.segment_potential_cents is not None
+        else None,
+        technically_qualified=bool(record.technically_qualified),
+        enrolled_at=record.created_at,
+        enrolled_by=record.created_by,
+        sales_count=int(record.sales_count or 0),
+    )
+
+
+def _enrollment_record(e: Enrollment) -> ProgramRecord:
+    return ProgramRecord(
+        pk=f"ENROLLMENT#{e.id}",
+        sk="ENROLLMENT",
+        gsi1pk=f"PROGRAM#{e.program_id}#ENROLLMENTS",
+        gsi1sk=f"{e.partner_id}#{e.id}",
+        program_id=e.program_id,
+        publisher_id=e.publisher_id,
+        partner_id=e.partner_id,
+        tier=e.tier.value,
+        tiers=json.dumps(_rules_dict(e.rules), sort_keys=True),
+        entry_fee_cents=e.entry_fee.to_cents() if e.entry_fee else None,
+        segment_potential_cents=e.segment_potential.to_cents() if e.segment_potential else None,
+        currency=(e.entry_fee or e.segment_potential).currency if (e.entry_fee or e.segment_potential) else None,
+        technically_qualified=int(e.technically_qualified),
+        sales_count=e.sales_count,
+        created_at=e.enrolled_at,
+        created_by=e.enrolled_by,
+    )
+
+
+def _sale(record: ProgramRecord) -> Sale:
+    return Sale(
+        enrollment_id=record.pk.removeprefix("ENROLLMENT#"),
+        contract_id=record.contract_id,
+        number=int(record.sale_number),
+        sold_at=record.sold_at,
+        cancelled=bool(record.cancelled),
+    )
+
+
+class DynamoProgramRepository:
+    def add_program(self, program: PartnerProgram) -> None:
+        ProgramRecord(
+            pk=f"PROGRAM#{program.id}",
+            sk="PROGRAM",
+            gsi1pk=f"PUBLISHER#{program.publisher_id}#PROGRAMS",
+            gsi1sk=f"{sort_stamp(program.created_at)}#{program.id}",
+            publisher_id=program.publisher_id,
+            name=program.name,
+            entry_fee_rate=str(program.entry_fee_rate),
+            affiliate_min_sales_per_year=program.affiliate_min_sales_per_year,
+            tiers=_tiers_json(program.tiers),
+            created_at=program.created_at,
+            created_by=program.created_by,
+        ).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def get_program(self, program_id: str) -> PartnerProgram | None:
+        try:
+            return _program(ProgramRecord.get(f"PROGRAM#{program_id}", "PROGRAM"))
+        except DoesNotExist:
+            return None
+
+    def programs_of(self, publisher_id: str) -> list[PartnerProgram]:
+        return [_program(r) for r in ProgramRecord.gsi1.query(f"PUBLISHER#{publisher_id}#PROGRAMS")]
+
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def save_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.sales_count == enrollment.sales_count)
+
+    def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
+        try:
+            return _enrollment(ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT"))
+        except DoesNotExist:
+            return None
+
+    def enrollments_of(self, program_id: str) -> list[Enrollment]:
+        return [_enrollment(r) for r in ProgramRecord.gsi1.query(f"PROGRAM#{program_id}#ENROLLMENTS")]
+
+    def sales_of(self, enrollment_id: str) -> list[Sale]:
+        records = ProgramRecord.query(f"ENROLLMENT#{enrollment_id}", ProgramRecord.sk.startswith("SALE#"))
+        return sorted(map(_sale, records), key=lambda s: s.number)
+
+    def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
+        """Number the sale once: the enrolment's counter and the sale item move in one transaction."""
+        for _ in range(10):
+            try:
+                return _sale(ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", f"SALE#{contract_id}"))
+            except DoesNotExist:
+                pass
+            enrollment = ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+            count = int(enrollment.sales_count or 0)
+            sale = ProgramRecord(
+                pk=f"ENROLLMENT#{enrollment_id}",
+                sk=f"SALE#{contract_id}",
+                contract_id=contract_id,
+                sale_number=count + 1,
+                sold_at=sold_at,
+                cancelled=0,
+            )
+            try:
+                with TransactWrite(connection=_connection(ProgramRecord)) as tx:
+                    tx.update(
+                        enrollment,
+                        actions=[ProgramRecord.sales_count.set(count + 1)],
+                        condition=ProgramRecord.sales_count == count,
+                    )
+                    tx.save(sale, condition=ProgramRecord.pk.does_not_exist())
+                return _sale(sale)
+            except TransactWriteError:
+                continue  # another sale was numbered meanwhile, or this one was: read again
+        raise Conflict("too many concurrent sales on this enrolment; try again")
+
+    def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
+        try:
+            ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk=f"SALE#{contract_id}").update(
+                actions=[ProgramRecord.cancelled.set(1)], condition=ProgramRecord.pk.exists()
+            )
+        except UpdateError as exc:
+            if not _condition_failed(exc):  # no sale recorded: nothing to cancel
+                raise

@@ -8,7 +8,12 @@ from pynamodb.models import Model
 
 from .records import ALL_RECORDS
 
-LOGICAL_NAMES = {"PartnerRecord": "partners", "ContractRecord": "contracts", "PayoutRecord": "payouts"}
+LOGICAL_NAMES = {
+    "PartnerRecord": "partners",
+    "ContractRecord": "contracts",
+    "PayoutRecord": "payouts",
+    "ProgramRecord": "partners",  # programs share the partners table (single-table design)
+}
 
 
 def table_name(prefix: str, logical: str) -> str:
@@ -25,7 +30,7 @@ def bind(*, prefix: str, region: str, host: str | None = None) -> None:
 
 
 def create_missing_tables(progress: Callable[[str], None] = lambda _: None) -> list[str]:
-    """Create the tables that do not exist (on-demand billing); return the names created."""
+    """Create the tables that do not exist (on-demand billing), add missing indexes; return the tables created."""
     created = []
     for record in ALL_RECORDS:
         model: type[Model] = record
@@ -33,10 +38,42 @@ def create_missing_tables(progress: Callable[[str], None] = lambda _: None) -> l
             model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
             created.append(model.Meta.table_name)
             progress(f"created table {model.Meta.table_name}")
+        else:
+            for index in add_missing_indexes(model):
+                progress(f"added index {index} to {model.Meta.table_name}")
     return created
+
+
+def add_missing_indexes(model: type[Model]) -> list[str]:
+    """A data directory made by an older version lacks the indexes added since: create them."""
+    connection = model._get_connection().connection
+    described = connection.describe_table(model.Meta.table_name)
+    present = {i["IndexName"] for i in described.get("GlobalSecondaryIndexes", [])}
+    schema = model._get_schema()
+    added = []
+    for index in schema["global_secondary_indexes"]:
+        if index["index_name"] in present:
+            continue
+        connection.client.update_table(
+            TableName=model.Meta.table_name,
+            AttributeDefinitions=index["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        "IndexName": index["index_name"],
+                        "KeySchema": [
+                            {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in index["key_schema"]
+                        ],
+                        "Projection": {"ProjectionType": index["projection"]["ProjectionType"]},
+                    }
+                }
+            ],
+        )
+        added.append(index["index_name"])
+    return added
 
 
 def delete_tables() -> None:
     for record in ALL_RECORDS:
-        if record.exists():
+        if record.exists():  # two records may share a table: the first one deletes it
             record.delete_table()

@@ -1,0 +1,229 @@
+"""Partner programs of seed 001 through GraphQL (the integration layer re-runs this on DynamoDB Local)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN
+from tests.financing_flow import SIGNATURE_CONNECTOR
+from tests.program_flow import ProgramFlow
+
+EVER = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+
+
+@pytest.fixture
+def programs(world):
+    flow = ProgramFlow(world)
+    flow.create_program()
+    return flow
+
+
+def amounts(payouts):
+    return [p["amount"]["amount"] for p in payouts]
+
+
+def test_a_new_program_carries_the_default_rules_of_the_four_tiers(world):
+    program = ProgramFlow(world).create_program()
+    tiers = {t["tier"]: t for t in program["tiers"]}
+    assert program["affiliateMinSalesPerYear"] == 15 and program["entryFeeRate"] == "0.03"
+    assert (tiers["PRESCRIBER"]["rate"], tiers["PRESCRIBER"]["fromSale"]) == ("0.15", 1)
+    assert (tiers["INTEGRATOR_AFFILIATE"]["rate"], tiers["INTEGRATOR_AFFILIATE"]["fromSale"]) == ("0.70", 2)
+    assert (tiers["INDEPENDENT_INTEGRATOR"]["rate"], tiers["INDEPENDENT_INTEGRATOR"]["fromSale"]) == ("0.50", 2)
+    affiliate = tiers["AFFILIATE"]
+    assert (affiliate["reward"], affiliate["rate"], affiliate["contractHeldBy"], affiliate["supportBy"]) == (
+        "RECURRING_CHARGE",
+        "0.50",
+        "PARTNER",
+        "PARTNER",
+    )
+    assert tiers["INTEGRATOR_AFFILIATE"]["onboardingInvoicedBy"] == "PUBLISHER"
+    assert {t["evolutiveMaintenanceBy"] for t in tiers.values()} == {"PUBLISHER"}
+    assert tiers["INDEPENDENT_INTEGRATOR"]["needsTechnicalQualification"] is True
+    assert "two partner seminars a year" in affiliate["benefits"]
+
+
+def test_a_program_may_change_a_tiers_rate(world):
+    program = ProgramFlow(world).create_program(tierRates=[{"tier": "PRESCRIBER", "rate": "0.20", "fromSale": 2}])
+    prescriber = next(t for t in program["tiers"] if t["tier"] == "PRESCRIBER")
+    assert (prescriber["rate"], prescriber["fromSale"]) == ("0.20", 2)
+
+
+def test_only_the_publishers_admin_creates_programs(world):
+    flow = ProgramFlow(world)
+    for who in (world.user_of(world.publisher, "partner-user"), world.user_of(world.reseller, "partner-admin")):
+        result = world.run(
+            who, ops.CREATE_PROGRAM, input={"publisherId": world.publisher, "name": "x", "entryFeeRate": "0.03"}
+        )
+        assert result.codes == ["FORBIDDEN"]
+    bad = flow.mutate(
+        flow.publisher_admin,
+        ops.CREATE_PROGRAM,
+        "createPartnerProgram",
+        publisherId=world.publisher,
+        name="x",
+        entryFeeRate="1.5",
+    )
+    assert [e["code"] for e in bad["userErrors"]] == ["INVALID_RATE"]
+
+
+def test_an_affiliates_entry_fee_is_its_segment_potential_times_the_rate(programs):
+    enrollment = programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
+    assert enrollment["entryFee"] == {"amount": "6000.00"}
+    assert enrollment["rules"]["contractHeldBy"] == "PARTNER"
+    missing = programs.mutate(
+        programs.publisher_admin,
+        ops.ENROLL,
+        "enrollPartner",
+        programId=programs.program,
+        partnerId=enrollment["partner"]["id"],
+        tier="AFFILIATE",
+    )
+    assert [e["code"] for e in missing["userErrors"]] == ["SEGMENT_POTENTIAL_REQUIRED"]
+
+
+def test_a_prescribers_first_sale_earns_15_percent_of_the_first_annuity(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.sell("PRESCRIBER")
+    [commission] = programs.payouts_of(contract, "COMMISSION")
+    assert commission["amount"]["amount"] == "900.00" and commission["status"] == "SCHEDULED"
+    assert commission["beneficiary"]["id"] == programs.partners["PRESCRIBER"]
+
+
+def test_integrators_earn_from_their_second_sale(programs):
+    programs.enroll("INTEGRATOR_AFFILIATE", "INTEGRATOR")
+    programs.enroll("INDEPENDENT_INTEGRATOR", "INTEGRATOR", name="Intégrateur Indépendant")
+    refused = programs.attributed_contract("INTEGRATOR_AFFILIATE")
+    assert [e["code"] for e in refused["userErrors"]] == ["NOT_TECHNICALLY_QUALIFIED"]
+    programs.qualify("INTEGRATOR_AFFILIATE")
+    programs.qualify("INDEPENDENT_INTEGRATOR")
+
+    first = programs.sell("INTEGRATOR_AFFILIATE")
+    second = programs.sell("INTEGRATOR_AFFILIATE")
+    assert programs.payouts_of(first, "COMMISSION") == []
+    assert amounts(programs.payouts_of(second, "COMMISSION")) == ["4200.00"]
+    programs.sell("INDEPENDENT_INTEGRATOR")
+    independent_second = programs.sell("INDEPENDENT_INTEGRATOR")
+    assert amounts(programs.payouts_of(independent_second, "COMMISSION")) == ["3000.00"]
+
+
+def test_an_affiliate_is_charged_half_of_each_annual_fee_and_earns_no_commission(programs):
+    programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
+    affiliate = programs.partners["AFFILIATE"]
+    contract = programs.sell("AFFILIATE", owner=affiliate)
+    assert programs.payouts_of(contract, "COMMISSION") == []
+    charges = programs.payouts_of(contract, "PARTNER_CHARGE")
+    assert [(c["installment"], c["amount"]["amount"]) for c in charges] == [
+        (1, "3000.00"),
+        (2, "3000.00"),
+        (3, "3000.00"),
+    ]
+
+
+def test_a_six_month_contract_has_a_six_month_first_annuity(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.sell("PRESCRIBER", termMonths=6)
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["450.00"]  # 15% of 6 × 500.00
+
+
+def test_a_repeated_signature_event_creates_no_second_commission(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.sell("PRESCRIBER")
+    again = programs.mutate(
+        SIGNATURE_CONNECTOR,
+        ops.RECORD_SIGNATURE,
+        "recordSignature",
+        contractId=contract,
+        document="SALE_CONTRACT",
+        signedBy="Marie Martin",
+    )
+    assert again["userErrors"] == []
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
+    enrollment = programs.world.run(
+        LEASER_ADMIN, "query($id: ID!) { enrollment(id: $id) { salesCount } }", id=programs.enrollments["PRESCRIBER"]
+    )
+    assert enrollment.data == {"enrollment": {"salesCount": 1}}
+
+
+def test_settlement_pays_due_commissions_once_and_statements_add_up(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    programs.sell("PRESCRIBER")
+    programs.sell("PRESCRIBER")
+    now = datetime.now(UTC).isoformat()
+    first = programs.mutate(
+        programs.publisher_admin, ops.SETTLE, "settleCommissions", programId=programs.program, upTo=now
+    )
+    assert first["userErrors"] == [] and first["total"] == {"amount": "1800.00"}
+    assert {p["status"] for p in first["settled"]} == {"PAID"}
+    second = programs.mutate(
+        programs.publisher_admin, ops.SETTLE, "settleCommissions", programId=programs.program, upTo=now
+    )
+    assert second["settled"] == [] and second["total"] == {"amount": "0.00"}
+
+    partner = programs.partners["PRESCRIBER"]
+    who = programs.world.user_of(partner)
+    statement = programs.world.run(who, ops.STATEMENT, partnerId=partner, **EVER).data["partnerStatement"]
+    assert statement["earned"] == {"amount": "1800.00"} and statement["net"] == {"amount": "1800.00"}
+    assert statement["earnedByKind"] == [{"kind": "COMMISSION", "amount": {"amount": "1800.00"}}]
+    other = programs.world.user_of(programs.world.reseller)
+    assert programs.world.run(other, ops.STATEMENT, partnerId=partner, **EVER).data == {"partnerStatement": None}
+
+
+def test_cancelling_before_settlement_cancels_the_commission_never_a_paid_one(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    settled = programs.sell("PRESCRIBER")
+    programs.mutate(
+        programs.publisher_admin,
+        ops.SETTLE,
+        "settleCommissions",
+        programId=programs.program,
+        upTo=datetime.now(UTC).isoformat(),
+    )
+    unsettled = programs.sell("PRESCRIBER")
+    for contract in (settled, unsettled):
+        cancelled = programs.mutate(
+            programs.publisher_admin,
+            ops.CANCEL_CONTRACT,
+            "cancelContract",
+            contractId=contract,
+            reason="client went bankrupt",
+        )
+        assert cancelled["contract"]["status"] == "CANCELLED"
+    assert [p["status"] for p in programs.payouts_of(settled, "COMMISSION")] == ["PAID"]
+    assert [p["status"] for p in programs.payouts_of(unsettled, "COMMISSION")] == ["CANCELLED"]
+    partner = programs.partners["PRESCRIBER"]
+    statement = programs.world.run(LEASER_ADMIN, ops.STATEMENT, partnerId=partner, **EVER).data["partnerStatement"]
+    assert statement["earned"] == {"amount": "900.00"} and len(statement["lines"]) == 2
+
+
+def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):
+    programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
+    contract = programs.sell("AFFILIATE", owner=programs.partners["AFFILIATE"])
+    signed_at = programs.world.run(
+        LEASER_ADMIN, "query($id: ID!) { contract(id: $id) { documents { signedAt } } }", id=contract
+    ).data["contract"]["documents"][0]["signedAt"]
+    year = datetime.fromisoformat(signed_at).year
+    rows = programs.world.run(programs.publisher_admin, ops.COMPLIANCE, programId=programs.program, year=year)
+    assert rows.errors == []
+    [row] = rows.data["affiliateCompliance"]
+    assert (row["partner"]["id"], row["sales"], row["meetsMinimum"]) == (programs.partners["AFFILIATE"], 1, False)
+    next_year = programs.world.run(programs.publisher_admin, ops.COMPLIANCE, programId=programs.program, year=year + 1)
+    assert next_year.data["affiliateCompliance"][0]["sales"] == 0
+
+
+def test_an_enrolment_of_another_publishers_program_cannot_be_used(programs):
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    world = programs.world
+    other_publisher = world.stranger  # a reseller and publisher of its own
+    fields = world.contract_input(
+        ownerId=other_publisher,
+        publisherId=other_publisher,
+        resellerId=None,
+        enrollmentId=programs.enrollments["PRESCRIBER"],
+    )
+    result = programs.mutate(
+        world.user_of(other_publisher, "partner-admin"), ops.CREATE_CONTRACT, "createContract", **fields
+    )
+    assert [e["code"] for e in result["userErrors"]] == ["WRONG_PROGRAM"]
