@@ -227,3 +227,19 @@ def test_an_enrolment_of_another_publishers_program_cannot_be_used(programs):
         world.user_of(other_publisher, "partner-admin"), ops.CREATE_CONTRACT, "createContract", **fields
     )
     assert [e["code"] for e in result["userErrors"]] == ["WRONG_PROGRAM"]
+
+
+def test_a_financed_contract_counts_as_a_sale_when_its_sale_contract_is_signed(programs):
+    from tests.financing_flow import FinancingFlow
+
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    payload = programs.attributed_contract("PRESCRIBER")
+    contract = payload["contract"]["id"]
+    financing = FinancingFlow(programs.world)
+    assert financing.request(contract)["decision"]["outcome"] == "APPROVED"
+    assert programs.payouts_of(contract, "COMMISSION") == []
+    financing.sign(contract, "SALE_CONTRACT")
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
+    assert financing.read(contract)["status"] == "APPROVED"  # the workflow goes on; the sale is counted
+    financing.sign(contract, "LEASE_CONTRACT")
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
