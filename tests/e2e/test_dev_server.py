@@ -151,11 +151,20 @@ def test_seed_demo_fills_the_stack_once(empty_server):
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Actebis" in first.stdout and "contract Boulangerie Martin" in first.stdout
+    assert "Web Affilié Nantes enrolled as AFFILIATE, entry fee 6000.00" in first.stdout
+    assert "a commission for Prescripteur Conseil" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0 and "already there" in second.stdout
     admin = dev_server.token("leaser-admin")
     distributors = dev_server.gql(admin, "{ partners(filter: {role: DISTRIBUTOR}) { edges { node { name } } } }")
     assert [e["node"]["name"] for e in distributors["partners"]["edges"]] == ["Actebis", "ETC"]
+    commissions = dev_server.gql(
+        admin, "{ payouts { edges { node { kind amount { amount } beneficiary { name } } } } }"
+    )
+    # 15% of the first annuity: 12 × (500.00 + 80.00)
+    assert {"kind": "COMMISSION", "amount": {"amount": "1044.00"}, "beneficiary": {"name": "Prescripteur Conseil"}} in [
+        e["node"] for e in commissions["payouts"]["edges"]
+    ]
 
 
 def test_seed_demo_without_a_server_says_so(tmp_path):

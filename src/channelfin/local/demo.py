@@ -99,23 +99,29 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
         "mutation($input: SignFinancingAgreementInput!) { signFinancingAgreement(input: $input) {"
         " agreement { id } userErrors { code message } } }"
     )
+    agreements = {}
     for owner in ("all-in-web", "Bureau Conseil Lyon"):
-        admin(
+        data = admin(
             sign,
             input={"partnerId": ids[owner], "leaserId": ids["Leasecom"], "annualRate": "0.06", "fileFee": "150.00"},
         )
+        agreements[owner] = data["signFinancingAgreement"]["agreement"]["id"]
         progress(f"financing agreement Leasecom ↔ {owner} (6 %/year, file fee 150.00, 72 h, limit 50,000.00)")
+
+    publisher = Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids["all-in-web"])[1]))
+    enrollments = _partner_program(publisher, ids, progress)
 
     create = (
         "mutation($input: CreateContractInput!) { createContract(input: $input) {"
         " contract { id resellerRole } userErrors { code message } } }"
     )
     contracts = [
-        ("all-in-web", "all-in-web", "Logiciels du Sud", "Boulangerie Martin", "1000.00", "150.00", 36),
-        ("all-in-web", "all-in-web", None, "Cabinet Durand Avocats", "500.00", "80.00", 24),
-        ("Bureau Conseil Lyon", "all-in-web", "Bureau Conseil Lyon", "Transports Rhône", "1500.00", "200.00", 48),
+        ("all-in-web", "all-in-web", "Logiciels du Sud", "Boulangerie Martin", "1000.00", "150.00", 36, None),
+        ("all-in-web", "all-in-web", None, "Cabinet Durand Avocats", "500.00", "80.00", 24, "PRESCRIBER"),
+        ("Bureau Conseil Lyon", "all-in-web", "Bureau Conseil Lyon", "Transports Rhône", "1500.00", "200.00", 48, None),
     ]
-    for owner, publisher, reseller, customer, fee, support, term in contracts:
+    created = {}
+    for owner, publisher_name, reseller, customer, fee, support, term, tier in contracts:
         # The owner's own partner-admin creates its contracts, as the rules require.
         owner_local = from_global_id(ids[owner])[1]
         client = Client(url, issue(secret, role="partner-admin", partner_id=owner_local))
@@ -123,19 +129,79 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
             create,
             input={
                 "ownerId": ids[owner],
-                "publisherId": ids[publisher],
+                "publisherId": ids[publisher_name],
                 "resellerId": ids[reseller] if reseller else None,
-                "customer": {"name": customer},
+                "customer": {"name": customer, "registrationNumber": "552100554"},
                 "periodicity": "MONTHLY",
                 "termMonths": term,
                 "startDate": "2027-01-01",
                 "softwareFee": fee,
                 "supportFee": support,
+                "enrollmentId": enrollments[tier] if tier else None,
             },
         )
+        created[customer] = data["createContract"]["contract"]["id"]
         role = data["createContract"]["contract"]["resellerRole"]
         progress(f"contract {customer}: {fee}/month over {term} months, owner {owner} ({role or 'direct'})")
+    _contracts_in_motion(url, secret, ids, created, agreements["all-in-web"], progress)
     progress("done: try `channelfin token --role partner-admin --partner <id>` with one of the ids above")
     for name, global_id in ids.items():
         progress(f"  {name}: {global_id}")
     return ids
+
+
+def _partner_program(publisher: Client, ids: dict[str, str], progress: Callable[[str], None]) -> dict[str, str]:
+    """all-in-web's program with one partner in each tier of seed 001."""
+    program = publisher(
+        "mutation($input: CreatePartnerProgramInput!) { createPartnerProgram(input: $input) {"
+        " program { id } userErrors { code message } } }",
+        input={"publisherId": ids["all-in-web"], "name": "Programme partenaires all-in-web", "entryFeeRate": "0.03"},
+    )["createPartnerProgram"]["program"]["id"]
+    progress("partner program of all-in-web (entry fee 3% of the segment potential, affiliates: 15 sales a year)")
+    enrollments = {}
+    for name, tier, potential in (
+        ("Web Affilié Nantes", "AFFILIATE", "200000.00"),
+        ("Intégra Services", "INTEGRATOR_AFFILIATE", None),
+        ("Indé Intégration", "INDEPENDENT_INTEGRATOR", None),
+        ("Prescripteur Conseil", "PRESCRIBER", None),
+    ):
+        enrollment = publisher(
+            "mutation($input: EnrollPartnerInput!) { enrollPartner(input: $input) {"
+            " enrollment { id entryFee { amount } } userErrors { code message } } }",
+            input={"programId": program, "partnerId": ids[name], "tier": tier, "segmentPotential": potential},
+        )["enrollPartner"]["enrollment"]
+        enrollments[tier] = enrollment["id"]
+        if "INTEGRATOR" in tier:
+            publisher(
+                "mutation($input: SetTechnicalQualificationInput!) { setTechnicalQualification(input: $input) {"
+                " enrollment { id } userErrors { code message } } }",
+                input={"enrollmentId": enrollment["id"], "qualified": True},
+            )
+        fee = f", entry fee {enrollment['entryFee']['amount']}" if enrollment["entryFee"] else ""
+        progress(f"  {name} enrolled as {tier}{fee}")
+    return enrollments
+
+
+def _contracts_in_motion(
+    url: str,
+    secret: str,
+    ids: dict[str, str],
+    contracts: dict[str, str],
+    agreement: str,
+    progress: Callable[[str], None],
+) -> None:
+    """One financed file waiting for signatures, one sale signed without financing (earning a commission)."""
+    owner = Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids["all-in-web"])[1]))
+    owner(
+        "mutation($input: RequestFinancingInput!) { requestFinancing(input: $input) {"
+        " decision { outcome } userErrors { code message } } }",
+        input={"contractId": contracts["Boulangerie Martin"], "agreementId": agreement},
+    )
+    progress("financing requested for Boulangerie Martin: approved, the workflow waits for the signatures")
+    connector = Client(url, issue(secret, role="integration", sub="demo-esign-connector"))
+    connector(
+        "mutation($input: RecordSignatureInput!) { recordSignature(input: $input) {"
+        " contract { status } userErrors { code message } } }",
+        input={"contractId": contracts["Cabinet Durand Avocats"], "document": "SALE_CONTRACT", "signedBy": "M. Durand"},
+    )
+    progress("sale contract of Cabinet Durand Avocats signed: ACTIVE, a commission for Prescripteur Conseil")
