@@ -1,0 +1,114 @@
+"""The partner-program acceptance of seed 001, over HTTP against `channelfin dev`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests import operations as ops
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def program(dev_server):
+    s = dev_server
+    admin = s.token("leaser-admin", sub="alice")
+
+    def register(name, *roles):
+        return s.gql(admin, ops.REGISTER_PARTNER, input={"name": name, "roles": list(roles)})["registerPartner"][
+            "partner"
+        ]["id"]
+
+    publisher = register("Éditeur Programme", "PUBLISHER")
+    publisher_admin = s.token("partner-admin", partner=publisher, sub="pia")
+    program_id = s.gql(
+        publisher_admin,
+        ops.CREATE_PROGRAM,
+        input={"publisherId": publisher, "name": "Programme", "entryFeeRate": "0.03"},
+    )["createPartnerProgram"]["program"]["id"]
+    members = {}
+    for tier, roles, potential in (
+        ("PRESCRIBER", ("PRESCRIBER",), None),
+        ("INTEGRATOR_AFFILIATE", ("INTEGRATOR",), None),
+        ("INDEPENDENT_INTEGRATOR", ("INTEGRATOR",), None),
+        ("AFFILIATE", ("AFFILIATE", "RESELLER"), "200000.00"),
+    ):
+        partner = register(f"{tier} HTTP", *roles)
+        enrollment = s.gql(
+            publisher_admin,
+            ops.ENROLL,
+            input={
+                "programId": program_id,
+                "partnerId": partner,
+                "tier": tier,
+                "segmentPotential": potential,
+            },
+        )["enrollPartner"]["enrollment"]
+        if "INTEGRATOR" in tier:
+            s.gql(publisher_admin, ops.QUALIFY, input={"enrollmentId": enrollment["id"], "qualified": True})
+        members[tier] = {"partner": partner, "enrollment": enrollment}
+    return {
+        "admin": admin,
+        "publisher": publisher,
+        "publisher_admin": publisher_admin,
+        "program": program_id,
+        "members": members,
+        "connector": s.token("integration", sub="esign"),
+    }
+
+
+def _sell(s, p, tier, term=36, owner=None):
+    owner = owner or p["publisher"]
+    owner_token = s.token("partner-admin", partner=owner)
+    contract = s.gql(
+        owner_token,
+        ops.CREATE_CONTRACT,
+        input={
+            "ownerId": owner,
+            "publisherId": p["publisher"],
+            "resellerId": owner if owner != p["publisher"] else None,
+            "customer": {"name": "Client"},
+            "periodicity": "MONTHLY",
+            "termMonths": term,
+            "startDate": "2027-01-01",
+            "softwareFee": "400.00",
+            "supportFee": "100.00",
+            "enrollmentId": p["members"][tier]["enrollment"]["id"],
+        },
+    )["createContract"]
+    assert contract["userErrors"] == [], contract["userErrors"]
+    contract_id = contract["contract"]["id"]
+    for _ in range(2):  # the e-signature webhook delivers the event twice
+        signed = s.gql(
+            p["connector"],
+            ops.RECORD_SIGNATURE,
+            input={"contractId": contract_id, "document": "SALE_CONTRACT", "signedBy": "Client"},
+        )["recordSignature"]
+        assert signed["userErrors"] == [] and signed["contract"]["status"] == "ACTIVE"
+    data = s.gql(p["admin"], ops.FINANCED_CONTRACT, id=contract_id)["contract"]
+    return {
+        kind: sorted(e["node"]["amount"]["amount"] for e in data["payouts"]["edges"] if e["node"]["kind"] == kind)
+        for kind in ("COMMISSION", "PARTNER_CHARGE")
+    }
+
+
+def test_commissions_and_charges_of_the_four_tiers(dev_server, program):
+    s, p = dev_server, program
+    assert p["members"]["AFFILIATE"]["enrollment"]["entryFee"] == {"amount": "6000.00"}
+    assert _sell(s, p, "PRESCRIBER") == {"COMMISSION": ["900.00"], "PARTNER_CHARGE": []}
+    assert _sell(s, p, "PRESCRIBER", term=6) == {"COMMISSION": ["450.00"], "PARTNER_CHARGE": []}
+    assert _sell(s, p, "INTEGRATOR_AFFILIATE") == {"COMMISSION": [], "PARTNER_CHARGE": []}
+    assert _sell(s, p, "INTEGRATOR_AFFILIATE") == {"COMMISSION": ["4200.00"], "PARTNER_CHARGE": []}
+    _sell(s, p, "INDEPENDENT_INTEGRATOR")
+    assert _sell(s, p, "INDEPENDENT_INTEGRATOR") == {"COMMISSION": ["3000.00"], "PARTNER_CHARGE": []}
+    affiliate = p["members"]["AFFILIATE"]["partner"]
+    assert _sell(s, p, "AFFILIATE", owner=affiliate) == {
+        "COMMISSION": [],
+        "PARTNER_CHARGE": ["3000.00", "3000.00", "3000.00"],
+    }
+
+    year = datetime.now(UTC).year
+    rows = s.gql(p["publisher_admin"], ops.COMPLIANCE, programId=p["program"], year=year)["affiliateCompliance"]
+    assert [(r["partner"]["id"], r["sales"], r["meetsMinimum"]) for r in rows] == [(affiliate, 1, False)]
