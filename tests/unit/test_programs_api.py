@@ -46,9 +46,17 @@ def test_a_new_program_carries_the_default_rules_of_the_four_tiers(world):
 
 
 def test_a_program_may_change_a_tiers_rate(world):
-    program = ProgramFlow(world).create_program(tierRates=[{"tier": "PRESCRIBER", "rate": "0.20", "fromSale": 2}])
-    prescriber = next(t for t in program["tiers"] if t["tier"] == "PRESCRIBER")
-    assert (prescriber["rate"], prescriber["fromSale"]) == ("0.20", 2)
+    program = ProgramFlow(world).create_program(
+        tierRules=[
+            {"tier": "PRESCRIBER", "rate": "0.20", "fromSale": 2},
+            {"tier": "INDEPENDENT_INTEGRATOR", "supportBy": "PARTNER", "needsTechnicalQualification": False},
+        ]
+    )
+    tiers = {t["tier"]: t for t in program["tiers"]}
+    assert (tiers["PRESCRIBER"]["rate"], tiers["PRESCRIBER"]["fromSale"]) == ("0.20", 2)
+    assert tiers["INDEPENDENT_INTEGRATOR"]["supportBy"] == "PARTNER"
+    assert tiers["INDEPENDENT_INTEGRATOR"]["needsTechnicalQualification"] is False
+    assert tiers["INDEPENDENT_INTEGRATOR"]["rate"] == "0.50"  # unchanged rules keep their defaults
 
 
 def test_only_the_publishers_admin_creates_programs(world):

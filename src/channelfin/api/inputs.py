@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from .program_types import PartnerTier
+from .program_types import PartnerTier, ProgramActor, RewardKind
 from .scalars import Decimal
 from .types import ContractStatus, DocumentKind, PartnerRole, PartyRole, Periodicity
 
@@ -130,16 +130,22 @@ class CreatePartnerProgramInput:
     name: str
     entry_fee_rate: Decimal = strawberry.field(description='Fraction of the segment potential, e.g. "0.03".')
     affiliate_min_sales_per_year: int | None = strawberry.field(default=None, description="Default 15.")
-    tier_rates: list[TierRateInput] | None = strawberry.field(
-        default=None, description="Changes to the default rates and thresholds, tier by tier."
+    tier_rules: list[TierRulesInput] | None = strawberry.field(
+        default=None, description="Changes to the default rules of DESIGN 1.2, tier by tier; unset fields keep them."
     )
 
 
-@strawberry.input(description="A program's own rate and threshold for one tier.")
-class TierRateInput:
+@strawberry.input(description="A program's own rules for one tier (evolutive maintenance stays the publisher's).")
+class TierRulesInput:
     tier: PartnerTier
     rate: Decimal | None = None
     from_sale: int | None = None
+    reward: RewardKind | None = None
+    onboarding_by: ProgramActor | None = None
+    onboarding_invoiced_by: ProgramActor | None = None
+    contract_held_by: ProgramActor | None = None
+    support_by: ProgramActor | None = None
+    needs_technical_qualification: bool | None = None
 
 
 @strawberry.input

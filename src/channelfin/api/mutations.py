@@ -57,6 +57,18 @@ def attempt(action: Callable[[], T]) -> tuple[T | None, list[UserError]]:
         return None, [UserError.from_domain(error)]
 
 
+TIER_RULE_FIELDS = (
+    "rate",
+    "from_sale",
+    "reward",
+    "onboarding_by",
+    "onboarding_invoiced_by",
+    "contract_held_by",
+    "support_by",
+    "needs_technical_qualification",
+)
+
+
 def contract_payload(payload: Callable[..., P], action: Callable[[], DomainContract]) -> P:
     """The payload of a mutation that changes one contract: the contract, or the userErrors."""
     contract, errors = attempt(action)
@@ -333,8 +345,8 @@ class Mutation:
     def create_partner_program(self, info: Info, input: CreatePartnerProgramInput) -> CreatePartnerProgramPayload:
         ctx = info.context
         overrides: dict[PartnerTier, dict[str, object]] = {}
-        for change in input.tier_rates or []:
-            values = {"rate": change.rate, "from_sale": change.from_sale}
+        for change in input.tier_rules or []:
+            values = {name: getattr(change, name) for name in TIER_RULE_FIELDS}
             overrides[change.tier] = {k: v for k, v in values.items() if v is not None}
         program, errors = attempt(
             lambda: program_service.create_partner_program(
