@@ -13,7 +13,7 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
-from channelfin.services.ports import InvalidCursor, Page, PageRequest, Ports, TaskTokenRejected, TransferFailed
+from channelfin.services.ports import Page, PageRequest, Ports, TaskTokenRejected, TransferFailed, paginate
 
 from .factories import Clock, next_id
 
@@ -21,14 +21,7 @@ T = TypeVar("T")
 
 
 def _page(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:
-    keys = [key(i) for i in items]
-    start = 0
-    if page.after is not None:
-        if page.after not in keys:
-            raise InvalidCursor("unknown cursor")
-        start = keys.index(page.after) + 1
-    shown = items[start : start + page.first]
-    return Page(items=shown, cursors=[key(i) for i in shown], has_next_page=start + page.first < len(items))
+    return paginate(items, key, page)
 
 
 @dataclass
@@ -104,6 +97,7 @@ class FakeContracts:
 
 @dataclass
 class FakePayouts:
+    contracts: FakeContracts = field(default_factory=FakeContracts)
     payouts: dict[str, Payout] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -112,6 +106,14 @@ class FakePayouts:
             if payout.id in self.payouts:
                 raise Conflict("exists")
             self.payouts[payout.id] = payout
+            contract = self.contracts.contracts.get(payout.contract_id or "")
+            if contract is not None:  # like the DynamoDB store: the contract lists its payouts
+                self.contracts.contracts[contract.id] = replace(
+                    contract, payout_ids=contract.payout_ids | {payout.id}, version=contract.version + 1
+                )
+
+    def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
+        return {p: self.payouts[p] for p in payout_ids if p in self.payouts}
 
     def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
         with self.lock:
@@ -253,10 +255,11 @@ class RecordedMetrics:
 
 
 def fake_ports() -> Ports:
+    contracts = FakeContracts()
     return Ports(
         partners=FakePartners(),
-        contracts=FakeContracts(),
-        payouts=FakePayouts(),
+        contracts=contracts,
+        payouts=FakePayouts(contracts),
         programs=FakePrograms(),
         clock=Clock(),
         new_id=lambda: next_id("n"),

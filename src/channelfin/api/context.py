@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from ..domain.access import Principal
 from ..domain.contracts import Contract
 from ..domain.partners import Partner
+from ..domain.payouts import Payout
 from ..services.ports import Ports
 from .errors import NotAuthenticated
 
@@ -21,6 +22,7 @@ class Loaders:
 
     partner_by_id: DataLoader[str, Partner | None]
     contract_by_id: DataLoader[str, Contract | None]
+    payout_by_id: DataLoader[str, Payout | None]
 
     @classmethod
     def for_request(cls, ports: Ports) -> Loaders:
@@ -35,6 +37,7 @@ class Loaders:
         return cls(
             partner_by_id=DataLoader(load_fn=batched(ports.partners.get_many)),
             contract_by_id=DataLoader(load_fn=batched(ports.contracts.get_many)),
+            payout_by_id=DataLoader(load_fn=batched(ports.payouts.get_many)),
         )
 
 

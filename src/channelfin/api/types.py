@@ -300,6 +300,7 @@ class Contract(Node):
     reseller_id: strawberry.Private[str | None]
     local_id: strawberry.Private[str]
     enrollment_id: strawberry.Private[str | None]
+    payout_ids: strawberry.Private[frozenset[str]]
 
     @classmethod
     def from_domain(cls, c: dc.Contract) -> Contract:
@@ -327,6 +328,7 @@ class Contract(Node):
             reseller_id=c.reseller_id,
             local_id=c.id,
             enrollment_id=c.enrollment_id,
+            payout_ids=c.payout_ids,
         )
 
     @strawberry.field(description="The contract owner, beneficiary of the financing.")
@@ -355,17 +357,14 @@ class Contract(Node):
         return Enrollment.from_domain(found) if found else None
 
     @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
-    def payouts(
+    async def payouts(
         self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Payout]:
         ctx = info.context
-        page = payout_service.list_payouts(
-            ctx.ports,
-            ctx.principal,
-            contract_id=self.local_id,
-            beneficiary_id=None,
-            page=page_request(first, after),
-        )
+        request = page_request(first, after)
+        # One BatchGetItem for the payouts of every contract on the page, through the request's loader.
+        loaded = await ctx.loaders.payout_by_id.load_many(sorted(self.payout_ids))
+        page = payout_service.visible_on_contract(ctx.principal, loaded, request)
         return Connection[Payout].from_page(page, Payout.from_domain, after=after)
 
 

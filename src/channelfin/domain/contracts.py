@@ -124,6 +124,7 @@ class Contract:
     collected_installments: tuple[int, ...] = ()
     enrollment_id: str | None = None
     program_partner_id: str | None = None
+    payout_ids: frozenset[str] = frozenset()  # kept by the payouts store, so a list reads them in one batch
     version: int = 1
 
     @classmethod

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..domain.access import Principal
 from ..domain.payouts import Payout
-from .ports import Page, PageRequest, Ports
+from .ports import Page, PageRequest, Ports, paginate
 
 
 def list_payouts(
@@ -21,6 +23,15 @@ def list_payouts(
             return Page(items=[])
         beneficiary_id = principal.partner_id
     return ports.payouts.list(contract_id=contract_id, beneficiary_id=beneficiary_id, page=page)
+
+
+def visible_on_contract(principal: Principal, payouts: Iterable[Payout | None], page: PageRequest) -> Page[Payout]:
+    """A contract's payouts newest first, as list_payouts shows them: a partner sees only its own."""
+    shown = [
+        p for p in payouts if p is not None and (principal.sees_everything or p.beneficiary_id == principal.partner_id)
+    ]
+    shown.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+    return paginate(shown, lambda p: p.id, page)
 
 
 def visible_payout(ports: Ports, principal: Principal, payout_id: str) -> Payout | None:

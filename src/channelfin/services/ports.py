@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,18 @@ class InvalidCursor(ValueError):
     """A cursor that this store did not issue (or that does not fit the query)."""
 
 
+def paginate(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:
+    """A page of a list already in memory, in the list's order; the cursor is the item's key, opaque."""
+    cursors = [base64.urlsafe_b64encode(key(item).encode()).decode() for item in items]
+    start = 0
+    if page.after is not None:
+        if page.after not in cursors:
+            raise InvalidCursor("unknown cursor")
+        start = cursors.index(page.after) + 1
+    end = start + page.first
+    return Page(items=items[start:end], cursors=cursors[start:end], has_next_page=end < len(items))
+
+
 class PartnerRepository(Protocol):
     def add(self, partner: Partner) -> None: ...
     def get(self, partner_id: str) -> Partner | None: ...
@@ -74,6 +87,7 @@ class PayoutRepository(Protocol):
         """Replace the payout if its stored status is still `expected_status`; `Conflict` otherwise."""
 
     def get(self, payout_id: str) -> Payout | None: ...
+    def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]: ...
     def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]: ...
     def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
         """A partner's payouts and charges whose value date is in [start, end), oldest first."""

@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -178,6 +179,7 @@ class ContractRecord(Model):
     collected_installments = ListAttribute(of=NumberAttribute, null=True)
     enrollment_id = UnicodeAttribute(null=True)
     program_partner_id = UnicodeAttribute(null=True)
+    payout_ids = UnicodeSetAttribute(null=True)  # added to by the payouts repository (set ADD)
     version = NumberAttribute()
 
 
