@@ -19,3 +19,23 @@ def dynamodb_local():
 def aws_local_env(dynamodb_local, monkeypatch):
     for name, value in aws_env(dynamodb_local.endpoint_url).items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_scan_ever():
+    """Every list is a Query on a key or index (DESIGN 3): a Scan anywhere in the suite fails it."""
+    from botocore.client import BaseClient
+
+    original = BaseClient._make_api_call
+    scans: list[str] = []
+
+    def guarded(self, operation_name, api_params):
+        if operation_name == "Scan":
+            scans.append(str(api_params.get("TableName")))
+            raise AssertionError(f"Scan on {api_params.get('TableName')}: lists must be Queries")
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = guarded
+    yield scans
+    BaseClient._make_api_call = original
+    assert scans == [], f"Scan requests were made: {scans}"

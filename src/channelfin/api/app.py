@@ -50,3 +50,8 @@ def create_app(ports: Ports, *, graphiql: bool = True) -> Starlette:
             Route("/graphql", endpoint, methods=["GET", "POST"]),
         ]
     )
+
+
+def create_graphql_app(ports: Ports, *, graphiql: bool = False) -> GraphQLEndpoint:
+    """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed."""
+    return GraphQLEndpoint(ports, graphiql=graphiql)

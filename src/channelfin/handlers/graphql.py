@@ -30,11 +30,12 @@ def _claims_from_authorizer(app: Any) -> Any:
 def _build() -> Any:
     from mangum import Mangum
 
-    from ..api.app import create_app
+    from ..api.app import create_graphql_app
     from ..bootstrap import Settings, build_ports
 
     settings = Settings.from_env()
-    app = create_app(build_ports(settings), graphiql=settings.introspection)
+    # The bare GraphQL endpoint: Starlette's router and middleware cost ~0.3 ms a request for nothing here.
+    app = create_graphql_app(build_ports(settings), graphiql=settings.introspection)
     return Mangum(_claims_from_authorizer(app), lifespan="off")
 
 

@@ -279,7 +279,9 @@ def restart_in_flight_workflows(ports: Ports, progress: Callable[[str], None] = 
                 party_id=None, role=None, status=ContractStatus(status), page=PageRequest(first=100, after=after)
             )
             for contract in page.items:
-                ports.workflows.start(contract.execution_name, {"contractId": contract.id, "resumeAt": resume_at})
+                ports.workflows.start(
+                    contract.execution_name, {"contractId": contract.id, "decision": "RESUME", "resumeAt": resume_at}
+                )
                 restarted += 1
             if not page.has_next_page:
                 break

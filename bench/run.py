@@ -1,0 +1,465 @@
+"""channelfin's benchmarks: ratios measured side by side, so the machine's speed cancels out.
+
+Starts DynamoDB Local (in memory) and the local Step Functions engine for the run, seeds
+data through the real repositories, and measures through the GraphQL Lambda handler with
+real API Gateway v2 events. Prints a table; `--json FILE` writes the figures.
+
+    .venv/bin/python bench/run.py --quick --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+DEPENDENCIES = "import strawberry, mangum, pynamodb, boto3, aws_lambda_powertools"
+HANDLER_MODULE = "import channelfin.handlers.graphql"
+GOALS = {"cold_import_ratio": 1.25, "warm_request_ratio": 1.5, "ddb_calls_nested_list_100": 4, "scan_calls": 0}
+NESTED_LIST = """{ contracts(first: 100) { edges { node { id status owner { name } publisher { name }
+  payouts(first: 10) { edges { node { id kind amount { amount } } } } } } } }"""
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def median_seconds(run: Callable[[], Any], times: int) -> float:
+    samples = []
+    for _ in range(times):
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def cold_import(runs: int) -> dict[str, float]:
+    """Fresh interpreters, alternating the two imports so drift hits both alike."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def timed(statement: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", statement], check=True, env=env)
+        return time.perf_counter() - start
+
+    handler, deps = [], []
+    for _ in range(runs):
+        deps.append(timed(DEPENDENCIES))
+        handler.append(timed(HANDLER_MODULE))
+    return {"handler_import_s": statistics.median(handler), "dependencies_import_s": statistics.median(deps)}
+
+
+class DynamoCalls:
+    """Counts DynamoDB requests by operation with botocore's `before-call` event on each client."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self._seen: set[int] = set()
+
+    def watch(self, client: Any) -> None:
+        if id(client) not in self._seen:
+            self._seen.add(id(client))
+            client.meta.events.register("before-call.dynamodb", self._count)
+
+    def watch_records(self) -> None:
+        from channelfin.store.records import ALL_RECORDS
+
+        for record in ALL_RECORDS:
+            self.watch(record._get_connection().connection.client)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    @contextmanager
+    def delta(self) -> Iterator[Counter[str]]:
+        before = Counter(self.calls)
+        found: Counter[str] = Counter()
+        yield found
+        found.update(self.calls - before)
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "channelfin-bench-graphql"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-3:123456789012:function:channelfin-bench-graphql"
+    aws_request_id: str = "bench"
+
+
+def api_event(query: str, claims: dict[str, str], **variables: Any) -> dict[str, Any]:
+    """An API Gateway HTTP API (v2) event, as the JWT authorizer passes it on."""
+    return {
+        "version": "2.0",
+        "routeKey": "POST /graphql",
+        "rawPath": "/graphql",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": "api.example.com"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "bench",
+            "domainName": "api.example.com",
+            "domainPrefix": "api",
+            "http": {
+                "method": "POST",
+                "path": "/graphql",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "bench",
+            },
+            "requestId": uuid.uuid4().hex,
+            "routeKey": "POST /graphql",
+            "stage": "$default",
+            "time": "24/Nov/2026:00:00:00 +0000",
+            "timeEpoch": 0,
+            "authorizer": {"jwt": {"claims": claims, "scopes": []}},
+        },
+        "body": json.dumps({"query": query, "variables": variables}),
+        "isBase64Encoded": False,
+    }
+
+
+def claims(role: str, partner: str | None = None, sub: str = "bench") -> dict[str, str]:
+    found = {"sub": sub, "cognito:groups": f"[{role}]"}
+    if partner:
+        found["custom:partner_id"] = partner
+    return found
+
+
+class Api:
+    def __init__(self) -> None:
+        from channelfin.handlers.graphql import handler
+
+        self.handler = handler
+        self.context = LambdaContext()
+
+    def __call__(self, query: str, who: dict[str, str], **variables: Any) -> dict[str, Any]:
+        response = self.handler(api_event(query, who, **variables), self.context)
+        body = json.loads(response["body"])
+        if response["statusCode"] != 200 or body.get("errors"):
+            raise RuntimeError(f"{response['statusCode']}: {body}")
+        return body["data"]
+
+
+# ---------------------------------------------------------------- data
+
+
+def seed_contracts(ports: Any, count: int) -> tuple[list[str], str, str]:
+    """`count` contracts of one publisher, half with one payout and half with two."""
+    from channelfin.domain.contracts import Contract, Customer
+    from channelfin.domain.financing import Periodicity
+    from channelfin.domain.money import Money
+    from channelfin.domain.partners import Partner, PartnerRole
+    from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+
+    now = datetime.now(UTC)
+    publisher = Partner.register(
+        id="bench-publisher", name="Éditeur Bench", roles=[PartnerRole.PUBLISHER], created_at=now
+    )
+    reseller = Partner.register(
+        id="bench-reseller", name="Revendeur Bench", roles=[PartnerRole.RESELLER], created_at=now
+    )
+    for partner in (publisher, reseller):
+        ports.partners.add(partner)
+    ids = []
+    for n in range(count):
+        contract = Contract.create(
+            id=f"bench-contract-{n:04d}",
+            owner=publisher,
+            publisher=publisher,
+            reseller=reseller,
+            customer=Customer.create(f"Client {n}", "552100554"),
+            periodicity=Periodicity.MONTHLY,
+            term_months=36,
+            start_date=date(2027, 1, 1),
+            software_fee=Money.of("1000.00"),
+            support_fee=Money.of("150.00"),
+            created_at=now + timedelta(milliseconds=n),
+            created_by="bench",
+        )
+        ports.contracts.add(contract)
+        for k in range(1 + n % 2):
+            ports.payouts.add(
+                Payout(
+                    id=f"bench-payout-{n:04d}-{k}",
+                    kind=PayoutKind.SUPPORT_SHARE,
+                    status=PayoutStatus.SCHEDULED,
+                    amount=Money.of("150.00"),
+                    beneficiary_id=publisher.id,
+                    created_at=now,
+                    contract_id=contract.id,
+                    installment=k + 1,
+                )
+            )
+        ids.append(contract.id)
+    return ids, publisher.id, reseller.id
+
+
+def seed_statement_lines(partner_id: str, count: int) -> None:
+    """`count` commission lines of one partner, written 25 at a time (BatchWriteItem)."""
+    from channelfin.domain.money import Money
+    from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+    from channelfin.store.records import PayoutRecord
+    from channelfin.store.repositories import _payout_record
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with PayoutRecord.batch_write() as batch:
+        for n in range(count):
+            batch.save(
+                _payout_record(
+                    Payout(
+                        id=f"stmt-{n:05d}",
+                        kind=PayoutKind.COMMISSION,
+                        status=PayoutStatus.SCHEDULED,
+                        amount=Money.of(Decimal("900.00") + Decimal(n % 100) / 100),
+                        beneficiary_id=partner_id,
+                        created_at=start + timedelta(minutes=n),
+                        contract_id=f"stmt-contract-{n:05d}",
+                        program_id="bench",
+                    )
+                )
+            )
+
+
+# ---------------------------------------------------------------- the flow
+
+
+def financing_flow(api: Api, *, poll: float = 0.02) -> float:
+    """DESIGN 2's worked example from registration to ACTIVE through the handler; wall seconds."""
+    admin = claims("leaser-admin", sub="bench-admin")
+    start = time.perf_counter()
+
+    def register(name: str, role: str) -> str:
+        query = "mutation($i: RegisterPartnerInput!) { registerPartner(input: $i) { partner { id } } }"
+        return api(query, admin, i={"name": name, "roles": [role]})["registerPartner"]["partner"]["id"]
+
+    leaser, publisher = register("Bailleur Flux", "LEASER"), register("Éditeur Flux", "PUBLISHER")
+    agreement = api(
+        "mutation($i: SignFinancingAgreementInput!) { signFinancingAgreement(input: $i) { agreement { id } } }",
+        admin,
+        i={"partnerId": publisher, "leaserId": leaser, "annualRate": "0.06", "fileFee": "150.00"},
+    )["signFinancingAgreement"]["agreement"]["id"]
+    from channelfin.api.ids import from_global_id
+
+    owner = claims("partner-admin", from_global_id(publisher)[1], sub="bench-owner")
+    contract = api(
+        "mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }",
+        owner,
+        i={
+            "ownerId": publisher,
+            "publisherId": publisher,
+            "customer": {"name": "Client", "registrationNumber": "1"},
+            "periodicity": "MONTHLY",
+            "termMonths": 36,
+            "startDate": "2027-01-01",
+            "softwareFee": "1000.00",
+            "supportFee": "150.00",
+        },
+    )["createContract"]["contract"]["id"]
+    api(
+        "mutation($i: RequestFinancingInput!) { requestFinancing(input: $i) { decision { outcome } } }",
+        owner,
+        i={"contractId": contract, "agreementId": agreement},
+    )
+
+    def wait(status: str) -> None:
+        query = "query($id: ID!) { contract(id: $id) { status financing { waitingFor } } }"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = api(query, admin, id=contract)["contract"]
+            if found["status"] == status and (status == "ACTIVE" or found["financing"]["waitingFor"]):
+                return
+            time.sleep(poll)
+        raise RuntimeError(f"the flow did not reach {status}")
+
+    wait("AWAITING_SIGNATURES")
+    connector = claims("integration", sub="bench-esign")
+    for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
+        api(
+            "mutation($i: RecordSignatureInput!) { recordSignature(input: $i) { contract { status } } }",
+            connector,
+            i={"contractId": contract, "document": document, "signedBy": "Client"},
+        )
+    wait("AWAITING_DELIVERY")
+    api(
+        "mutation($i: SubmitDeliveryReportInput!) { submitDeliveryReport(input: $i) { contract { status } } }",
+        owner,
+        i={"contractId": contract, "installedAt": "2026-11-20", "signedBy": "Client"},
+    )
+    wait("ACTIVE")
+    return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------- main
+
+
+@contextmanager
+def local_stack() -> Iterator[dict[str, str]]:
+    from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env
+    from channelfin.local.stepfunctions_local import LocalStepFunctions
+
+    dynamo = DynamoDBLocal(in_memory=True)
+    engine = LocalStepFunctions()
+    dynamo.start()
+    try:
+        engine.start()
+        env = {
+            **aws_env(dynamo.endpoint_url),
+            "CHANNELFIN_TABLE_PREFIX": f"bench{uuid.uuid4().hex[:6]}-",
+            "AWS_ENDPOINT_URL_SFN": engine.endpoint_url,
+            "POWERTOOLS_LOG_LEVEL": "ERROR",
+            "POWERTOOLS_METRICS_NAMESPACE": "channelfin-bench",
+        }
+        os.environ.update(env)
+        yield {"engine": engine}  # type: ignore[dict-item]
+    finally:
+        engine.stop()
+        dynamo.stop()
+
+
+def run(quick: bool) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    import_runs, request_runs = (5, 150) if quick else (15, 600)
+
+    say(f"cold import: {import_runs} fresh interpreters each")
+    cold = cold_import(import_runs)
+    figures["cold_import_ratio"] = round(cold["handler_import_s"] / cold["dependencies_import_s"], 3)
+    figures.update(
+        {
+            k: round(v * 1000, 1)
+            for k, v in (
+                ("handler_import_ms", cold["handler_import_s"]),
+                ("dependencies_import_ms", cold["dependencies_import_s"]),
+            )
+        }
+    )
+
+    with local_stack() as stack:
+        from channelfin.bootstrap import Settings, build_ports
+        from channelfin.services.financing import restart_in_flight_workflows  # noqa: F401 - wiring check
+        from channelfin.store.tables import create_missing_tables
+
+        holder: dict[str, Any] = {}
+        arn = stack["engine"].deploy_financing(lambda: holder["ports"])  # type: ignore[attr-defined]
+        os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = arn
+        ports = build_ports(Settings.from_env())
+        holder["ports"] = ports
+        create_missing_tables()
+        counter = DynamoCalls()
+        counter.watch_records()
+
+        say("seeding 100 contracts with 150 payouts")
+        contract_ids, publisher, _ = seed_contracts(ports, 100)
+        api = Api()
+        admin = claims("leaser-admin")
+        one = "query($id: ID!) { contract(id: $id) { status } }"
+        from channelfin.api.ids import to_global_id
+
+        gid = to_global_id("Contract", contract_ids[0])
+        api(one, admin, id=gid)  # builds the app: the cold part is not what we compare
+        counter.watch_records()
+
+        import boto3
+
+        raw = boto3.client("dynamodb")
+        counter.watch(raw)
+        table = os.environ["CHANNELFIN_TABLE_PREFIX"] + "contracts"
+        key = {"pk": {"S": f"CONTRACT#{contract_ids[0]}"}, "sk": {"S": "CONTRACT"}}
+        raw.get_item(TableName=table, Key=key)
+
+        say(f"warm request vs GetItem: {request_runs} of each, interleaved")
+        handler_s, get_s = [], []
+        for _ in range(request_runs):
+            handler_s.append(median_seconds(lambda: api(one, admin, id=gid), 1))
+            get_s.append(median_seconds(lambda: raw.get_item(TableName=table, Key=key), 1))
+        warm, get = statistics.median(handler_s), statistics.median(get_s)
+        figures["warm_request_ratio"] = round(warm / get, 3)
+        figures["warm_request_ms"] = round(warm * 1000, 2)
+        figures["get_item_ms"] = round(get * 1000, 2)
+        figures["warm_requests_per_second"] = round(1 / warm, 1)
+
+        with counter.delta() as nested:
+            data = api(NESTED_LIST, admin)
+        listed = data["contracts"]["edges"]
+        assert len(listed) == 100 and sum(len(e["node"]["payouts"]["edges"]) for e in listed) == 150
+        figures["ddb_calls_nested_list_100"] = sum(nested.values())
+        figures["ddb_calls_nested_list_100_by_operation"] = dict(nested)
+
+        say("the financing flow, through the handler and the real state machine")
+        counter.watch_records()
+        figures["financing_flow_s"] = round(financing_flow(api), 3)
+
+        say("statement of a partner with 10,000 contracts")
+        seed_statement_lines("bench-prescriber", 10_000)
+        from channelfin.domain.access import Principal
+        from channelfin.services.programs import partner_statement
+
+        staff = Principal.from_groups("bench", ["leaser-admin"])
+        start = time.perf_counter()
+        statement = partner_statement(
+            ports,
+            staff,
+            partner_id="bench-prescriber",
+            start=datetime(2025, 1, 1, tzinfo=UTC),
+            end=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+        figures["statement_10000_s"] = round(time.perf_counter() - start, 3)
+        assert statement is not None and len(statement.lines) == 10_000
+        figures["scan_calls"] = counter.calls["Scan"]
+        figures["ddb_calls_total"] = sum(counter.calls.values())
+    return figures
+
+
+def table(figures: dict[str, Any]) -> str:
+    rows = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            continue
+        goal = GOALS.get(key)
+        verdict = "" if goal is None else ("ok" if value <= goal else "MISSED")
+        rows.append((key, str(value), f"≤ {goal}" if goal is not None else "", verdict))
+    widths = [max(len(r[i]) for r in [("figure", "value", "goal", ""), *rows]) for i in range(4)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(("figure", "value", "goal", ""), widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions: under two minutes on 2 cores")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    figures = run(args.quick)
+    figures["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    figures["bench_s"] = round(time.perf_counter() - started, 1)
+    print(table(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+        say(f"wrote {args.json}")
+    missed = [k for k, goal in GOALS.items() if figures[k] > goal]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
