@@ -1,0 +1,86 @@
+"""The deployment description's own checks (infra/validate runs them on the packaged template)."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("check_state_machines", ROOT / "infra" / "check_state_machines.py")
+checker = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(checker)
+
+STEPS = [
+    "AwaitCreditReview",
+    "SendForSignature",
+    "AwaitDeliveryReport",
+    "TransmitFile",
+    "CreateUpfrontPayout",
+    "Disburse",
+    "MarkPayoutFailed",
+    "Activate",
+    "Expire",
+    "Cancel",
+]
+
+
+def template(definition_text: str, steps=STEPS, functions=STEPS) -> dict:
+    resources = {f"{f}LambdaFunction": {"Type": "AWS::Lambda::Function", "Properties": {}} for f in functions}
+    resources["FinancingStateMachine"] = {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {
+            "DefinitionString": definition_text,
+            "DefinitionSubstitutions": {s: {"Fn::GetAtt": [f"{s}LambdaFunction", "Arn"]} for s in steps},
+        },
+    }
+    return {"Resources": resources}
+
+
+@pytest.fixture
+def definition() -> str:
+    return (ROOT / "infra" / "financing.asl.json").read_text()
+
+
+def test_the_real_definition_passes(definition):
+    assert checker.problems(template(definition), [ROOT / "infra" / "financing.asl.json"]) == []
+
+
+def test_a_task_whose_function_is_missing_fails(definition):
+    without = [f for f in STEPS if f != "Disburse"]
+    found = checker.problems(template(definition, functions=without), [])
+    assert found == ["FinancingStateMachine: ${Disburse} is not the ARN of a Lambda function of this template"]
+
+
+def test_a_placeholder_without_substitution_fails(definition):
+    found = checker.problems(template(definition, steps=[s for s in STEPS if s != "Expire"]), [])
+    assert "FinancingStateMachine: ${Expire} has no DefinitionSubstitution" in found
+
+
+def test_a_missing_state_fails(definition):
+    broken = json.loads(definition)
+    broken["States"]["Activate"]["Next"] = "Activated"
+    found = checker.problems(template(json.dumps(broken)), [])
+    assert any("Activate goes to 'Activated', which is not a state" in p for p in found)
+
+
+def test_a_definition_file_that_is_not_deployed_fails(definition, tmp_path):
+    other = copy.deepcopy(json.loads(definition))
+    other["Comment"] = "another machine"
+    path = tmp_path / "escrow.asl.json"
+    path.write_text(json.dumps(other))
+    checker.ROOT = tmp_path  # relative paths in the message
+    try:
+        assert checker.problems(template(definition), [path]) == ["escrow.asl.json is not deployed by serverless.yml"]
+    finally:
+        checker.ROOT = ROOT
+
+
+def test_lambda_requirements_follow_pyproject():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    shipped = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert sorted(shipped) == sorted(d for d in declared if not d.startswith("boto3"))  # boto3: the runtime's
