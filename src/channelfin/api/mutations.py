@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -69,10 +69,14 @@ TIER_RULE_FIELDS = (
 )
 
 
+def object_payload(payload: Callable[..., P], name: str, to_node: Callable[[Any], Any], action: Callable[[], T]) -> P:
+    """The payload of a mutation that changes one object: that object as `name`, or the userErrors."""
+    value, errors = attempt(action)
+    return payload(**{name: to_node(value) if value is not None else None}, user_errors=errors)
+
+
 def contract_payload(payload: Callable[..., P], action: Callable[[], DomainContract]) -> P:
-    """The payload of a mutation that changes one contract: the contract, or the userErrors."""
-    contract, errors = attempt(action)
-    return payload(contract=Contract.from_domain(contract) if contract else None, user_errors=errors)
+    return object_payload(payload, "contract", Contract.from_domain, action)
 
 
 @strawberry.type
@@ -174,7 +178,10 @@ class Mutation:
     @strawberry.mutation(description="Register a company on the platform (leaser-admin).")
     def register_partner(self, info: Info, input: RegisterPartnerInput) -> RegisterPartnerPayload:
         ctx = info.context
-        partner, errors = attempt(
+        return object_payload(
+            RegisterPartnerPayload,
+            "partner",
+            Partner.from_domain,
             lambda: partner_service.register_partner(
                 ctx.ports,
                 ctx.principal,
@@ -182,14 +189,16 @@ class Mutation:
                 roles=list(input.roles),
                 registration_number=input.registration_number,
                 country=input.country,
-            )
+            ),
         )
-        return RegisterPartnerPayload(partner=Partner.from_domain(partner) if partner else None, user_errors=errors)
 
     @strawberry.mutation(description="Record a financing agreement between a leaser and a partner (leaser-admin).")
     def sign_financing_agreement(self, info: Info, input: SignFinancingAgreementInput) -> SignFinancingAgreementPayload:
         ctx = info.context
-        agreement, errors = attempt(
+        return object_payload(
+            SignFinancingAgreementPayload,
+            "agreement",
+            FinancingAgreement.from_domain,
             lambda: partner_service.sign_financing_agreement(
                 ctx.ports,
                 ctx.principal,
@@ -201,10 +210,7 @@ class Mutation:
                 instant_decision_limit=(
                     Money(input.instant_decision_limit) if input.instant_decision_limit is not None else None
                 ),
-            )
-        )
-        return SignFinancingAgreementPayload(
-            agreement=FinancingAgreement.from_domain(agreement) if agreement else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Create a contract with an end client (the owner's users).")
@@ -348,7 +354,10 @@ class Mutation:
         for change in input.tier_rules or []:
             values = {name: getattr(change, name) for name in TIER_RULE_FIELDS}
             overrides[change.tier] = {k: v for k, v in values.items() if v is not None}
-        program, errors = attempt(
+        return object_payload(
+            CreatePartnerProgramPayload,
+            "program",
+            PartnerProgram.from_domain,
             lambda: program_service.create_partner_program(
                 ctx.ports,
                 ctx.principal,
@@ -357,16 +366,16 @@ class Mutation:
                 entry_fee_rate=input.entry_fee_rate,
                 affiliate_min_sales_per_year=input.affiliate_min_sales_per_year,
                 tier_overrides=overrides,
-            )
-        )
-        return CreatePartnerProgramPayload(
-            program=PartnerProgram.from_domain(program) if program else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Enrol a partner in a program at a tier (the publisher's partner-admin).")
     def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:
         ctx = info.context
-        enrollment, errors = attempt(
+        return object_payload(
+            EnrollPartnerPayload,
+            "enrollment",
+            Enrollment.from_domain,
             lambda: program_service.enroll_partner(
                 ctx.ports,
                 ctx.principal,
@@ -374,10 +383,7 @@ class Mutation:
                 partner_id=local_id(input.partner_id, "Partner", field=["partnerId"]),
                 tier=input.tier,
                 segment_potential=Money(input.segment_potential) if input.segment_potential is not None else None,
-            )
-        )
-        return EnrollPartnerPayload(
-            enrollment=Enrollment.from_domain(enrollment) if enrollment else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Record (or withdraw) an integrator's technical qualification (publisher admin).")
@@ -385,16 +391,16 @@ class Mutation:
         self, info: Info, input: SetTechnicalQualificationInput
     ) -> SetTechnicalQualificationPayload:
         ctx = info.context
-        enrollment, errors = attempt(
+        return object_payload(
+            SetTechnicalQualificationPayload,
+            "enrollment",
+            Enrollment.from_domain,
             lambda: program_service.set_technical_qualification(
                 ctx.ports,
                 ctx.principal,
                 enrollment_id=local_id(input.enrollment_id, "Enrollment", field=["enrollmentId"]),
                 qualified=input.qualified,
-            )
-        )
-        return SetTechnicalQualificationPayload(
-            enrollment=Enrollment.from_domain(enrollment) if enrollment else None, user_errors=errors
+            ),
         )
 
     @strawberry.mutation(
