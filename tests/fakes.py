@@ -10,10 +10,19 @@ from typing import Any, TypeVar
 
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
 from channelfin.domain.errors import Conflict
+from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
-from channelfin.services.ports import Page, PageRequest, Ports, TaskTokenRejected, TransferFailed, paginate
+from channelfin.services.ports import (
+    NotificationFailed,
+    Page,
+    PageRequest,
+    Ports,
+    TaskTokenRejected,
+    TransferFailed,
+    paginate,
+)
 
 from .factories import Clock, next_id
 
@@ -201,6 +210,41 @@ class FakePrograms:
 
 
 @dataclass
+class FakeEscrows:
+    agreements: dict[str, EscrowAgreement] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, agreement: EscrowAgreement) -> None:
+        self.agreements[agreement.id] = agreement
+
+    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
+        with self.lock:
+            if self.agreements[agreement.id].version != expected_version:
+                raise Conflict("changed")
+            self.agreements[agreement.id] = agreement
+
+    def get(self, agreement_id: str) -> EscrowAgreement | None:
+        return self.agreements.get(agreement_id)
+
+
+@dataclass
+class ScriptedNotifier:
+    """Fails the first `failures` sends, then delivers; remembers every delivery."""
+
+    failures: int = 0
+    attempts: int = 0
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, *, recipient_id: str, kind: str, subject: str, body: str) -> None:
+        with self.lock:
+            self.attempts += 1
+            if self.attempts <= self.failures:
+                raise NotificationFailed(f"mail server refused message {self.attempts}")
+            self.sent.append((recipient_id, kind, subject))
+
+
+@dataclass
 class FakeEngine:
     """Records what the services ask of the workflow; tokens are valid until used once."""
 
@@ -261,9 +305,12 @@ def fake_ports() -> Ports:
         contracts=contracts,
         payouts=FakePayouts(contracts),
         programs=FakePrograms(),
+        escrows=FakeEscrows(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
         workflows=FakeEngine(),
         payments=ScriptedPayments(),
         metrics=RecordedMetrics(),
+        escrow_workflows=FakeEngine(),
+        notifier=ScriptedNotifier(),
     )

@@ -138,3 +138,30 @@ COMPLIANCE = """
 query($programId: ID!, $year: Int!) {
   affiliateCompliance(programId: $programId, year: $year) { partner { id name } sales meetsMinimum }
 }"""
+
+ESCROW_FIELDS = """
+  id status products depositStale defaultReason declaredBy confirmedBy depositReleasedAt
+  history { step actor note } notifications { recipientId recipientKind subject }
+  continuityProvider { id } contractsUnderContinuity { id underContinuity }
+"""
+
+SIGN_ESCROW = (
+    """
+mutation($input: SignEscrowAgreementInput!) {
+  signEscrowAgreement(input: $input) { escrowAgreement {"""
+    + ESCROW_FIELDS
+    + """} userErrors { field code message } }
+}"""
+)
+
+DECLARE_DEFAULT = """
+mutation($input: DeclarePublisherDefaultInput!) {
+  declarePublisherDefault(input: $input) { escrowAgreement { id status } userErrors { field code message } }
+}"""
+
+CONFIRM_TRIGGER = """
+mutation($input: ConfirmEscrowTriggerInput!) {
+  confirmEscrowTrigger(input: $input) { escrowAgreement { id status } userErrors { field code message } }
+}"""
+
+ESCROW = "query($id: ID!) { escrowAgreement(id: $id) {" + ESCROW_FIELDS + "} }"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .services.ports import Metrics, Payments, Ports
+from .services.ports import Metrics, Notifier, Payments, Ports
 
 DAY = 24 * 3600
 # How long the financing workflow waits for people before the file EXPIRES (execution input).
@@ -32,6 +32,9 @@ class Settings:
     introspection: bool
     financing_state_machine_arn: str
     timeouts: dict[str, int]
+    escrow_state_machine_arn: str = ""
+    escrow_timeouts: dict[str, int] | None = None
+    stale_deposit_days: int = 180
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -47,6 +50,11 @@ class Settings:
             timeouts={
                 key: int(env.get(f"CHANNELFIN_{name}_TIMEOUT_SECONDS", default)) for key, name, default in WAIT_TIMEOUTS
             },
+            escrow_state_machine_arn=env.get("CHANNELFIN_ESCROW_STATE_MACHINE_ARN", ""),
+            escrow_timeouts={
+                "confirmationSeconds": int(env.get("CHANNELFIN_ESCROW_CONFIRMATION_TIMEOUT_SECONDS", 7 * DAY))
+            },
+            stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
         )
 
 
@@ -63,6 +71,7 @@ def build_ports(
     *,
     payments: Payments | None = None,
     metrics: Metrics | None = None,
+    notifier: Notifier | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Ports:
     import boto3
@@ -70,12 +79,14 @@ def build_ports(
     from .store import tables
     from .store.repositories import (
         DynamoContractRepository,
+        DynamoEscrowRepository,
         DynamoPartnerRepository,
         DynamoPayoutRepository,
         DynamoProgramRepository,
     )
     from .workflows.engine import StepFunctionsEngine
     from .workflows.metrics import EmfMetrics
+    from .workflows.notifications import LoggedNotifier
     from .workflows.payments import InstantPayments
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
@@ -84,6 +95,7 @@ def build_ports(
         contracts=DynamoContractRepository(),
         payouts=DynamoPayoutRepository(),
         programs=DynamoProgramRepository(),
+        escrows=DynamoEscrowRepository(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.
@@ -94,4 +106,11 @@ def build_ports(
         ),
         payments=payments or InstantPayments(),
         metrics=metrics or EmfMetrics(),
+        escrow_workflows=StepFunctionsEngine(
+            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            settings.escrow_state_machine_arn,
+            settings.escrow_timeouts or {},
+        ),
+        notifier=notifier or LoggedNotifier(),
+        stale_deposit_days=settings.stale_deposit_days,
     )

@@ -60,11 +60,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
     engine = LocalStepFunctions()
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
-        _say("==> starting the local Step Functions engine (moto) with infra/financing.asl.json")
+        _say("==> starting the local Step Functions engine (moto) with infra/financing.asl.json and escrow.asl.json")
         engine.start()
         state_machine = engine.deploy_financing(lambda: ports)
+        escrow_machine = engine.deploy_escrow(lambda: ports)
         os.environ["AWS_ENDPOINT_URL_SFN"] = engine.endpoint_url
         os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = state_machine
+        os.environ["CHANNELFIN_ESCROW_STATE_MACHINE_ARN"] = escrow_machine
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
@@ -72,7 +74,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
             f"{'tables created' if created else 'tables already there'}"
         )
-        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}")
+        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         app = with_dev_tokens(create_app(ports, graphiql=True), secret)
         url = f"http://127.0.0.1:{args.port}/graphql"

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.fakes import FakeEngine, RecordedMetrics, ScriptedPayments
+from tests.fakes import FakeEngine, RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.stack import fresh_ports
 from tests.world import build_world
 
@@ -13,7 +13,14 @@ from tests.world import build_world
 def ports(aws_local_env, dynamodb_local):
     # The workflow engine is a fake here; tests/workflow runs the real state machine.
     with fresh_ports(dynamodb_local.endpoint_url) as real:
-        yield replace(real, workflows=FakeEngine(), payments=ScriptedPayments(), metrics=RecordedMetrics())
+        yield replace(
+            real,
+            workflows=FakeEngine(),
+            escrow_workflows=FakeEngine(),
+            payments=ScriptedPayments(),
+            metrics=RecordedMetrics(),
+            notifier=ScriptedNotifier(),
+        )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from channelfin.local.stepfunctions_local import LocalStepFunctions
-from tests.fakes import RecordedMetrics, ScriptedPayments
+from tests.fakes import RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.financing_flow import FinancingFlow
 from tests.stack import fresh_ports
 from tests.world import build_world
@@ -24,7 +24,8 @@ def local_engine():
     engine.start()
     current = SimpleNamespace(ports=None)
     arn = engine.deploy_financing(lambda: current.ports)
-    yield SimpleNamespace(engine=engine, arn=arn, current=current)
+    escrow_arn = engine.deploy_escrow(lambda: current.ports)
+    yield SimpleNamespace(engine=engine, arn=arn, escrow_arn=escrow_arn, current=current)
     engine.stop()
 
 
@@ -32,6 +33,22 @@ def local_engine():
 class WorkflowFlow(FinancingFlow):
     engine: LocalStepFunctions = None  # type: ignore[assignment]
     arn: str = ""
+    escrow_arn: str = ""
+
+    @property
+    def notifier(self) -> ScriptedNotifier:
+        return self.world.ports.notifier  # type: ignore[return-value]
+
+    def escrow_execution(self, agreement_local_id: str, declaration: int = 1, timeout: float = 30) -> dict[str, Any]:
+        name = f"escrow-{agreement_local_id}-{declaration}"
+        execution_arn = self.escrow_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        client = self.engine.client()
+        deadline = time.monotonic() + timeout
+        while True:
+            described = client.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING" or time.monotonic() > deadline:
+                return described
+            time.sleep(0.05)
 
     @property
     def payments(self) -> ScriptedPayments:
@@ -64,8 +81,20 @@ class WorkflowFlow(FinancingFlow):
 @pytest.fixture
 def flow(aws_local_env, dynamodb_local, local_engine, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_SFN", local_engine.engine.endpoint_url)
-    env = {"CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn}
-    with fresh_ports(dynamodb_local.endpoint_url, env, payments=ScriptedPayments(), metrics=RecordedMetrics()) as ports:
+    env = {
+        "CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn,
+        "CHANNELFIN_ESCROW_STATE_MACHINE_ARN": local_engine.escrow_arn,
+    }
+    with fresh_ports(
+        dynamodb_local.endpoint_url,
+        env,
+        payments=ScriptedPayments(),
+        metrics=RecordedMetrics(),
+        notifier=ScriptedNotifier(),
+    ) as ports:
         local_engine.current.ports = ports
-        yield WorkflowFlow(build_world(ports), engine=local_engine.engine, arn=local_engine.arn)
+        yield WorkflowFlow(
+            build_world(ports), engine=local_engine.engine, arn=local_engine.arn, escrow_arn=local_engine.escrow_arn
+        )
         local_engine.engine.stop_running_executions(local_engine.arn)
+        local_engine.engine.stop_running_executions(local_engine.escrow_arn)

@@ -7,7 +7,7 @@ import binascii
 
 from ..domain.errors import ValidationError
 
-NODE_TYPES = ("Partner", "FinancingAgreement", "Contract", "Payout", "PartnerProgram", "Enrollment")
+NODE_TYPES = ("Partner", "FinancingAgreement", "Contract", "Payout", "PartnerProgram", "Enrollment", "EscrowAgreement")
 
 
 def to_global_id(type_name: str, local_id: str) -> str:

@@ -14,16 +14,20 @@ from ..domain.money import Money
 from ..domain.money import Money as DomainMoney
 from ..domain.programs import PartnerTier
 from ..services import contracts as contract_service
+from ..services import escrow as escrow_service
 from ..services import financing as financing_service
 from ..services import partners as partner_service
 from ..services import programs as program_service
 from .context import Context
 from .errors import UserError
+from .escrow_types import EscrowAgreement
 from .ids import local_id
 from .inputs import (
     CancelContractInput,
+    ConfirmEscrowTriggerInput,
     CreateContractInput,
     CreatePartnerProgramInput,
+    DeclarePublisherDefaultInput,
     DeclineSignatureInput,
     EnrollPartnerInput,
     RecordInstallmentCollectedInput,
@@ -33,6 +37,7 @@ from .inputs import (
     ReviewFinancingInput,
     SetTechnicalQualificationInput,
     SettleCommissionsInput,
+    SignEscrowAgreementInput,
     SignFinancingAgreementInput,
     SubmitDeliveryReportInput,
 )
@@ -171,6 +176,24 @@ class SettleCommissionsPayload:
 @strawberry.type
 class CancelContractPayload(ContractPayload):
     pass
+
+
+@strawberry.type
+class SignEscrowAgreementPayload:
+    escrow_agreement: EscrowAgreement | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeclarePublisherDefaultPayload:
+    escrow_agreement: EscrowAgreement | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ConfirmEscrowTriggerPayload:
+    escrow_agreement: EscrowAgreement | None
+    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -430,5 +453,64 @@ class Mutation:
             CancelContractPayload,
             lambda: contract_service.cancel_contract(
                 ctx.ports, ctx.principal, contract_id=_contract_id(input.contract_id), reason=input.reason
+            ),
+        )
+
+    @strawberry.mutation(description="Record an escrow agreement (leaser-admin).")
+    def sign_escrow_agreement(self, info: Info, input: SignEscrowAgreementInput) -> SignEscrowAgreementPayload:
+        ctx = info.context
+        return object_payload(
+            SignEscrowAgreementPayload,
+            "escrow_agreement",
+            EscrowAgreement.from_domain,
+            lambda: escrow_service.sign_escrow_agreement(
+                ctx.ports,
+                ctx.principal,
+                leaser_id=local_id(input.leaser_id, "Partner", field=["leaserId"]),
+                publisher_id=local_id(input.publisher_id, "Partner", field=["publisherId"]),
+                host_id=local_id(input.host_id, "Partner", field=["hostId"]),
+                continuity_provider_id=local_id(
+                    input.continuity_provider_id, "Partner", field=["continuityProviderId"]
+                ),
+                products=input.products,
+                deposit_reference=input.deposit_reference,
+                last_deposit_at=input.last_deposit_at,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Declare the publisher in default: starts the escrow-trigger workflow, which "
+        "waits for a second leaser admin's confirmation (leaser-admin)."
+    )
+    def declare_publisher_default(
+        self, info: Info, input: DeclarePublisherDefaultInput
+    ) -> DeclarePublisherDefaultPayload:
+        ctx = info.context
+        return object_payload(
+            DeclarePublisherDefaultPayload,
+            "escrow_agreement",
+            EscrowAgreement.from_domain,
+            lambda: escrow_service.declare_publisher_default(
+                ctx.ports,
+                ctx.principal,
+                agreement_id=local_id(input.escrow_agreement_id, "EscrowAgreement", field=["escrowAgreementId"]),
+                reason=input.reason,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Confirm (or dismiss) a declared default; a different leaser admin than the one who declared it."
+    )
+    def confirm_escrow_trigger(self, info: Info, input: ConfirmEscrowTriggerInput) -> ConfirmEscrowTriggerPayload:
+        ctx = info.context
+        return object_payload(
+            ConfirmEscrowTriggerPayload,
+            "escrow_agreement",
+            EscrowAgreement.from_domain,
+            lambda: escrow_service.confirm_escrow_trigger(
+                ctx.ports,
+                ctx.principal,
+                agreement_id=local_id(input.escrow_agreement_id, "EscrowAgreement", field=["escrowAgreementId"]),
+                confirm=input.confirm,
             ),
         )

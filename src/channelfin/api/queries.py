@@ -9,11 +9,13 @@ import strawberry
 
 from ..domain.money import Money as DomainMoney
 from ..services import contracts as contract_service
+from ..services import escrow as escrow_service
 from ..services import partners as partner_service
 from ..services import payouts as payout_service
 from ..services import programs as program_service
 from ..services import quotes as quote_service
 from .context import Context
+from .escrow_types import EscrowAgreement
 from .ids import from_global_id, local_id
 from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter
 from .pagination import Connection, page_request
@@ -48,6 +50,9 @@ class Query:
         if type_name == "Contract":
             contract = contract_service.visible_contract(ctx.ports, principal, key)
             return Contract.from_domain(contract) if contract else None
+        if type_name == "EscrowAgreement":
+            escrow = escrow_service.visible_escrow(ctx.ports, principal, key)
+            return EscrowAgreement.from_domain(escrow) if escrow else None
         if type_name == "PartnerProgram":
             program = program_service.visible_program(ctx.ports, principal, key)
             return PartnerProgram.from_domain(program) if program else None
@@ -172,3 +177,10 @@ class Query:
             AffiliateCompliance(enrollment=Enrollment.from_domain(e), sales=sales, meets_minimum=meets)
             for e, sales, meets in rows
         ]
+
+    @strawberry.field(description="An escrow agreement: leaser staff and the partners it names.")
+    def escrow_agreement(self, info: Info, id: strawberry.ID) -> EscrowAgreement | None:
+        ctx = info.context
+        key = local_id(id, "EscrowAgreement", field=["id"])
+        found = escrow_service.visible_escrow(ctx.ports, ctx.principal, key)
+        return EscrowAgreement.from_domain(found) if found else None

@@ -217,6 +217,21 @@ class Contract:
             roles.add(PartyRole.PROGRAM_PARTNER)
         return frozenset(roles)
 
+    def taken_over_by(self, provider_id: str) -> Contract:
+        """A publisher default: the continuity provider runs and supports the contract from now on."""
+        if self.under_continuity and self.support_provider_id == provider_id:
+            return self
+        return replace(self, under_continuity=True, support_provider_id=provider_id, version=self.version + 1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (
+            ContractStatus.COMPLETED,
+            ContractStatus.CANCELLED,
+            ContractStatus.REJECTED,
+            ContractStatus.EXPIRED,
+        )
+
     @property
     def execution_name(self) -> str:
         """The financing workflow's name: deterministic, so a repeated request cannot start a second one."""

@@ -22,7 +22,7 @@ from botocore.awsrequest import AWSResponse
 
 from ..services.ports import Ports
 from ..workflows.definitions import definition_path, substitute
-from ..workflows.steps import FINANCING_STEPS, run_step
+from ..workflows.steps import ESCROW_STEPS, FINANCING_STEPS, run_step
 from .dynamodb_local import REGION, free_port
 
 ACCOUNT = "123456789012"
@@ -54,6 +54,9 @@ class LocalStepFunctions:
 
         for noisy in ("moto", "werkzeug"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
+        # A failing step is reported on the execution (and by our own logs); the interpreter's
+        # dump of its whole state tree for each one is noise.
+        logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         request = urllib.request.Request(
@@ -108,6 +111,10 @@ class LocalStepFunctions:
     def deploy_financing(self, ports: Callable[[], Ports]) -> str:
         """The financing state machine, its steps run on `ports()` (read at each step)."""
         return self.deploy("financing", lambda step, event: run_step(ports(), step, event), list(FINANCING_STEPS))
+
+    def deploy_escrow(self, ports: Callable[[], Ports]) -> str:
+        """The escrow-trigger state machine, its steps run on `ports()`."""
+        return self.deploy("escrow", lambda step, event: run_step(ports(), step, event), list(ESCROW_STEPS))
 
     def stop_running_executions(self, state_machine_arn: str) -> int:
         client = self.client()

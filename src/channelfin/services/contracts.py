@@ -7,10 +7,10 @@ from datetime import date
 
 from ..domain.access import Principal, Role, require_acting_for
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
-from ..domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.financing import Periodicity
 from ..domain.money import Money
-from .ports import Page, PageRequest, Ports
+from .ports import Page, PageRequest, Ports, optimistic_update
 from .programs import enrollment_for_contract, undo_sale
 
 
@@ -83,28 +83,19 @@ def list_contracts(
     return ports.contracts.list(party_id=partner_id, role=role, status=status, page=page)
 
 
-MAX_WRITE_ATTEMPTS = 5
-
-
 def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract], Contract]) -> Contract:
     """Read, change, write conditioned on the version read; on a concurrent write, read again and retry.
 
     `change` is pure and may raise a DomainError (nothing is written then). Returning the
     contract unchanged writes nothing, which is how steps and requests stay idempotent.
     """
-    for _ in range(MAX_WRITE_ATTEMPTS):
-        current = ports.contracts.get(contract_id)
-        if current is None:
-            raise NotFound("no such contract", field=["contractId"])
-        changed = change(current)
-        if changed is current:
-            return current
-        try:
-            ports.contracts.save(changed, expected_version=current.version)
-        except Conflict:
-            continue
-        return changed
-    raise Conflict("the contract is being changed by others; try again")
+    return optimistic_update(
+        lambda: ports.contracts.get(contract_id),
+        lambda changed, version: ports.contracts.save(changed, expected_version=version),
+        change,
+        what="contract",
+        field=["contractId"],
+    )
 
 
 def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, reason: str) -> Contract:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..domain.contracts import Contract, ContractStatus, PartyRole
+from ..domain.escrow import EscrowAgreement
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..domain.programs import Enrollment, PartnerProgram, Sale
@@ -38,6 +39,45 @@ class Page(Generic[T]):
 
 class InvalidCursor(ValueError):
     """A cursor that this store did not issue (or that does not fit the query)."""
+
+
+MAX_WRITE_ATTEMPTS = 5
+V = TypeVar("V")
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+def optimistic_update(
+    read: Callable[[], V | None],
+    write: Callable[[V, int], None],
+    change: Callable[[V], V],
+    *,
+    what: str,
+    field: list[str],
+) -> V:
+    """Read, change, write conditioned on the version read; on `Conflict`, read again and retry.
+
+    `change` is pure and may raise a DomainError (nothing is written then); returning the
+    object unchanged writes nothing, which keeps steps and repeated requests idempotent.
+    """
+    from ..domain.errors import Conflict, NotFound
+
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        current = read()
+        if current is None:
+            raise NotFound(f"no such {what}", field=field)
+        changed = change(current)
+        if changed is current:
+            return current
+        try:
+            write(changed, current.version)  # type: ignore[attr-defined]
+        except Conflict:
+            continue
+        return changed
+    raise Conflict(f"the {what} is being changed by others; try again")
 
 
 def paginate(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:
@@ -111,6 +151,21 @@ class ProgramRepository(Protocol):
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None: ...
 
 
+class EscrowRepository(Protocol):
+    def add(self, agreement: EscrowAgreement) -> None: ...
+    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None: ...
+    def get(self, agreement_id: str) -> EscrowAgreement | None: ...
+
+
+class NotificationFailed(Exception):
+    """The message could not be delivered; the workflow retries the step."""
+
+
+class Notifier(Protocol):
+    def send(self, *, recipient_id: str, kind: str, subject: str, body: str) -> None:
+        """Deliver one message (idempotency is the caller's: it records what was sent)."""
+
+
 class TaskTokenRejected(Exception):
     """The workflow no longer waits on that token (unknown, already used, or timed out)."""
 
@@ -147,8 +202,12 @@ class Ports:
     contracts: ContractRepository
     payouts: PayoutRepository
     programs: ProgramRepository
+    escrows: EscrowRepository
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     workflows: WorkflowEngine
     payments: Payments
     metrics: Metrics
+    escrow_workflows: WorkflowEngine
+    notifier: Notifier
+    stale_deposit_days: int = 180

@@ -254,4 +254,19 @@ class ProgramRecord(Model):
     cancelled = NumberAttribute(null=True)
 
 
-ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord)
+class EscrowRecord(Model):
+    """Escrow agreements: a third view of the partners table, the agreement as one JSON document."""
+
+    class Meta(_Meta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = _Gsi1()
+    body = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+
+
+ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord, EscrowRecord)

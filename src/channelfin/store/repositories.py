@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
 from ..domain.errors import Conflict
+from ..domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
 from ..domain.financing import DecisionMode, Periodicity
 from ..domain.financing_file import (
     ContractFinancing,
@@ -41,6 +42,7 @@ from .records import (
     CustomerMap,
     DecisionMap,
     DeliveryReportMap,
+    EscrowRecord,
     FinancingMap,
     PartnerRecord,
     PayoutRecord,
@@ -772,3 +774,92 @@ class DynamoProgramRepository:
         except UpdateError as exc:
             if not _condition_failed(exc):  # no sale recorded: nothing to cancel
                 raise
+
+
+# ---------------------------------------------------------------- escrow agreements
+
+
+def _escrow_body(a: EscrowAgreement) -> str:
+    return json.dumps(
+        {
+            "leaserId": a.leaser_id,
+            "publisherId": a.publisher_id,
+            "hostId": a.host_id,
+            "continuityProviderId": a.continuity_provider_id,
+            "products": list(a.products),
+            "depositReference": a.deposit_reference,
+            "lastDepositAt": a.last_deposit_at.isoformat(),
+            "signedAt": a.signed_at.isoformat(),
+            "signedBy": a.signed_by,
+            "status": a.status.value,
+            "defaultReason": a.default_reason,
+            "declaredBy": a.declared_by,
+            "declarations": a.declarations,
+            "confirmedBy": a.confirmed_by,
+            "depositReleasedAt": a.deposit_released_at.isoformat() if a.deposit_released_at else None,
+            "history": [[e.step, e.at.isoformat(), e.actor, e.note] for e in a.history],
+            "notifications": [
+                [n.recipient_id, n.recipient_kind, n.subject, n.sent_at.isoformat(), n.contract_id]
+                for n in a.notifications
+            ],
+            "takenOver": list(a.taken_over),
+            "taskToken": a.task_token,
+        }
+    )
+
+
+def _escrow(record: EscrowRecord) -> EscrowAgreement:
+    d = json.loads(record.body)
+    when = datetime.fromisoformat
+    return EscrowAgreement(
+        id=record.pk.removeprefix("ESCROW#"),
+        leaser_id=d["leaserId"],
+        publisher_id=d["publisherId"],
+        host_id=d["hostId"],
+        continuity_provider_id=d["continuityProviderId"],
+        products=tuple(d["products"]),
+        deposit_reference=d["depositReference"],
+        last_deposit_at=when(d["lastDepositAt"]),
+        signed_at=when(d["signedAt"]),
+        signed_by=d["signedBy"],
+        status=EscrowStatus(d["status"]),
+        default_reason=d["defaultReason"],
+        declared_by=d["declaredBy"],
+        declarations=int(d["declarations"]),
+        confirmed_by=d["confirmedBy"],
+        deposit_released_at=when(d["depositReleasedAt"]) if d["depositReleasedAt"] else None,
+        history=tuple(EscrowEvent(step, when(at), actor, note) for step, at, actor, note in d["history"]),
+        notifications=tuple(Notification(r, k, s, when(at), c) for r, k, s, at, c in d["notifications"]),
+        taken_over=tuple(d["takenOver"]),
+        task_token=d["taskToken"],
+        version=int(record.version),
+    )
+
+
+class DynamoEscrowRepository:
+    def _record(self, a: EscrowAgreement) -> EscrowRecord:
+        return EscrowRecord(
+            pk=f"ESCROW#{a.id}",
+            sk="ESCROW",
+            gsi1pk=f"PUBLISHER#{a.publisher_id}#ESCROWS",
+            gsi1sk=f"{sort_stamp(a.signed_at)}#{a.id}",
+            body=_escrow_body(a),
+            version=a.version,
+        )
+
+    def add(self, agreement: EscrowAgreement) -> None:
+        self._record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
+
+    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
+        try:
+            self._record(agreement).save(condition=EscrowRecord.version == expected_version)
+        except PutError as exc:
+            if _condition_failed(exc):
+                raise Conflict("the escrow agreement was changed by someone else") from exc
+            raise
+
+    def get(self, agreement_id: str) -> EscrowAgreement | None:
+        try:
+            return _escrow(EscrowRecord.get(f"ESCROW#{agreement_id}", "ESCROW"))
+        except DoesNotExist:
+            return None

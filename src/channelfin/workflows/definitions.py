@@ -49,8 +49,17 @@ def _targets(state: dict[str, Any]) -> list[str]:
 
 
 def check(definition: dict[str, Any], known_steps: set[str]) -> list[str]:
-    """Problems with a definition's shape (empty when fine): dangling targets, unknown steps, dead states."""
+    """Problems with a definition's shape (empty when fine): dangling targets, unknown steps, dead states.
+
+    Parallel branches and Map iterators are checked the same way, as state machines of their own.
+    """
     problems: list[str] = []
+    for state in definition.get("States", {}).values():
+        for nested in [
+            *state.get("Branches", []),
+            *(s for s in (state.get("Iterator"), state.get("ItemProcessor")) if s),
+        ]:
+            problems += check(nested, known_steps)
     states: dict[str, Any] = definition.get("States", {})
     if definition.get("StartAt") not in states:
         problems.append(f"StartAt {definition.get('StartAt')!r} is not a state")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..services import escrow
 from ..services import financing_steps as steps
 from ..services.ports import Ports
 
@@ -30,5 +31,19 @@ FINANCING_STEPS: dict[str, Step] = {
 }
 
 
+ESCROW_STEPS: dict[str, Step] = {
+    "ValidateClaim": lambda ports, e: escrow.validate_claim(ports, e["escrowAgreementId"]),
+    "AwaitConfirmation": lambda ports, e: escrow.await_confirmation(ports, e["escrowAgreementId"], e["taskToken"]),
+    "NotifyHost": lambda ports, e: escrow.notify_host(ports, e["escrowAgreementId"]),
+    "NotifyEndClients": lambda ports, e: escrow.notify_end_clients(ports, e["escrowAgreementId"]),
+    "ReleaseDeposit": lambda ports, e: escrow.release_deposit(ports, e["escrowAgreementId"]),
+    "ListAffectedContracts": lambda ports, e: escrow.list_affected(ports, e["escrowAgreementId"]),
+    "TakeOverContract": lambda ports, e: escrow.take_over_contract(ports, e["escrowAgreementId"], e["contractId"]),
+    "MarkTriggered": lambda ports, e: escrow.mark_triggered(ports, e["escrowAgreementId"]),
+    "DismissUnconfirmed": lambda ports, e: escrow.dismiss_unconfirmed(ports, e["escrowAgreementId"]),
+}
+ALL_STEPS: dict[str, Step] = {**FINANCING_STEPS, **ESCROW_STEPS}
+
+
 def run_step(ports: Ports, name: str, event: Event) -> dict[str, Any]:
-    return FINANCING_STEPS[name](ports, event) or {}
+    return ALL_STEPS[name](ports, event) or {}

@@ -1,0 +1,90 @@
+"""The continuity acceptance, over HTTP against `channelfin dev` (both real state machines)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests import operations as ops
+
+from .test_financing_over_http import _contract, _mutate, _parties, _wait
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provider(dev_server):
+    s = dev_server
+    p = _parties(s)
+    contract = _contract(s, p, "1000.00")
+    _mutate(s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"])
+    _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+    for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
+        _mutate(
+            s,
+            p["connector"],
+            ops.RECORD_SIGNATURE,
+            "recordSignature",
+            contractId=contract,
+            document=document,
+            signedBy="Marie Martin",
+        )
+    _wait(s, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_REPORT")
+    _mutate(
+        s,
+        p["owner"],
+        ops.SUBMIT_DELIVERY_REPORT,
+        "submitDeliveryReport",
+        contractId=contract,
+        installedAt="2026-11-20",
+        signedBy="Marie Martin",
+    )
+    _wait(s, p["owner"], contract, "ACTIVE")
+    _mutate(s, p["treasury"], ops.RECORD_INSTALLMENT, "recordInstallmentCollected", contractId=contract, installment=1)
+
+    admin = p["admin"]
+    register = "mutation($i: RegisterPartnerInput!) { registerPartner(input: $i) { partner { id } } }"
+    host = s.gql(admin, register, i={"name": "Hébergeur", "roles": ["HOST"]})["registerPartner"]["partner"]["id"]
+    provider = s.gql(admin, register, i={"name": "Repreneur", "roles": ["SERVICES_FIRM"]})["registerPartner"][
+        "partner"
+    ]["id"]
+    leaser = s.gql(
+        admin, "query($id: ID!) { contract(id: $id) { financing { agreement { leaser { id } } } } }", id=contract
+    )["contract"]["financing"]["agreement"]["leaser"]["id"]
+    escrow = _mutate(
+        s,
+        admin,
+        ops.SIGN_ESCROW,
+        "signEscrowAgreement",
+        leaserId=leaser,
+        publisherId=p["publisher"],
+        hostId=host,
+        continuityProviderId=provider,
+        products=["Flux"],
+        depositReference="APP-1",
+        lastDepositAt=(datetime.now(UTC) - timedelta(days=20)).isoformat(),
+    )["escrowAgreement"]["id"]
+
+    _mutate(s, admin, ops.DECLARE_DEFAULT, "declarePublisherDefault", escrowAgreementId=escrow, reason="receivership")
+    time.sleep(1)  # the workflow now waits; nothing may happen without a second admin
+    assert s.gql(admin, ops.ESCROW, id=escrow)["escrowAgreement"]["status"] == "DEFAULT_DECLARED"
+    same_admin = s.post(admin, ops.CONFIRM_TRIGGER, input={"escrowAgreementId": escrow, "confirm": True}).json()
+    assert [e["extensions"]["code"] for e in same_admin["errors"]] == ["FORBIDDEN"]
+
+    second = s.token("leaser-admin", sub="bob")
+    _mutate(s, second, ops.CONFIRM_TRIGGER, "confirmEscrowTrigger", escrowAgreementId=escrow, confirm=True)
+    deadline = time.monotonic() + 30
+    while (agreement := s.gql(admin, ops.ESCROW, id=escrow)["escrowAgreement"])["status"] != "TRIGGERED":
+        assert time.monotonic() < deadline, agreement["history"]
+        time.sleep(0.1)
+    assert agreement["contractsUnderContinuity"] == [{"id": contract, "underContinuity": True}]
+
+    _mutate(s, p["treasury"], ops.RECORD_INSTALLMENT, "recordInstallmentCollected", contractId=contract, installment=2)
+    data = s.gql(admin, ops.FINANCED_CONTRACT, id=contract)["contract"]
+    shares = {
+        e["node"]["installment"]: e["node"]["beneficiary"]["id"]
+        for e in data["payouts"]["edges"]
+        if e["node"]["kind"] == "SUPPORT_SHARE"
+    }
+    assert shares == {1: p["publisher"], 2: provider}
