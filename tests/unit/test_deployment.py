@@ -84,3 +84,28 @@ def test_lambda_requirements_follow_pyproject():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     shipped = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
     assert sorted(shipped) == sorted(d for d in declared if not d.startswith("boto3"))  # boto3: the runtime's
+
+
+PACKAGED = ROOT / ".serverless" / "cloudformation-template-update-stack.json"
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate (run by scripts/test first) packages the template")
+def test_the_packaged_template_has_what_the_service_needs():
+    resources = json.loads(PACKAGED.read_text())["Resources"]
+    by_type: dict[str, list[str]] = {}
+    for name, resource in resources.items():
+        by_type.setdefault(resource["Type"], []).append(name)
+    tables = {resources[t]["Properties"]["TableName"].split("-")[-1] for t in by_type["AWS::DynamoDB::Table"]}
+    assert tables == {"partners", "contracts", "payouts", "idempotency"}
+    assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == ["EscrowStateMachine", "FinancingStateMachine"]
+    functions = by_type["AWS::Lambda::Function"]
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 1 + 10 + 9
+    [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
+    assert authorizer["AuthorizerType"] == "JWT"
+    groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}
+    assert groups == {"leaser-admin", "credit-analyst", "treasury", "partner-admin", "partner-user", "integration"}
+    assert len(by_type["AWS::Cognito::UserPool"]) == 1 and len(by_type["AWS::Cognito::UserPoolClient"]) == 2
+    for table in by_type["AWS::DynamoDB::Table"]:
+        props = resources[table]["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
