@@ -9,7 +9,7 @@ import pytest
 
 from tests import operations as ops
 
-from .test_financing_over_http import _contract, _mutate, _parties, _wait
+from .test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
 
 pytestmark = pytest.mark.e2e
 
@@ -18,28 +18,7 @@ def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provi
     s = dev_server
     p = _parties(s)
     contract = _contract(s, p, "1000.00")
-    _mutate(s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"])
-    _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
-    for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
-        _mutate(
-            s,
-            p["connector"],
-            ops.RECORD_SIGNATURE,
-            "recordSignature",
-            contractId=contract,
-            document=document,
-            signedBy="Marie Martin",
-        )
-    _wait(s, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_REPORT")
-    _mutate(
-        s,
-        p["owner"],
-        ops.SUBMIT_DELIVERY_REPORT,
-        "submitDeliveryReport",
-        contractId=contract,
-        installedAt="2026-11-20",
-        signedBy="Marie Martin",
-    )
+    _to_active(s, p, contract)
     _wait(s, p["owner"], contract, "ACTIVE")
     _mutate(s, p["treasury"], ops.RECORD_INSTALLMENT, "recordInstallmentCollected", contractId=contract, installment=1)
 

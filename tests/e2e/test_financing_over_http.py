@@ -69,23 +69,11 @@ def _mutate(server, token, operation, name, **fields):
     return payload
 
 
-def _wait(server, token, contract, status, waiting_for=None, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        data = server.gql(token, ops.FINANCED_CONTRACT, id=contract)["contract"]
-        if data["status"] == status and (waiting_for is None or data["financing"]["waitingFor"] == waiting_for):
-            return data
-        assert time.monotonic() < deadline, f"still {data['status']}: {data['timeline']}"
-        time.sleep(0.1)
-
-
-def test_worked_example_from_request_to_active_and_support_shares(dev_server, parties):
-    p, s = parties, dev_server
-    contract = _contract(s, p, "1000.00")
+def _to_active(s, p, contract):
+    """Request financing, sign both documents, submit the delivery report: the workflow pays and activates."""
     requested = _mutate(
         s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"]
     )
-    assert requested["decision"]["outcome"] == "APPROVED"
     _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
     for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
         _mutate(
@@ -107,6 +95,23 @@ def test_worked_example_from_request_to_active_and_support_shares(dev_server, pa
         installedAt="2026-11-20",
         signedBy="Marie Martin",
     )
+    return requested
+
+
+def _wait(server, token, contract, status, waiting_for=None, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        data = server.gql(token, ops.FINANCED_CONTRACT, id=contract)["contract"]
+        if data["status"] == status and (waiting_for is None or data["financing"]["waitingFor"] == waiting_for):
+            return data
+        assert time.monotonic() < deadline, f"still {data['status']}: {data['timeline']}"
+        time.sleep(0.1)
+
+
+def test_worked_example_from_request_to_active_and_support_shares(dev_server, parties):
+    p, s = parties, dev_server
+    contract = _contract(s, p, "1000.00")
+    assert _to_active(s, p, contract)["decision"]["outcome"] == "APPROVED"
 
     active = _wait(s, p["owner"], contract, "ACTIVE")
     [upfront] = [e["node"] for e in active["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
