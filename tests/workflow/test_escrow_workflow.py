@@ -54,6 +54,9 @@ def test_a_confirmed_default_hands_the_contract_to_the_continuity_provider(flow)
     flow.collect(contract, 2)
     shares = {s["installment"]: s["beneficiary"]["id"] for s in flow.payouts(flow.read(contract), "SUPPORT_SHARE")}
     assert shares == {1: flow.world.publisher, 2: escrow.provider}
+    provider_view = flow.read(contract, who=flow.world.user_of(escrow.provider))
+    assert provider_view["id"] == contract  # the provider now runs it, so it sees it
+    assert [p["installment"] for p in flow.payouts(provider_view)] == [2]  # and only its own payouts
 
 
 def test_a_dismissed_default_changes_nothing(flow):

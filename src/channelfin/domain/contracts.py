@@ -72,6 +72,7 @@ class PartyRole(enum.Enum):
     PUBLISHER = "PUBLISHER"
     RESELLER = "RESELLER"
     PROGRAM_PARTNER = "PROGRAM_PARTNER"  # the partner-program member the contract is attributed to
+    SUPPORT_PROVIDER = "SUPPORT_PROVIDER"  # a continuity provider that took the contract over
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +203,13 @@ class Contract:
 
     @property
     def party_ids(self) -> frozenset[str]:
-        parties = (self.owner_id, self.publisher_id, self.reseller_id, self.program_partner_id)
+        parties = (
+            self.owner_id,
+            self.publisher_id,
+            self.reseller_id,
+            self.program_partner_id,
+            self.support_provider_id,
+        )
         return frozenset(p for p in parties if p is not None)
 
     def roles_of(self, partner_id: str) -> frozenset[PartyRole]:
@@ -215,6 +222,8 @@ class Contract:
             roles.add(PartyRole.RESELLER)
         if partner_id == self.program_partner_id:
             roles.add(PartyRole.PROGRAM_PARTNER)
+        if partner_id == self.support_provider_id:
+            roles.add(PartyRole.SUPPORT_PROVIDER)
         return frozenset(roles)
 
     def taken_over_by(self, provider_id: str) -> Contract:

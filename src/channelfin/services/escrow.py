@@ -14,7 +14,7 @@ from datetime import datetime
 from ..domain.access import Principal, Role, require
 from ..domain.contracts import Contract, PartyRole
 from ..domain.errors import NotFound, ValidationError
-from ..domain.escrow import EscrowAgreement, Notification
+from ..domain.escrow import EscrowAgreement, EscrowStatus, Notification
 from ..domain.partners import PartnerRole
 from .contracts import update_contract
 from .ports import PageRequest, Ports, TaskTokenRejected, optimistic_update
@@ -118,8 +118,10 @@ def validate_claim(ports: Ports, agreement_id: str) -> dict[str, object]:
     if agreement is None:
         raise NotFound(f"no escrow agreement {agreement_id}")
     stale = agreement.deposit_is_stale(ports.clock(), ports.stale_deposit_days)
-    if agreement.status.value != "DEFAULT_DECLARED":
-        raise ValidationError(f"agreement {agreement_id} is {agreement.status.value}", code="NO_DECLARED_DEFAULT")
+    # A second admin may already have decided (even dismissed) before this step ran: the
+    # waiting step then completes at once. Only an agreement with no declaration is refused.
+    if agreement.declarations == 0 or agreement.status is EscrowStatus.TRIGGERED:
+        raise ValidationError(f"agreement {agreement_id} has no pending default", code="NO_DECLARED_DEFAULT")
     return {"staleDeposit": stale}
 
 

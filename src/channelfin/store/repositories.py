@@ -513,7 +513,13 @@ class DynamoPayoutRepository:
                     raise Conflict(f"payout {payout.id} exists already") from exc
                 raise
             return
-        parties = {contract.owner_id, contract.publisher_id, contract.reseller_id, contract.program_partner_id}
+        parties = {
+            contract.owner_id,
+            contract.publisher_id,
+            contract.reseller_id,
+            contract.program_partner_id,
+            contract.support_provider_id,
+        }
         keys = ["CONTRACT", *(f"PARTY#{p}" for p in sorted(p for p in parties if p))]
         try:
             with TransactWrite(connection=_connection(PayoutRecord)) as tx:
