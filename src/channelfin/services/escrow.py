@@ -17,7 +17,7 @@ from ..domain.errors import NotFound, ValidationError
 from ..domain.escrow import EscrowAgreement, EscrowStatus, Notification
 from ..domain.partners import PartnerRole
 from .contracts import update_contract
-from .ports import PageRequest, Ports, TaskTokenRejected, optimistic_update
+from .ports import Ports, TaskTokenRejected, all_items, optimistic_update
 
 STEP_ACTOR = "workflow:escrow"
 
@@ -168,23 +168,22 @@ def notify_host(ports: Ports, agreement_id: str) -> None:
 def affected_contracts(ports: Ports, agreement: EscrowAgreement) -> list[Contract]:
     """Financed by that leaser, published by that publisher, not closed: one Query on the publisher's contracts."""
     leaser_of: dict[str, str | None] = {}
-    found, after = [], None
-    while True:
-        page = ports.contracts.list(
-            party_id=agreement.publisher_id, role=PartyRole.PUBLISHER, status=None, page=PageRequest(100, after)
+    found = []
+    published = all_items(
+        lambda page: ports.contracts.list(
+            party_id=agreement.publisher_id, role=PartyRole.PUBLISHER, status=None, page=page
         )
-        for contract in page.items:
-            if contract.financing is None or contract.is_closed:
-                continue
-            agreement_id = contract.financing.agreement_id
-            if agreement_id not in leaser_of:
-                financing_agreement = ports.partners.get_agreement(agreement_id)
-                leaser_of[agreement_id] = financing_agreement.leaser_id if financing_agreement else None
-            if leaser_of[agreement_id] == agreement.leaser_id:
-                found.append(contract)
-        if not page.has_next_page:
-            return found
-        after = page.end_cursor
+    )
+    for contract in published:
+        if contract.financing is None or contract.is_closed:
+            continue
+        agreement_id = contract.financing.agreement_id
+        if agreement_id not in leaser_of:
+            financing_agreement = ports.partners.get_agreement(agreement_id)
+            leaser_of[agreement_id] = financing_agreement.leaser_id if financing_agreement else None
+        if leaser_of[agreement_id] == agreement.leaser_id:
+            found.append(contract)
+    return found
 
 
 def notify_end_clients(ports: Ports, agreement_id: str) -> None:

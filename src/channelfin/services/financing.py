@@ -29,7 +29,7 @@ from ..domain.financing_file import (
 from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
 from .contracts import update_contract
-from .ports import PageRequest, Ports, TaskTokenRejected
+from .ports import Ports, TaskTokenRejected, all_items
 from .programs import register_sale
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
@@ -273,19 +273,16 @@ def restart_in_flight_workflows(ports: Ports, progress: Callable[[str], None] = 
     """
     restarted = 0
     for status, resume_at in RESUME_POINTS.items():
-        after = None
-        while True:
-            page = ports.contracts.list(
-                party_id=None, role=None, status=ContractStatus(status), page=PageRequest(first=100, after=after)
+        in_status = all_items(
+            lambda page, status=status: ports.contracts.list(
+                party_id=None, role=None, status=ContractStatus(status), page=page
             )
-            for contract in page.items:
-                ports.workflows.start(
-                    contract.execution_name, {"contractId": contract.id, "decision": "RESUME", "resumeAt": resume_at}
-                )
-                restarted += 1
-            if not page.has_next_page:
-                break
-            after = page.end_cursor
+        )
+        for contract in in_status:
+            ports.workflows.start(
+                contract.execution_name, {"contractId": contract.id, "decision": "RESUME", "resumeAt": resume_at}
+            )
+            restarted += 1
     if restarted:
         progress(f"restarted the financing workflow of {restarted} contract(s) in flight")
     return restarted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -78,6 +78,17 @@ def optimistic_update(
             continue
         return changed
     raise Conflict(f"the {what} is being changed by others; try again")
+
+
+def all_items(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
+    """Every item of a paged Query, page after page (for steps and jobs that must see them all)."""
+    after = None
+    while True:
+        page = fetch(PageRequest(first=MAX_PAGE_SIZE, after=after))
+        yield from page.items
+        if not page.has_next_page:
+            return
+        after = page.end_cursor
 
 
 def paginate(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:

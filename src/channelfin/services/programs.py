@@ -27,7 +27,7 @@ from ..domain.programs import (
     commission_for,
     partner_charges,
 )
-from .ports import PageRequest, Ports
+from .ports import Ports, all_items
 
 
 def _require_publisher_admin(principal: Principal, publisher_id: str, *, action: str, field: list[str]) -> None:
@@ -203,20 +203,12 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
     """A cancelled contract: its sale stops counting, and what it earned and was not settled is CANCELLED."""
     if contract.enrollment_id is not None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
-    after = None
-    while True:
-        page = ports.payouts.list(
-            contract_id=contract.id, beneficiary_id=None, page=PageRequest(first=100, after=after)
-        )
-        for payout in page.items:
-            if payout.kind in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE) and payout.status is (
-                PayoutStatus.SCHEDULED
-            ):
-                with contextlib.suppress(Conflict):  # settled meanwhile: a paid line stays paid
-                    ports.payouts.save(payout.cancelled(), expected_status=PayoutStatus.SCHEDULED)
-        if not page.has_next_page:
-            return
-        after = page.end_cursor
+    for payout in all_items(lambda page: ports.payouts.list(contract_id=contract.id, beneficiary_id=None, page=page)):
+        if payout.kind in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE) and payout.status is (
+            PayoutStatus.SCHEDULED
+        ):
+            with contextlib.suppress(Conflict):  # settled meanwhile: a paid line stays paid
+                ports.payouts.save(payout.cancelled(), expected_status=PayoutStatus.SCHEDULED)
 
 
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:
