@@ -64,6 +64,14 @@ def visible_contract(ports: Ports, principal: Principal, contract_id: str) -> Co
     return contract
 
 
+def contract_for(ports: Ports, principal: Principal, contract_id: str) -> Contract:
+    """The contract, or NOT_FOUND when the caller may not see it (no hint that it exists)."""
+    contract = visible_contract(ports, principal, contract_id)
+    if contract is None:
+        raise NotFound("no such contract", field=["contractId"])
+    return contract
+
+
 def list_contracts(
     ports: Ports,
     principal: Principal,
@@ -100,9 +108,7 @@ def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract],
 
 def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, reason: str) -> Contract:
     """Cancel a contract before financing, or a sale without financing; unsettled commissions go with it."""
-    contract = visible_contract(ports, principal, contract_id)
-    if contract is None:
-        raise NotFound("no such contract", field=["contractId"])
+    contract = contract_for(ports, principal, contract_id)
     if not principal.has_any(Role.LEASER_ADMIN):
         require_acting_for(principal, contract.owner_id, action="cancelContract", field=["contractId"])
     note = reason.strip()

@@ -28,19 +28,11 @@ from ..domain.financing_file import (
 )
 from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
-from .contracts import update_contract
+from .contracts import contract_for, update_contract
 from .ports import Ports, TaskTokenRejected, all_items
 from .programs import register_sale
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
-
-
-def _contract_for(ports: Ports, principal: Principal, contract_id: str) -> Contract:
-    """The contract, or NOT_FOUND when the caller may not see it (no hint that it exists)."""
-    contract = ports.contracts.get(contract_id)
-    if contract is None or not principal.can_see_any_of(contract.party_ids):
-        raise NotFound("no such contract", field=["contractId"])
-    return contract
 
 
 def _resume(ports: Ports, token: str | None, output: dict[str, object]) -> None:
@@ -53,7 +45,7 @@ def _resume(ports: Ports, token: str | None, output: dict[str, object]) -> None:
 
 
 def request_financing(ports: Ports, principal: Principal, *, contract_id: str, agreement_id: str) -> Contract:
-    contract = _contract_for(ports, principal, contract_id)
+    contract = contract_for(ports, principal, contract_id)
     require_acting_for(principal, contract.owner_id, action="requestFinancing", field=["contractId"])
     if contract.financing is not None:
         if contract.financing.agreement_id != agreement_id:
@@ -201,7 +193,7 @@ def decline_signature(
 def submit_delivery_report(
     ports: Ports, principal: Principal, *, contract_id: str, installed_at: date, signed_by: str
 ) -> Contract:
-    contract = _contract_for(ports, principal, contract_id)
+    contract = contract_for(ports, principal, contract_id)
     require_acting_for(principal, contract.owner_id, action="submitDeliveryReport", field=["contractId"])
     signer = signed_by.strip()
     if not signer:

@@ -76,8 +76,8 @@ def visible_program(ports: Ports, principal: Principal, program_id: str) -> Part
 
 
 def _program_for_admin(ports: Ports, principal: Principal, program_id: str, action: str) -> PartnerProgram:
-    program = ports.programs.get_program(program_id)
-    if program is None or not principal.can_see_partner(program.publisher_id):
+    program = visible_program(ports, principal, program_id)
+    if program is None:
         raise NotFound("no such program", field=["programId"])
     _require_publisher_admin(principal, program.publisher_id, action=action, field=["programId"])
     return program
