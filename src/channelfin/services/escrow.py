@@ -113,10 +113,15 @@ def confirm_escrow_trigger(ports: Ports, principal: Principal, *, agreement_id: 
 # ---------------------------------------------------------------- the steps
 
 
-def validate_claim(ports: Ports, agreement_id: str) -> dict[str, object]:
+def _agreement(ports: Ports, agreement_id: str) -> EscrowAgreement:
     agreement = ports.escrows.get(agreement_id)
     if agreement is None:
         raise NotFound(f"no escrow agreement {agreement_id}")
+    return agreement
+
+
+def validate_claim(ports: Ports, agreement_id: str) -> dict[str, object]:
+    agreement = _agreement(ports, agreement_id)
     stale = agreement.deposit_is_stale(ports.clock(), ports.stale_deposit_days)
     # A second admin may already have decided (even dismissed) before this step ran: the
     # waiting step then completes at once. Only an agreement with no declaration is refused.
@@ -133,7 +138,7 @@ def await_confirmation(ports: Ports, agreement_id: str, token: str) -> None:
         if current.confirmed_by is not None:
             decided = True  # the second admin was faster than this step
             return current
-        if current.status.value == "DISMISSED":
+        if current.status is EscrowStatus.DISMISSED:
             decided = False
             return current
         return current.waiting(token)
@@ -143,22 +148,22 @@ def await_confirmation(ports: Ports, agreement_id: str, token: str) -> None:
         ports.escrow_workflows.resume(token, {"confirmed": decided})
 
 
-def _notify(ports: Ports, agreement_id: str, recipient_id: str, kind: str, subject: str, contract_id=None) -> None:
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
+def _notify(
+    ports: Ports, agreement: EscrowAgreement, recipient_id: str, kind: str, subject: str, contract_id=None
+) -> None:
+    """Send unless `agreement` (read at the start of the step) records it as sent by an earlier attempt."""
     if any((n.recipient_id, n.contract_id) == (recipient_id, contract_id) for n in agreement.notifications):
-        return  # sent by an earlier attempt of this step
+        return
     ports.notifier.send(recipient_id=recipient_id, kind=kind, subject=subject, body=subject)
     sent = Notification(recipient_id, kind, subject, ports.clock(), contract_id)
-    update_escrow(ports, agreement_id, lambda a: a.notified(sent, STEP_ACTOR))
+    update_escrow(ports, agreement.id, lambda a: a.notified(sent, STEP_ACTOR))
 
 
 def notify_host(ports: Ports, agreement_id: str) -> None:
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
+    agreement = _agreement(ports, agreement_id)
     _notify(
         ports,
-        agreement_id,
+        agreement,
         agreement.host_id,
         "HOST",
         f"Publisher default: keep {', '.join(agreement.products)} running for the continuity provider",
@@ -187,12 +192,11 @@ def affected_contracts(ports: Ports, agreement: EscrowAgreement) -> list[Contrac
 
 
 def notify_end_clients(ports: Ports, agreement_id: str) -> None:
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
+    agreement = _agreement(ports, agreement_id)
     for contract in affected_contracts(ports, agreement):
         _notify(
             ports,
-            agreement_id,
+            agreement,
             contract.customer.email or contract.customer.name,
             "END_CLIENT",
             "Your service continues with a continuity provider",
@@ -201,11 +205,10 @@ def notify_end_clients(ports: Ports, agreement_id: str) -> None:
 
 
 def release_deposit(ports: Ports, agreement_id: str) -> None:
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
+    agreement = _agreement(ports, agreement_id)
     _notify(
         ports,
-        agreement_id,
+        agreement,
         agreement.continuity_provider_id,
         "CONTINUITY_PROVIDER",
         f"Escrow deposit {agreement.deposit_reference} released to you",
@@ -214,16 +217,13 @@ def release_deposit(ports: Ports, agreement_id: str) -> None:
 
 
 def list_affected(ports: Ports, agreement_id: str) -> dict[str, list[str]]:
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
-    return {"contractIds": [c.id for c in affected_contracts(ports, agreement)]}
+    return {"contractIds": [c.id for c in affected_contracts(ports, _agreement(ports, agreement_id))]}
 
 
 def take_over_contract(ports: Ports, agreement_id: str, contract_id: str) -> None:
     """One item of the Map: idempotent, so a batch retried halfway re-marks nothing."""
-    agreement = ports.escrows.get(agreement_id)
-    assert agreement is not None
-    update_contract(ports, contract_id, lambda c: c.taken_over_by(agreement.continuity_provider_id))
+    provider = _agreement(ports, agreement_id).continuity_provider_id
+    update_contract(ports, contract_id, lambda c: c.taken_over_by(provider))
     update_escrow(ports, agreement_id, lambda a: a.contract_taken_over(contract_id, at=ports.clock(), actor=STEP_ACTOR))
 
 

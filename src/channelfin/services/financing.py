@@ -171,7 +171,7 @@ def decline_signature(
     def record(current: Contract) -> Contract:
         nonlocal token
         file = current.financing
-        if file is None or current.status.value not in ("APPROVED", "AWAITING_SIGNATURES"):
+        if file is None or current.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
             raise InvalidTransition(
                 "only a document awaiting signature can be declined", code="NOT_AWAITING_SIGNATURES"
             )
