@@ -234,12 +234,8 @@ class Contract:
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (
-            ContractStatus.COMPLETED,
-            ContractStatus.CANCELLED,
-            ContractStatus.REJECTED,
-            ContractStatus.EXPIRED,
-        )
+        """A status with no way out (REJECTED, COMPLETED, CANCELLED, EXPIRED)."""
+        return not NEXT_STATUSES[self.status]
 
     @property
     def execution_name(self) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..domain.contracts import Contract, ContractStatus, PartyRole
+from ..domain.errors import Conflict, NotFound
 from ..domain.escrow import EscrowAgreement
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
@@ -42,12 +43,14 @@ class InvalidCursor(ValueError):
 
 
 MAX_WRITE_ATTEMPTS = 5
-V = TypeVar("V")
 
 
 class Versioned(Protocol):
     @property
     def version(self) -> int: ...
+
+
+V = TypeVar("V", bound=Versioned)
 
 
 def optimistic_update(
@@ -63,8 +66,6 @@ def optimistic_update(
     `change` is pure and may raise a DomainError (nothing is written then); returning the
     object unchanged writes nothing, which keeps steps and repeated requests idempotent.
     """
-    from ..domain.errors import Conflict, NotFound
-
     for _ in range(MAX_WRITE_ATTEMPTS):
         current = read()
         if current is None:
@@ -73,7 +74,7 @@ def optimistic_update(
         if changed is current:
             return current
         try:
-            write(changed, current.version)  # type: ignore[attr-defined]
+            write(changed, current.version)
         except Conflict:
             continue
         return changed
