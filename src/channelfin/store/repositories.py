@@ -489,6 +489,16 @@ def _condition_failed(exc: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
+def _save_if(record: Model, condition: Condition, conflict: str) -> None:
+    """Put the item if `condition` holds; a failed condition is a `Conflict` the services understand."""
+    try:
+        record.save(condition=condition)
+    except PutError as exc:
+        if _condition_failed(exc):
+            raise Conflict(conflict) from exc
+        raise
+
+
 class DynamoPayoutRepository:
     KEYS = {
         1: ("pk", "sk", "gsi1pk", "gsi1sk"),
@@ -506,12 +516,7 @@ class DynamoPayoutRepository:
         record = _payout_record(payout)
         contract = self._contract_record(payout.contract_id)
         if contract is None:
-            try:
-                record.save(condition=PayoutRecord.pk.does_not_exist())
-            except PutError as exc:
-                if _condition_failed(exc):
-                    raise Conflict(f"payout {payout.id} exists already") from exc
-                raise
+            _save_if(record, PayoutRecord.pk.does_not_exist(), f"payout {payout.id} exists already")
             return
         parties = {
             contract.owner_id,
@@ -549,12 +554,11 @@ class DynamoPayoutRepository:
         return {p.id: p for p in map(_payout, _batch_get(PayoutRecord, keys))}
 
     def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
-        try:
-            _payout_record(payout).save(condition=PayoutRecord.status == expected_status.value)
-        except PutError as exc:
-            if _condition_failed(exc):
-                raise Conflict(f"payout {payout.id} is no longer {expected_status.value}") from exc
-            raise
+        _save_if(
+            _payout_record(payout),
+            PayoutRecord.status == expected_status.value,
+            f"payout {payout.id} is no longer {expected_status.value}",
+        )
 
     def get(self, payout_id: str) -> Payout | None:
         try:
@@ -857,12 +861,11 @@ class DynamoEscrowRepository:
         self._record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
 
     def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
-        try:
-            self._record(agreement).save(condition=EscrowRecord.version == expected_version)
-        except PutError as exc:
-            if _condition_failed(exc):
-                raise Conflict("the escrow agreement was changed by someone else") from exc
-            raise
+        _save_if(
+            self._record(agreement),
+            EscrowRecord.version == expected_version,
+            "the escrow agreement was changed by someone else",
+        )
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
         try:
