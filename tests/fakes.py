@@ -62,6 +62,9 @@ class FakePartners:
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
         return self.agreements.get(agreement_id)
 
+    def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
+        return {a: self.agreements[a] for a in agreement_ids if a in self.agreements}
+
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
         return sorted(
             (a for a in self.agreements.values() if a.partner_id == partner_id),

@@ -248,3 +248,22 @@ def test_delivery_report_rules(flow):
         i={"contractId": contract, "installedAt": "2026-10-01", "signedBy": "Other"},
     )
     assert different.data["submitDeliveryReport"]["userErrors"] == [{"code": "CONFLICT"}]
+
+
+def test_a_page_of_financed_contracts_reads_its_agreements_in_one_batch(flow):
+    contracts = [flow.new_contract() for _ in range(3)]
+    for contract in contracts:
+        flow.request(contract)
+    partners = flow.world.ports.partners
+    calls = []
+    original = partners.get_agreements
+    partners.get_agreements = lambda ids: calls.append(sorted(ids)) or original(ids)
+    try:
+        result = flow.world.run(
+            LEASER_ADMIN, "{ contracts(first: 10) { edges { node { financing { agreement { id } } } } } }"
+        )
+    finally:
+        partners.get_agreements = original
+    agreements = [e["node"]["financing"]["agreement"]["id"] for e in result.data["contracts"]["edges"]]
+    assert agreements == [flow.world.agreement] * 3
+    assert len(calls) == 1

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from ..domain.access import Principal
 from ..domain.contracts import Contract
-from ..domain.partners import Partner
+from ..domain.partners import FinancingAgreement, Partner
 from ..domain.payouts import Payout
 from ..services.ports import Ports
 from .errors import NotAuthenticated
@@ -23,6 +23,7 @@ class Loaders:
     partner_by_id: DataLoader[str, Partner | None]
     contract_by_id: DataLoader[str, Contract | None]
     payout_by_id: DataLoader[str, Payout | None]
+    agreement_by_id: DataLoader[str, FinancingAgreement | None]
 
     @classmethod
     def for_request(cls, ports: Ports) -> Loaders:
@@ -38,6 +39,7 @@ class Loaders:
             partner_by_id=DataLoader(load_fn=batched(ports.partners.get_many)),
             contract_by_id=DataLoader(load_fn=batched(ports.contracts.get_many)),
             payout_by_id=DataLoader(load_fn=batched(ports.payouts.get_many)),
+            agreement_by_id=DataLoader(load_fn=batched(ports.partners.get_agreements)),
         )
 
 

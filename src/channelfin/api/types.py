@@ -194,8 +194,9 @@ class Financing:
         )
 
     @strawberry.field(description="The financing agreement the file runs under.")
-    def agreement(self, info: strawberry.Info[Context, None]) -> FinancingAgreement | None:
-        found = info.context.ports.partners.get_agreement(self.agreement_id)
+    async def agreement(self, info: strawberry.Info[Context, None]) -> FinancingAgreement | None:
+        # Batched: a page of financed contracts reads its agreements in one BatchGetItem.
+        found = await info.context.loaders.agreement_by_id.load(self.agreement_id)
         return FinancingAgreement.from_domain(found) if found else None
 
 

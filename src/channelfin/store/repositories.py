@@ -214,6 +214,10 @@ class DynamoPartnerRepository:
         except DoesNotExist:
             return None
 
+    def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
+        keys = [(f"AGREEMENT#{a}", "AGREEMENT") for a in dict.fromkeys(agreement_ids)]
+        return {a.id: a for a in map(_agreement, _batch_get(PartnerRecord, keys))}
+
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
         hash_key = f"{_partner_key(partner_id)}#AGREEMENTS"
         return [_agreement(r) for r in PartnerRecord.gsi1.query(hash_key, scan_index_forward=False)]
