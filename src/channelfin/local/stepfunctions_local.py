@@ -87,13 +87,15 @@ class LocalStepFunctions:
             aws_secret_access_key="local",
         )
 
-    def deploy(self, name: str, steps: dict[str, StepRunner] | StepRunner, step_names: list[str]) -> str:
-        """Create (or update) state machine `name` from infra/<name>.asl.json; return its ARN."""
-        runner_for = steps if isinstance(steps, dict) else {s: steps for s in step_names}
+    def deploy(self, name: str, runner: StepRunner, step_names: list[str]) -> str:
+        """Create (or update) state machine `name` from infra/<name>.asl.json; return its ARN.
+
+        Its Lambda tasks (`step_names`) are answered in this process by `runner(step, event)`.
+        """
         arns = {}
         for step in step_names:
             fn = function_name(self.function_prefix, step)
-            self._runners[fn] = (step, runner_for[step])
+            self._runners[fn] = (step, runner)
             arns[step] = f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{fn}"
         definition = substitute(definition_path(name).read_text(), arns)
         machine = f"{self.function_prefix}{name}"
