@@ -313,7 +313,7 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
 
 
 @contextmanager
-def local_stack() -> Iterator[dict[str, str]]:
+def local_stack() -> Iterator[Any]:
     from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env
     from channelfin.local.stepfunctions_local import LocalStepFunctions
 
@@ -330,7 +330,7 @@ def local_stack() -> Iterator[dict[str, str]]:
             "POWERTOOLS_METRICS_NAMESPACE": "channelfin-bench",
         }
         os.environ.update(env)
-        yield {"engine": engine}  # type: ignore[dict-item]
+        yield engine
     finally:
         engine.stop()
         dynamo.stop()
@@ -353,13 +353,12 @@ def run(quick: bool) -> dict[str, Any]:
         }
     )
 
-    with local_stack() as stack:
+    with local_stack() as engine:
         from channelfin.bootstrap import Settings, build_ports
-        from channelfin.services.financing import restart_in_flight_workflows  # noqa: F401 - wiring check
         from channelfin.store.tables import create_missing_tables
 
         holder: dict[str, Any] = {}
-        arn = stack["engine"].deploy_financing(lambda: holder["ports"])  # type: ignore[attr-defined]
+        arn = engine.deploy_financing(lambda: holder["ports"])
         os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = arn
         ports = build_ports(Settings.from_env())
         holder["ports"] = ports
