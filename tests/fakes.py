@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
+from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -231,6 +232,77 @@ class FakeEscrows:
 
 
 @dataclass
+class FakeIncentives:
+    campaigns: dict[str, IncentiveCampaign] = field(default_factory=dict)
+    lines: dict[str, CreditLine] = field(default_factory=dict)
+    moves: list[CreditMovement] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_campaign(self, campaign: IncentiveCampaign) -> None:
+        self.campaigns[campaign.id] = campaign
+
+    def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
+        return self.campaigns.get(campaign_id)
+
+    def campaigns_of_vendor(
+        self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
+    ) -> Page[IncentiveCampaign]:
+        items = sorted(
+            (c for c in self.campaigns.values() if c.vendor_id == vendor_id and kind in (None, c.kind)),
+            key=lambda c: (c.kind.value, c.starts_at, c.id),
+        )
+        return _page(items, lambda c: c.id, page)
+
+    def started_campaigns(
+        self, *, vendor_id: str | None = None, distributor_id: str | None = None, kind: CampaignKind, at: datetime
+    ) -> list[IncentiveCampaign]:
+        return [
+            c
+            for c in self.campaigns.values()
+            if c.kind is kind
+            and c.starts_at <= at
+            and (c.vendor_id == vendor_id if vendor_id else c.distributor_id == distributor_id)
+        ]
+
+    def add_line(self, line: CreditLine) -> None:
+        with self.lock:
+            if line.id in self.lines:
+                raise Conflict("exists")
+            self.lines[line.id] = line
+
+    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
+        with self.lock:
+            if self.lines[line.id].version != expected_version:
+                raise Conflict("changed")
+            self.lines[line.id] = line
+            if movement is not None:
+                self.moves.append(movement)
+
+    def get_line(self, line_id: str) -> CreditLine | None:
+        return self.lines.get(line_id)
+
+    def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]:
+        items = sorted(
+            (
+                line
+                for line in self.lines.values()
+                if (line.distributor_id if as_distributor else line.reseller_id) == partner_id
+            ),
+            key=lambda line: line.id,
+        )
+        return _page(items, lambda line: line.id, page)
+
+    def movements(self, line_id: str, *, start: datetime, end: datetime) -> list[CreditMovement]:
+        return sorted(
+            (m for m in self.moves if m.credit_line_id == line_id and start <= m.at < end), key=lambda m: m.at
+        )
+
+    def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:
+        items = sorted((m for m in self.moves if m.credit_line_id == line_id), key=lambda m: m.at, reverse=True)
+        return _page(items, lambda m: m.id, page)
+
+
+@dataclass
 class ScriptedNotifier:
     """Fails the first `failures` sends, then delivers; remembers every delivery."""
 
@@ -281,14 +353,15 @@ class FakeEngine:
 
 @dataclass
 class ScriptedPayments:
-    """Fails the first `failures` transfers, then settles; remembers every attempt."""
+    """Fails the first `failures` transfers and those of `refused_kinds`, then settles; remembers every attempt."""
 
     failures: int = 0
     attempts: list[str] = field(default_factory=list)
+    refused_kinds: set[PayoutKind] = field(default_factory=set)
 
     def transfer(self, payout: Payout) -> str:
         self.attempts.append(payout.id)
-        if len(self.attempts) <= self.failures:
+        if len(self.attempts) <= self.failures or payout.kind in self.refused_kinds:
             raise TransferFailed(f"bank refused transfer {len(self.attempts)} of {payout.id}")
         return f"ref-{payout.id}"
 
@@ -309,6 +382,7 @@ def fake_ports() -> Ports:
         payouts=FakePayouts(contracts),
         programs=FakePrograms(),
         escrows=FakeEscrows(),
+        incentives=FakeIncentives(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
         workflows=FakeEngine(),

@@ -165,3 +165,88 @@ mutation($input: ConfirmEscrowTriggerInput!) {
 }"""
 
 ESCROW = "query($id: ID!) { escrowAgreement(id: $id) {" + ESCROW_FIELDS + "} }"
+
+CAMPAIGN_FIELDS = """id name kind startsAt endsAt partnerRoles productFamily productReferences licenceProgram
+  amount { amount } perOrderAmount { amount } rate multiplier payoutSlaHours vendor { id } distributor { id }"""
+
+CREATE_CAMPAIGN = f"""
+mutation($input: CreateIncentiveCampaignInput!) {{
+  createIncentiveCampaign(input: $input) {{ campaign {{ {CAMPAIGN_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+CREDIT_LINE_FIELDS = """id insuredLimit { amount currency } guarantees { amount } orderExtras { amount }
+  outstanding { amount } available { amount } distributor { id } reseller { id }
+  pendingChange { fromLimit { amount } toLimit { amount } requestedBy requestedAt }
+  history { action at by fromLimit { amount } toLimit { amount } }"""
+
+SET_CREDIT_LINE = f"""
+mutation($input: SetCreditLineInput!) {{
+  setCreditLine(input: $input) {{ creditLine {{ {CREDIT_LINE_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+CONFIRM_CREDIT_LINE_CHANGE = f"""
+mutation($input: ConfirmCreditLineChangeInput!) {{
+  confirmCreditLineChange(input: $input) {{ creditLine {{ {CREDIT_LINE_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+WITHDRAW_CREDIT_LINE_CHANGE = f"""
+mutation($input: WithdrawCreditLineChangeInput!) {{
+  withdrawCreditLineChange(input: $input) {{
+    creditLine {{ {CREDIT_LINE_FIELDS} }} userErrors {{ field code message }}
+  }}
+}}"""
+
+RECORD_FIRM_ORDER = f"""
+mutation($input: RecordFirmOrderInput!) {{
+  recordFirmOrder(input: $input) {{
+    creditLine {{ {CREDIT_LINE_FIELDS} }} movement {{ kind amount {{ amount }} licenceProgram reference by }}
+    userErrors {{ field code message }}
+  }}
+}}"""
+
+RECORD_RESELLER_PAYMENT = f"""
+mutation($input: RecordResellerPaymentInput!) {{
+  recordResellerPayment(input: $input) {{
+    creditLine {{ {CREDIT_LINE_FIELDS} }} movement {{ kind amount {{ amount }} }} userErrors {{ field code message }}
+  }}
+}}"""
+
+CREDIT_LINE = f"""
+query($id: ID, $distributorId: ID, $resellerId: ID) {{
+  creditLine(id: $id, distributorId: $distributorId, resellerId: $resellerId) {{
+    {CREDIT_LINE_FIELDS}
+    movements(first: 50) {{ edges {{ node {{ kind amount {{ amount }} licenceProgram }} }} }}
+  }}
+}}"""
+
+CREDIT_LINES = """
+query($partnerId: ID!, $asReseller: Boolean, $first: Int, $after: String) {
+  creditLines(partnerId: $partnerId, asReseller: $asReseller, first: $first, after: $after) {
+    edges { node { id insuredLimit { amount } } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+INCENTIVE_CAMPAIGNS = """
+query($vendorId: ID!, $kind: CampaignKind, $first: Int, $after: String) {
+  incentiveCampaigns(vendorId: $vendorId, kind: $kind, first: $first, after: $after) {
+    edges { node { id name kind } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+PRICE_QUOTE = """
+query($input: PriceQuoteInput!) {
+  priceQuote(input: $input) {
+    at listTotal { amount } discountTotal { amount } netTotal { amount }
+    lines { reference licenceProgram quantity listAmount { amount } discountRate discount { amount }
+            netAmount { amount } campaign { name } }
+  }
+}"""
+
+RECORD_LICENCE_SALE = """
+mutation($input: RecordLicenceSaleInput!) {
+  recordLicenceSale(input: $input) {
+    payout { id kind status amount { amount currency } beneficiary { id } }
+    rebate { baseRate multiplier baseCampaign { name } multiplierCampaign { name } }
+    userErrors { field code message }
+  }
+}"""

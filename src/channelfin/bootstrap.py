@@ -77,6 +77,7 @@ def build_ports(
     import boto3
 
     from .store import tables
+    from .store.incentive_repository import DynamoIncentiveRepository
     from .store.repositories import (
         DynamoContractRepository,
         DynamoEscrowRepository,
@@ -96,6 +97,7 @@ def build_ports(
         payouts=DynamoPayoutRepository(),
         programs=DynamoProgramRepository(),
         escrows=DynamoEscrowRepository(),
+        incentives=DynamoIncentiveRepository(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.

@@ -24,6 +24,7 @@ STEPS = [
     "Disburse",
     "MarkPayoutFailed",
     "Activate",
+    "CreateReferralPayout",
     "Expire",
     "Cancel",
 ]

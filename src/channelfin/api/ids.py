@@ -7,7 +7,17 @@ import binascii
 
 from ..domain.errors import ValidationError
 
-NODE_TYPES = ("Partner", "FinancingAgreement", "Contract", "Payout", "PartnerProgram", "Enrollment", "EscrowAgreement")
+NODE_TYPES = (
+    "Partner",
+    "FinancingAgreement",
+    "Contract",
+    "Payout",
+    "PartnerProgram",
+    "Enrollment",
+    "EscrowAgreement",
+    "CreditLine",
+    "IncentiveCampaign",
+)
 
 
 def to_global_id(type_name: str, local_id: str) -> str:
@@ -21,7 +31,7 @@ def from_global_id(global_id: str) -> tuple[str, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     type_name, _, local_id = text.partition(":")
-    if type_name not in NODE_TYPES or not local_id or len(local_id) > 64:
+    if type_name not in NODE_TYPES or not local_id or len(local_id) > 100:
         raise ValidationError(f"'{global_id[:80]}' is not an id of this API", code="INVALID_ID")
     return type_name, local_id
 

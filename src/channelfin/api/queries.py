@@ -7,9 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from ..domain.errors import ValidationError
+from ..domain.incentives import CreditLine as DomainCreditLine
+from ..domain.incentives import OrderLine
 from ..domain.money import Money as DomainMoney
 from ..services import contracts as contract_service
 from ..services import escrow as escrow_service
+from ..services import incentives as incentive_service
 from ..services import partners as partner_service
 from ..services import payouts as payout_service
 from ..services import programs as program_service
@@ -17,7 +21,8 @@ from ..services import quotes as quote_service
 from .context import Context
 from .escrow_types import EscrowAgreement
 from .ids import from_global_id, local_id
-from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter
+from .incentive_types import CampaignKind, CreditLine, IncentiveCampaign, PriceQuote
+from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter, PriceQuoteInput
 from .pagination import Connection, page_request
 from .program_types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
 from .types import Contract, FinancingAgreement, LeaseQuote, Node, Partner, Payout, Viewer
@@ -56,6 +61,12 @@ class Query:
         if type_name == "PartnerProgram":
             program = program_service.visible_program(ctx.ports, principal, key)
             return PartnerProgram.from_domain(program) if program else None
+        if type_name == "CreditLine":
+            line = incentive_service.visible_credit_line(ctx.ports, principal, key)
+            return CreditLine.from_domain(line) if line else None
+        if type_name == "IncentiveCampaign":
+            campaign = incentive_service.visible_campaign(ctx.ports, principal, key)
+            return IncentiveCampaign.from_domain(campaign) if campaign else None
         if type_name == "Enrollment":
             enrollment = program_service.visible_enrollment(ctx.ports, principal, key)
             return Enrollment.from_domain(enrollment) if enrollment else None
@@ -184,3 +195,85 @@ class Query:
         key = local_id(id, "EscrowAgreement", field=["id"])
         found = escrow_service.visible_escrow(ctx.ports, ctx.principal, key)
         return EscrowAgreement.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="A credit line by id, or by its distributor and reseller: their users and leaser staff."
+    )
+    def credit_line(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        distributor_id: strawberry.ID | None = None,
+        reseller_id: strawberry.ID | None = None,
+    ) -> CreditLine | None:
+        ctx = info.context
+        if id is not None:
+            key = local_id(id, "CreditLine", field=["id"])
+        elif distributor_id is not None and reseller_id is not None:
+            key = DomainCreditLine.id_for(
+                local_id(distributor_id, "Partner", field=["distributorId"]),
+                local_id(reseller_id, "Partner", field=["resellerId"]),
+            )
+        else:
+            raise ValidationError("give id, or distributorId and resellerId", code="REQUIRED", field=["id"])
+        found = incentive_service.visible_credit_line(ctx.ports, ctx.principal, key)
+        return CreditLine.from_domain(found) if found else None
+
+    @strawberry.field(description="A partner's credit lines: as distributor (default) or as reseller.")
+    def credit_lines(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        as_reseller: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CreditLine]:
+        ctx = info.context
+        page = incentive_service.list_credit_lines(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            as_distributor=not as_reseller,
+            page=page_request(first, after),
+        )
+        return Connection[CreditLine].from_page(page, CreditLine.from_domain, after=after)
+
+    @strawberry.field(description="A vendor's incentive campaigns, by kind then start date (any signed-in caller).")
+    def incentive_campaigns(
+        self,
+        info: Info,
+        vendor_id: strawberry.ID,
+        kind: CampaignKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[IncentiveCampaign]:
+        ctx = info.context
+        page = incentive_service.list_campaigns(
+            ctx.ports,
+            ctx.principal,
+            vendor_id=local_id(vendor_id, "Partner", field=["vendorId"]),
+            kind=kind,
+            page=page_request(first, after),
+        )
+        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, after=after)
+
+    @strawberry.field(description="Order lines priced under the vendor's DISCOUNT campaigns in force. No side effect.")
+    def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote:
+        ctx = info.context
+        quote = incentive_service.price_quote(
+            ctx.ports,
+            ctx.principal,
+            vendor_id=local_id(input.vendor_id, "Partner", field=["vendorId"]),
+            at=input.at,
+            lines=[
+                OrderLine(
+                    reference=line.reference.strip(),
+                    licence_program=line.licence_program,
+                    quantity=line.quantity,
+                    unit_price=DomainMoney(line.unit_price),
+                    product_family=line.product_family,
+                )
+                for line in input.lines
+            ],
+        )
+        return PriceQuote.from_domain(quote)

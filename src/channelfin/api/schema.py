@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 
 from .errors import ErrorPolicy
 from .escrow_types import EscrowAgreement
+from .incentive_types import CreditLine, IncentiveCampaign
 from .mutations import Mutation
 from .program_types import Enrollment, PartnerProgram
 from .queries import Query
@@ -27,7 +28,17 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    types=[Partner, FinancingAgreement, Contract, Payout, PartnerProgram, Enrollment, EscrowAgreement],
+    types=[
+        Partner,
+        FinancingAgreement,
+        Contract,
+        Payout,
+        PartnerProgram,
+        Enrollment,
+        EscrowAgreement,
+        CreditLine,
+        IncentiveCampaign,
+    ],
     # Front-ends and integrators send the same few documents again and again: parse and
     # validate each once per container (validation was ~60% of a warm request's own time).
     # Strawberry keeps these LRU caches at module level, shared by the per-request instances.

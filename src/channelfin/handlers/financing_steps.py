@@ -47,6 +47,7 @@ create_upfront_payout = _entry("CreateUpfrontPayout")
 disburse = _entry("Disburse")
 mark_payout_failed = _entry("MarkPayoutFailed")
 activate = _entry("Activate")
+create_referral_payout = _entry("CreateReferralPayout")
 expire = _entry("Expire")
 cancel = _entry("Cancel")
 

@@ -16,6 +16,7 @@ from ..domain.financing_file import WaitStep
 from ..domain.payouts import Payout, PayoutStatus, software_upfront
 from .contracts import update_contract
 from .financing import SIGNATURE_DECLINED
+from .incentives import register_referral
 from .ports import Ports
 
 Status = ContractStatus
@@ -153,6 +154,22 @@ def activate(ports: Ports, contract_id: str) -> None:
         return current.moved_to(Status.ACTIVE, at=ports.clock(), actor=_actor("Activate"), note="software part paid")
 
     update_contract(ports, contract_id, make_active)
+
+
+def create_referral_payout(ports: Ports, contract_id: str) -> dict[str, object]:
+    """A FINANCING_REFERRAL campaign of the publisher pays the reseller that brought the file, once.
+
+    Due `payoutSlaHours` (48) after the contract became ACTIVE; `due` tells the definition
+    whether there is a transfer to make (none without a campaign, or once it is paid).
+    """
+    contract = _get(ports, contract_id)
+    activated_at = next((e.at for e in reversed(contract.timeline) if e.status is Status.ACTIVE), None)
+    if activated_at is None:
+        raise InvalidTransition("the contract is not active yet")
+    payout = register_referral(ports, contract, activated_at)
+    if payout is None:
+        return {"payoutId": None, "due": False}
+    return {"payoutId": payout.id, "due": payout.status is PayoutStatus.SCHEDULED}
 
 
 def expire(ports: Ports, contract_id: str, step: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from ..domain.contracts import Contract, ContractStatus, PartyRole
 from ..domain.errors import Conflict, NotFound
 from ..domain.escrow import EscrowAgreement
+from ..domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..domain.programs import Enrollment, PartnerProgram, Sale
@@ -170,6 +171,36 @@ class EscrowRepository(Protocol):
     def get(self, agreement_id: str) -> EscrowAgreement | None: ...
 
 
+class IncentiveRepository(Protocol):
+    """Incentive campaigns and credit lines (with their firm orders and reseller payments)."""
+
+    def add_campaign(self, campaign: IncentiveCampaign) -> None: ...
+    def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None: ...
+    def campaigns_of_vendor(
+        self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
+    ) -> Page[IncentiveCampaign]:
+        """A vendor's campaigns by kind, then start date."""
+
+    def started_campaigns(
+        self, *, vendor_id: str | None = None, distributor_id: str | None = None, kind: CampaignKind, at: datetime
+    ) -> list[IncentiveCampaign]:
+        """Campaigns of one kind, of a vendor or naming a distributor, that started at or before `at`."""
+
+    def add_line(self, line: CreditLine) -> None:
+        """Store a new line; `Conflict` if the pair has one already."""
+
+    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
+        """Replace the line (and record the movement with it) if it is still at `expected_version`."""
+
+    def get_line(self, line_id: str) -> CreditLine | None: ...
+    def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]: ...
+    def movements(self, line_id: str, *, start: datetime, end: datetime) -> list[CreditMovement]:
+        """The line's movements in [start, end), oldest first."""
+
+    def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:
+        """The line's movements, newest first."""
+
+
 class NotificationFailed(Exception):
     """The message could not be delivered; the workflow retries the step."""
 
@@ -216,6 +247,7 @@ class Ports:
     payouts: PayoutRepository
     programs: ProgramRepository
     escrows: EscrowRepository
+    incentives: IncentiveRepository
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     workflows: WorkflowEngine

@@ -254,8 +254,9 @@ class ProgramRecord(Model):
     cancelled = NumberAttribute(null=True)
 
 
-class EscrowRecord(Model):
-    """Escrow agreements: a third view of the partners table, the agreement as one JSON document."""
+class DocumentRecord(Model):
+    """Items of the partners table kept as one JSON document: escrow agreements, incentive
+    campaigns, credit lines and their movements (a third view of the table)."""
 
     class Meta(_Meta):
         table_name = "partners"
@@ -269,4 +270,4 @@ class EscrowRecord(Model):
     version = NumberAttribute(null=True)
 
 
-ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord, EscrowRecord)
+ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord, DocumentRecord)

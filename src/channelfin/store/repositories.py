@@ -42,7 +42,7 @@ from .records import (
     CustomerMap,
     DecisionMap,
     DeliveryReportMap,
-    EscrowRecord,
+    DocumentRecord,
     FinancingMap,
     PartnerRecord,
     PayoutRecord,
@@ -76,11 +76,13 @@ def _query_page(
     to_domain: Callable[[Any], T],
     newest_first: bool = True,
     filter_condition: Condition | None = None,
+    range_condition: Condition | None = None,
 ) -> Page[T]:
     start = cursors.decode(page.after, key_names) if page.after else None
     records = list(
         index.query(
             hash_key,
+            range_key_condition=range_condition,
             scan_index_forward=not newest_first,
             limit=page.first + 1,
             page_size=page.first + 1,
@@ -822,7 +824,7 @@ def _escrow_body(a: EscrowAgreement) -> str:
     )
 
 
-def _escrow(record: EscrowRecord) -> EscrowAgreement:
+def _escrow(record: DocumentRecord) -> EscrowAgreement:
     d = json.loads(record.body)
     when = datetime.fromisoformat
     return EscrowAgreement(
@@ -851,8 +853,8 @@ def _escrow(record: EscrowRecord) -> EscrowAgreement:
 
 
 class DynamoEscrowRepository:
-    def _record(self, a: EscrowAgreement) -> EscrowRecord:
-        return EscrowRecord(
+    def _record(self, a: EscrowAgreement) -> DocumentRecord:
+        return DocumentRecord(
             pk=f"ESCROW#{a.id}",
             sk="ESCROW",
             gsi1pk=f"PUBLISHER#{a.publisher_id}#ESCROWS",
@@ -862,17 +864,17 @@ class DynamoEscrowRepository:
         )
 
     def add(self, agreement: EscrowAgreement) -> None:
-        self._record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
+        self._record(agreement).save(condition=DocumentRecord.pk.does_not_exist())
 
     def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
         _save_if(
             self._record(agreement),
-            EscrowRecord.version == expected_version,
+            DocumentRecord.version == expected_version,
             "the escrow agreement was changed by someone else",
         )
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
         try:
-            return _escrow(EscrowRecord.get(f"ESCROW#{agreement_id}", "ESCROW"))
+            return _escrow(DocumentRecord.get(f"ESCROW#{agreement_id}", "ESCROW"))
         except DoesNotExist:
             return None

@@ -13,7 +13,7 @@ LOGICAL_NAMES = {
     "ContractRecord": "contracts",
     "PayoutRecord": "payouts",
     "ProgramRecord": "partners",  # programs share the partners table (single-table design)
-    "EscrowRecord": "partners",
+    "DocumentRecord": "partners",
 }
 
 

@@ -26,6 +26,7 @@ FINANCING_STEPS: dict[str, Step] = {
     "Disburse": lambda ports, e: steps.disburse(ports, e["payoutId"]),
     "MarkPayoutFailed": lambda ports, e: steps.mark_payout_failed(ports, e["payoutId"], str(e.get("cause") or "")),
     "Activate": lambda ports, e: steps.activate(ports, e["contractId"]),
+    "CreateReferralPayout": lambda ports, e: steps.create_referral_payout(ports, e["contractId"]),
     "Expire": lambda ports, e: steps.expire(ports, e["contractId"], e["step"]),
     "Cancel": lambda ports, e: steps.cancel(ports, e["contractId"], str(e.get("reason") or "cancelled")),
 }
