@@ -153,6 +153,7 @@ def test_seed_demo_fills_the_stack_once(empty_server):
     assert "Actebis" in first.stdout and "contract Boulangerie Martin" in first.stdout
     assert "Web Affilié Nantes enrolled as AFFILIATE, entry fee 6000.00" in first.stdout
     assert "a commission for Prescripteur Conseil" in first.stdout
+    assert "firm OEM order of 2,500.00 at ETC: extras 10000.00, available 27500.00" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0 and "already there" in second.stdout
     admin = dev_server.token("leaser-admin")

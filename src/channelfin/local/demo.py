@@ -144,6 +144,7 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
         role = data["createContract"]["contract"]["resellerRole"]
         progress(f"contract {customer}: {fee}/month over {term} months, owner {owner} ({role or 'direct'})")
     _contracts_in_motion(url, secret, ids, created, agreements["all-in-web"], progress)
+    _reseller_support(url, secret, ids, progress)
     progress("done: try `channelfin token --role partner-admin --partner <id>` with one of the ids above")
     for name, global_id in ids.items():
         progress(f"  {name}: {global_id}")
@@ -205,3 +206,138 @@ def _contracts_in_motion(
         input={"contractId": contracts["Cabinet Durand Avocats"], "document": "SALE_CONTRACT", "signedBy": "M. Durand"},
     )
     progress("sale contract of Cabinet Durand Avocats signed: ACTIVE, a commission for Prescripteur Conseil")
+
+
+CAMPAIGNS: list[tuple[str, dict[str, Any]]] = [
+    # (vendor, campaign): seed 002's plan, and all-in-web paying its resellers' referrals within 48 hours.
+    (
+        "Microsoft France",
+        {"kind": "CREDIT_GUARANTEE", "name": "Encours garanti Actebis", "distributor": "Actebis", "amount": "5000.00"},
+    ),
+    (
+        "Microsoft France",
+        {
+            "kind": "ORDER_CREDIT",
+            "name": "Encours OEM ETC",
+            "distributor": "ETC",
+            "amount": "5000.00",
+            "perOrderAmount": "1000.00",
+            "licenceProgram": "OEM",
+        },
+    ),
+    (
+        "Microsoft France",
+        {
+            "kind": "DISCOUNT",
+            "name": "Licences Open -10 %",
+            "rate": "0.10",
+            "licenceProgram": "Open",
+            "productReferences": ["W11-PRO-OPEN", "OFFICE-STD-OPEN", "WINSRV-STD-OPEN"],
+            "endsAt": "2027-07-01T00:00:00+02:00",
+        },
+    ),
+    (
+        "Microsoft France",
+        {"kind": "REBATE", "name": "Marges arrière revendeurs", "rate": "0.03", "partnerRoles": ["RESELLER"]},
+    ),
+    (
+        "Microsoft France",
+        {
+            "kind": "REBATE_MULTIPLIER",
+            "name": "Doublement des marges arrière",
+            "multiplier": "2",
+            "partnerRoles": ["RESELLER"],
+            "endsAt": "2027-07-01T00:00:00+02:00",
+        },
+    ),
+    (
+        "Microsoft France",
+        {
+            "kind": "REBATE",
+            "name": "Projets détectés par les SSII",
+            "rate": "0.02",
+            "partnerRoles": ["SERVICES_FIRM"],
+            "productFamily": "SQL Server",
+        },
+    ),
+    (
+        "Microsoft France",
+        {
+            "kind": "REBATE_MULTIPLIER",
+            "name": "SQL Server compte double en mars",
+            "multiplier": "2",
+            "partnerRoles": ["SERVICES_FIRM"],
+            "productFamily": "SQL Server",
+            "startsAt": "2027-03-01T00:00:00+01:00",
+            "endsAt": "2027-04-01T00:00:00+02:00",
+        },
+    ),
+    (
+        "all-in-web",
+        {
+            "kind": "FINANCING_REFERRAL",
+            "name": "Apport au financement payé sous 48 h",
+            "rate": "0.01",
+            "partnerRoles": ["RESELLER"],
+            "payoutSlaHours": 48,
+        },
+    ),
+]
+
+
+def _reseller_support(url: str, secret: str, ids: dict[str, str], progress: Callable[[str], None]) -> None:
+    """Seed 002: the vendor's campaigns, two distributors' credit lines and a firm OEM order."""
+    create = (
+        "mutation($input: CreateIncentiveCampaignInput!) { createIncentiveCampaign(input: $input) {"
+        " campaign { id } userErrors { code message } } }"
+    )
+    for vendor, spec in CAMPAIGNS:
+        client = Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids[vendor])[1]))
+        fields = {k: v for k, v in spec.items() if k != "distributor"}
+        if "distributor" in spec:
+            fields["distributorId"] = ids[spec["distributor"]]
+        client(
+            create,
+            input={
+                "vendorId": ids[vendor],
+                "startsAt": "2026-09-01T00:00:00+02:00",
+                "endsAt": "2027-12-31T00:00:00+01:00",
+                **fields,
+            },
+        )
+        progress(f"campaign of {vendor}: {spec['name']} ({spec['kind']})")
+    for distributor, reseller, limit in (
+        ("ETC", "Logiciels du Sud", "20000.00"),
+        ("Actebis", "Bureau Conseil Lyon", "15000.00"),
+    ):
+        client = Client(
+            url,
+            issue(
+                secret,
+                role="partner-admin",
+                partner_id=from_global_id(ids[distributor])[1],
+                sub=f"demo-{distributor.lower()}-admin",
+            ),
+        )
+        client(
+            "mutation($input: SetCreditLineInput!) { setCreditLine(input: $input) {"
+            " creditLine { id } userErrors { code message } } }",
+            input={"distributorId": ids[distributor], "resellerId": ids[reseller], "insuredLimit": limit},
+        )
+        progress(f"credit line {distributor} → {reseller}: insured limit {limit}")
+    etc = Client(url, issue(secret, role="partner-user", partner_id=from_global_id(ids["ETC"])[1]))
+    line = etc(
+        "mutation($input: RecordFirmOrderInput!) { recordFirmOrder(input: $input) {"
+        " creditLine { orderExtras { amount } available { amount } } userErrors { code message } } }",
+        input={
+            "resellerId": ids["Logiciels du Sud"],
+            "distributorId": ids["ETC"],
+            "amount": "2500.00",
+            "licenceProgram": "OEM",
+            "reference": "CMD-OEM-0001",
+        },
+    )["recordFirmOrder"]["creditLine"]
+    progress(
+        f"firm OEM order of 2,500.00 at ETC: extras {line['orderExtras']['amount']}, "
+        f"available {line['available']['amount']}"
+    )
