@@ -32,5 +32,9 @@ payouts
   Access patterns: payout by id (GetItem), a beneficiary's payouts (Query gsi1), a
   contract's payouts (Query gsi2, beneficiary filtered for partners), all payouts (gsi3).
 
+Programs, escrow agreements, incentive campaigns and credit lines live in the partners
+table too (`ProgramRecord`, `DocumentRecord`); their keys and access patterns are in
+`repositories.py` and `incentive_repository.py`.
+
 No code path uses Scan.
 """
