@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
@@ -11,6 +13,7 @@ from strawberry.types import ExecutionContext
 from .errors import ErrorPolicy
 from .escrow_types import EscrowAgreement
 from .incentive_types import CreditLine, IncentiveCampaign
+from .limits import Limits, limit_extensions
 from .mutations import Mutation
 from .program_types import Enrollment, PartnerProgram
 from .queries import Query
@@ -22,30 +25,49 @@ CACHED_DOCUMENTS = 256  # bounded: a hostile client cannot grow memory with uniq
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        """Client errors are answers, not incidents: `ErrorPolicy` logs the bugs, with their correlation id."""
+        """Client errors are answers, not incidents: `ErrorPolicy` logs the bugs, with their correlation id.
+
+        Parse errors (the parser cache raises them before any extension's result hook) reach
+        the client through here only: give them their stable code too.
+        """
+        for error in errors:
+            if not (error.extensions or {}).get("code") and error.message.startswith("Syntax Error"):
+                code = "TOO_MANY_TOKENS" if "tokens" in error.message else "GRAPHQL_PARSE_FAILED"
+                error.extensions = {**(error.extensions or {}), "code": code}
 
 
-schema = Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[
-        Partner,
-        FinancingAgreement,
-        Contract,
-        Payout,
-        PartnerProgram,
-        Enrollment,
-        EscrowAgreement,
-        CreditLine,
-        IncentiveCampaign,
-    ],
-    # Front-ends and integrators send the same few documents again and again: parse and
-    # validate each once per container (validation was ~60% of a warm request's own time).
-    # Strawberry keeps these LRU caches at module level, shared by the per-request instances.
-    extensions=[
-        ErrorPolicy,
-        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-    ],
-    config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
-)
+@cache
+def make_schema(limits: Limits = Limits()) -> Schema:
+    """The schema with the given limits (one per set of limits); `schema` below carries the defaults."""
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[
+            Partner,
+            FinancingAgreement,
+            Contract,
+            Payout,
+            PartnerProgram,
+            Enrollment,
+            EscrowAgreement,
+            CreditLine,
+            IncentiveCampaign,
+        ],
+        # Front-ends and integrators send the same few documents again and again: parse and
+        # validate each once per container (validation was ~60% of a warm request's own time).
+        # Strawberry keeps these LRU caches at module level, shared by the per-request instances.
+        extensions=[
+            ErrorPolicy,
+            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            *limit_extensions(limits),
+        ],
+        config=StrawberryConfig(
+            auto_camel_case=True,
+            scalar_map=SCALAR_MAP,
+            batching_config={"max_operations": limits.max_batch},
+        ),
+    )
+
+
+schema = make_schema()
