@@ -11,8 +11,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .services.ports import Metrics, Notifier, Payments, Ports
+
+if TYPE_CHECKING:
+    from .api.idempotency import IdempotentRequests
 
 DAY = 24 * 3600
 # How long the financing workflow waits for people before the file EXPIRES (execution input).
@@ -35,6 +39,7 @@ class Settings:
     escrow_state_machine_arn: str = ""
     escrow_timeouts: dict[str, int] | None = None
     stale_deposit_days: int = 180
+    idempotency_seconds: int = DAY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +60,7 @@ class Settings:
                 "confirmationSeconds": int(env.get("CHANNELFIN_ESCROW_CONFIRMATION_TIMEOUT_SECONDS", 7 * DAY))
             },
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
+            idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
         )
 
 
@@ -64,6 +70,21 @@ def utc_now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def build_idempotency(settings: Settings) -> IdempotentRequests:
+    """Idempotency-Key handling on Powertools' DynamoDB persistence layer (the `idempotency` table)."""
+    import boto3
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from .api.idempotency import IdempotentRequests
+    from .store.tables import table_name
+
+    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
+    persistence = DynamoDBPersistenceLayer(
+        table_name=table_name(settings.table_prefix, "idempotency"), boto3_client=client
+    )
+    return IdempotentRequests(persistence, expires_after_seconds=settings.idempotency_seconds)
 
 
 def build_ports(

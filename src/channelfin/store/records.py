@@ -270,4 +270,21 @@ class DocumentRecord(Model):
     version = NumberAttribute(null=True)
 
 
-ALL_RECORDS: tuple[type[Model], ...] = (PartnerRecord, ContractRecord, PayoutRecord, ProgramRecord, DocumentRecord)
+class IdempotencyRecord(Model):
+    """The table of Powertools' idempotency utility (its items are written by Powertools, never read here);
+    declared so that the local stack and the tests create it like the others."""
+
+    class Meta(_Meta):
+        table_name = "idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+
+
+ALL_RECORDS: tuple[type[Model], ...] = (
+    PartnerRecord,
+    ContractRecord,
+    PayoutRecord,
+    ProgramRecord,
+    DocumentRecord,
+    IdempotencyRecord,
+)

@@ -14,6 +14,7 @@ LOGICAL_NAMES = {
     "PayoutRecord": "payouts",
     "ProgramRecord": "partners",  # programs share the partners table (single-table design)
     "DocumentRecord": "partners",
+    "IdempotencyRecord": "idempotency",
 }
 
 
