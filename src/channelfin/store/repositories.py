@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -58,8 +58,9 @@ BATCH_GET_LIMIT = 100
 
 
 def sort_stamp(at: datetime) -> str:
-    """A UTC timestamp that sorts lexicographically (for index sort keys)."""
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A UTC timestamp that sorts lexicographically (for index sort keys); an offset is converted, not dropped."""
+    utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _connection(record: type[Model]) -> Connection:
