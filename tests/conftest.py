@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from channelfin.api.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
+from tests.factories import principal
+from tests.graphql_client import execute
+from tests.incentive_flow import Channel, Who
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +45,15 @@ def no_scan_ever():
     yield scans
     BaseClient._make_api_call = original
     assert scans == [], f"Scan requests were made: {scans}"
+
+
+@pytest.fixture
+def channel(ports) -> Channel:
+    """The reseller-support world, driven in-process on whichever `ports` the layer provides."""
+
+    def send(who: Who, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        partner_id = from_global_id(who.partner)[1] if who.partner else None
+        result = execute(ports, principal(who.role, partner_id=partner_id, sub=who.sub), query, **variables)
+        return {"data": result.data, "errors": result.errors}
+
+    return Channel(send).setup()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
@@ -303,6 +304,20 @@ class FakeIncentives:
 
 
 @dataclass
+class FakeAuditLog:
+    entries: list[AuditEntry] = field(default_factory=list)
+
+    def record(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
+        items = sorted(
+            (e for e in self.entries if e.at.astimezone(UTC).date() == day), key=lambda e: e.at, reverse=True
+        )
+        return _page(items, lambda e: e.id, page)
+
+
+@dataclass
 class ScriptedNotifier:
     """Fails the first `failures` sends, then delivers; remembers every delivery."""
 
@@ -383,6 +398,7 @@ def fake_ports() -> Ports:
         programs=FakePrograms(),
         escrows=FakeEscrows(),
         incentives=FakeIncentives(),
+        audit=FakeAuditLog(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
         workflows=FakeEngine(),

@@ -98,6 +98,7 @@ def build_ports(
     import boto3
 
     from .store import tables
+    from .store.audit_log import DynamoAuditLog
     from .store.incentive_repository import DynamoIncentiveRepository
     from .store.repositories import (
         DynamoContractRepository,
@@ -119,6 +120,7 @@ def build_ports(
         programs=DynamoProgramRepository(),
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
+        audit=DynamoAuditLog(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.

@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from channelfin.api.ids import from_global_id
 from tests import operations as ops
-from tests.factories import principal
-from tests.graphql_client import execute
-from tests.incentive_flow import LEASER_ADMIN, Channel, Who, credit_line_acceptance, figures, rebate_acceptance
-
-
-@pytest.fixture
-def channel(ports) -> Channel:
-    def send(who: Who, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        partner_id = from_global_id(who.partner)[1] if who.partner else None
-        result = execute(ports, principal(who.role, partner_id=partner_id, sub=who.sub), query, **variables)
-        return {"data": result.data, "errors": result.errors}
-
-    return Channel(send).setup()
+from tests.incentive_flow import LEASER_ADMIN, Who, credit_line_acceptance, figures, rebate_acceptance
 
 
 def codes(payload: dict[str, Any]) -> list[str]:

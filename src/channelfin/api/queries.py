@@ -11,6 +11,7 @@ from ..domain.errors import ValidationError
 from ..domain.incentives import CreditLine as DomainCreditLine
 from ..domain.incentives import OrderLine
 from ..domain.money import Money as DomainMoney
+from ..services import audit as audit_service
 from ..services import contracts as contract_service
 from ..services import escrow as escrow_service
 from ..services import incentives as incentive_service
@@ -18,6 +19,7 @@ from ..services import partners as partner_service
 from ..services import payouts as payout_service
 from ..services import programs as program_service
 from ..services import quotes as quote_service
+from .audit import AuditEntryType
 from .context import Context
 from .escrow_types import EscrowAgreement
 from .ids import from_global_id, local_id
@@ -277,3 +279,13 @@ class Query:
             ],
         )
         return PriceQuote.from_domain(quote)
+
+    @strawberry.field(
+        description="Every mutation of a UTC day, newest first: who, when, what, how it ended (leaser-admin)."
+    )
+    def audit_trail(
+        self, info: Info, day: dt.date, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryType]:
+        ctx = info.context
+        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=page_request(first, after))
+        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, after=after)

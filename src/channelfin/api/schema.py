@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from .audit import AuditTrail
 from .errors import ErrorPolicy
 from .escrow_types import EscrowAgreement
 from .incentive_types import CreditLine, IncentiveCampaign
@@ -57,6 +58,7 @@ def make_schema(limits: Limits = Limits()) -> Schema:
         # validate each once per container (validation was ~60% of a warm request's own time).
         # Strawberry keeps these LRU caches at module level, shared by the per-request instances.
         extensions=[
+            AuditTrail,
             ErrorPolicy,
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),

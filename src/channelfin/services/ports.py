@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..domain.audit import AuditEntry
 from ..domain.contracts import Contract, ContractStatus, PartyRole
 from ..domain.errors import Conflict, NotFound
 from ..domain.escrow import EscrowAgreement
@@ -201,6 +202,12 @@ class IncentiveRepository(Protocol):
         """The line's movements, newest first."""
 
 
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+    def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
+        """That UTC day's entries, newest first."""
+
+
 class NotificationFailed(Exception):
     """The message could not be delivered; the workflow retries the step."""
 
@@ -248,6 +255,7 @@ class Ports:
     programs: ProgramRepository
     escrows: EscrowRepository
     incentives: IncentiveRepository
+    audit: AuditLog
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     workflows: WorkflowEngine

@@ -1,0 +1,124 @@
+"""Every mutation leaves an audit entry: who, when, which operation with which arguments, how it ended.
+
+A Strawberry extension, so no mutation can forget it: after the operation ran, each root
+field of a mutation becomes one entry — DONE, REFUSED (its userErrors' codes) or DENIED (a
+top-level error: forbidden, or a masked failure). Anonymous calls are refused before any
+resolver runs and leave nothing. Writing the entry must not undo a change that was made,
+so a failed write is logged loudly (with the entry) rather than raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import FieldNode, OperationDefinitionNode, OperationType
+from graphql.utilities import value_from_ast_untyped
+from strawberry.extensions import SchemaExtension
+
+from ..domain.audit import AuditEntry, AuditOutcome
+from ..domain.errors import DomainError
+
+logger = logging.getLogger("channelfin.audit")
+
+
+def _arguments(node: FieldNode, variables: dict[str, Any]) -> str:
+    """The arguments as the client sent them (variables filled in), in the API's own names."""
+    values = {arg.name.value: value_from_ast_untyped(arg.value, variables) for arg in node.arguments or ()}
+    return json.dumps(values, default=str, sort_keys=True)[: AuditEntry.MAX_ARGUMENTS_CHARS]
+
+
+def _code(error: Any) -> str:
+    """The error's code, whether or not the error policy has coded it yet."""
+    code = (error.extensions or {}).get("code")
+    if code:
+        return str(code)
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code
+    return "UNAUTHENTICATED" if type(original).__name__ == "NotAuthenticated" else "INTERNAL_ERROR"
+
+
+class AuditTrail(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        try:
+            if context.operation_type.value != OperationType.MUTATION.value:  # Strawberry's enum, not graphql's
+                return
+        except Exception:  # noqa: BLE001 — no operation could be found in the document: nothing ran
+            return
+        app_context = context.context
+        principal = getattr(app_context, "principal_or_none", None)
+        result = context.result
+        if principal is None or result is None or context.graphql_document is None:
+            return
+        data = getattr(result, "data", None) or {}
+        errors = getattr(result, "errors", None) or []
+        if not data and not any(e.path for e in errors):
+            return  # refused before any resolver ran (invalid document, limits): nothing was attempted
+        ports = app_context.ports
+        for operation in context.graphql_document.definitions:
+            if not isinstance(operation, OperationDefinitionNode) or operation.operation is not OperationType.MUTATION:
+                continue
+            if context.operation_name and operation.name and operation.name.value != context.operation_name:
+                continue
+            for node in operation.selection_set.selections:
+                if not isinstance(node, FieldNode):
+                    continue
+                key = node.alias.value if node.alias else node.name.value
+                payload = data.get(key)
+                failed = [e for e in errors if e.path and e.path[0] == key]
+                if isinstance(payload, dict) and not failed:
+                    codes = tuple(e.get("code", "") for e in payload.get("userErrors") or ())
+                    outcome = AuditOutcome.REFUSED if codes else AuditOutcome.DONE
+                else:
+                    codes = tuple(_code(e) for e in failed)
+                    outcome = AuditOutcome.DENIED
+                entry = AuditEntry(
+                    id=ports.new_id(),
+                    at=ports.clock(),
+                    actor=principal.sub,
+                    roles=tuple(sorted(r.value for r in principal.roles)),
+                    partner_id=principal.partner_id,
+                    operation=node.name.value,
+                    outcome=outcome,
+                    arguments=_arguments(node, context.variables or {}),
+                    codes=codes,
+                )
+                try:
+                    ports.audit.record(entry)
+                except Exception:  # noqa: BLE001 — see the module docstring
+                    logger.exception("audit entry not written", extra={"audit_entry": repr(entry)})
+
+
+AuditOutcomeType = strawberry.enum(AuditOutcome, description="DONE, REFUSED (userErrors) or DENIED.")
+
+
+@strawberry.type(name="AuditEntry", description="One mutation as it was asked and how it ended.")
+class AuditEntryType:
+    at: dt.datetime = strawberry.field(description="When (UTC).")
+    actor: str = strawberry.field(description="The user or machine client (JWT `sub`).")
+    roles: list[str]
+    partner_id: str | None = strawberry.field(description="The partner the caller acted for, if any (raw id).")
+    operation: str = strawberry.field(description="The mutation, e.g. recordFirmOrder.")
+    outcome: AuditOutcomeType
+    arguments: str = strawberry.field(description="Its arguments as JSON (cut at 4,000 characters).")
+    codes: list[str] = strawberry.field(description="The userError or error codes of a REFUSED or DENIED call.")
+
+    @classmethod
+    def from_domain(cls, e: AuditEntry) -> AuditEntryType:
+        return cls(
+            at=e.at,
+            actor=e.actor,
+            roles=list(e.roles),
+            partner_id=e.partner_id,
+            operation=e.operation,
+            outcome=e.outcome,
+            arguments=e.arguments,
+            codes=list(e.codes),
+        )

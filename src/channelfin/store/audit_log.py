@@ -1,0 +1,57 @@
+"""The audit trail on DynamoDB: one item per mutation in the partners table, one partition per UTC day.
+
+  AUDIT#<yyyy-mm-dd> / <at>#<id>    the entry (JSON document)
+
+Access pattern: a day's entries newest first (Query on the day's key, paged).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from ..domain.audit import AuditEntry, AuditOutcome
+from ..services.ports import Page, PageRequest
+from .records import DocumentRecord
+from .repositories import _query_page, sort_stamp
+
+
+def _day_key(day: date) -> str:
+    return f"AUDIT#{day.isoformat()}"
+
+
+def _entry(record: DocumentRecord) -> AuditEntry:
+    d = json.loads(record.body)
+    return AuditEntry(
+        id=d["id"],
+        at=datetime.fromisoformat(d["at"]),
+        actor=d["actor"],
+        roles=tuple(d["roles"]),
+        partner_id=d["partnerId"],
+        operation=d["operation"],
+        outcome=AuditOutcome(d["outcome"]),
+        arguments=d["arguments"],
+        codes=tuple(d["codes"]),
+    )
+
+
+class DynamoAuditLog:
+    def record(self, entry: AuditEntry) -> None:
+        body = {
+            "id": entry.id,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "roles": list(entry.roles),
+            "partnerId": entry.partner_id,
+            "operation": entry.operation,
+            "outcome": entry.outcome.value,
+            "arguments": entry.arguments,
+            "codes": list(entry.codes),
+        }
+        day = entry.at.astimezone(UTC).date()
+        DocumentRecord(pk=_day_key(day), sk=f"{sort_stamp(entry.at)}#{entry.id}", body=json.dumps(body)).save(
+            condition=DocumentRecord.pk.does_not_exist()
+        )
+
+    def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
+        return _query_page(DocumentRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
