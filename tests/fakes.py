@@ -242,6 +242,9 @@ class FakeIncentives:
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
         self.campaigns[campaign.id] = campaign
 
+    def save_campaign(self, campaign: IncentiveCampaign) -> None:
+        self.campaigns[campaign.id] = campaign
+
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
         return self.campaigns.get(campaign_id)
 

@@ -78,9 +78,14 @@ class Channel:
 
     # ---------------------------------------------------------------- operations
 
-    def campaign(self, kind: str, name: str | None = None, **fields: Any) -> dict[str, Any]:
+    def campaign(self, kind: str, name: str | None = None, accept: bool = True, **fields: Any) -> dict[str, Any]:
+        """The vendor's campaign; one naming a distributor is accepted by that distributor's admin (unless told)."""
         values = {"vendorId": self.vendor, "name": name or f"{kind} campaign", "kind": kind, **ALWAYS, **fields}
-        return self.ok(self.vendor_admin, ops.CREATE_CAMPAIGN, "createIncentiveCampaign", **values)["campaign"]
+        created = self.ok(self.vendor_admin, ops.CREATE_CAMPAIGN, "createIncentiveCampaign", **values)["campaign"]
+        if accept and fields.get("distributorId"):
+            who = self.distributor_user("dora", distributor=fields["distributorId"])
+            self.ok(who, ops.ACCEPT_CAMPAIGN, "acceptIncentiveCampaign", campaignId=created["id"])
+        return created
 
     def set_line(self, limit: str, who: Who | None = None, reseller: str = "", distributor: str = "") -> dict[str, Any]:
         return self.mutate(

@@ -174,6 +174,11 @@ mutation($input: CreateIncentiveCampaignInput!) {{
   createIncentiveCampaign(input: $input) {{ campaign {{ {CAMPAIGN_FIELDS} }} userErrors {{ field code message }} }}
 }}"""
 
+ACCEPT_CAMPAIGN = """
+mutation($input: AcceptIncentiveCampaignInput!) {
+  acceptIncentiveCampaign(input: $input) { campaign { id acceptedBy acceptedAt } userErrors { field code message } }
+}"""
+
 CREDIT_LINE_FIELDS = """id insuredLimit { amount currency } guarantees { amount } orderExtras { amount }
   outstanding { amount } available { amount } distributor { id } reseller { id }
   pendingChange { fromLimit { amount } toLimit { amount } requestedBy requestedAt }

@@ -304,7 +304,7 @@ def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_b
 def test_an_order_credit_starting_at_midnight_paris_counts_an_order_at_2330_utc_the_day_before(ports, plan):
     starts = datetime(2027, 3, 1, tzinfo=PARIS_WINTER)  # 2027-02-28T23:00:00Z
     open_line(ports, plan, "1000.00")
-    incentives.create_incentive_campaign(
+    offer = incentives.create_incentive_campaign(
         ports,
         _vendor_admin(plan),
         vendor_id=plan.vendor.id,
@@ -317,6 +317,8 @@ def test_an_order_credit_starting_at_midnight_paris_counts_an_order_at_2330_utc_
         per_order_amount=Money.of("1000.00"),
         licence_program="OEM",
     )
+    distributor_admin = principal(Role.PARTNER_ADMIN, partner_id=plan.distributor.id, sub="distributor-admin")
+    incentives.accept_incentive_campaign(ports, distributor_admin, campaign_id=offer.id)
     placed = datetime(2027, 2, 28, 23, 30, tzinfo=UTC)
     at_order = replace(ports, clock=lambda: placed)
     _, movement = order(at_order, plan, "1000.00")
@@ -324,4 +326,4 @@ def test_an_order_credit_starting_at_midnight_paris_counts_an_order_at_2330_utc_
 
     line = ports.incentives.get_line(plan.line_id)
     position = incentives.credit_position(ports, line, at=datetime(2027, 3, 10, tzinfo=UTC))
-    assert position.order_extras == Money.of("5000.00")  # is 0.00 today: the order is outside the Query's range
+    assert position.order_extras == Money.of("5000.00")

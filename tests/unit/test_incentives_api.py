@@ -239,3 +239,27 @@ def test_a_sale_without_a_rebate_in_force_is_refused_and_a_repeated_sale_pays_on
     seller = Who("partner-user", channel.reseller, "r")
     payouts = channel.data(seller, "{ payouts { edges { node { kind amount { amount } } } } }")["payouts"]["edges"]
     assert [p["node"]["kind"] for p in payouts] == ["REBATE"]
+
+
+def test_a_vendors_credit_campaign_adds_credit_only_once_the_distributor_accepts_it(channel):
+    channel.set_line("1000.00")
+    offer = channel.campaign("CREDIT_GUARANTEE", distributorId=channel.distributor, amount="5000.00", accept=False)
+    assert offer["distributor"]["id"] == channel.distributor
+    assert figures(channel.line())["guarantees"] == "0.00"
+    assert codes(channel.order("1500.00")) == ["CREDIT_LIMIT_EXCEEDED"]
+
+    by_other = channel.response(
+        channel.distributor_user("eve", distributor=channel.other_distributor),
+        ops.ACCEPT_CAMPAIGN,
+        input={"campaignId": offer["id"]},
+    )
+    assert [e["extensions"]["code"] for e in by_other["errors"]] == ["FORBIDDEN"]
+    by_vendor = channel.response(channel.vendor_admin, ops.ACCEPT_CAMPAIGN, input={"campaignId": offer["id"]})
+    assert [e["extensions"]["code"] for e in by_vendor["errors"]] == ["FORBIDDEN"]
+
+    accepted = channel.mutate(
+        channel.distributor_user("alice"), ops.ACCEPT_CAMPAIGN, "acceptIncentiveCampaign", campaignId=offer["id"]
+    )
+    assert accepted["campaign"]["acceptedBy"] == "alice" and accepted["campaign"]["acceptedAt"]
+    assert figures(channel.line())["guarantees"] == "5000.00"
+    assert channel.order("1500.00")["userErrors"] == []

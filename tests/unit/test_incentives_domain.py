@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from channelfin.domain.errors import Conflict, DomainError, PermissionDenied
+from channelfin.domain.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from channelfin.domain.incentives import (
     CampaignKind,
     CreditChangeAction,
@@ -61,7 +61,9 @@ def campaign(kind: CampaignKind, *, starts_at: datetime = FOREVER[0], ends_at: d
         "created_by": "vendor-admin",
     }
     values.update(fields)
-    return IncentiveCampaign.create(**values)
+    created = IncentiveCampaign.create(**values)
+    # Credit campaigns count once their distributor accepted them (tested on its own below).
+    return created.accepted(by="distributor-admin", at=T0) if created.needs_distributor_acceptance else created
 
 
 def order(amount: str, at: datetime, programme: str | None = "OEM", kind: MovementKind = MovementKind.FIRM_ORDER):
@@ -803,3 +805,27 @@ def test_each_priced_line_splits_its_list_amount_exactly_and_totals_add_up(rows,
     assert quote.list_total == Money.from_cents(sum(p.list_amount.to_cents() for p in quote.lines))
     assert quote.discount_total == Money.from_cents(sum(p.discount.to_cents() for p in quote.lines))
     assert quote.net_total == Money.from_cents(sum(p.net.to_cents() for p in quote.lines))
+
+
+def test_a_credit_campaign_counts_only_once_its_distributor_accepted_it():
+    offered = IncentiveCampaign.create(
+        id="offer",
+        vendor_id="microsoft",
+        name="Encours garanti",
+        kind=CampaignKind.CREDIT_GUARANTEE,
+        starts_at=FOREVER[0],
+        ends_at=FOREVER[1],
+        created_at=T0,
+        created_by="vendor-admin",
+        distributor_id=DISTRIBUTOR,
+        amount=Money.of("5000.00"),
+    )
+    at = datetime(2027, 3, 1, tzinfo=UTC)
+    assert credit_guarantees([offered], distributor_id=DISTRIBUTOR, reseller_roles=[], at=at) == Money.zero()
+    accepted = offered.accepted(by="etc-admin", at=T0)
+    assert accepted.accepted(by="someone-else", at=at) is accepted  # accepting twice changes nothing
+    assert credit_guarantees([accepted], distributor_id=DISTRIBUTOR, reseller_roles=[], at=at) == Money.of("5000.00")
+    rebate = campaign(CampaignKind.REBATE, rate=Decimal("0.03"))
+    with pytest.raises(ValidationError) as refused:
+        rebate.accepted(by="etc-admin", at=T0)
+    assert refused.value.code == "NOTHING_TO_ACCEPT"

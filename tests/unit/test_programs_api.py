@@ -234,6 +234,17 @@ def test_an_enrolment_of_another_publishers_program_cannot_be_used(programs):
     result = programs.mutate(
         world.user_of(other_publisher, "partner-admin"), ops.CREATE_CONTRACT, "createContract", **fields
     )
+    # Neither the enrolled partner nor its program's publisher: the enrolment is not theirs to know of.
+    assert [e["code"] for e in result["userErrors"]] == ["NOT_FOUND"]
+    # The enrolled partner itself, selling for another publisher, is told why.
+    prescriber = programs.partners["PRESCRIBER"]
+    own = world.contract_input(
+        ownerId=prescriber,
+        publisherId=other_publisher,
+        resellerId=None,
+        **{"enrollmentId": programs.enrollments["PRESCRIBER"]},
+    )
+    result = programs.mutate(world.user_of(prescriber, "partner-admin"), ops.CREATE_CONTRACT, "createContract", **own)
     assert [e["code"] for e in result["userErrors"]] == ["WRONG_PROGRAM"]
 
 

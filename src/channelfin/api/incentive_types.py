@@ -49,6 +49,10 @@ class IncentiveCampaign(Node):
     payout_sla_hours: int | None = strawberry.field(description="FINANCING_REFERRAL: hours to pay after ACTIVE.")
     created_at: dt.datetime
     created_by: str
+    accepted_by: str | None = strawberry.field(
+        description="Credit campaigns: the distributor's user who accepted it; it adds no credit before."
+    )
+    accepted_at: dt.datetime | None
     domain: strawberry.Private[di.IncentiveCampaign]
 
     @classmethod
@@ -70,6 +74,8 @@ class IncentiveCampaign(Node):
             payout_sla_hours=c.payout_sla_hours,
             created_at=c.created_at,
             created_by=c.created_by,
+            accepted_by=c.accepted_by,
+            accepted_at=c.accepted_at,
             domain=c,
         )
 

@@ -220,6 +220,11 @@ class CreateIncentiveCampaignInput:
 
 
 @strawberry.input
+class AcceptIncentiveCampaignInput:
+    campaign_id: strawberry.ID
+
+
+@strawberry.input
 class SetCreditLineInput:
     distributor_id: strawberry.ID
     reseller_id: strawberry.ID

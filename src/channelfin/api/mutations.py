@@ -25,6 +25,7 @@ from .escrow_types import EscrowAgreement
 from .ids import local_id
 from .incentive_types import CreditLine, CreditMovement, IncentiveCampaign, RebateBreakdown, credit_movement
 from .inputs import (
+    AcceptIncentiveCampaignInput,
     CancelContractInput,
     ConfirmCreditLineChangeInput,
     ConfirmEscrowTriggerInput,
@@ -207,6 +208,12 @@ class ConfirmEscrowTriggerPayload:
 
 @strawberry.type
 class CreateIncentiveCampaignPayload:
+    campaign: IncentiveCampaign | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AcceptIncentiveCampaignPayload:
     campaign: IncentiveCampaign | None
     user_errors: list[UserError]
 
@@ -626,6 +633,25 @@ class Mutation:
                 rate=input.rate,
                 multiplier=input.multiplier,
                 payout_sla_hours=input.payout_sla_hours,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Accept a vendor's CREDIT_GUARANTEE or ORDER_CREDIT campaign at this distributor "
+        "(its partner-admin): until then it adds no credit."
+    )
+    def accept_incentive_campaign(
+        self, info: Info, input: AcceptIncentiveCampaignInput
+    ) -> AcceptIncentiveCampaignPayload:
+        ctx = info.context
+        return object_payload(
+            AcceptIncentiveCampaignPayload,
+            "campaign",
+            IncentiveCampaign.from_domain,
+            lambda: incentive_service.accept_incentive_campaign(
+                ctx.ports,
+                ctx.principal,
+                campaign_id=local_id(input.campaign_id, "IncentiveCampaign", field=["campaignId"]),
             ),
         )
 

@@ -193,11 +193,15 @@ class Financing:
             agreement_id=f.agreement_id,
         )
 
-    @strawberry.field(description="The financing agreement the file runs under.")
+    @strawberry.field(
+        description="The financing agreement the file runs under: null for a party that is not its owner or leaser."
+    )
     async def agreement(self, info: strawberry.Info[Context, None]) -> FinancingAgreement | None:
         # Batched: a page of financed contracts reads its agreements in one BatchGetItem.
         found = await info.context.loaders.agreement_by_id.load(self.agreement_id)
-        return FinancingAgreement.from_domain(found) if found else None
+        if found is None or not info.context.principal.can_see_any_of((found.partner_id, found.leaser_id)):
+            return None  # the same rule as node(id:): an introducer does not read the owner's terms
+        return FinancingAgreement.from_domain(found)
 
 
 @strawberry.type(description="A document of the contract's file and its signature.")

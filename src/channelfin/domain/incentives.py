@@ -5,6 +5,9 @@ what falls in its scope: partner roles, distributor, product family or reference
 licence program; a scope left empty matches everything.
 
 Overlapping campaigns compose as follows (the README repeats it; tests pin it):
+Credit campaigns (CREDIT_GUARANTEE, ORDER_CREDIT) name a distributor and count only once
+that distributor accepted them: a vendor cannot raise the credit a distributor extends.
+
 - CREDIT_GUARANTEE: every guarantee in force at the distributor adds up.
 - ORDER_CREDIT: each campaign counts its own firm orders (its licence program, placed
   within its period) and adds `amount` per full `per_order_amount`; campaigns add up.
@@ -29,6 +32,7 @@ from .partners import PartnerRole, clean_name
 from .payouts import Payout, PayoutKind, PayoutStatus
 
 DEFAULT_REFERRAL_SLA_HOURS = 48
+CREDIT_KINDS = frozenset({"CREDIT_GUARANTEE", "ORDER_CREDIT"})
 MAX_MULTIPLIER = Decimal(10)
 MAX_REFERENCES = 100
 
@@ -91,6 +95,26 @@ class IncentiveCampaign:
     rate: Decimal | None = None
     multiplier: Decimal | None = None
     payout_sla_hours: int | None = None
+    accepted_by: str | None = None  # credit campaigns: the distributor's user who accepted it
+    accepted_at: datetime | None = None
+
+    @property
+    def needs_distributor_acceptance(self) -> bool:
+        """Credit at a distributor is the distributor's to extend: a vendor's offer counts once it accepts."""
+        return self.kind.value in CREDIT_KINDS
+
+    @property
+    def counts(self) -> bool:
+        return not self.needs_distributor_acceptance or self.accepted_at is not None
+
+    def accepted(self, *, by: str, at: datetime) -> IncentiveCampaign:
+        if not self.needs_distributor_acceptance:
+            raise ValidationError(
+                f"a {self.kind.value} campaign needs no distributor's acceptance", code="NOTHING_TO_ACCEPT"
+            )
+        if self.accepted_at is not None:
+            return self
+        return replace(self, accepted_by=by, accepted_at=at)
 
     @classmethod
     def create(cls, **values: object) -> IncentiveCampaign:
@@ -166,7 +190,8 @@ class IncentiveCampaign:
 
 
 def in_force(campaigns: Iterable[IncentiveCampaign], kind: CampaignKind, at: datetime) -> list[IncentiveCampaign]:
-    return [c for c in campaigns if c.kind is kind and c.in_force(at)]
+    """Campaigns of `kind` in force at `at` (credit campaigns only once their distributor accepted them)."""
+    return [c for c in campaigns if c.kind is kind and c.in_force(at) and c.counts]
 
 
 # ---------------------------------------------------------------- credit lines

@@ -296,7 +296,7 @@ def _reseller_support(url: str, secret: str, ids: dict[str, str], progress: Call
         fields = {k: v for k, v in spec.items() if k != "distributor"}
         if "distributor" in spec:
             fields["distributorId"] = ids[spec["distributor"]]
-        client(
+        created = client(
             create,
             input={
                 "vendorId": ids[vendor],
@@ -306,6 +306,16 @@ def _reseller_support(url: str, secret: str, ids: dict[str, str], progress: Call
             },
         )
         progress(f"campaign of {vendor}: {spec['name']} ({spec['kind']})")
+        if "distributor" in spec:  # credit at a distributor counts once that distributor accepts it
+            distributor = Client(
+                url, issue(secret, role="partner-admin", partner_id=from_global_id(ids[spec["distributor"]])[1])
+            )
+            distributor(
+                "mutation($input: AcceptIncentiveCampaignInput!) { acceptIncentiveCampaign(input: $input) {"
+                " campaign { id } userErrors { code message } } }",
+                input={"campaignId": created["createIncentiveCampaign"]["campaign"]["id"]},
+            )
+            progress(f"  accepted by {spec['distributor']}")
     for distributor, reseller, limit in (
         ("ETC", "Logiciels du Sud", "20000.00"),
         ("Actebis", "Bureau Conseil Lyon", "15000.00"),

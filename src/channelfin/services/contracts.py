@@ -30,7 +30,7 @@ def create_contract(
     enrollment_id: str | None = None,
 ) -> Contract:
     require_acting_for(principal, owner_id, action="createContract", field=["ownerId"])
-    enrollment = enrollment_for_contract(ports, enrollment_id, publisher_id) if enrollment_id else None
+    enrollment = enrollment_for_contract(ports, principal, enrollment_id, publisher_id) if enrollment_id else None
     wanted = {owner_id, publisher_id} | ({reseller_id} if reseller_id else set())
     found = ports.partners.get_many(wanted)
     for partner_id, field in ((owner_id, "ownerId"), (publisher_id, "publisherId"), (reseller_id, "resellerId")):

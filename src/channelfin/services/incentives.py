@@ -109,6 +109,22 @@ def create_incentive_campaign(
     return campaign
 
 
+def accept_incentive_campaign(ports: Ports, principal: Principal, *, campaign_id: str) -> IncentiveCampaign:
+    """The distributor named by a credit campaign agrees to extend that credit (its partner-admin)."""
+    campaign = ports.incentives.get_campaign(campaign_id)
+    if campaign is None:
+        raise NotFound("no such campaign", field=["campaignId"])
+    if campaign.distributor_id is None:
+        raise ValidationError("only a campaign naming a distributor is accepted", code="NOTHING_TO_ACCEPT")
+    _require_admin_of(
+        principal, campaign.distributor_id, Role.PARTNER_ADMIN, action="acceptIncentiveCampaign", field=["campaignId"]
+    )
+    accepted = campaign.accepted(by=principal.sub, at=ports.clock())
+    if accepted is not campaign:
+        ports.incentives.save_campaign(accepted)
+    return accepted
+
+
 def visible_campaign(ports: Ports, principal: Principal, campaign_id: str) -> IncentiveCampaign | None:
     """Campaigns are the vendor's offers to its channel: every signed-in caller may read them."""
     _ = principal

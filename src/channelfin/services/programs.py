@@ -132,10 +132,16 @@ def set_technical_qualification(
     return changed
 
 
-def enrollment_for_contract(ports: Ports, enrollment_id: str, publisher_id: str) -> Enrollment:
-    """The enrolment a new contract is attributed to: in that publisher's program, allowed to onboard."""
+def enrollment_for_contract(ports: Ports, principal: Principal, enrollment_id: str, publisher_id: str) -> Enrollment:
+    """The enrolment a new contract is attributed to: in that publisher's program, allowed to onboard.
+
+    Only the enrolled partner's own users or the publisher's attribute a deal to it: anyone
+    else could charge the partner (affiliates) or make the publisher pay a commission.
+    """
     enrollment = ports.programs.get_enrollment(enrollment_id)
-    if enrollment is None:
+    if enrollment is None or not (
+        principal.acts_for(enrollment.partner_id) or principal.acts_for(enrollment.publisher_id)
+    ):
         raise NotFound("no such enrolment", field=["enrollmentId"])
     if enrollment.publisher_id != publisher_id:
         raise ValidationError(

@@ -78,6 +78,8 @@ def _campaign_body(c: IncentiveCampaign) -> str:
             "rate": str(c.rate) if c.rate is not None else None,
             "multiplier": str(c.multiplier) if c.multiplier is not None else None,
             "payoutSlaHours": c.payout_sla_hours,
+            "acceptedBy": c.accepted_by,
+            "acceptedAt": c.accepted_at.isoformat() if c.accepted_at else None,
         }
     )
 
@@ -103,6 +105,8 @@ def _campaign(record: DocumentRecord) -> IncentiveCampaign:
         rate=Decimal(d["rate"]) if d["rate"] is not None else None,
         multiplier=Decimal(d["multiplier"]) if d["multiplier"] is not None else None,
         payout_sla_hours=d["payoutSlaHours"],
+        accepted_by=d.get("acceptedBy"),
+        accepted_at=_when(d.get("acceptedAt")),
     )
 
 
@@ -196,6 +200,13 @@ def _movement_record(m: CreditMovement) -> DocumentRecord:
 
 class DynamoIncentiveRepository:
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
+        self._write_campaign(campaign, DocumentRecord.pk.does_not_exist(), "this campaign exists already")
+
+    def save_campaign(self, campaign: IncentiveCampaign) -> None:
+        self._write_campaign(campaign, DocumentRecord.pk.exists(), "no such campaign")
+
+    def _write_campaign(self, campaign: IncentiveCampaign, condition: Any, conflict: str) -> None:
+        """The campaign and its distributor's copy, together."""
         body = _campaign_body(campaign)
         sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
         pk = f"CAMPAIGN#{campaign.id}"
@@ -204,12 +215,12 @@ class DynamoIncentiveRepository:
                 main = DocumentRecord(
                     pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, body=body
                 )
-                tx.save(main, condition=DocumentRecord.pk.does_not_exist())
+                tx.save(main, condition=condition)
                 if campaign.distributor_id:
                     copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
                     tx.save(DocumentRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
         except TransactWriteError as exc:
-            raise Conflict("this campaign exists already") from exc
+            raise Conflict(conflict) from exc
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
         try:
