@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from .api.limits import Limits
 from .services.ports import Metrics, Notifier, Payments, Ports
 
 if TYPE_CHECKING:
@@ -40,17 +41,19 @@ class Settings:
     escrow_timeouts: dict[str, int] | None = None
     stale_deposit_days: int = 180
     idempotency_seconds: int = DAY
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         stage = env.get("CHANNELFIN_STAGE", "local")
+        introspection = env.get("CHANNELFIN_INTROSPECTION", "true" if stage != "prod" else "false") == "true"
         return cls(
             stage=stage,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-3",
             table_prefix=env.get("CHANNELFIN_TABLE_PREFIX", f"channelfin-{stage}-"),
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
-            introspection=env.get("CHANNELFIN_INTROSPECTION", "true" if stage != "prod" else "false") == "true",
+            introspection=introspection,
             financing_state_machine_arn=env.get("CHANNELFIN_FINANCING_STATE_MACHINE_ARN", ""),
             timeouts={
                 key: int(env.get(f"CHANNELFIN_{name}_TIMEOUT_SECONDS", default)) for key, name, default in WAIT_TIMEOUTS
@@ -61,6 +64,7 @@ class Settings:
             },
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
+            limits=Limits.from_env(env, introspection=introspection),
         )
 
 

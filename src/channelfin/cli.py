@@ -32,7 +32,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
-    from .bootstrap import Settings, build_ports
+    from .bootstrap import Settings, build_idempotency, build_ports
     from .local.devserver import with_dev_tokens
     from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
     from .local.stepfunctions_local import LocalStepFunctions
@@ -76,7 +76,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         )
         _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
-        app = with_dev_tokens(create_app(ports, graphiql=True), secret)
+        api = create_app(ports, graphiql=True, limits=settings.limits, idempotency=build_idempotency(settings))
+        app = with_dev_tokens(api, secret)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
         _say(f"==> GraphQL API and GraphiQL on {url}")

@@ -67,7 +67,10 @@ def test_too_deep_a_query_is_refused(ports):
     deep = "{ contracts { edges { node { payouts { edges { node { contract {"
     deep += " payouts { edges { node { id } } } } } } } } } } }"
     result = execute(ports, LEASER_ADMIN, deep)
-    assert result.data is None and "depth" in result.errors[0]["message"]
+    assert result.data is None and codes(result) == ["QUERY_TOO_DEEP"]
+    assert "10 levels deep; at most 8" in result.errors[0]["message"]
+    eight_levels = "{ contracts { edges { node { payouts { edges { node { amount { amount } } } } } } } }"
+    assert execute(ports, LEASER_ADMIN, eight_levels).errors == []  # root fields are level 0
 
 
 def test_cost_multiplies_nested_connections_by_their_page_size(ports):

@@ -18,14 +18,17 @@ from strawberry.asgi import GraphQL
 from ..services.ports import Ports
 from .auth import principal_from_claims
 from .context import Context
-from .schema import schema
+from .http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
+from .idempotency import IdempotentRequests
+from .limits import Limits
+from .schema import make_schema
 
-CLAIMS_SCOPE_KEY = "channelfin.claims"
+__all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    def __init__(self, ports: Ports, *, graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
+    def __init__(self, ports: Ports, *, graphiql: bool, limits: Limits) -> None:
+        super().__init__(make_schema(limits), graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
         self.ports = ports
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -41,8 +44,22 @@ async def _home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
-def create_app(ports: Ports, *, graphiql: bool = True) -> Starlette:
-    endpoint = GraphQLEndpoint(ports, graphiql=graphiql)
+def _guarded(ports: Ports, graphiql: bool, limits: Limits, idempotency: IdempotentRequests | None) -> ASGIApp:
+    """The endpoint behind its guards: body size first, then idempotency keys."""
+    endpoint = GraphQLEndpoint(ports, graphiql=graphiql, limits=limits)
+    return RequestGuard(
+        IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
+    )
+
+
+def create_app(
+    ports: Ports,
+    *,
+    graphiql: bool = True,
+    limits: Limits | None = None,
+    idempotency: IdempotentRequests | None = None,
+) -> Starlette:
+    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency)
     return Starlette(
         routes=[
             Route("/", _home),
@@ -52,6 +69,12 @@ def create_app(ports: Ports, *, graphiql: bool = True) -> Starlette:
     )
 
 
-def create_graphql_app(ports: Ports, *, graphiql: bool = False) -> GraphQLEndpoint:
+def create_graphql_app(
+    ports: Ports,
+    *,
+    graphiql: bool = False,
+    limits: Limits | None = None,
+    idempotency: IdempotentRequests | None = None,
+) -> ASGIApp:
     """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed."""
-    return GraphQLEndpoint(ports, graphiql=graphiql)
+    return _guarded(ports, graphiql, limits or Limits(), idempotency)

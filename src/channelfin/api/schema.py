@@ -14,10 +14,11 @@ from .audit import AuditTrail
 from .errors import ErrorPolicy
 from .escrow_types import EscrowAgreement
 from .incentive_types import CreditLine, IncentiveCampaign
-from .limits import Limits, limit_extensions
+from .limits import Limits
 from .mutations import Mutation
 from .program_types import Enrollment, PartnerProgram
 from .queries import Query
+from .query_limits import limit_extensions
 from .scalars import SCALAR_MAP
 from .types import Contract, FinancingAgreement, Partner, Payout
 

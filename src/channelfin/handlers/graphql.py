@@ -31,11 +31,16 @@ def _build() -> Any:
     from mangum import Mangum
 
     from ..api.app import create_graphql_app
-    from ..bootstrap import Settings, build_ports
+    from ..bootstrap import Settings, build_idempotency, build_ports
 
     settings = Settings.from_env()
     # The bare GraphQL endpoint: Starlette's router and middleware cost ~0.3 ms a request for nothing here.
-    app = create_graphql_app(build_ports(settings), graphiql=settings.introspection)
+    app = create_graphql_app(
+        build_ports(settings),
+        graphiql=settings.introspection,
+        limits=settings.limits,
+        idempotency=build_idempotency(settings),
+    )
     return Mangum(_claims_from_authorizer(app), lifespan="off")
 
 
