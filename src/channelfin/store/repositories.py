@@ -60,7 +60,8 @@ BATCH_GET_LIMIT = 100
 def sort_stamp(at: datetime) -> str:
     """A UTC timestamp that sorts lexicographically (for index sort keys); an offset is converted, not dropped."""
     utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat pads the year to four digits (strftime's %Y writes year 999 as "999", which sorts after 2026).
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _connection(record: type[Model]) -> Connection:
