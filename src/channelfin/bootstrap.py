@@ -6,6 +6,7 @@ Nothing here runs at import time: the Lambda handler and the dev server call
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -42,6 +43,8 @@ class Settings:
     stale_deposit_days: int = 180
     idempotency_seconds: int = DAY
     limits: Limits = field(default_factory=Limits)
+    # Cognito client-credentials clients: client id → the partner it acts for (None: the platform's connector).
+    integration_clients: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,7 +68,18 @@ class Settings:
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
             limits=Limits.from_env(env, introspection=introspection),
+            integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
         )
+
+
+def _integration_clients(text: str) -> dict[str, str | None]:
+    """`CHANNELFIN_INTEGRATION_CLIENTS`: a JSON object {"<client id>": "<partner id>" or null}."""
+    if not text.strip():
+        return {}
+    value = json.loads(text)
+    if not isinstance(value, dict) or not all(isinstance(v, str | None) for v in value.values()):
+        raise ValueError('CHANNELFIN_INTEGRATION_CLIENTS is a JSON object {"client id": "partner id" or null}')
+    return {str(k): v or None for k, v in value.items()}
 
 
 def utc_now() -> datetime:

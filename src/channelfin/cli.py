@@ -76,7 +76,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         )
         _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
-        api = create_app(ports, graphiql=True, limits=settings.limits, idempotency=build_idempotency(settings))
+        api = create_app(
+            ports,
+            graphiql=True,
+            limits=settings.limits,
+            idempotency=build_idempotency(settings),
+            integration_clients=settings.integration_clients,
+        )
         app = with_dev_tokens(api, secret)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")

@@ -7,6 +7,7 @@ server's token check. No claims, no data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -27,13 +28,16 @@ __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    def __init__(self, ports: Ports, *, graphiql: bool, limits: Limits) -> None:
+    def __init__(
+        self, ports: Ports, *, graphiql: bool, limits: Limits, integration_clients: Mapping[str, str | None]
+    ) -> None:
         super().__init__(make_schema(limits), graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
         self.ports = ports
+        self.integration_clients = integration_clients
 
     async def get_context(self, request: Any, response: Any) -> Context:
         claims = request.scope.get(CLAIMS_SCOPE_KEY)
-        return Context.build(self.ports, principal_from_claims(claims), request, response)
+        return Context.build(self.ports, principal_from_claims(claims, self.integration_clients), request, response)
 
 
 async def _health(_: Request) -> JSONResponse:
@@ -44,9 +48,15 @@ async def _home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
-def _guarded(ports: Ports, graphiql: bool, limits: Limits, idempotency: IdempotentRequests | None) -> ASGIApp:
-    """The endpoint behind its guards: body size first, then idempotency keys."""
-    endpoint = GraphQLEndpoint(ports, graphiql=graphiql, limits=limits)
+def _guarded(
+    ports: Ports,
+    graphiql: bool,
+    limits: Limits,
+    idempotency: IdempotentRequests | None,
+    integration_clients: Mapping[str, str | None] | None,
+) -> ASGIApp:
+    """The endpoint behind its guards: body size and shape first, then idempotency keys."""
+    endpoint = GraphQLEndpoint(ports, graphiql=graphiql, limits=limits, integration_clients=integration_clients or {})
     return RequestGuard(
         IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
     )
@@ -58,8 +68,9 @@ def create_app(
     graphiql: bool = True,
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
+    integration_clients: Mapping[str, str | None] | None = None,
 ) -> Starlette:
-    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency)
+    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
     return Starlette(
         routes=[
             Route("/", _home),
@@ -75,6 +86,7 @@ def create_graphql_app(
     graphiql: bool = False,
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
+    integration_clients: Mapping[str, str | None] | None = None,
 ) -> ASGIApp:
     """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed."""
-    return _guarded(ports, graphiql, limits or Limits(), idempotency)
+    return _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)

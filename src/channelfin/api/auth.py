@@ -9,6 +9,7 @@ from ..domain.access import Principal
 
 PARTNER_CLAIM = "custom:partner_id"
 GROUPS_CLAIM = "cognito:groups"
+INTEGRATION_SCOPE = "channelfin/submit"
 
 
 def _groups(value: Any) -> list[str]:
@@ -20,12 +21,27 @@ def _groups(value: Any) -> list[str]:
     return [str(g) for g in value]
 
 
-def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal | None:
+def principal_from_claims(
+    claims: Mapping[str, Any] | None, integration_clients: Mapping[str, str | None] | None = None
+) -> Principal | None:
+    """The caller, or None (no data) when the claims say nobody we know.
+
+    A Cognito client-credentials token (an integrator's machine) carries no groups and no
+    custom claims, only its `client_id` and scopes: with the `channelfin/submit` scope it is
+    an `integration` caller, acting for the partner `integration_clients` maps its client id
+    to (None: the platform's own connector). An unmapped client id gets nothing.
+    """
     if not claims or not claims.get("sub"):
         return None
+    groups = _groups(claims.get(GROUPS_CLAIM))
     partner = claims.get(PARTNER_CLAIM)
+    if not groups and INTEGRATION_SCOPE in str(claims.get("scope") or "").split():
+        client = str(claims.get("client_id") or claims["sub"])
+        if integration_clients is None or client not in integration_clients:
+            return None
+        groups, partner = ["integration"], integration_clients[client]
     return Principal.from_groups(
         sub=str(claims["sub"]),
-        groups=_groups(claims.get(GROUPS_CLAIM)),
+        groups=groups,
         partner_id=str(partner) if partner else None,
     )

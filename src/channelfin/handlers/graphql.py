@@ -40,6 +40,7 @@ def _build() -> Any:
         graphiql=settings.introspection,
         limits=settings.limits,
         idempotency=build_idempotency(settings),
+        integration_clients=settings.integration_clients,
     )
     return Mangum(_claims_from_authorizer(app), lifespan="off")
 
