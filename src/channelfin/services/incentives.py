@@ -238,6 +238,28 @@ def _clean_reference(reference: str | None) -> str | None:
     return reference or None
 
 
+def _movement(
+    ports: Ports,
+    line: CreditLine,
+    kind: MovementKind,
+    amount: Money,
+    at: datetime,
+    principal: Principal,
+    reference: str | None,
+    licence_program: str | None = None,
+) -> CreditMovement:
+    return CreditMovement(
+        id=ports.new_id(),
+        credit_line_id=line.id,
+        kind=kind,
+        amount=amount,
+        at=at,
+        by=principal.sub,
+        licence_program=licence_program,
+        reference=reference,
+    )
+
+
 def _move(
     ports: Ports,
     line_id: str,
@@ -285,17 +307,7 @@ def record_firm_order(
 
     def order(line: CreditLine, now: datetime) -> tuple[CreditLine, CreditMovement]:
         charged = line.charge(amount, credit_position(ports, line, now))
-        movement = CreditMovement(
-            id=ports.new_id(),
-            credit_line_id=line.id,
-            kind=MovementKind.FIRM_ORDER,
-            amount=amount,
-            at=now,
-            by=principal.sub,
-            licence_program=programme,
-            reference=reference,
-        )
-        return charged, movement
+        return charged, _movement(ports, line, MovementKind.FIRM_ORDER, amount, now, principal, reference, programme)
 
     return _move(ports, line_id, order)
 
@@ -308,16 +320,9 @@ def record_reseller_payment(
     reference = _clean_reference(reference)
 
     def pay(line: CreditLine, now: datetime) -> tuple[CreditLine, CreditMovement]:
-        movement = CreditMovement(
-            id=ports.new_id(),
-            credit_line_id=line.id,
-            kind=MovementKind.RESELLER_PAYMENT,
-            amount=amount,
-            at=now,
-            by=principal.sub,
-            reference=reference,
+        return line.repay(amount), _movement(
+            ports, line, MovementKind.RESELLER_PAYMENT, amount, now, principal, reference
         )
-        return line.repay(amount), movement
 
     return _move(ports, line_id, pay)
 

@@ -20,10 +20,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
-from ..domain.errors import Conflict
 from ..domain.incentives import (
     CampaignKind,
     CreditChangeAction,
@@ -38,7 +36,7 @@ from ..domain.money import Money
 from ..domain.partners import PartnerRole
 from ..services.ports import Page, PageRequest
 from .records import DocumentRecord
-from .repositories import _connection, _query_page, sort_stamp
+from .repositories import _query_page, put_with_copies, sort_stamp
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
@@ -210,17 +208,14 @@ class DynamoIncentiveRepository:
         body = _campaign_body(campaign)
         sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
         pk = f"CAMPAIGN#{campaign.id}"
-        try:
-            with TransactWrite(connection=_connection(DocumentRecord)) as tx:
-                main = DocumentRecord(
-                    pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, body=body
-                )
-                tx.save(main, condition=condition)
-                if campaign.distributor_id:
-                    copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
-                    tx.save(DocumentRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
-        except TransactWriteError as exc:
-            raise Conflict(conflict) from exc
+        main = DocumentRecord(
+            pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, body=body
+        )
+        copies = []
+        if campaign.distributor_id:
+            copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
+            copies.append(DocumentRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
+        put_with_copies(main, condition, copies, conflict)
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
         try:
@@ -275,23 +270,23 @@ class DynamoIncentiveRepository:
 
     def add_line(self, line: CreditLine) -> None:
         main, copy = self._line_records(line)
-        try:
-            with TransactWrite(connection=_connection(DocumentRecord)) as tx:
-                tx.save(main, condition=DocumentRecord.pk.does_not_exist())
-                tx.save(copy)
-        except TransactWriteError as exc:
-            raise Conflict("this distributor has a credit line for that reseller already") from exc
+        put_with_copies(
+            main,
+            DocumentRecord.pk.does_not_exist(),
+            [copy],
+            "this distributor has a credit line for that reseller already",
+        )
 
     def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
         main, copy = self._line_records(line)
-        try:
-            with TransactWrite(connection=_connection(DocumentRecord)) as tx:
-                tx.save(main, condition=DocumentRecord.version == expected_version)
-                tx.save(copy)
-                if movement is not None:
-                    tx.save(_movement_record(movement), condition=DocumentRecord.pk.does_not_exist())
-        except TransactWriteError as exc:
-            raise Conflict("the credit line was changed by someone else; read it again") from exc
+        also = [(_movement_record(movement), DocumentRecord.pk.does_not_exist())] if movement else []
+        put_with_copies(
+            main,
+            DocumentRecord.version == expected_version,
+            [copy],
+            "the credit line was changed by someone else; read it again",
+            also=also,
+        )
 
     def get_line(self, line_id: str) -> CreditLine | None:
         try:

@@ -100,6 +100,27 @@ def _query_page(
     )
 
 
+def put_with_copies(
+    main: Model,
+    condition: Condition,
+    copies: Iterable[Model],
+    conflict: str,
+    *,
+    also: Iterable[tuple[Model, Condition | None]] = (),
+) -> None:
+    """Put an item, its copies (for other access patterns) and `also` in one transaction
+    conditioned on the item; a failed condition is a `Conflict` with that message."""
+    try:
+        with TransactWrite(connection=_connection(type(main))) as tx:
+            tx.save(main, condition=condition)
+            for copy in copies:
+                tx.save(copy)
+            for item, item_condition in also:
+                tx.save(item, condition=item_condition)
+    except TransactWriteError as exc:
+        raise Conflict(conflict) from exc
+
+
 def _batch_get(record: type[R], keys: list[tuple[str, str]]) -> list[R]:
     found: list[R] = []
     for start in range(0, len(keys), BATCH_GET_LIMIT):
@@ -396,13 +417,7 @@ class DynamoContractRepository:
 
     def _write(self, contract: Contract, condition: Condition, conflict: str) -> None:
         main, *copies = _contract_records(contract)
-        try:
-            with TransactWrite(connection=_connection(ContractRecord)) as tx:
-                tx.save(main, condition=condition)
-                for copy in copies:
-                    tx.save(copy)
-        except TransactWriteError as exc:
-            raise Conflict(conflict) from exc
+        put_with_copies(main, condition, copies, conflict)
 
     def get(self, contract_id: str) -> Contract | None:
         try:
