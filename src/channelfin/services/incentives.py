@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import time
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -32,11 +30,10 @@ from ..domain.incentives import (
 from ..domain.money import Money
 from ..domain.partners import Partner, PartnerRole
 from ..domain.payouts import Payout
-from .ports import Page, PageRequest, Ports, optimistic_update
+from .ports import MAX_WRITE_ATTEMPTS, Page, PageRequest, Ports, backoff, optimistic_update
 
 MAX_QUOTE_LINES = 100
 MAX_REFERENCE_LENGTH = 100
-MAX_MOVE_ATTEMPTS = 10
 
 
 def _require_admin_of(principal: Principal, partner_id: str, *roles: Role, action: str, field: list[str]) -> None:
@@ -265,14 +262,9 @@ def _move(
     line_id: str,
     build: Callable[[CreditLine, datetime], tuple[CreditLine, CreditMovement]],
 ) -> tuple[CreditLine, CreditMovement]:
-    """Change the line and record the movement in one conditional transaction; re-read on a race.
-
-    Busy lines (a distributor's order desk firing at once) lose many races: back off with
-    jitter so that orders that fit are charged rather than answered CONFLICT.
-    """
-    for attempt in range(MAX_MOVE_ATTEMPTS):
-        if attempt:
-            time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 5)))
+    """Change the line and record the movement in one conditional transaction; re-read on a race."""
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
         line = ports.incentives.get_line(line_id)
         if line is None:
             raise NotFound("no such credit line", field=["creditLineId"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,7 +46,17 @@ class InvalidCursor(ValueError):
     """A cursor that this store did not issue (or that does not fit the query)."""
 
 
-MAX_WRITE_ATTEMPTS = 5
+MAX_WRITE_ATTEMPTS = 10
+
+
+def backoff(attempt: int) -> None:
+    """Before retrying a lost conditional write: a short, jittered, growing pause (none before the first try).
+
+    Busy items (a contract whose installments are recorded at once, a distributor's order
+    desk) lose many races in a row; retrying at once just loses again.
+    """
+    if attempt:
+        time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 5)))
 
 
 class Versioned(Protocol):
@@ -68,7 +80,8 @@ def optimistic_update(
     `change` is pure and may raise a DomainError (nothing is written then); returning the
     object unchanged writes nothing, which keeps steps and repeated requests idempotent.
     """
-    for _ in range(MAX_WRITE_ATTEMPTS):
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
         current = read()
         if current is None:
             raise NotFound(f"no such {what}", field=field)

@@ -1,0 +1,343 @@
+"""Money moves once when the same operation fires from eight threads at once, on DynamoDB Local.
+
+Each test forces the worst interleaving it can: the threads start together and, where a
+read-then-write race is possible, a barrier holds every thread between its read and its
+write, so all eight act on the same stale state. DynamoDB's conditional writes must then
+let exactly one effect through; the losers either see the winner's effect (and say so)
+or get a `Conflict` that the caller, or the state machine's Retry, retries.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from channelfin.api.ids import from_global_id
+from channelfin.domain.contracts import ContractStatus
+from channelfin.domain.errors import Conflict
+from channelfin.domain.money import Money
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, software_upfront_id, support_share_id
+from channelfin.services import financing_steps as steps
+from channelfin.services.ports import PageRequest, Ports
+from tests import operations as ops
+from tests.financing_flow import TREASURY, FinancingFlow
+from tests.graphql_client import execute
+from tests.program_flow import ProgramFlow
+
+pytestmark = pytest.mark.integration
+
+THREADS = 8
+HOLD_TIMEOUT = 20  # seconds a barrier waits before it breaks (a thread that never arrives fails the test)
+DEFINITION = Path(__file__).resolve().parents[2] / "infra" / "financing.asl.json"
+
+
+# ---------------------------------------------------------------- instruments
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: Any = None
+    error: Exception | None = None
+
+
+def run_together(call: Callable[[int], Any], threads: int = THREADS) -> list[Outcome]:
+    """`threads` callers released at once; each one's answer or exception."""
+    start = threading.Barrier(threads, timeout=HOLD_TIMEOUT)
+
+    def one(k: int) -> Outcome:
+        start.wait()
+        try:
+            return Outcome(value=call(k))
+        except Exception as exc:  # noqa: BLE001 - every exception is an outcome the test judges
+            return Outcome(error=exc)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(one, range(threads)))
+
+
+@dataclass
+class WatchedPayouts:
+    """The real payout repository, recording the writes DynamoDB accepted.
+
+    `hold_after_read` holds every caller of `scheduled_of_program` after its Query, and
+    `hold_before_add` every caller of `add` before its put, until all threads got there.
+    """
+
+    inner: Any
+    hold_after_read: threading.Barrier | None = None
+    hold_before_add: threading.Barrier | None = None
+    saved: list[Payout] = field(default_factory=list)  # conditional puts that went through
+    save_attempts: list[str] = field(default_factory=list)
+    added: list[Payout] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+        with self.lock:
+            self.save_attempts.append(payout.id)
+        self.inner.save(payout, expected_status=expected_status)
+        with self.lock:
+            self.saved.append(payout)
+
+    def add(self, payout: Payout) -> None:
+        if self.hold_before_add is not None:
+            self.hold_before_add.wait()
+        self.inner.add(payout)
+        with self.lock:
+            self.added.append(payout)
+
+    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
+        found = self.inner.scheduled_of_program(program_id, kind, up_to)
+        if self.hold_after_read is not None:
+            self.hold_after_read.wait()
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@dataclass
+class HeldBank:
+    """The payments port, holding every transfer until all threads have asked for theirs."""
+
+    inner: Any
+    hold: threading.Barrier
+
+    def transfer(self, payout: Payout) -> str:
+        reference = self.inner.transfer(payout)
+        self.hold.wait()
+        return reference
+
+
+def hold(threads: int = THREADS) -> threading.Barrier:
+    return threading.Barrier(threads, timeout=HOLD_TIMEOUT)
+
+
+def payouts_of(ports: Ports, contract_id: str) -> list[Payout]:
+    return ports.payouts.list(contract_id=contract_id, beneficiary_id=None, page=PageRequest(first=50)).items
+
+
+def retried_errors(step: str) -> set[str]:
+    """The error names the financing definition retries for a Task."""
+    definition = json.loads(DEFINITION.read_text())
+    return {name for rule in definition["States"][step].get("Retry", []) for name in rule["ErrorEquals"]}
+
+
+# ---------------------------------------------------------------- settleCommissions
+
+
+@pytest.fixture
+def programs(world) -> ProgramFlow:
+    flow = ProgramFlow(world)
+    flow.create_program()
+    flow.enroll("PRESCRIBER", "PRESCRIBER")
+    return flow
+
+
+def _settle(ports: Ports, programs: ProgramFlow, up_to: datetime) -> dict[str, Any]:
+    result = execute(
+        ports,
+        programs.publisher_admin,
+        ops.SETTLE,
+        input={"programId": programs.program, "upTo": up_to.isoformat()},
+    )
+    assert result.errors == [], result.errors
+    payload = result.data["settleCommissions"]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    return payload
+
+
+def test_eight_concurrent_settlements_pay_each_commission_exactly_once(programs):
+    ports = programs.world.ports
+    contracts = {FinancingFlow.local(programs.sell("PRESCRIBER")) for _ in range(3)}
+    program_id = from_global_id(programs.program)[1]
+    up_to = datetime.now(UTC)
+    scheduled = ports.payouts.scheduled_of_program(program_id, PayoutKind.COMMISSION, up_to)
+    assert {p.contract_id for p in scheduled} == contracts
+    assert [p.amount for p in scheduled] == [Money.of("900.00")] * 3
+    owed = sum((p.amount for p in scheduled), Money.zero())
+
+    # Every thread reads the three SCHEDULED commissions before any of them writes.
+    watched = WatchedPayouts(ports.payouts, hold_after_read=hold())
+    racing = replace(ports, payouts=watched)
+    outcomes = run_together(lambda _: _settle(racing, programs, up_to))
+
+    assert [o.error for o in outcomes] == [None] * THREADS
+    answers = [o.value for o in outcomes]
+    settled = [from_global_id(p["id"])[1] for answer in answers for p in answer["settled"]]
+    assert sorted(settled) == sorted(p.id for p in scheduled)  # each commission in one answer only
+    assert {p["status"] for answer in answers for p in answer["settled"]} == {"PAID"}
+    for answer in answers:  # each answer's total is what that call paid
+        paid_here = sum((Money.of(p["amount"]["amount"]) for p in answer["settled"]), Money.zero())
+        assert Money.of(answer["total"]["amount"]) == paid_here
+    assert sum((Money.of(a["total"]["amount"]) for a in answers), Money.zero()) == owed == Money.of("2700.00")
+
+    # 8 threads x 3 commissions were tried; DynamoDB accepted one PAID write per commission.
+    assert len(watched.save_attempts) == THREADS * len(scheduled)
+    assert Counter(p.id for p in watched.saved) == {p.id: 1 for p in scheduled}
+    accepted = {p.id: p for p in watched.saved}
+    for payout in scheduled:
+        stored = ports.payouts.get(payout.id)
+        assert stored is not None and stored.status is PayoutStatus.PAID
+        assert stored.transfer_reference == accepted[payout.id].transfer_reference
+        assert stored.transfer_reference.startswith(f"settlement-{program_id}-")
+        assert stored.paid_at == accepted[payout.id].paid_at
+
+    assert ports.payouts.scheduled_of_program(program_id, PayoutKind.COMMISSION, up_to) == []
+    ninth = _settle(ports, programs, datetime.now(UTC))
+    assert ninth["settled"] == [] and ninth["total"] == {"amount": "0.00"}
+
+
+# ---------------------------------------------------------------- the financing steps
+
+
+@pytest.fixture
+def flow(world) -> FinancingFlow:
+    return FinancingFlow(world)
+
+
+def _hold_step(flow: FinancingFlow, step, contract: str, token: str) -> None:
+    flow.world.ports.workflows.issue(token)
+    step(flow.world.ports, flow.local(contract), token)
+
+
+def transmitted_contract(flow: FinancingFlow) -> str:
+    """A contract requested, signed and delivered, its file transmitted: AWAITING_PAYMENT (global id)."""
+    contract = flow.new_contract()
+    assert flow.request(contract)["contract"]["status"] == "APPROVED"
+    local = flow.local(contract)
+    _hold_step(flow, steps.send_for_signature, contract, f"sign-{local}")
+    flow.sign_both(contract)
+    _hold_step(flow, steps.await_delivery_report, contract, f"delivery-{local}")
+    flow.deliver(contract)
+    steps.transmit_file(flow.world.ports, local)
+    assert flow.world.ports.contracts.get(local).status is ContractStatus.AWAITING_PAYMENT
+    return contract
+
+
+def test_eight_concurrent_upfront_payout_steps_create_one_software_upfront_payout(flow):
+    ports = flow.world.ports
+    contract = flow.local(transmitted_contract(flow))
+
+    watched = WatchedPayouts(ports.payouts, hold_before_add=hold())  # all eight put at the same moment
+    outcomes = run_together(lambda _: steps.create_upfront_payout(replace(ports, payouts=watched), contract))
+
+    assert [o.error for o in outcomes] == [None] * THREADS
+    assert [o.value for o in outcomes] == [{"payoutId": software_upfront_id(contract)}] * THREADS
+    assert [p.id for p in watched.added] == [software_upfront_id(contract)]
+    stored = payouts_of(ports, contract)
+    assert [(p.id, p.kind, p.status) for p in stored] == [
+        (software_upfront_id(contract), PayoutKind.SOFTWARE_UPFRONT, PayoutStatus.SCHEDULED)
+    ]
+    after = ports.contracts.get(contract)
+    assert after.payout_ids == frozenset({software_upfront_id(contract)})
+    assert after.status is ContractStatus.AWAITING_PAYMENT
+    assert stored[0].amount == after.financing.upfront_payout
+
+
+def test_a_disburse_step_run_eight_times_at_once_pays_once_and_the_losers_retry_into_paid(flow):
+    ports = flow.world.ports
+    contract = flow.local(transmitted_contract(flow))
+    payout_id = steps.create_upfront_payout(ports, contract)["payoutId"]
+    bank = ports.payments
+
+    # Every run reads the SCHEDULED payout and asks the bank before any run records PAID.
+    watched = WatchedPayouts(ports.payouts)
+    racing = replace(ports, payouts=watched, payments=HeldBank(bank, hold()))
+    outcomes = run_together(lambda _: steps.disburse(racing, payout_id))
+
+    won = [o.value for o in outcomes if o.error is None]
+    lost = [o.error for o in outcomes if o.error is not None]
+    assert won == [{"payoutId": payout_id, "status": "PAID"}]
+    assert len(lost) == THREADS - 1
+    assert {type(e) for e in lost} == {Conflict} and {e.code for e in lost} == {"CONFLICT"}
+    assert {type(e).__name__ for e in lost} <= retried_errors("Disburse")  # the definition retries them
+
+    # Each loser's retry finds the payout PAID and neither transfers nor writes again.
+    retries = [steps.disburse(replace(ports, payouts=watched), payout_id) for _ in lost]
+    assert retries == [{"payoutId": payout_id, "status": "PAID"}] * len(lost)
+
+    # The bank was asked by every racing run, always for that one payout: it dedups by payout id.
+    assert set(bank.attempts) == {payout_id} and len(bank.attempts) == THREADS
+    assert len(watched.save_attempts) == THREADS  # eight conditional puts tried...
+    assert [(p.id, p.status) for p in watched.saved] == [(payout_id, PayoutStatus.PAID)]  # ...one accepted
+    stored = ports.payouts.get(payout_id)
+    assert stored.status is PayoutStatus.PAID
+    assert stored.paid_at == watched.saved[0].paid_at and stored.transfer_reference == f"ref-{payout_id}"
+    assert ("PayoutFailed", {"kind": "SOFTWARE_UPFRONT"}) not in ports.metrics.counts
+    assert [p.id for p in payouts_of(ports, contract)] == [payout_id]
+
+
+# ---------------------------------------------------------------- recordInstallmentCollected
+
+
+def active_contract(flow: FinancingFlow) -> str:
+    contract = transmitted_contract(flow)
+    ports, local = flow.world.ports, flow.local(contract)
+    steps.disburse(ports, steps.create_upfront_payout(ports, local)["payoutId"])
+    steps.activate(ports, local)
+    assert flow.read(contract)["status"] == "ACTIVE"
+    return contract
+
+
+def test_the_same_installment_recorded_eight_times_at_once_schedules_one_support_share(flow):
+    ports = flow.world.ports
+    contract = active_contract(flow)
+    local = flow.local(contract)
+
+    watched = WatchedPayouts(ports.payouts, hold_before_add=hold())  # all eight put the payout at once
+    racing = replace(ports, payouts=watched)
+
+    def collect(_: int) -> dict[str, Any]:
+        result = execute(racing, TREASURY, ops.RECORD_INSTALLMENT, input={"contractId": contract, "installment": 1})
+        assert result.errors == [], result.errors
+        return result.data["recordInstallmentCollected"]
+
+    outcomes = run_together(collect)
+
+    assert [o.error for o in outcomes] == [None] * THREADS
+    answers = [o.value for o in outcomes]
+    assert [a["userErrors"] for a in answers] == [[]] * THREADS
+    expected = support_share_id(local, 1)
+    assert {from_global_id(a["payout"]["id"])[1] for a in answers} == {expected}  # every answer names it
+    assert {(a["payout"]["kind"], a["payout"]["installment"]) for a in answers} == {("SUPPORT_SHARE", 1)}
+    assert [a["contract"]["collectedInstallments"] for a in answers] == [[1]] * THREADS
+
+    assert [p.id for p in watched.added] == [expected]
+    shares = [p for p in payouts_of(ports, local) if p.kind is PayoutKind.SUPPORT_SHARE]
+    assert [(p.id, p.installment, p.amount, p.status) for p in shares] == [
+        (expected, 1, Money.of("150.00"), PayoutStatus.SCHEDULED)
+    ]
+    after = ports.contracts.get(local)
+    assert after.collected_installments == (1,) and after.status is ContractStatus.ACTIVE
+    assert after.payout_ids == frozenset({software_upfront_id(local), expected})
+
+
+def test_eight_installments_recorded_at_once_are_all_collected_with_their_support_shares(flow):
+    """Each call adds a payout (moving the contract's version) then updates the contract: 16 writes on one
+    item race, and none may end with a payout whose installment the contract does not show."""
+    ports = flow.world.ports
+    contract = active_contract(flow)
+    local = flow.local(contract)
+
+    def collect(k: int) -> dict[str, Any]:
+        result = execute(ports, TREASURY, ops.RECORD_INSTALLMENT, input={"contractId": contract, "installment": k + 1})
+        assert result.errors == [], result.errors
+        return result.data["recordInstallmentCollected"]
+
+    outcomes = run_together(collect)
+
+    assert [o.error for o in outcomes] == [None] * THREADS
+    assert [o.value["userErrors"] for o in outcomes] == [[]] * THREADS
+    after = ports.contracts.get(local)
+    assert sorted(after.collected_installments) == list(range(1, THREADS + 1))
+    shares = sorted(p.installment for p in payouts_of(ports, local) if p.kind is PayoutKind.SUPPORT_SHARE)
+    assert shares == list(range(1, THREADS + 1))
