@@ -12,8 +12,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..domain.audit import AuditEntry
 from ..domain.contracts import Contract, ContractStatus, PartyRole
+from ..domain.documents import DocumentContent
 from ..domain.errors import Conflict, NotFound
 from ..domain.escrow import EscrowAgreement
+from ..domain.financing_file import DocumentKind
 from ..domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
@@ -220,6 +222,42 @@ class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
     def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
         """That UTC day's entries, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRequest:
+    request_id: str  # the provider's id of the signature request
+    signing_url: str  # where the signer signs (sent to the end client by e-mail in production)
+
+
+class SignatureProvider(Protocol):
+    """An e-signature provider (Yousign in AWS, the local signer of `channelfin dev`)."""
+
+    def request_signature(
+        self,
+        *,
+        contract_id: str,
+        kind: DocumentKind,
+        document: bytes,
+        sha256: str,
+        signer_name: str,
+        signer_email: str | None,
+    ) -> SignatureRequest:
+        """Open a signature request for the document; its outcome comes back on the webhook."""
+
+
+class DocumentStore(Protocol):
+    """Where the files' PDFs live (S3 in AWS, moto's S3 locally)."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes | None: ...
+    def download_url(self, key: str, *, expires_in: int) -> str:
+        """A short-lived link to the document (presigned)."""
+
+
+class DocumentRenderer(Protocol):
+    def render(self, content: DocumentContent) -> bytes:
+        """The document as PDF bytes; the same content gives the same bytes (and SHA-256)."""
 
 
 class NotificationFailed(Exception):
