@@ -21,10 +21,23 @@ def dynamodb_local():
     engine.stop()
 
 
+@pytest.fixture(scope="session")
+def s3_local():
+    """S3 for the documents' PDFs: moto's server, as `channelfin dev` runs it."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture
-def aws_local_env(dynamodb_local, monkeypatch):
+def aws_local_env(dynamodb_local, s3_local, monkeypatch):
     for name, value in aws_env(dynamodb_local.endpoint_url).items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_local)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -21,6 +21,7 @@ from channelfin.services.ports import (
     Page,
     PageRequest,
     Ports,
+    SignatureRequest,
     TaskTokenRejected,
     TransferFailed,
     paginate,
@@ -320,6 +321,48 @@ class FakeAuditLog:
         return _page(items, lambda e: e.id, page)
 
 
+class FakeRenderer:
+    """Stands in for the PDF renderer: the content's repr as bytes (deterministic, so hashes are stable)."""
+
+    def render(self, content: Any) -> bytes:
+        return b"%PDF-fake " + repr(content).encode()
+
+
+@dataclass
+class FakeDocumentStore:
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.files[key] = data
+
+    def get(self, key: str) -> bytes | None:
+        return self.files.get(key)
+
+    def download_url(self, key: str, *, expires_in: int) -> str:
+        return f"https://documents.example/{key}?expires={expires_in}"
+
+
+@dataclass
+class FakeSignatureProvider:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def request_signature(self, **request: Any) -> SignatureRequest:
+        self.requests.append(request)
+        number = len(self.requests)
+        return SignatureRequest(request_id=f"req-{number}", signing_url=f"https://sign.example/req-{number}")
+
+
+@dataclass
+class FakeWebhookEvents:
+    ids: set[str] = field(default_factory=set)
+
+    def seen(self, event_id: str) -> bool:
+        return event_id in self.ids
+
+    def remember(self, event_id: str, at: datetime) -> None:
+        self.ids.add(event_id)
+
+
 @dataclass
 class ScriptedNotifier:
     """Fails the first `failures` sends, then delivers; remembers every delivery."""
@@ -402,6 +445,10 @@ def fake_ports() -> Ports:
         escrows=FakeEscrows(),
         incentives=FakeIncentives(),
         audit=FakeAuditLog(),
+        renderer=FakeRenderer(),
+        document_store=FakeDocumentStore(),
+        signatures=FakeSignatureProvider(),
+        webhook_events=FakeWebhookEvents(),
         clock=Clock(),
         new_id=lambda: next_id("n"),
         workflows=FakeEngine(),

@@ -9,7 +9,12 @@ from typing import Any
 
 from channelfin.bootstrap import Settings, build_ports
 from channelfin.services.ports import Ports
+from channelfin.store.records import ALL_RECORDS, IdempotencyRecord
 from channelfin.store.tables import create_missing_tables, delete_tables
+
+# The idempotency table serves the HTTP layer only (tests/integration/test_idempotency.py makes its own):
+# one CreateTable less per test.
+RECORDS = tuple(r for r in ALL_RECORDS if r is not IdempotencyRecord)
 
 
 @contextmanager
@@ -24,8 +29,9 @@ def fresh_ports(endpoint_url: str, env: dict[str, str] | None = None, **build: A
         }
     )
     ports = build_ports(settings, **build)
-    create_missing_tables()
+    create_missing_tables(records=RECORDS)
+    ports.document_store.ensure_bucket()  # type: ignore[attr-defined]
     try:
         yield ports
     finally:
-        delete_tables()
+        delete_tables(records=RECORDS)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from .api.limits import Limits
-from .services.ports import Metrics, Notifier, Payments, Ports
+from .domain.documents import DocumentContent
+from .services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
 
 if TYPE_CHECKING:
     from .api.idempotency import IdempotentRequests
@@ -45,16 +46,22 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Cognito client-credentials clients: client id → the partner it acts for (None: the platform's connector).
     integration_clients: dict[str, str | None] = field(default_factory=dict)
+    documents_bucket: str = ""
+    esign_provider: str = "local"  # or "yousign"
+    esign_webhook_secret: str = ""
+    yousign_api_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"  # where the local signer's pages are served
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         stage = env.get("CHANNELFIN_STAGE", "local")
         introspection = env.get("CHANNELFIN_INTROSPECTION", "true" if stage != "prod" else "false") == "true"
+        table_prefix = env.get("CHANNELFIN_TABLE_PREFIX", f"channelfin-{stage}-")
         return cls(
             stage=stage,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-3",
-            table_prefix=env.get("CHANNELFIN_TABLE_PREFIX", f"channelfin-{stage}-"),
+            table_prefix=table_prefix,
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
             introspection=introspection,
             financing_state_machine_arn=env.get("CHANNELFIN_FINANCING_STATE_MACHINE_ARN", ""),
@@ -69,6 +76,11 @@ class Settings:
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
             limits=Limits.from_env(env, introspection=introspection),
             integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
+            documents_bucket=env.get("CHANNELFIN_DOCUMENTS_BUCKET") or f"{table_prefix}documents",
+            esign_provider=env.get("CHANNELFIN_ESIGN_PROVIDER", "local"),
+            esign_webhook_secret=env.get("CHANNELFIN_ESIGN_WEBHOOK_SECRET", ""),
+            yousign_api_key=env.get("CHANNELFIN_YOUSIGN_API_KEY", ""),
+            public_url=env.get("CHANNELFIN_PUBLIC_URL", "http://127.0.0.1:8000"),
         )
 
 
@@ -105,18 +117,39 @@ def build_idempotency(settings: Settings) -> IdempotentRequests:
     return IdempotentRequests(persistence, expires_after_seconds=settings.idempotency_seconds)
 
 
+class _PdfOnFirstUse:
+    """fpdf2 takes ~0.4 s to import: only a Lambda that renders a document pays for it."""
+
+    def render(self, content: DocumentContent) -> bytes:
+        from .workflows.pdf import PdfRenderer
+
+        return PdfRenderer().render(content)
+
+
+def build_signatures(settings: Settings) -> SignatureProvider:
+    if settings.esign_provider == "yousign":
+        from .workflows.esign import YousignProvider
+
+        return YousignProvider(api_key=settings.yousign_api_key)
+    from .workflows.local_signer import LocalSigner
+
+    return LocalSigner(settings.public_url)
+
+
 def build_ports(
     settings: Settings,
     *,
     payments: Payments | None = None,
     metrics: Metrics | None = None,
     notifier: Notifier | None = None,
+    signatures: SignatureProvider | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Ports:
     import boto3
 
     from .store import tables
-    from .store.audit_log import DynamoAuditLog
+    from .store.audit_log import DynamoAuditLog, DynamoWebhookEvents
+    from .store.documents import S3DocumentStore
     from .store.incentive_repository import DynamoIncentiveRepository
     from .store.repositories import (
         DynamoContractRepository,
@@ -139,6 +172,13 @@ def build_ports(
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
         audit=DynamoAuditLog(),
+        renderer=_PdfOnFirstUse(),
+        # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
+        document_store=S3DocumentStore(
+            lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket
+        ),
+        signatures=signatures or build_signatures(settings),
+        webhook_events=DynamoWebhookEvents(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.

@@ -35,6 +35,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from .bootstrap import Settings, build_idempotency, build_ports
     from .local.devserver import with_dev_tokens
     from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
+    from .local.signing_pages import signing_routes
     from .local.stepfunctions_local import LocalStepFunctions
     from .local.tokens import issue, load_or_create_secret
     from .services.financing import restart_in_flight_workflows
@@ -67,9 +68,16 @@ def cmd_dev(args: argparse.Namespace) -> int:
         os.environ["AWS_ENDPOINT_URL_SFN"] = engine.endpoint_url
         os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = state_machine
         os.environ["CHANNELFIN_ESCROW_STATE_MACHINE_ARN"] = escrow_machine
+        os.environ["AWS_ENDPOINT_URL_S3"] = engine.endpoint_url  # the documents' bucket, on the same moto server
+        os.environ["CHANNELFIN_PUBLIC_URL"] = f"http://127.0.0.1:{args.port}"
+        os.environ.setdefault(
+            "CHANNELFIN_ESIGN_WEBHOOK_SECRET", load_or_create_secret(data_dir, "esign-webhook-secret")
+        )
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
+        if ports.document_store.ensure_bucket():  # type: ignore[attr-defined]
+            _say(f"    created bucket {settings.documents_bucket} (moto's S3; it keeps nothing across restarts)")
         _say(
             f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
             f"{'tables created' if created else 'tables already there'}"
@@ -82,6 +90,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
             limits=settings.limits,
             idempotency=build_idempotency(settings),
             integration_clients=settings.integration_clients,
+            esign_secret=settings.esign_webhook_secret,
+            extra_routes=signing_routes(
+                ports, secret=settings.esign_webhook_secret, webhook_url=f"{settings.public_url}/webhooks/esign"
+            ),
         )
         app = with_dev_tokens(api, secret)
         url = f"http://127.0.0.1:{args.port}/graphql"

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.fakes import FakeEngine, RecordedMetrics, ScriptedNotifier, ScriptedPayments
+from tests.fakes import FakeEngine, FakeSignatureProvider, RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.stack import fresh_ports
 from tests.world import build_world
 
@@ -20,6 +20,7 @@ def ports(aws_local_env, dynamodb_local):
             payments=ScriptedPayments(),
             metrics=RecordedMetrics(),
             notifier=ScriptedNotifier(),
+            signatures=FakeSignatureProvider(),
         )
 
 

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from ..services.ports import Ports
+from . import esign_webhook
 from .auth import principal_from_claims
 from .context import Context
 from .http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
@@ -62,6 +63,19 @@ def _guarded(
     )
 
 
+def esign_webhook_route(ports: Ports, secret: str) -> Route:
+    """`POST /webhooks/esign` (its own Lambda in AWS, see handlers/esign_webhook.py)."""
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await request.body()
+        status, answer = esign_webhook.receive(
+            ports, secret=secret, headers=dict(request.headers), body=body, now=ports.clock()
+        )
+        return JSONResponse(answer, status_code=status)
+
+    return Route("/webhooks/esign", webhook, methods=["POST"])
+
+
 def create_app(
     ports: Ports,
     *,
@@ -69,6 +83,8 @@ def create_app(
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
     integration_clients: Mapping[str, str | None] | None = None,
+    esign_secret: str = "",
+    extra_routes: list[Route] | None = None,
 ) -> Starlette:
     endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
     return Starlette(
@@ -76,6 +92,8 @@ def create_app(
             Route("/", _home),
             Route("/health", _health),
             Route("/graphql", endpoint, methods=["GET", "POST"]),
+            esign_webhook_route(ports, esign_secret),
+            *(extra_routes or []),
         ]
     )
 

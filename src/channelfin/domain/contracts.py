@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from .documents import FileDocument
 from .errors import Conflict, InvalidTransition, ValidationError
 from .financing import Periodicity, period_count
 from .financing_file import (
@@ -126,6 +127,7 @@ class Contract:
     enrollment_id: str | None = None
     program_partner_id: str | None = None
     payout_ids: frozenset[str] = frozenset()  # kept by the payouts store, so a list reads them in one batch
+    documents: tuple[FileDocument, ...] = ()  # the file's PDFs as produced, sent and signed
     version: int = 1
 
     @classmethod
@@ -296,6 +298,16 @@ class Contract:
         return replace(self, financing=replace(file, decision=decision)).moved_to(
             status, at=decision.decided_at, actor=decision.decided_by, note="; ".join(decision.reasons) or None
         )
+
+    def document(self, kind: DocumentKind) -> FileDocument | None:
+        return next((d for d in self.documents if d.kind is kind), None)
+
+    def with_document(self, document: FileDocument) -> Contract:
+        """The file with this version of the document (one per kind); unchanged if it is the same."""
+        if self.document(document.kind) == document:
+            return self
+        others = tuple(d for d in self.documents if d.kind is not document.kind)
+        return replace(self, documents=(*others, document), version=self.version + 1)
 
     def signature_of(self, document: DocumentKind) -> Signature | None:
         return next((s for s in self.signatures if s.document is document), None)

@@ -23,8 +23,9 @@ class InvalidToken(Exception):
     pass
 
 
-def load_or_create_secret(data_dir: Path) -> str:
-    path = data_dir / SECRET_FILE
+def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE) -> str:
+    """A secret kept in the data directory (created on first use, readable by its owner only)."""
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from ..domain.financing_file import (
 from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
 from .contracts import contract_for, update_contract
+from .documents import add_delivery_report
 from .ports import Ports, TaskTokenRejected, all_items
 from .programs import register_sale
 
@@ -209,7 +210,7 @@ def submit_delivery_report(
 
     contract = update_contract(ports, contract_id, record)
     _resume(ports, token, {"installedAt": installed_at.isoformat()})
-    return contract
+    return add_delivery_report(ports, contract_id) or contract
 
 
 def record_installment_collected(

@@ -14,6 +14,7 @@ from ..domain.contracts import Contract, ContractStatus
 from ..domain.errors import Conflict, InvalidTransition, NotFound
 from ..domain.financing_file import WaitStep
 from ..domain.payouts import Payout, PayoutStatus, software_upfront
+from . import documents
 from .contracts import update_contract
 from .financing import SIGNATURE_DECLINED
 from .incentives import register_referral
@@ -47,7 +48,14 @@ def await_credit_review(ports: Ports, contract_id: str, token: str) -> None:
 
 
 def send_for_signature(ports: Ports, contract_id: str, token: str) -> None:
-    """Open the signature step; complete it at once if both documents were signed meanwhile."""
+    """Produce the sale and lease contracts and send them for signature (once), then wait for both.
+
+    Completes at once if both documents were signed meanwhile.
+    """
+    current = _get(ports, contract_id)
+    file = current.financing
+    if current.status in (Status.APPROVED, Status.AWAITING_SIGNATURES) and file and not file.declined:
+        documents.send_for_signature(ports, contract_id)
     outcome: str | None = None
 
     def hold(current: Contract) -> Contract:
@@ -184,6 +192,8 @@ def expire(ports: Ports, contract_id: str, step: str) -> None:
             actor=_actor("Expire"),
             note=f"no {step.lower().replace('_', ' ')} in time",
         )
+        for document in expired.documents:  # signature requests still open lapse with the file
+            expired = expired.with_document(document.expired())
         return expired.done_waiting()
 
     update_contract(ports, contract_id, make_expired)

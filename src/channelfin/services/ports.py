@@ -260,6 +260,12 @@ class DocumentRenderer(Protocol):
         """The document as PDF bytes; the same content gives the same bytes (and SHA-256)."""
 
 
+class WebhookEvents(Protocol):
+    def seen(self, event_id: str) -> bool: ...
+    def remember(self, event_id: str, at: datetime) -> None:
+        """Keep the id of a processed event, so a replay of it is dropped."""
+
+
 class NotificationFailed(Exception):
     """The message could not be delivered; the workflow retries the step."""
 
@@ -308,6 +314,10 @@ class Ports:
     escrows: EscrowRepository
     incentives: IncentiveRepository
     audit: AuditLog
+    renderer: DocumentRenderer
+    document_store: DocumentStore
+    signatures: SignatureProvider
+    webhook_events: WebhookEvents
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     workflows: WorkflowEngine

@@ -55,3 +55,13 @@ class DynamoAuditLog:
 
     def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
         return _query_page(DocumentRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
+
+
+class DynamoWebhookEvents:
+    """Ids of the e-signature events already processed (partners table, WEBHOOK#<id>), for replay protection."""
+
+    def seen(self, event_id: str) -> bool:
+        return DocumentRecord.count(f"WEBHOOK#{event_id}", DocumentRecord.sk == "EVENT", limit=1) > 0
+
+    def remember(self, event_id: str, at: datetime) -> None:
+        DocumentRecord(pk=f"WEBHOOK#{event_id}", sk="EVENT", body=json.dumps({"at": at.isoformat()})).save()

@@ -180,6 +180,7 @@ class ContractRecord(Model):
     enrollment_id = UnicodeAttribute(null=True)
     program_partner_id = UnicodeAttribute(null=True)
     payout_ids = UnicodeSetAttribute(null=True)  # added to by the payouts repository (set ADD)
+    documents = UnicodeAttribute(null=True)  # JSON: the file's documents (kind, status, SHA-256, storage key...)
     version = NumberAttribute()
 
 

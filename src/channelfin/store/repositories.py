@@ -19,6 +19,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
+from ..domain.documents import DocumentStatus, FileDocument
 from ..domain.errors import Conflict
 from ..domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
 from ..domain.financing import DecisionMode, Periodicity
@@ -290,6 +291,7 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
         enrollment_id=contract.enrollment_id,
         program_partner_id=contract.program_partner_id,
         payout_ids=set(contract.payout_ids) or None,
+        documents=_documents_json(contract.documents),
         version=contract.version,
         gsi1sk=stamp,
         gsi2sk=stamp,
@@ -340,7 +342,55 @@ def _contract(record: ContractRecord) -> Contract:
         enrollment_id=record.enrollment_id,
         program_partner_id=record.program_partner_id,
         payout_ids=frozenset(record.payout_ids or ()),
+        documents=_documents(record.documents),
         version=int(record.version),
+    )
+
+
+def _documents_json(documents: tuple[FileDocument, ...]) -> str | None:
+    if not documents:
+        return None
+
+    def when(at: datetime | None) -> str | None:
+        return at.isoformat() if at else None
+
+    return json.dumps(
+        [
+            {
+                "kind": d.kind.value,
+                "status": d.status.value,
+                "sha256": d.sha256,
+                "storageKey": d.storage_key,
+                "generatedAt": d.generated_at.isoformat(),
+                "requestId": d.signing_request_id,
+                "signingUrl": d.signing_url,
+                "signedBy": d.signed_by,
+                "signedAt": when(d.signed_at),
+                "declineReason": d.decline_reason,
+            }
+            for d in documents
+        ]
+    )
+
+
+def _documents(text: str | None) -> tuple[FileDocument, ...]:
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return tuple(
+        FileDocument(
+            kind=DocumentKind(d["kind"]),
+            status=DocumentStatus(d["status"]),
+            sha256=d["sha256"],
+            storage_key=d["storageKey"],
+            generated_at=datetime.fromisoformat(d["generatedAt"]),
+            signing_request_id=d["requestId"],
+            signing_url=d["signingUrl"],
+            signed_by=d["signedBy"],
+            signed_at=when(d["signedAt"]),
+            decline_reason=d["declineReason"],
+        )
+        for d in json.loads(text or "[]")
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pynamodb.models import Model
 
@@ -31,10 +31,12 @@ def bind(*, prefix: str, region: str, host: str | None = None) -> None:
         record._connection = None  # the cached connection holds the old name and host
 
 
-def create_missing_tables(progress: Callable[[str], None] = lambda _: None) -> list[str]:
+def create_missing_tables(
+    progress: Callable[[str], None] = lambda _: None, records: Iterable[type[Model]] = ALL_RECORDS
+) -> list[str]:
     """Create the tables that do not exist (on-demand billing), add missing indexes; return the tables created."""
     created = []
-    for record in ALL_RECORDS:
+    for record in records:
         model: type[Model] = record
         if not model.exists():
             model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
@@ -75,7 +77,7 @@ def add_missing_indexes(model: type[Model]) -> list[str]:
     return added
 
 
-def delete_tables() -> None:
-    for record in ALL_RECORDS:
+def delete_tables(records: Iterable[type[Model]] = ALL_RECORDS) -> None:
+    for record in records:
         if record.exists():  # two records may share a table: the first one deletes it
             record.delete_table()

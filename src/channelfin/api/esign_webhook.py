@@ -1,0 +1,61 @@
+"""`POST /webhooks/esign`: the e-signature provider's events, for Lambda and the dev server alike.
+
+The raw body must carry a valid HMAC-SHA256 signature made with the shared secret within the
+timestamp tolerance (401 otherwise, nothing changes); an event already processed is dropped
+(replays by event id); a malformed event is a 400; a refused one (a signed document whose
+hash is not the one sent, an unknown request) a 409 with its code; otherwise the signature
+(or the refusal) is recorded and the workflow's signature step completes, as the connector's
+`recordSignature`/`declineSignature` would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ..domain.errors import DomainError
+from ..services import documents
+from ..services.ports import Ports
+from ..workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, verify
+
+logger = logging.getLogger("channelfin.esign")
+
+
+def receive(
+    ports: Ports, *, secret: str, headers: Mapping[str, str], body: bytes, now: datetime
+) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON answer) for one delivery of the provider's webhook."""
+    if not secret:
+        logger.error("e-signature webhook called but no secret is configured")
+        return 503, {"error": "the webhook is not configured"}
+    lowered = {k.lower(): v for k, v in headers.items()}
+    try:
+        verify(secret, lowered.get(SIGNATURE_HEADER), body, now)
+    except WebhookSignatureInvalid as exc:
+        logger.warning("e-signature webhook refused", extra={"reason": str(exc)})
+        return 401, {"error": "invalid signature", "code": "INVALID_SIGNATURE"}
+    try:
+        event = EsignEvent.from_json(body)
+    except ValueError as exc:
+        return 400, {"error": str(exc), "code": "MALFORMED_EVENT"}
+    if ports.webhook_events.seen(event.event_id):
+        return 200, {"status": "duplicate", "eventId": event.event_id}
+    try:
+        contract = documents.receive_signature_event(
+            ports,
+            event_type=event.type,
+            request_id=event.request_id,
+            contract_id=event.contract_id,
+            kind=event.document,
+            signer=event.signer,
+            at=event.at,
+            sha256=event.sha256,
+            reason=event.reason,
+        )
+    except DomainError as exc:
+        logger.warning("e-signature event refused", extra={"event_id": event.event_id, "code": exc.code})
+        return 409, {"error": exc.message, "code": exc.code}
+    ports.webhook_events.remember(event.event_id, now)
+    return 200, {"status": "processed", "eventId": event.event_id, "contractStatus": contract.status.value}

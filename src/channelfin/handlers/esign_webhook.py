@@ -1,0 +1,31 @@
+"""The e-signature webhook Lambda: API Gateway (HTTP API, no JWT: the HMAC signature is the check) → `receive`."""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+logger = Logger(service="channelfin-esign")
+
+
+@cache
+def _wired() -> tuple[Any, str]:
+    from ..bootstrap import Settings, build_ports
+
+    settings = Settings.from_env()
+    return build_ports(settings), settings.esign_webhook_secret
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from ..api.esign_webhook import receive
+
+    ports, secret = _wired()
+    raw = event.get("body") or ""
+    body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
+    status, answer = receive(ports, secret=secret, headers=event.get("headers") or {}, body=body, now=ports.clock())
+    return {"statusCode": status, "headers": {"content-type": "application/json"}, "body": json.dumps(answer)}
