@@ -100,7 +100,7 @@ def test_the_packaged_template_has_what_the_service_needs():
     assert tables == {"partners", "contracts", "payouts", "idempotency"}
     assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == ["EscrowStateMachine", "FinancingStateMachine"]
     functions = by_type["AWS::Lambda::Function"]
-    assert "GraphqlLambdaFunction" in functions and len(functions) == 1 + 11 + 9
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9
     [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
     assert authorizer["AuthorizerType"] == "JWT"
     groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}

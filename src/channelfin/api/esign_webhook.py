@@ -1,8 +1,9 @@
 """`POST /webhooks/esign`: the e-signature provider's events, for Lambda and the dev server alike.
 
 The raw body must carry a valid HMAC-SHA256 signature made with the shared secret within the
-timestamp tolerance (401 otherwise, nothing changes); an event already processed is dropped
-(replays by event id); a malformed event is a 400; a refused one (a signed document whose
+timestamp tolerance (401 otherwise, nothing changes) — ours (`x-channelfin-signature`, the
+local signer's) or Yousign's (`x-yousign-signature-256`, its own payloads, no timestamp);
+an event already processed is dropped (replays by event id); a malformed event is a 400; a refused one (a signed document whose
 hash is not the one sent, an unknown request) a 409 with its code; otherwise the signature
 (or the refusal) is recorded and the workflow's signature step completes, as the connector's
 `recordSignature`/`declineSignature` would.
@@ -18,7 +19,9 @@ from typing import Any
 from ..domain.errors import DomainError
 from ..services import documents
 from ..services.ports import Ports
-from ..workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, verify
+from ..workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, YousignEvents, verify
+
+YOUSIGN_HEADER = "x-yousign-signature-256"
 
 logger = logging.getLogger("channelfin.esign")
 
@@ -32,12 +35,16 @@ def receive(
         return 503, {"error": "the webhook is not configured"}
     lowered = {k.lower(): v for k, v in headers.items()}
     try:
-        verify(secret, lowered.get(SIGNATURE_HEADER), body, now)
+        if YOUSIGN_HEADER in lowered and SIGNATURE_HEADER not in lowered:
+            event = YousignEvents(secret).parse(lowered[YOUSIGN_HEADER], body)  # Yousign's own format
+            if event is None:
+                return 200, {"status": "ignored"}  # an event that changes nothing here (e.g. request created)
+        else:
+            verify(secret, lowered.get(SIGNATURE_HEADER), body, now)
+            event = EsignEvent.from_json(body)
     except WebhookSignatureInvalid as exc:
         logger.warning("e-signature webhook refused", extra={"reason": str(exc)})
         return 401, {"error": "invalid signature", "code": "INVALID_SIGNATURE"}
-    try:
-        event = EsignEvent.from_json(body)
     except ValueError as exc:
         return 400, {"error": str(exc), "code": "MALFORMED_EVENT"}
     if ports.webhook_events.seen(event.event_id):
