@@ -326,6 +326,7 @@ def local_stack() -> Iterator[Any]:
             **aws_env(dynamo.endpoint_url),
             "CHANNELFIN_TABLE_PREFIX": f"bench{uuid.uuid4().hex[:6]}-",
             "AWS_ENDPOINT_URL_SFN": engine.endpoint_url,
+            "AWS_ENDPOINT_URL_S3": engine.endpoint_url,  # the documents' PDFs, on the same moto server
             "POWERTOOLS_LOG_LEVEL": "ERROR",
             "POWERTOOLS_METRICS_NAMESPACE": "channelfin-bench",
             # 100 contracts × 10 payouts each cost 10,402 (connections × first): above the default
@@ -366,6 +367,7 @@ def run(quick: bool) -> dict[str, Any]:
         ports = build_ports(Settings.from_env())
         holder["ports"] = ports
         create_missing_tables()
+        ports.document_store.ensure_bucket()  # type: ignore[attr-defined]
         counter = DynamoCalls()
         counter.watch_records()
 
