@@ -3,8 +3,9 @@
 The raw body must carry a valid HMAC-SHA256 signature made with the shared secret within the
 timestamp tolerance (401 otherwise, nothing changes) — ours (`x-channelfin-signature`, the
 local signer's) or Yousign's (`x-yousign-signature-256`, its own payloads, no timestamp);
-an event already processed is dropped (replays by event id); a malformed event is a 400; a refused one (a signed document whose
-hash is not the one sent, an unknown request) a 409 with its code; otherwise the signature
+an event already processed is dropped (replays by event id); a malformed event is a 400; a
+refused one (a signed document whose hash is not the one sent, an unknown request) a 409 with
+its code; otherwise the signature
 (or the refusal) is recorded and the workflow's signature step completes, as the connector's
 `recordSignature`/`declineSignature` would.
 """
