@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -16,31 +17,44 @@ from ..services.ports import Ports
 from .errors import NotAuthenticated
 
 
-@dataclass
-class Loaders:
-    """Batch by id within one request, so a list never turns into one read per row."""
+def _batched(fetch: Callable[[list[str]], Mapping[str, Any]]) -> DataLoader[str, Any]:
+    async def load(keys: Iterable[str]) -> list[Any]:
+        keys = list(keys)
+        found = fetch(keys)
+        return [found.get(k) for k in keys]
 
-    partner_by_id: DataLoader[str, Partner | None]
-    contract_by_id: DataLoader[str, Contract | None]
-    payout_by_id: DataLoader[str, Payout | None]
-    agreement_by_id: DataLoader[str, FinancingAgreement | None]
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """Batch by id within one request, so a list never turns into one read per row.
+
+    Each loader is made the first time the request asks for it: most requests need none
+    or one, and a loader (with its cache) never outlives its request.
+    """
+
+    def __init__(self, ports: Ports) -> None:
+        self._ports = ports
 
     @classmethod
     def for_request(cls, ports: Ports) -> Loaders:
-        def batched(fetch: Any) -> Any:
-            async def load(keys: Iterable[str]) -> list[Any]:
-                keys = list(keys)
-                found = fetch(keys)
-                return [found.get(k) for k in keys]
+        return cls(ports)
 
-            return load
+    @cached_property
+    def partner_by_id(self) -> DataLoader[str, Partner | None]:
+        return _batched(self._ports.partners.get_many)
 
-        return cls(
-            partner_by_id=DataLoader(load_fn=batched(ports.partners.get_many)),
-            contract_by_id=DataLoader(load_fn=batched(ports.contracts.get_many)),
-            payout_by_id=DataLoader(load_fn=batched(ports.payouts.get_many)),
-            agreement_by_id=DataLoader(load_fn=batched(ports.partners.get_agreements)),
-        )
+    @cached_property
+    def contract_by_id(self) -> DataLoader[str, Contract | None]:
+        return _batched(self._ports.contracts.get_many)
+
+    @cached_property
+    def payout_by_id(self) -> DataLoader[str, Payout | None]:
+        return _batched(self._ports.payouts.get_many)
+
+    @cached_property
+    def agreement_by_id(self) -> DataLoader[str, FinancingAgreement | None]:
+        return _batched(self._ports.partners.get_agreements)
 
 
 @dataclass
