@@ -32,7 +32,6 @@ from .partners import PartnerRole, clean_name
 from .payouts import Payout, PayoutKind, PayoutStatus
 
 DEFAULT_REFERRAL_SLA_HOURS = 48
-CREDIT_KINDS = frozenset({"CREDIT_GUARANTEE", "ORDER_CREDIT"})
 MAX_MULTIPLIER = Decimal(10)
 MAX_REFERENCES = 100
 
@@ -45,6 +44,8 @@ class CampaignKind(enum.Enum):
     REBATE_MULTIPLIER = "REBATE_MULTIPLIER"
     FINANCING_REFERRAL = "FINANCING_REFERRAL"
 
+
+CREDIT_KINDS = frozenset({CampaignKind.CREDIT_GUARANTEE, CampaignKind.ORDER_CREDIT})
 
 # What each kind needs and what it may not carry (so a misplaced figure is refused, not ignored).
 _FIGURES = ("amount", "per_order_amount", "rate", "multiplier", "payout_sla_hours")
@@ -101,7 +102,7 @@ class IncentiveCampaign:
     @property
     def needs_distributor_acceptance(self) -> bool:
         """Credit at a distributor is the distributor's to extend: a vendor's offer counts once it accepts."""
-        return self.kind.value in CREDIT_KINDS
+        return self.kind in CREDIT_KINDS
 
     @property
     def counts(self) -> bool:
