@@ -1,8 +1,11 @@
-"""The audit trail on DynamoDB: one item per mutation in the partners table, one partition per UTC day.
+"""The audit trail on DynamoDB: one item per mutation in the partners table, one partition per UTC day;
+and the ids of the e-signature events already processed.
 
   AUDIT#<yyyy-mm-dd> / <at>#<id>    the entry (JSON document)
+  WEBHOOK#<event id> / EVENT        an e-signature event processed (replays are dropped)
 
-Access pattern: a day's entries newest first (Query on the day's key, paged).
+Access patterns: a day's entries newest first (Query on the day's key, paged); whether an
+event was processed (Query on its key, limit 1).
 """
 
 from __future__ import annotations
