@@ -20,8 +20,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from ..domain.incentives import (
     CampaignKind,
     CreditChangeAction,
@@ -35,6 +33,7 @@ from ..domain.incentives import (
 from ..domain.money import Money
 from ..domain.partners import PartnerRole
 from ..services.ports import Page, PageRequest
+from . import reads
 from .records import DocumentRecord
 from .repositories import _query_page, put_with_copies, sort_stamp
 
@@ -218,10 +217,8 @@ class DynamoIncentiveRepository:
         put_with_copies(main, condition, copies, conflict)
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
-        try:
-            return _campaign(DocumentRecord.get(f"CAMPAIGN#{campaign_id}", "CAMPAIGN"))
-        except DoesNotExist:
-            return None
+        found = reads.get(DocumentRecord, f"CAMPAIGN#{campaign_id}", "CAMPAIGN")
+        return _campaign(found) if found else None
 
     def campaigns_of_vendor(
         self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
@@ -246,7 +243,7 @@ class DynamoIncentiveRepository:
     ) -> list[IncentiveCampaign]:
         hash_key = f"VENDOR#{vendor_id}#CAMPAIGNS" if vendor_id else f"DISTRIBUTOR#{distributor_id}#CAMPAIGNS"
         condition = DocumentRecord.gsi1sk.between(f"{kind.value}#", _campaign_sort(kind, at, "~"))
-        return [_campaign(r) for r in DocumentRecord.gsi1.query(hash_key, condition)]
+        return [_campaign(r) for r in reads.query(DocumentRecord, hash_key, condition, index=DocumentRecord.gsi1)]
 
     def _line_records(self, line: CreditLine) -> tuple[DocumentRecord, DocumentRecord]:
         pk, body = f"CREDITLINE#{line.id}", _line_body(line)
@@ -289,10 +286,8 @@ class DynamoIncentiveRepository:
         )
 
     def get_line(self, line_id: str) -> CreditLine | None:
-        try:
-            return _line(DocumentRecord.get(f"CREDITLINE#{line_id}", "LINE"))
-        except DoesNotExist:
-            return None
+        found = reads.get(DocumentRecord, f"CREDITLINE#{line_id}", "LINE")
+        return _line(found) if found else None
 
     def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]:
         side = "DISTRIBUTOR" if as_distributor else "RESELLER"
@@ -307,7 +302,7 @@ class DynamoIncentiveRepository:
 
     def movements(self, line_id: str, *, start: datetime, end: datetime) -> list[CreditMovement]:
         condition = DocumentRecord.sk.between(_movement_key(start), _movement_key(end))
-        records = DocumentRecord.query(f"CREDITLINE#{line_id}", condition)
+        records = reads.query(DocumentRecord, f"CREDITLINE#{line_id}", condition)
         return [m for m in map(_movement, records) if start <= m.at < end]
 
     def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:

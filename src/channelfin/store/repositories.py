@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import Index
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -37,7 +38,7 @@ from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, Part
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
 from ..services.ports import Page, PageRequest
-from . import cursors
+from . import cursors, reads
 from .records import (
     ContractRecord,
     CustomerMap,
@@ -52,10 +53,7 @@ from .records import (
     TimelineEntryMap,
 )
 
-R = TypeVar("R", bound=Model)
 T = TypeVar("T")
-
-BATCH_GET_LIMIT = 100
 
 
 def sort_stamp(at: datetime) -> str:
@@ -71,7 +69,7 @@ def _connection(record: type[Model]) -> Connection:
 
 
 def _query_page(
-    index: Any,
+    target: type[Model] | Index[Any],
     hash_key: str,
     *,
     key_names: tuple[str, ...],
@@ -82,10 +80,13 @@ def _query_page(
     range_condition: Condition | None = None,
 ) -> Page[T]:
     start = cursors.decode(page.after, key_names) if page.after else None
+    record, index = (target._model, target) if isinstance(target, Index) else (target, None)
     records = list(
-        index.query(
+        reads.query(
+            record,
             hash_key,
-            range_key_condition=range_condition,
+            range_condition,
+            index=index,
             scan_index_forward=not newest_first,
             limit=page.first + 1,
             page_size=page.first + 1,
@@ -120,13 +121,6 @@ def put_with_copies(
                 tx.save(item, condition=item_condition)
     except TransactWriteError as exc:
         raise Conflict(conflict) from exc
-
-
-def _batch_get(record: type[R], keys: list[tuple[str, str]]) -> list[R]:
-    found: list[R] = []
-    for start in range(0, len(keys), BATCH_GET_LIMIT):
-        found.extend(record.batch_get(keys[start : start + BATCH_GET_LIMIT]))
-    return found
 
 
 # ---------------------------------------------------------------- partners
@@ -195,14 +189,12 @@ class DynamoPartnerRepository:
             raise Conflict("this partner already exists") from exc
 
     def get(self, partner_id: str) -> Partner | None:
-        try:
-            return _partner(PartnerRecord.get(_partner_key(partner_id), "PROFILE"))
-        except DoesNotExist:
-            return None
+        found = reads.get(PartnerRecord, _partner_key(partner_id), "PROFILE")
+        return _partner(found) if found else None
 
     def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]:
         keys = [(_partner_key(p), "PROFILE") for p in dict.fromkeys(partner_ids)]
-        return {p.id: p for p in map(_partner, _batch_get(PartnerRecord, keys))}
+        return {p.id: p for p in map(_partner, reads.get_many(PartnerRecord, keys))}
 
     def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
         return _query_page(
@@ -235,18 +227,17 @@ class DynamoPartnerRepository:
         ).save(condition=PartnerRecord.pk.does_not_exist())
 
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
-        try:
-            return _agreement(PartnerRecord.get(f"AGREEMENT#{agreement_id}", "AGREEMENT"))
-        except DoesNotExist:
-            return None
+        found = reads.get(PartnerRecord, f"AGREEMENT#{agreement_id}", "AGREEMENT")
+        return _agreement(found) if found else None
 
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
         keys = [(f"AGREEMENT#{a}", "AGREEMENT") for a in dict.fromkeys(agreement_ids)]
-        return {a.id: a for a in map(_agreement, _batch_get(PartnerRecord, keys))}
+        return {a.id: a for a in map(_agreement, reads.get_many(PartnerRecord, keys))}
 
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
         hash_key = f"{_partner_key(partner_id)}#AGREEMENTS"
-        return [_agreement(r) for r in PartnerRecord.gsi1.query(hash_key, scan_index_forward=False)]
+        records = reads.query(PartnerRecord, hash_key, index=PartnerRecord.gsi1, scan_index_forward=False)
+        return [_agreement(r) for r in records]
 
 
 # ---------------------------------------------------------------- contracts
@@ -470,14 +461,12 @@ class DynamoContractRepository:
         put_with_copies(main, condition, copies, conflict)
 
     def get(self, contract_id: str) -> Contract | None:
-        try:
-            return _contract(ContractRecord.get(f"CONTRACT#{contract_id}", "CONTRACT"))
-        except DoesNotExist:
-            return None
+        found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
+        return _contract(found) if found else None
 
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
         keys = [(f"CONTRACT#{c}", "CONTRACT") for c in dict.fromkeys(contract_ids)]
-        return {c.id: c for c in map(_contract, _batch_get(ContractRecord, keys))}
+        return {c.id: c for c in map(_contract, reads.get_many(ContractRecord, keys))}
 
     def list(
         self,
@@ -617,14 +606,11 @@ class DynamoPayoutRepository:
     def _contract_record(contract_id: str | None) -> ContractRecord | None:
         if contract_id is None:
             return None
-        try:
-            return ContractRecord.get(f"CONTRACT#{contract_id}", "CONTRACT")
-        except DoesNotExist:
-            return None
+        return reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
 
     def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
         keys = [(f"PAYOUT#{p}", "PAYOUT") for p in dict.fromkeys(payout_ids)]
-        return {p.id: p for p in map(_payout, _batch_get(PayoutRecord, keys))}
+        return {p.id: p for p in map(_payout, reads.get_many(PayoutRecord, keys))}
 
     def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
         _save_if(
@@ -634,10 +620,8 @@ class DynamoPayoutRepository:
         )
 
     def get(self, payout_id: str) -> Payout | None:
-        try:
-            return _payout(PayoutRecord.get(f"PAYOUT#{payout_id}", "PAYOUT"))
-        except DoesNotExist:
-            return None
+        found = reads.get(PayoutRecord, f"PAYOUT#{payout_id}", "PAYOUT")
+        return _payout(found) if found else None
 
     def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
         if contract_id is not None:
@@ -662,14 +646,17 @@ class DynamoPayoutRepository:
     def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
         """A partner's lines whose value date is in [start, end), oldest first (for statements)."""
         condition = PayoutRecord.gsi1sk.between(sort_stamp(start), sort_stamp(end))
-        records = PayoutRecord.gsi1.query(f"BENEFICIARY#{beneficiary_id}", condition, scan_index_forward=True)
+        records = reads.query(
+            PayoutRecord, f"BENEFICIARY#{beneficiary_id}", condition, index=PayoutRecord.gsi1, scan_index_forward=True
+        )
         return [p for p in map(_payout, records) if p.value_date < end]
 
     def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
         """A program's SCHEDULED payouts of one kind falling due by `up_to` (the sparse index gsi4)."""
         condition = PayoutRecord.gsi4sk <= f"{sort_stamp(up_to)}#~"
         hash_key = f"PROGRAM#{program_id}#{kind.value}#{PayoutStatus.SCHEDULED.value}"
-        return [_payout(r) for r in PayoutRecord.gsi4.query(hash_key, condition, scan_index_forward=True)]
+        records = reads.query(PayoutRecord, hash_key, condition, index=PayoutRecord.gsi4, scan_index_forward=True)
+        return [_payout(r) for r in records]
 
 
 # ---------------------------------------------------------------- partner programs
@@ -792,13 +779,12 @@ class DynamoProgramRepository:
         ).save(condition=ProgramRecord.pk.does_not_exist())
 
     def get_program(self, program_id: str) -> PartnerProgram | None:
-        try:
-            return _program(ProgramRecord.get(f"PROGRAM#{program_id}", "PROGRAM"))
-        except DoesNotExist:
-            return None
+        found = reads.get(ProgramRecord, f"PROGRAM#{program_id}", "PROGRAM")
+        return _program(found) if found else None
 
     def programs_of(self, publisher_id: str) -> list[PartnerProgram]:
-        return [_program(r) for r in ProgramRecord.gsi1.query(f"PUBLISHER#{publisher_id}#PROGRAMS")]
+        records = reads.query(ProgramRecord, f"PUBLISHER#{publisher_id}#PROGRAMS", index=ProgramRecord.gsi1)
+        return [_program(r) for r in records]
 
     def add_enrollment(self, enrollment: Enrollment) -> None:
         _enrollment_record(enrollment).save(condition=ProgramRecord.pk.does_not_exist())
@@ -807,25 +793,23 @@ class DynamoProgramRepository:
         _enrollment_record(enrollment).save(condition=ProgramRecord.sales_count == enrollment.sales_count)
 
     def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
-        try:
-            return _enrollment(ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT"))
-        except DoesNotExist:
-            return None
+        found = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+        return _enrollment(found) if found else None
 
     def enrollments_of(self, program_id: str) -> list[Enrollment]:
-        return [_enrollment(r) for r in ProgramRecord.gsi1.query(f"PROGRAM#{program_id}#ENROLLMENTS")]
+        records = reads.query(ProgramRecord, f"PROGRAM#{program_id}#ENROLLMENTS", index=ProgramRecord.gsi1)
+        return [_enrollment(r) for r in records]
 
     def sales_of(self, enrollment_id: str) -> list[Sale]:
-        records = ProgramRecord.query(f"ENROLLMENT#{enrollment_id}", ProgramRecord.sk.startswith("SALE#"))
+        records = reads.query(ProgramRecord, f"ENROLLMENT#{enrollment_id}", ProgramRecord.sk.startswith("SALE#"))
         return sorted(map(_sale, records), key=lambda s: s.number)
 
     def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
         """Number the sale once: the enrolment's counter and the sale item move in one transaction."""
         for _ in range(10):
-            try:
-                return _sale(ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", f"SALE#{contract_id}"))
-            except DoesNotExist:
-                pass
+            numbered = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", f"SALE#{contract_id}")
+            if numbered is not None:
+                return _sale(numbered)
             enrollment = ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
             count = int(enrollment.sales_count or 0)
             sale = ProgramRecord(
@@ -941,7 +925,5 @@ class DynamoEscrowRepository:
         )
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
-        try:
-            return _escrow(DocumentRecord.get(f"ESCROW#{agreement_id}", "ESCROW"))
-        except DoesNotExist:
-            return None
+        found = reads.get(DocumentRecord, f"ESCROW#{agreement_id}", "ESCROW")
+        return _escrow(found) if found else None
