@@ -96,7 +96,7 @@ class ViewResponse:
 
 @pytest.fixture
 def dev_view(ports):
-    """POST to the dev server's app (Strawberry's view), with the claims where the token check puts them."""
+    """POST to the dev server's app, with the claims where the token check puts them."""
     app = create_app(ports, graphiql=False)
 
     def post(claims: dict[str, str] | None, body: str, content_type: str) -> ViewResponse:

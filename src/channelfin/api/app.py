@@ -1,4 +1,4 @@
-"""The ASGI application: Strawberry's GraphQL endpoint at /graphql, shared by Lambda and dev.
+"""The ASGI application: the GraphQL endpoint at /graphql behind its guards, shared by Lambda and dev.
 
 Who the caller is comes from `scope["channelfin.claims"]`, put there by whoever verified
 the token: API Gateway's JWT authorizer (copied by the Lambda handler) or the dev
@@ -8,37 +8,21 @@ server's token check. No claims, no data.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from ..services.ports import Ports
 from . import esign_webhook
-from .auth import principal_from_claims
-from .context import Context
+from .graphql_http import GraphQLEndpoint
 from .http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
 from .idempotency import IdempotentRequests
 from .limits import Limits
 from .schema import make_schema
 
 __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
-
-
-class GraphQLEndpoint(GraphQL[Context, None]):
-    def __init__(
-        self, ports: Ports, *, graphiql: bool, limits: Limits, integration_clients: Mapping[str, str | None]
-    ) -> None:
-        super().__init__(make_schema(limits), graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
-        self.ports = ports
-        self.integration_clients = integration_clients
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        claims = request.scope.get(CLAIMS_SCOPE_KEY)
-        return Context.build(self.ports, principal_from_claims(claims, self.integration_clients), request, response)
 
 
 async def _health(_: Request) -> JSONResponse:
@@ -57,7 +41,9 @@ def _guarded(
     integration_clients: Mapping[str, str | None] | None,
 ) -> ASGIApp:
     """The endpoint behind its guards: body size and shape first, then idempotency keys."""
-    endpoint = GraphQLEndpoint(ports, graphiql=graphiql, limits=limits, integration_clients=integration_clients or {})
+    endpoint = GraphQLEndpoint(
+        make_schema(limits), ports, graphiql=graphiql, integration_clients=integration_clients or {}
+    )
     return RequestGuard(
         IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
     )

@@ -62,19 +62,11 @@ class Context:
     ports: Ports
     principal_or_none: Principal | None
     loaders: Loaders
-    request: Any = None
-    response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, ports: Ports, principal: Principal | None, request: Any = None, response: Any = None) -> Context:
-        return cls(
-            ports=ports,
-            principal_or_none=principal,
-            loaders=Loaders.for_request(ports),
-            request=request,
-            response=response,
-        )
+    def build(cls, ports: Ports, principal: Principal | None) -> Context:
+        return cls(ports=ports, principal_or_none=principal, loaders=Loaders.for_request(ports))
 
     @property
     def principal(self) -> Principal:

@@ -3,7 +3,8 @@
 - `RequestGuard`: a request body above the limit (1 MB by default) gets 413 before any
   parsing, whether or not the client announced its length; a POST that is not JSON, not
   UTF-8, not an operation object (or a batch of them), nested too deep for the parser, or a
-  batch above the limit gets 400 — always as JSON with a stable code, never a 500.
+  batch above the limit gets 400 — always as JSON with a stable code, never a 500. What it
+  accepted is parsed once and handed on in the scope (`OPERATIONS_SCOPE_KEY`).
 - `IdempotencyKeys`: a POST with an `Idempotency-Key` header runs once per caller and key;
   retries get the first answer back (see `idempotency.py`).
 """
@@ -23,6 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CLAIMS_SCOPE_KEY = "channelfin.claims"
+OPERATIONS_SCOPE_KEY = "channelfin.operations"
 
 
 async def send_json(send: Send, status: int, body: Any, extra_headers: list[tuple[bytes, bytes]] = ()) -> None:
@@ -32,33 +34,41 @@ async def send_json(send: Send, status: int, body: Any, extra_headers: list[tupl
     await send({"type": "http.response.body", "body": payload})
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
+def error_body(code: str, message: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers") or ():
         if key.lower() == name:
             return value.decode("latin-1")
     return None
 
 
-def _malformed(body: bytes, max_batch: int) -> dict[str, Any] | None:
-    """Why the body is not a GraphQL request over JSON, or None when it is one."""
+class Malformed(Exception):
+    """The request is not a GraphQL request over JSON: 400 with a stable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.answer = error_body(code, message)
+
+
+def parse_operations(body: bytes, max_batch: int) -> dict[str, Any] | list[dict[str, Any]]:
+    """The body's operation (an object) or batch (a list of them); `Malformed` when it is neither."""
     try:
         parsed = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        return _error("BAD_REQUEST", "the request body is not UTF-8")
+        raise Malformed("BAD_REQUEST", "the request body is not UTF-8") from None
     except RecursionError:
-        return _error("BAD_REQUEST", "the request body is nested too deeply")
+        raise Malformed("BAD_REQUEST", "the request body is nested too deeply") from None
     except ValueError:
-        return _error("BAD_REQUEST", "the request body is not valid JSON")
+        raise Malformed("BAD_REQUEST", "the request body is not valid JSON") from None
     operations = parsed if isinstance(parsed, list) else [parsed]
     if not operations or not all(isinstance(op, dict) for op in operations):
-        return _error("BAD_REQUEST", 'the body is an object {"query": ..., "variables": ...} or a list of them')
+        raise Malformed("BAD_REQUEST", 'the body is an object {"query": ..., "variables": ...} or a list of them')
     if len(operations) > max_batch:
-        return _error("TOO_MANY_OPERATIONS", f"{len(operations)} operations in one request; at most {max_batch}")
-    return None
+        raise Malformed("TOO_MANY_OPERATIONS", f"{len(operations)} operations in one request; at most {max_batch}")
+    return parsed  # type: ignore[no-any-return]
 
 
 class RequestGuard:
@@ -71,8 +81,8 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = _error("REQUEST_TOO_LARGE", f"the request body is over {self.max_bytes} bytes")
-        declared = _header(scope, b"content-length")
+        too_large = error_body("REQUEST_TOO_LARGE", f"the request body is over {self.max_bytes} bytes")
+        declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await send_json(send, 413, too_large)
             return
@@ -92,26 +102,17 @@ class RequestGuard:
                 break
         body = b"".join(chunks)
         if scope.get("method") == "POST":
-            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            content_type = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
             if content_type != "application/json":
-                await send_json(send, 415, _error("UNSUPPORTED_MEDIA_TYPE", "send application/json"))
+                await send_json(send, 415, error_body("UNSUPPORTED_MEDIA_TYPE", "send application/json"))
                 return
-            problem = _malformed(body, self.max_batch)
-            if problem is not None:
-                status = 400
-                await send_json(send, status, problem)
+            try:
+                # Parsed once, here: the endpoint executes what the guard accepted.
+                scope[OPERATIONS_SCOPE_KEY] = parse_operations(body, self.max_batch)
+            except Malformed as problem:
+                await send_json(send, 400, problem.answer)
                 return
-        scope["channelfin.body"] = body
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, receive, send)  # the body is read: what follows uses OPERATIONS_SCOPE_KEY
 
 
 class _NotKept(Exception):
@@ -124,16 +125,12 @@ class IdempotencyKeys:
         self.requests = requests
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = _header(scope, HEADER.encode()) if scope["type"] == "http" else None
+        key = header(scope, HEADER.encode()) if scope["type"] == "http" else None
         claims = scope.get(CLAIMS_SCOPE_KEY) or {}
         if key is None or self.requests is None or scope.get("method") != "POST" or not claims.get("sub"):
             await self.app(scope, receive, send)  # no key, or nobody to scope it to (the app says 401)
             return
-        try:
-            body = json.loads(scope.get("channelfin.body") or b"")
-        except ValueError:
-            await self.app(scope, receive, send)  # malformed: the endpoint answers 400, nothing to keep
-            return
+        body = scope.get(OPERATIONS_SCOPE_KEY)
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
         async def capture(message: Message) -> None:

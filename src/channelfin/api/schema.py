@@ -65,11 +65,8 @@ def make_schema(limits: Limits = Limits()) -> Schema:
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
             *limit_extensions(limits),
         ],
-        config=StrawberryConfig(
-            auto_camel_case=True,
-            scalar_map=SCALAR_MAP,
-            batching_config={"max_operations": limits.max_batch},
-        ),
+        # Batches are capped by the request guard (limits.max_batch), before anything is parsed.
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
 
 
