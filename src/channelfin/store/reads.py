@@ -35,6 +35,8 @@ UNPROCESSED_RETRIES = 8
 
 
 def _leaf(attribute: Attribute[Any]) -> Callable[[dict[str, Any]], Any]:
+    if type(attribute).deserialize is Attribute.deserialize:
+        return attribute.get_value  # strings: the stored value itself (checked to be of the declared type)
     return lambda value: attribute.deserialize(attribute.get_value(value))
 
 
@@ -58,20 +60,18 @@ def reader_for(container: type[AttributeContainer]) -> Reader:
     """The reading plan of a record (or map) class: raw item → view with the same attribute names."""
     if container._get_discriminator_attribute() is not None:
         raise TypeError(f"{container.__name__}: polymorphic records are read through PynamoDB")
-    plan = []
-    for name, attribute in container.get_attributes().items():
-        default = attribute.default
-        plan.append((name, attribute.attr_name, _converter(attribute), default))
+    plan = [(n, a.attr_name, _converter(a), a.default) for n, a in container.get_attributes().items()]
 
     def read(item: RawItem) -> Any:
-        values: dict[str, Any] = {}
+        view = SimpleNamespace()
+        values = view.__dict__
         for name, stored_name, convert, default in plan:
             value = item.get(stored_name)
             if value is None or NULL in value:
                 values[name] = default() if callable(default) else default
             else:
                 values[name] = convert(value)
-        return SimpleNamespace(**values)
+        return view
 
     return read
 
