@@ -14,7 +14,6 @@ import uuid
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from ..domain.errors import DomainError, PermissionDenied
 from ..services.ports import InvalidCursor
@@ -38,7 +37,7 @@ class NotAuthenticated(Exception):
     pass
 
 
-def _coded(error: GraphQLError, code: str, message: str | None = None, **extra: object) -> GraphQLError:
+def _recoded(error: GraphQLError, code: str, message: str | None = None, **extra: object) -> GraphQLError:
     return GraphQLError(
         message=message or error.message,
         nodes=error.nodes,
@@ -50,40 +49,39 @@ def _coded(error: GraphQLError, code: str, message: str | None = None, **extra: 
     )
 
 
-class ErrorPolicy(MaskErrors):
-    """Gives every error a code; masks the ones that are bugs."""
+def with_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every error with its code; the ones that are bugs masked (and logged with their correlation id)."""
+    return [_with_code(e) for e in errors]
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._process(e) for e in errors]
 
-    def _process(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if original is None:
-            if error.extensions and "code" in error.extensions:
-                return error
-            # Syntax, validation and variable-coercion errors: the client's request is wrong.
-            return _coded(error, "GRAPHQL_VALIDATION_FAILED")
-        if isinstance(original, GraphQLError):  # raised while coercing the client's input
-            code = (original.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
-            return _coded(error, str(code), error.message)
-        if isinstance(original, NotAuthenticated):
-            return _coded(error, "UNAUTHENTICATED", "a valid bearer token is required")
-        if isinstance(original, PermissionDenied):
-            return _coded(error, "FORBIDDEN", original.message)
-        if isinstance(original, DomainError):
-            extra = {"field": original.field} if original.field else {}
-            return _coded(error, original.code, original.message, **extra)
-        if isinstance(original, InvalidCursor):
-            return _coded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
-        correlation_id = str(uuid.uuid4())
-        logger.error(
-            "unexpected error in a resolver",
-            exc_info=original,
-            extra={"correlation_id": correlation_id, "path": list(error.path or [])},
-        )
-        return _coded(
-            error,
-            "INTERNAL_ERROR",
-            f"Unexpected error (correlation id {correlation_id}).",
-            correlationId=correlation_id,
-        )
+def _with_code(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if original is None:
+        if error.extensions and "code" in error.extensions:
+            return error
+        # Syntax, validation and variable-coercion errors: the client's request is wrong.
+        return _recoded(error, "GRAPHQL_VALIDATION_FAILED")
+    if isinstance(original, GraphQLError):  # raised while coercing the client's input
+        code = (original.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+        return _recoded(error, str(code), error.message)
+    if isinstance(original, NotAuthenticated):
+        return _recoded(error, "UNAUTHENTICATED", "a valid bearer token is required")
+    if isinstance(original, PermissionDenied):
+        return _recoded(error, "FORBIDDEN", original.message)
+    if isinstance(original, DomainError):
+        extra = {"field": original.field} if original.field else {}
+        return _recoded(error, original.code, original.message, **extra)
+    if isinstance(original, InvalidCursor):
+        return _recoded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
+    correlation_id = str(uuid.uuid4())
+    logger.error(
+        "unexpected error in a resolver",
+        exc_info=original,
+        extra={"correlation_id": correlation_id, "path": list(error.path or [])},
+    )
+    return _recoded(
+        error,
+        "INTERNAL_ERROR",
+        f"Unexpected error (correlation id {correlation_id}).",
+        correlationId=correlation_id,
+    )

@@ -6,14 +6,16 @@ cost counts 2 per object and 1 per scalar, and a connection multiplies what it s
 its `first` (the page size it will really return), so nested lists are priced as they run.
 Introspection fields are free. Errors say which limit was hit, with a stable code.
 
-Tokens use Strawberry's own limiter (the parser stops early); depth, aliases, size and cost
-are checked here in one walk, once the document is parsed and validated, where the
-operation's variables are known.
+Tokens are counted by graphql-core's parser (`max_tokens`: it stops early); depth, aliases,
+size and cost are checked here in one walk, once the document is parsed and validated, where
+the operation's variables are known. Depth is measured by this walk, not by Strawberry's
+QueryDepthLimiter: that one adds a validation rule class made anew per request, which
+defeats the validation cache (a warm request then re-validated its document every time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension
+from strawberry.types import ExecutionContext
 
 from ..services.ports import DEFAULT_PAGE_SIZE
 from .limits import Limits
@@ -101,66 +103,35 @@ class _Walk:
         return DEFAULT_PAGE_SIZE
 
 
-class RequestLimits(SchemaExtension):
-    """Document size, aliases and cost, checked once the document is valid and its variables known."""
-
-    def __init__(self, *, limits: Limits) -> None:
-        self.limits = limits
-
-    def on_validate(self) -> Iterator[None]:
-        # Runs after ValidationCache (listed before it) has set the cached validation result;
-        # errors set here stop the operation before it executes.
-        context = self.execution_context
-        if not context.pre_execution_errors and context.graphql_document is not None:
-            error = self._check(context)
-            if error is not None:
-                context.pre_execution_errors = [error]  # a new list: the validation cache keeps its own
-        yield
-
-    def _check(self, context: Any) -> GraphQLError | None:
-        limits = self.limits
-        if context.query is not None and len(context.query) > limits.max_document_chars:
-            return _limit_error(
-                "DOCUMENT_TOO_LARGE",
-                f"the document has {len(context.query)} characters; at most {limits.max_document_chars}",
-            )
-        document = context.graphql_document
-        schema = context.schema._schema
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        walk = _Walk(schema, fragments, context.variables or {})
-        cost = 0
-        for definition in document.definitions:
-            if not isinstance(definition, OperationDefinitionNode):
-                continue
-            root = schema.get_root_type(definition.operation)
-            cost += walk.cost(definition.selection_set, root, frozenset())
-        if walk.depth > limits.max_depth:
-            return _limit_error("QUERY_TOO_DEEP", f"the query is {walk.depth} levels deep; at most {limits.max_depth}")
-        if walk.aliases > limits.max_aliases:
-            return _limit_error(
-                "TOO_MANY_ALIASES", f"{walk.aliases} aliases; at most {limits.max_aliases} (__typename is free)"
-            )
-        if cost > limits.max_cost:
-            return _limit_error(
-                "QUERY_TOO_COSTLY",
-                f"the query costs {cost}; at most {limits.max_cost} (2 per object, 1 per scalar, "
-                "connections × first): ask for smaller pages",
-                cost=cost,
-            )
-        return None
-
-
-def limit_extensions(limits: Limits) -> list[Any]:
-    """Factories, so each request gets its own extension instances.
-
-    Depth is measured by our walk, not by Strawberry's QueryDepthLimiter: that one adds a
-    validation rule class made anew per request, which defeats the validation cache (a warm
-    request then re-validated its document every time: 2.5× the GetItem instead of 1.6×).
-    """
-    extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: RequestLimits(limits=limits),
-    ]
-    if not limits.introspection:
-        extensions.append(DisableIntrospection)
-    return extensions
+def limit_error(context: ExecutionContext, limits: Limits) -> GraphQLError | None:
+    """Which limit a valid document breaks (size, depth, aliases, cost), with its variables; None if none."""
+    if context.query is not None and len(context.query) > limits.max_document_chars:
+        return _limit_error(
+            "DOCUMENT_TOO_LARGE",
+            f"the document has {len(context.query)} characters; at most {limits.max_document_chars}",
+        )
+    document = context.graphql_document
+    assert document is not None
+    schema = context.schema._schema
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    walk = _Walk(schema, fragments, context.variables or {})
+    cost = 0
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(definition.operation)
+        cost += walk.cost(definition.selection_set, root, frozenset())
+    if walk.depth > limits.max_depth:
+        return _limit_error("QUERY_TOO_DEEP", f"the query is {walk.depth} levels deep; at most {limits.max_depth}")
+    if walk.aliases > limits.max_aliases:
+        return _limit_error(
+            "TOO_MANY_ALIASES", f"{walk.aliases} aliases; at most {limits.max_aliases} (__typename is free)"
+        )
+    if cost > limits.max_cost:
+        return _limit_error(
+            "QUERY_TOO_COSTLY",
+            f"the query costs {cost}; at most {limits.max_cost} (2 per object, 1 per scalar, "
+            "connections × first): ask for smaller pages",
+            cost=cost,
+        )
+    return None

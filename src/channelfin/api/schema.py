@@ -6,19 +6,17 @@ from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from .audit import AuditTrail
-from .errors import ErrorPolicy
 from .escrow_types import EscrowAgreement
 from .incentive_types import CreditLine, IncentiveCampaign
 from .limits import Limits
 from .mutations import Mutation
 from .program_types import Enrollment, PartnerProgram
 from .queries import Query
-from .query_limits import limit_extensions
+from .request_policy import RequestPolicy
 from .scalars import SCALAR_MAP
 from .types import Contract, FinancingAgreement, Partner, Payout
 
@@ -27,7 +25,7 @@ CACHED_DOCUMENTS = 256  # bounded: a hostile client cannot grow memory with uniq
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        """Client errors are answers, not incidents: `ErrorPolicy` logs the bugs, with their correlation id.
+        """Client errors are answers, not incidents: `RequestPolicy` codes them and logs the bugs.
 
         Parse errors (the parser cache raises them before any extension's result hook) reach
         the client through here only: give them their stable code too.
@@ -59,11 +57,10 @@ def make_schema(limits: Limits = Limits()) -> Schema:
         # validate each once per container (validation was ~60% of a warm request's own time).
         # Strawberry keeps these LRU caches at module level, shared by the per-request instances.
         extensions=[
-            AuditTrail,
-            ErrorPolicy,
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-            *limit_extensions(limits),
+            lambda: RequestPolicy(limits=limits),
+            *([] if limits.introspection else [DisableIntrospection]),
         ],
         # Batches are capped by the request guard (limits.max_batch), before anything is parsed.
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
