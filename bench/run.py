@@ -334,7 +334,8 @@ def local_stack() -> Iterator[Any]:
 
 def run(quick: bool) -> dict[str, Any]:
     figures: dict[str, Any] = {}
-    import_runs, request_runs = (5, 150) if quick else (15, 600)
+    # Hundreds of pairs: the medians of 150 moved visibly from one run to the next.
+    import_runs, request_runs = (7, 600) if quick else (15, 2000)
 
     say(f"cold import: {import_runs} fresh interpreters each")
     cold = cold_import(import_runs)
