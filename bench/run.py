@@ -61,6 +61,30 @@ def cold_import(runs: int) -> dict[str, float]:
     return {"handler_import_s": statistics.median(handler), "dependencies_import_s": statistics.median(deps)}
 
 
+COLD_REQUEST = """
+import json, sys
+import channelfin.handlers.graphql as graphql
+
+class Context:
+    function_name, memory_limit_in_mb, aws_request_id = "channelfin-bench-graphql", 1024, "cold"
+    invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:channelfin-bench-graphql"
+
+answer = graphql.handler(json.load(sys.stdin), Context())
+assert answer["statusCode"] == 200 and "errors" not in answer["body"], answer
+"""
+
+
+def cold_start(runs: int, event: dict[str, Any]) -> float:
+    """Median wall time of a fresh interpreter that imports the handler and serves one request."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD_REQUEST], input=json.dumps(event).encode(), check=True, env=env)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
 class DynamoCalls:
     """Counts DynamoDB requests by operation with botocore's `before-call` event on each client."""
 
@@ -377,6 +401,12 @@ def run(quick: bool) -> dict[str, Any]:
         with counter.delta() as needed:
             api(one, admin, id=gid)
         assert dict(needed) == {"GetItem": 1}, f"a warm contract(id) request made {dict(needed)}"
+
+        # The import is not the whole cold start: the app is built on the first request.
+        say(f"cold start: {import_runs} fresh interpreters serving one contract(id) request")
+        first = cold_start(import_runs, api_event(one, admin, id=gid))
+        figures["cold_start_ms"] = round(first * 1000, 1)
+        figures["cold_start_ratio"] = round(first / cold["dependencies_import_s"], 3)
 
         import boto3
 

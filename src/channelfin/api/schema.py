@@ -6,7 +6,7 @@ from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -19,8 +19,6 @@ from .queries import Query
 from .request_policy import RequestPolicy
 from .scalars import SCALAR_MAP
 from .types import Contract, FinancingAgreement, Partner, Payout
-
-CACHED_DOCUMENTS = 256  # bounded: a hostile client cannot grow memory with unique documents
 
 
 class Schema(strawberry.Schema):
@@ -53,14 +51,10 @@ def make_schema(limits: Limits = Limits()) -> Schema:
             CreditLine,
             IncentiveCampaign,
         ],
-        # Front-ends and integrators send the same few documents again and again: parse and
-        # validate each once per container (validation was ~60% of a warm request's own time).
-        # Strawberry keeps these LRU caches at module level, shared by the per-request instances.
         extensions=[
-            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-            lambda: RequestPolicy(limits=limits),
+            # DisableIntrospection adds its validation rule when the operation starts, before validation.
             *([] if limits.introspection else [DisableIntrospection]),
+            lambda: RequestPolicy(limits=limits),
         ],
         # Batches are capped by the request guard (limits.max_batch), before anything is parsed.
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
