@@ -110,3 +110,31 @@ def test_the_packaged_template_has_what_the_service_needs():
         props = resources[table]["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+PACKAGE = ROOT / ".serverless" / "channelfin.zip"
+
+
+@pytest.mark.skipif(not PACKAGE.exists(), reason="infra/validate (run by scripts/test first) packages the zip")
+def test_the_package_carries_bytecode_valid_on_a_read_only_lambda():
+    """Every module of ours and of the libraries has a hash-checked .pyc for the runtime's Python 3.11.
+
+    osls dates every file of the zip alike, so timestamp-checked .pyc files would be stale and
+    Lambda (read-only) would compile everything from source on each cold start.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(PACKAGE) as package:
+        names = set(package.namelist())
+        sources = [n for n in names if n.endswith(".py") and "/" in n and not n.startswith(("bin/", "share/"))]
+        missing = []
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            compiled = f"{folder}/__pycache__/{module[:-3]}.cpython-311.pyc"
+            if compiled not in names:
+                missing.append(source)
+            elif source.startswith(("src/channelfin/handlers/", "strawberry/schema/", "pynamodb/")):
+                flags = int.from_bytes(package.read(compiled)[4:8], "little")
+                assert flags == 0b11, f"{compiled}: not hash-checked (flags {flags})"
+    assert sources and not missing, f"{len(missing)} modules without bytecode, e.g. {sorted(missing)[:5]}"
+    assert not any(n.startswith("src/channelfin/local/") for n in names)
