@@ -1,4 +1,4 @@
-"""Run GraphQL operations against the schema in-process, as a given caller."""
+"""Run GraphQL operations in-process through the API's executor, as a given caller."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from channelfin.api.context import Context
-from channelfin.api.schema import schema
+from channelfin.api.execution import executor
 from channelfin.domain.access import Principal
 from channelfin.services.ports import Ports
 
@@ -23,7 +23,7 @@ class Result:
 
 def execute(ports: Ports, principal: Principal | None, query: str, **variables: Any) -> Result:
     async def run() -> Any:
-        return await schema.execute(query, variable_values=variables, context_value=Context.build(ports, principal))
+        return await executor().execute(query, variables=variables, context=Context.build(ports, principal))
 
     result = asyncio.run(run())
     errors = [e.formatted for e in result.errors or []]

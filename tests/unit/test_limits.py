@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from channelfin.api.context import Context
+from channelfin.api.execution import executor
 from channelfin.api.limits import Limits
-from channelfin.api.schema import make_schema
 from tests.factories import LEASER_ADMIN
 from tests.graphql_client import execute
 
@@ -18,9 +18,8 @@ def codes(result) -> list[str]:
 
 
 def run_with(limits: Limits, ports, query: str, **variables):
-    schema = make_schema(limits)
     result = asyncio.run(
-        schema.execute(query, variable_values=variables, context_value=Context.build(ports, LEASER_ADMIN))
+        executor(limits).execute(query, variables=variables, context=Context.build(ports, LEASER_ADMIN))
     )
     return [e.formatted for e in result.errors or []], result.data
 

@@ -16,11 +16,11 @@ from starlette.routing import Route
 
 from ..services.ports import Ports
 from . import esign_webhook
+from .execution import executor
 from .graphql_http import GraphQLEndpoint
 from .http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
 from .idempotency import IdempotentRequests
 from .limits import Limits
-from .schema import make_schema
 
 __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
 
@@ -42,7 +42,7 @@ def _guarded(
 ) -> ASGIApp:
     """The endpoint behind its guards: body size and shape first, then idempotency keys."""
     endpoint = GraphQLEndpoint(
-        make_schema(limits), ports, graphiql=graphiql, integration_clients=integration_clients or {}
+        executor(limits), ports, graphiql=graphiql, integration_clients=integration_clients or {}
     )
     return RequestGuard(
         IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch

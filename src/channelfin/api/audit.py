@@ -1,7 +1,7 @@
 """Every mutation leaves an audit entry: who, when, which operation with which arguments, how it ended.
 
-Called by the request policy extension after every operation, so no mutation can forget it:
-each root field of a mutation becomes one entry — DONE, REFUSED (its userErrors' codes) or DENIED (a
+Called by the executor after every mutation, so none can forget it: each root field
+becomes one entry — DONE, REFUSED (its userErrors' codes) or DENIED (a
 top-level error: forbidden, or a masked failure). Anonymous calls are refused before any
 resolver runs and leave nothing. Writing the entry must not undo a change that was made,
 so a failed write is logged loudly (with the entry) rather than raised.
@@ -15,9 +15,8 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import FieldNode, OperationDefinitionNode, OperationType
+from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
 from graphql.utilities import value_from_ast_untyped
-from strawberry.types import ExecutionContext
 
 from ..domain.audit import AuditEntry, AuditOutcome
 from ..domain.errors import DomainError
@@ -42,55 +41,45 @@ def _code(error: Any) -> str:
     return "UNAUTHENTICATED" if type(original).__name__ == "NotAuthenticated" else "INTERNAL_ERROR"
 
 
-def record_mutations(context: ExecutionContext) -> None:
-    """Once an operation ran: one entry per root field of a mutation (queries leave nothing)."""
-    try:
-        if context.operation_type.value != OperationType.MUTATION.value:  # Strawberry's enum, not graphql's
-            return
-    except Exception:  # noqa: BLE001 — no operation could be found in the document: nothing ran
-        return
-    app_context = context.context
+def record_mutations(
+    operation: OperationDefinitionNode, app_context: Any, result: ExecutionResult, variables: dict[str, Any]
+) -> None:
+    """Once a mutation ran: one entry per root field (none when it was refused before any resolver)."""
     principal = getattr(app_context, "principal_or_none", None)
-    result = context.result
-    if principal is None or result is None or context.graphql_document is None:
+    if principal is None:
         return
-    data = getattr(result, "data", None) or {}
-    errors = getattr(result, "errors", None) or []
+    data = result.data or {}
+    errors = result.errors or []
     if not data and not any(e.path for e in errors):
-        return  # refused before any resolver ran (invalid document, limits): nothing was attempted
+        return  # refused before any resolver ran (invalid variables): nothing was attempted
     ports = app_context.ports
-    for operation in context.graphql_document.definitions:
-        if not isinstance(operation, OperationDefinitionNode) or operation.operation is not OperationType.MUTATION:
+    for node in operation.selection_set.selections:
+        if not isinstance(node, FieldNode):
             continue
-        if context.operation_name and operation.name and operation.name.value != context.operation_name:
-            continue
-        for node in operation.selection_set.selections:
-            if not isinstance(node, FieldNode):
-                continue
-            key = node.alias.value if node.alias else node.name.value
-            payload = data.get(key)
-            failed = [e for e in errors if e.path and e.path[0] == key]
-            if isinstance(payload, dict) and not failed:
-                codes = tuple(e.get("code", "") for e in payload.get("userErrors") or ())
-                outcome = AuditOutcome.REFUSED if codes else AuditOutcome.DONE
-            else:
-                codes = tuple(_code(e) for e in failed)
-                outcome = AuditOutcome.DENIED
-            entry = AuditEntry(
-                id=ports.new_id(),
-                at=ports.clock(),
-                actor=principal.sub,
-                roles=tuple(sorted(r.value for r in principal.roles)),
-                partner_id=principal.partner_id,
-                operation=node.name.value,
-                outcome=outcome,
-                arguments=_arguments(node, context.variables or {}),
-                codes=codes,
-            )
-            try:
-                ports.audit.record(entry)
-            except Exception:  # noqa: BLE001 — see the module docstring
-                logger.exception("audit entry not written", extra={"audit_entry": repr(entry)})
+        key = node.alias.value if node.alias else node.name.value
+        payload = data.get(key)
+        failed = [e for e in errors if e.path and e.path[0] == key]
+        if isinstance(payload, dict) and not failed:
+            codes = tuple(e.get("code", "") for e in payload.get("userErrors") or ())
+            outcome = AuditOutcome.REFUSED if codes else AuditOutcome.DONE
+        else:
+            codes = tuple(_code(e) for e in failed)
+            outcome = AuditOutcome.DENIED
+        entry = AuditEntry(
+            id=ports.new_id(),
+            at=ports.clock(),
+            actor=principal.sub,
+            roles=tuple(sorted(r.value for r in principal.roles)),
+            partner_id=principal.partner_id,
+            operation=node.name.value,
+            outcome=outcome,
+            arguments=_arguments(node, variables),
+            codes=codes,
+        )
+        try:
+            ports.audit.record(entry)
+        except Exception:  # noqa: BLE001 — see the module docstring
+            logger.exception("audit entry not written", extra={"audit_entry": repr(entry)})
 
 
 AuditOutcomeType = strawberry.enum(AuditOutcome, description="DONE, REFUSED (userErrors) or DENIED.")

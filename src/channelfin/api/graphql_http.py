@@ -1,9 +1,9 @@
 """GraphQL over HTTP: the ASGI endpoint that runs what `RequestGuard` accepted through the schema.
 
 One operation (a JSON object) or a batch (a list) comes in the scope, already parsed and
-checked by the guard; the caller's claims are there too. Each operation goes to Strawberry's
-`schema.execute`, with its extensions (audit trail, error policy, caches, limits); the answer
-is Strawberry's own `process_result`, as JSON. A GET asking for HTML gets GraphiQL where it
+checked by the guard; the caller's claims are there too. Each operation goes to the
+executor (`execution`: caches, limits, error codes, audit); the answer is Strawberry's own
+`process_result`, as JSON. A GET asking for HTML gets GraphiQL where it
 is enabled (the dev server). Every refusal is JSON with a stable code.
 
 Why not Strawberry's HTTP view: it is built for many frameworks (request adapters, multipart,
@@ -17,19 +17,14 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from strawberry.exceptions import MissingQueryError
 from strawberry.http import process_result
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types.graphql import OperationType
 
 from ..services.ports import Ports
 from .auth import principal_from_claims
 from .context import Context
+from .execution import Executor, OperationRefused
 from .http_guards import CLAIMS_SCOPE_KEY, OPERATIONS_SCOPE_KEY, Receive, Scope, Send, error_body, header, send_json
-from .schema import Schema
-
-ALLOWED_OVER_POST = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
 class _BadRequest(Exception):
@@ -51,9 +46,9 @@ def _checked(operation: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, 
 
 class GraphQLEndpoint:
     def __init__(
-        self, schema: Schema, ports: Ports, *, graphiql: bool, integration_clients: Mapping[str, str | None]
+        self, executor: Executor, ports: Ports, *, graphiql: bool, integration_clients: Mapping[str, str | None]
     ) -> None:
-        self.schema = schema
+        self.executor = executor
         self.ports = ports
         self.graphiql = graphiql
         self.integration_clients = integration_clients
@@ -82,22 +77,13 @@ class GraphQLEndpoint:
         await send_json(send, 200, answer)
 
     async def _execute(self, operation: Mapping[str, Any], context: Context) -> Any:
-        query, variables, operation_name, extensions = _checked(operation)
+        query, variables, operation_name, _ = _checked(operation)
         try:
-            return await self.schema.execute(
-                query,
-                variable_values=variables,
-                context_value=context,
-                operation_name=operation_name,
-                allowed_operation_types=ALLOWED_OVER_POST,
-                operation_extensions=extensions,
+            return await self.executor.execute(
+                query, context=context, variables=variables, operation_name=operation_name
             )
-        except CannotGetOperationTypeError as exc:
-            raise _BadRequest("UNKNOWN_OPERATION", exc.as_http_error_reason()) from None
-        except InvalidOperationTypeError as exc:
-            raise _BadRequest("OPERATION_NOT_ALLOWED", exc.as_http_error_reason("POST")) from None
-        except MissingQueryError:
-            raise _BadRequest("BAD_REQUEST", "no GraphQL query found in the request") from None
+        except OperationRefused as refused:
+            raise _BadRequest(refused.code, str(refused)) from None
 
 
 async def _send_html(send: Send, page: str) -> None:

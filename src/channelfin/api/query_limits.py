@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLNamedType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -33,7 +35,6 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from strawberry.types import ExecutionContext
 
 from ..services.ports import DEFAULT_PAGE_SIZE
 from .limits import Limits
@@ -103,18 +104,17 @@ class _Walk:
         return DEFAULT_PAGE_SIZE
 
 
-def limit_error(context: ExecutionContext, limits: Limits) -> GraphQLError | None:
-    """Which limit a valid document breaks (size, depth, aliases, cost), with its variables; None if none."""
-    if context.query is not None and len(context.query) > limits.max_document_chars:
+def limit_error(
+    schema: GraphQLSchema, document: DocumentNode, query: str, variables: Mapping[str, Any], limits: Limits
+) -> GraphQLError | None:
+    """Which limit a valid document breaks (size, depth, aliases, cost), given its variables; None if none."""
+    if len(query) > limits.max_document_chars:
         return _limit_error(
             "DOCUMENT_TOO_LARGE",
-            f"the document has {len(context.query)} characters; at most {limits.max_document_chars}",
+            f"the document has {len(query)} characters; at most {limits.max_document_chars}",
         )
-    document = context.graphql_document
-    assert document is not None
-    schema = context.schema._schema
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walk = _Walk(schema, fragments, context.variables or {})
+    walk = _Walk(schema, fragments, variables)
     cost = 0
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
