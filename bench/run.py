@@ -45,19 +45,20 @@ def say(message: str) -> None:
 # ---------------------------------------------------------------- measuring
 
 
+def fresh_interpreter(code: str, stdin: bytes | None = None) -> float:
+    """Wall seconds of a fresh interpreter running `code` (with the environment as it is now)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], input=stdin, check=True, env=env)
+    return time.perf_counter() - start
+
+
 def cold_import(runs: int) -> dict[str, float]:
     """Fresh interpreters, alternating the two imports so drift hits both alike."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-
-    def timed(statement: str) -> float:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", statement], check=True, env=env)
-        return time.perf_counter() - start
-
     handler, deps = [], []
     for _ in range(runs):
-        deps.append(timed(DEPENDENCIES))
-        handler.append(timed(HANDLER_MODULE))
+        deps.append(fresh_interpreter(DEPENDENCIES))
+        handler.append(fresh_interpreter(HANDLER_MODULE))
     return {"handler_import_s": statistics.median(handler), "dependencies_import_s": statistics.median(deps)}
 
 
@@ -76,13 +77,7 @@ assert answer["statusCode"] == 200 and "errors" not in answer["body"], answer
 
 def cold_start(runs: int, event: dict[str, Any]) -> float:
     """Median wall time of a fresh interpreter that imports the handler and serves one request."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", COLD_REQUEST], input=json.dumps(event).encode(), check=True, env=env)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return statistics.median(fresh_interpreter(COLD_REQUEST, json.dumps(event).encode()) for _ in range(runs))
 
 
 class DynamoCalls:

@@ -19,7 +19,6 @@ from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
 from graphql.utilities import value_from_ast_untyped
 
 from ..domain.audit import AuditEntry, AuditOutcome
-from ..domain.errors import DomainError
 
 logger = logging.getLogger("channelfin.audit")
 
@@ -30,21 +29,11 @@ def _arguments(node: FieldNode, variables: dict[str, Any]) -> str:
     return json.dumps(values, default=str, sort_keys=True)[: AuditEntry.MAX_ARGUMENTS_CHARS]
 
 
-def _code(error: Any) -> str:
-    """The error's code, whether or not the error policy has coded it yet."""
-    code = (error.extensions or {}).get("code")
-    if code:
-        return str(code)
-    original = error.original_error
-    if isinstance(original, DomainError):
-        return original.code
-    return "UNAUTHENTICATED" if type(original).__name__ == "NotAuthenticated" else "INTERNAL_ERROR"
-
-
 def record_mutations(
     operation: OperationDefinitionNode, app_context: Any, result: ExecutionResult, variables: dict[str, Any]
 ) -> None:
-    """Once a mutation ran: one entry per root field (none when it was refused before any resolver)."""
+    """Once a mutation ran and its errors were coded: one entry per root field (none when it was
+    refused before any resolver)."""
     principal = getattr(app_context, "principal_or_none", None)
     if principal is None:
         return
@@ -63,7 +52,7 @@ def record_mutations(
             codes = tuple(e.get("code", "") for e in payload.get("userErrors") or ())
             outcome = AuditOutcome.REFUSED if codes else AuditOutcome.DONE
         else:
-            codes = tuple(_code(e) for e in failed)
+            codes = tuple(str((e.extensions or {})["code"]) for e in failed)
             outcome = AuditOutcome.DENIED
         entry = AuditEntry(
             id=ports.new_id(),

@@ -86,7 +86,7 @@ class Executor:
         operation_name: str | None = None,
     ) -> ExecutionResult:
         """The operation's result, every error coded; `OperationRefused` when there is nothing to run."""
-        limits = self.limits
+        limits, given = self.limits, variables or {}
         try:
             document = _parsed(query, limits.max_tokens)
         except GraphQLError as error:
@@ -103,7 +103,7 @@ class Executor:
             )
         refused = _validated(self.schema, query, limits.max_tokens, self.rules)
         if not refused:
-            over = limit_error(self.schema, document, query, variables or {}, limits)
+            over = limit_error(self.schema, document, query, given, limits)
             refused = (over,) if over is not None else ()
         if refused:
             return ExecutionResult(None, with_codes(list(refused)))
@@ -120,7 +120,7 @@ class Executor:
         if result.errors:
             result = ExecutionResult(result.data, with_codes(result.errors))
         if operation.operation is OperationType.MUTATION:
-            record_mutations(operation, context, result, variables or {})
+            record_mutations(operation, context, result, given)
         return result
 
 

@@ -24,24 +24,29 @@ from ..services.ports import Ports
 from .auth import principal_from_claims
 from .context import Context
 from .execution import Executor, OperationRefused
-from .http_guards import CLAIMS_SCOPE_KEY, OPERATIONS_SCOPE_KEY, Receive, Scope, Send, error_body, header, send_json
+from .http_guards import (
+    CLAIMS_SCOPE_KEY,
+    OPERATIONS_SCOPE_KEY,
+    Malformed,
+    Receive,
+    Scope,
+    Send,
+    error_body,
+    header,
+    send_json,
+)
 
 
-class _BadRequest(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _checked(operation: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, Any, dict[str, Any] | None]:
-    query, variables, extensions = operation.get("query"), operation.get("variables"), operation.get("extensions")
+def _checked(operation: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, Any]:
+    """The operation's query, variables and name; `Malformed` when their shapes are wrong."""
+    query, variables = operation.get("query"), operation.get("variables")
     if not isinstance(query, str) or not query:
-        raise _BadRequest("BAD_REQUEST", "no GraphQL query found in the request (`query` is a string)")
+        raise Malformed("BAD_REQUEST", "no GraphQL query found in the request (`query` is a string)")
     if not isinstance(variables, dict | None):
-        raise _BadRequest("BAD_REQUEST", "`variables` is an object or null")
-    if not isinstance(extensions, dict | None):
-        raise _BadRequest("BAD_REQUEST", "`extensions` is an object or null")
-    return query, variables, operation.get("operationName"), extensions
+        raise Malformed("BAD_REQUEST", "`variables` is an object or null")
+    if not isinstance(operation.get("extensions"), dict | None):
+        raise Malformed("BAD_REQUEST", "`extensions` is an object or null")
+    return query, variables, operation.get("operationName")
 
 
 class GraphQLEndpoint:
@@ -71,19 +76,19 @@ class GraphQLEndpoint:
                 answer: Any = [process_result(r) for r in results]
             else:
                 answer = process_result(await self._execute(operations, context))
-        except _BadRequest as refused:
-            await send_json(send, 400, error_body(refused.code, str(refused)))
+        except Malformed as refused:
+            await send_json(send, 400, refused.answer)
             return
         await send_json(send, 200, answer)
 
     async def _execute(self, operation: Mapping[str, Any], context: Context) -> Any:
-        query, variables, operation_name, _ = _checked(operation)
+        query, variables, operation_name = _checked(operation)
         try:
             return await self.executor.execute(
                 query, context=context, variables=variables, operation_name=operation_name
             )
         except OperationRefused as refused:
-            raise _BadRequest(refused.code, str(refused)) from None
+            raise Malformed(refused.code, str(refused)) from None
 
 
 async def _send_html(send: Send, page: str) -> None:

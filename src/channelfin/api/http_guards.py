@@ -46,7 +46,7 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 class Malformed(Exception):
-    """The request is not a GraphQL request over JSON: 400 with a stable code."""
+    """The request cannot be run as sent (not JSON operations, wrong shapes, no such operation): 400 with a code."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

@@ -52,7 +52,8 @@ MAX_WRITE_ATTEMPTS = 10
 
 
 def backoff(attempt: int) -> None:
-    """Before retrying a lost conditional write: a short, jittered, growing pause (none before the first try).
+    """Before retrying a lost conditional write (or keys DynamoDB left unprocessed): a short,
+    jittered, growing pause (none before the first try).
 
     Busy items (a contract whose installments are recorded at once, a distributor's order
     desk) lose many races in a row; retrying at once just loses again.

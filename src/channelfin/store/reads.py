@@ -13,8 +13,6 @@ mappers in `repositories.py` read a view as they read a record (attribute access
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from types import SimpleNamespace
@@ -26,6 +24,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import Index
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
+
+from ..services.ports import backoff
 
 RawItem = dict[str, dict[str, Any]]
 Reader = Callable[[RawItem], Any]
@@ -97,21 +97,21 @@ def get(record: type[Model], hash_key: Any, range_key: Any = None) -> Any | None
 
 
 def get_many(record: type[Model], keys: Iterable[tuple[Any, Any]]) -> list[Any]:
-    """BatchGetItem, 100 keys a request, unprocessed keys asked again with a jittered backoff."""
+    """BatchGetItem, 100 keys a request (each key once), unprocessed keys asked again after a backoff."""
     table, read, client = record.Meta.table_name, reader_for(record), _client(record)
     wanted = [_key(record, h, r) for h, r in dict.fromkeys(keys)]
     found: list[Any] = []
     for start in range(0, len(wanted), BATCH_GET_LIMIT):
         pending = wanted[start : start + BATCH_GET_LIMIT]
         for attempt in range(UNPROCESSED_RETRIES + 1):
+            backoff(attempt)
             answer = client.batch_get_item(RequestItems={table: {"Keys": pending}})
             found.extend(read(item) for item in answer.get("Responses", {}).get(table, ()))
             pending = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
             if not pending:
                 break
-            if attempt == UNPROCESSED_RETRIES:
-                raise RuntimeError(f"BatchGetItem left {len(pending)} keys of {table} unprocessed")
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 — jitter, not security
+        else:
+            raise RuntimeError(f"BatchGetItem left {len(pending)} keys of {table} unprocessed")
     return found
 
 

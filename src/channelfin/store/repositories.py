@@ -193,7 +193,7 @@ class DynamoPartnerRepository:
         return _partner(found) if found else None
 
     def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]:
-        keys = [(_partner_key(p), "PROFILE") for p in dict.fromkeys(partner_ids)]
+        keys = [(_partner_key(p), "PROFILE") for p in partner_ids]
         return {p.id: p for p in map(_partner, reads.get_many(PartnerRecord, keys))}
 
     def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
@@ -231,7 +231,7 @@ class DynamoPartnerRepository:
         return _agreement(found) if found else None
 
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
-        keys = [(f"AGREEMENT#{a}", "AGREEMENT") for a in dict.fromkeys(agreement_ids)]
+        keys = [(f"AGREEMENT#{a}", "AGREEMENT") for a in agreement_ids]
         return {a.id: a for a in map(_agreement, reads.get_many(PartnerRecord, keys))}
 
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
@@ -465,7 +465,7 @@ class DynamoContractRepository:
         return _contract(found) if found else None
 
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
-        keys = [(f"CONTRACT#{c}", "CONTRACT") for c in dict.fromkeys(contract_ids)]
+        keys = [(f"CONTRACT#{c}", "CONTRACT") for c in contract_ids]
         return {c.id: c for c in map(_contract, reads.get_many(ContractRecord, keys))}
 
     def list(
@@ -603,13 +603,13 @@ class DynamoPayoutRepository:
             raise
 
     @staticmethod
-    def _contract_record(contract_id: str | None) -> ContractRecord | None:
+    def _contract_record(contract_id: str | None) -> Any | None:
         if contract_id is None:
             return None
         return reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
 
     def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
-        keys = [(f"PAYOUT#{p}", "PAYOUT") for p in dict.fromkeys(payout_ids)]
+        keys = [(f"PAYOUT#{p}", "PAYOUT") for p in payout_ids]
         return {p.id: p for p in map(_payout, reads.get_many(PayoutRecord, keys))}
 
     def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
