@@ -16,16 +16,8 @@ from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovemen
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
-from channelfin.services.ports import (
-    NotificationFailed,
-    Page,
-    PageRequest,
-    Ports,
-    SignatureRequest,
-    TaskTokenRejected,
-    TransferFailed,
-    paginate,
-)
+from channelfin.services.paging import Page, PageRequest, paginate
+from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
 
 from .factories import Clock, next_id
 

@@ -27,7 +27,8 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, software_upfront_id, support_share_id
 from channelfin.services import financing_steps as steps
-from channelfin.services.ports import PageRequest, Ports
+from channelfin.services.paging import PageRequest
+from channelfin.services.ports import Ports
 from tests import operations as ops
 from tests.financing_flow import TREASURY, FinancingFlow
 from tests.graphql_client import execute

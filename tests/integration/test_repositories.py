@@ -10,7 +10,7 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
-from channelfin.services.ports import PageRequest
+from channelfin.services.paging import PageRequest
 from channelfin.store.records import ContractRecord
 from tests import factories as f
 

@@ -16,7 +16,7 @@ import strawberry
 from graphql import GraphQLError
 
 from ..domain.errors import DomainError, PermissionDenied
-from ..services.ports import InvalidCursor
+from ..services.paging import InvalidCursor
 
 logger = logging.getLogger("channelfin.api")
 

@@ -36,7 +36,7 @@ from graphql import (
     is_leaf_type,
 )
 
-from ..services.ports import DEFAULT_PAGE_SIZE
+from ..services.paging import DEFAULT_PAGE_SIZE
 from .limits import Limits
 
 

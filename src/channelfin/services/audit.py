@@ -6,7 +6,8 @@ from datetime import date
 
 from ..domain.access import Principal, Role, require
 from ..domain.audit import AuditEntry
-from .ports import Page, PageRequest, Ports
+from .paging import Page, PageRequest
+from .ports import Ports
 
 
 def audit_trail(ports: Ports, principal: Principal, *, day: date, page: PageRequest) -> Page[AuditEntry]:

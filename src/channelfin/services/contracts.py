@@ -10,8 +10,10 @@ from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
 from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.financing import Periodicity
 from ..domain.money import Money
-from .ports import Page, PageRequest, Ports, optimistic_update
+from .paging import Page, PageRequest
+from .ports import Ports
 from .programs import enrollment_for_contract, undo_sale
+from .retry import optimistic_update
 
 
 def create_contract(

@@ -17,7 +17,9 @@ from ..domain.errors import NotFound, ValidationError
 from ..domain.escrow import EscrowAgreement, EscrowStatus, Notification
 from ..domain.partners import PartnerRole
 from .contracts import update_contract
-from .ports import Ports, TaskTokenRejected, all_items, optimistic_update
+from .paging import all_items
+from .ports import Ports, TaskTokenRejected
+from .retry import optimistic_update
 
 STEP_ACTOR = "workflow:escrow"
 

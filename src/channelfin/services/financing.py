@@ -30,7 +30,8 @@ from ..domain.partners import AgreementStatus
 from ..domain.payouts import Payout, support_share
 from .contracts import contract_for, update_contract
 from .documents import add_delivery_report
-from .ports import Ports, TaskTokenRejected, all_items
+from .paging import all_items
+from .ports import Ports, TaskTokenRejected
 from .programs import register_sale
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches

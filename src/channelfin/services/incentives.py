@@ -30,7 +30,9 @@ from ..domain.incentives import (
 from ..domain.money import Money
 from ..domain.partners import Partner, PartnerRole
 from ..domain.payouts import Payout
-from .ports import MAX_WRITE_ATTEMPTS, Page, PageRequest, Ports, backoff, optimistic_update
+from .paging import Page, PageRequest
+from .ports import Ports
+from .retry import MAX_WRITE_ATTEMPTS, backoff, optimistic_update
 
 MAX_QUOTE_LINES = 100
 MAX_REFERENCE_LENGTH = 100

@@ -8,7 +8,8 @@ from ..domain.access import Principal, Role, require
 from ..domain.errors import NotFound
 from ..domain.money import Money
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
-from .ports import Page, PageRequest, Ports
+from .paging import Page, PageRequest
+from .ports import Ports
 
 
 def register_partner(

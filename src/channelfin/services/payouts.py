@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from ..domain.access import Principal
 from ..domain.payouts import Payout
-from .ports import Page, PageRequest, Ports, paginate
+from .paging import Page, PageRequest, paginate
+from .ports import Ports
 
 
 def list_payouts(

@@ -2,124 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import random
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 from ..domain.audit import AuditEntry
 from ..domain.contracts import Contract, ContractStatus, PartyRole
 from ..domain.documents import DocumentContent
-from ..domain.errors import Conflict, NotFound
 from ..domain.escrow import EscrowAgreement
 from ..domain.financing_file import DocumentKind
 from ..domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
 from ..domain.partners import FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..domain.programs import Enrollment, PartnerProgram, Sale
-
-T = TypeVar("T")
-
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-
-
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    first: int = DEFAULT_PAGE_SIZE
-    after: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: list[T]
-    cursors: list[str] = field(default_factory=list)  # one opaque cursor per item
-    has_next_page: bool = False
-
-    @property
-    def end_cursor(self) -> str | None:
-        return self.cursors[-1] if self.cursors else None
-
-
-class InvalidCursor(ValueError):
-    """A cursor that this store did not issue (or that does not fit the query)."""
-
-
-MAX_WRITE_ATTEMPTS = 10
-
-
-def backoff(attempt: int) -> None:
-    """Before retrying a lost conditional write (or keys DynamoDB left unprocessed): a short,
-    jittered, growing pause (none before the first try).
-
-    Busy items (a contract whose installments are recorded at once, a distributor's order
-    desk) lose many races in a row; retrying at once just loses again.
-    """
-    if attempt:
-        time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 5)))
-
-
-class Versioned(Protocol):
-    @property
-    def version(self) -> int: ...
-
-
-V = TypeVar("V", bound=Versioned)
-
-
-def optimistic_update(
-    read: Callable[[], V | None],
-    write: Callable[[V, int], None],
-    change: Callable[[V], V],
-    *,
-    what: str,
-    field: list[str],
-) -> V:
-    """Read, change, write conditioned on the version read; on `Conflict`, read again and retry.
-
-    `change` is pure and may raise a DomainError (nothing is written then); returning the
-    object unchanged writes nothing, which keeps steps and repeated requests idempotent.
-    """
-    for attempt in range(MAX_WRITE_ATTEMPTS):
-        backoff(attempt)
-        current = read()
-        if current is None:
-            raise NotFound(f"no such {what}", field=field)
-        changed = change(current)
-        if changed is current:
-            return current
-        try:
-            write(changed, current.version)
-        except Conflict:
-            continue
-        return changed
-    raise Conflict(f"the {what} is being changed by others; try again")
-
-
-def all_items(fetch: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
-    """Every item of a paged Query, page after page (for steps and jobs that must see them all)."""
-    after = None
-    while True:
-        page = fetch(PageRequest(first=MAX_PAGE_SIZE, after=after))
-        yield from page.items
-        if not page.has_next_page:
-            return
-        after = page.end_cursor
-
-
-def paginate(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]:
-    """A page of a list already in memory, in the list's order; the cursor is the item's key, opaque."""
-    cursors = [base64.urlsafe_b64encode(key(item).encode()).decode() for item in items]
-    start = 0
-    if page.after is not None:
-        if page.after not in cursors:
-            raise InvalidCursor("unknown cursor")
-        start = cursors.index(page.after) + 1
-    end = start + page.first
-    return Page(items=items[start:end], cursors=cursors[start:end], has_next_page=end < len(items))
+from .paging import Page, PageRequest
 
 
 class PartnerRepository(Protocol):

@@ -27,7 +27,8 @@ from ..domain.programs import (
     commission_for,
     partner_charges,
 )
-from .ports import Ports, all_items
+from .paging import all_items
+from .ports import Ports
 
 
 def _require_publisher_admin(principal: Principal, publisher_id: str, *, action: str, field: list[str]) -> None:

@@ -14,7 +14,7 @@ import json
 from datetime import UTC, date, datetime
 
 from ..domain.audit import AuditEntry, AuditOutcome
-from ..services.ports import Page, PageRequest
+from ..services.paging import Page, PageRequest
 from .records import DocumentRecord
 from .repositories import _query_page, sort_stamp
 

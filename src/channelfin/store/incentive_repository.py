@@ -32,7 +32,7 @@ from ..domain.incentives import (
 )
 from ..domain.money import Money
 from ..domain.partners import PartnerRole
-from ..services.ports import Page, PageRequest
+from ..services.paging import Page, PageRequest
 from . import reads
 from .records import DocumentRecord
 from .repositories import _query_page, put_with_copies, sort_stamp

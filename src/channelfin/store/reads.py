@@ -25,7 +25,7 @@ from pynamodb.indexes import Index
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
 
-from ..services.ports import backoff
+from ..services.retry import backoff
 
 RawItem = dict[str, dict[str, Any]]
 Reader = Callable[[RawItem], Any]

@@ -37,7 +37,7 @@ from ..domain.money import Money
 from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from ..domain.payouts import Payout, PayoutKind, PayoutStatus
 from ..domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
-from ..services.ports import Page, PageRequest
+from ..services.paging import Page, PageRequest
 from . import cursors, reads
 from .records import (
     ContractRecord,
