@@ -16,13 +16,12 @@ from typing import Any
 from channelfin.api.ids import from_global_id
 from channelfin.domain.access import Principal
 from channelfin.services import financing_steps as steps
-
-from . import operations as ops
-from .factories import LEASER_ADMIN, principal
-from .fakes import fake_ports
-from .graphql_client import Result, execute
-from .incentive_flow import ALWAYS
-from .world import register
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN, principal
+from tests.fakes import fake_ports
+from tests.graphql_client import Result, execute
+from tests.incentive_flow import ALWAYS
+from tests.world import register
 
 SETUP_CONNECTOR = principal("integration", sub="setup-esign-connector")
 SETUP_LEASER_ADMIN = LEASER_ADMIN  # sub "user-leaser-admin"

@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from channelfin.api.ids import from_global_id
-
-from . import operations as ops
-from .factories import LEASER_ADMIN, principal
-from .world import World, register
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN, principal
+from tests.world import World, register
 
 SECOND_ADMIN = principal("leaser-admin", sub="second-admin")
 

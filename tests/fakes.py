@@ -18,8 +18,7 @@ from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.services.paging import Page, PageRequest, paginate
 from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
-
-from .factories import Clock, next_id
+from tests.factories import Clock, next_id
 
 T = TypeVar("T")
 

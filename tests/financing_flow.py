@@ -8,10 +8,9 @@ from typing import Any
 
 from channelfin.api.ids import from_global_id
 from channelfin.domain.access import Principal
-
-from . import operations as ops
-from .factories import LEASER_ADMIN, principal
-from .world import World
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN, principal
+from tests.world import World
 
 ANALYST = principal("credit-analyst", sub="analyst-ana")
 TREASURY = principal("treasury", sub="treasury-tom")

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channelfin.domain.access import Principal
-
-from . import operations as ops
-from .financing_flow import SIGNATURE_CONNECTOR
-from .world import World, register
+from tests import operations as ops
+from tests.financing_flow import SIGNATURE_CONNECTOR
+from tests.world import World, register
 
 
 @dataclass
@@ -98,6 +97,6 @@ class ProgramFlow:
 
     @property
     def world_admin(self) -> Principal:
-        from .factories import LEASER_ADMIN
+        from tests.factories import LEASER_ADMIN
 
         return LEASER_ADMIN

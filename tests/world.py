@@ -8,10 +8,9 @@ from typing import Any
 from channelfin.api.ids import from_global_id
 from channelfin.domain.access import Principal
 from channelfin.services.ports import Ports
-
-from . import operations as ops
-from .factories import LEASER_ADMIN, principal
-from .graphql_client import Result, execute
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN, principal
+from tests.graphql_client import Result, execute
 
 
 @dataclass

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from .api.limits import Limits
-from .domain.documents import DocumentContent
-from .services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
+from channelfin.api.limits import Limits
+from channelfin.domain.documents import DocumentContent
+from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
 
 if TYPE_CHECKING:
-    from .api.idempotency import IdempotentRequests
+    from channelfin.api.idempotency import IdempotentRequests
 
 DAY = 24 * 3600
 # How long the financing workflow waits for people before the file EXPIRES (execution input).
@@ -107,8 +107,8 @@ def build_idempotency(settings: Settings) -> IdempotentRequests:
     import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    from .api.idempotency import IdempotentRequests
-    from .store.tables import table_name
+    from channelfin.api.idempotency import IdempotentRequests
+    from channelfin.store.tables import table_name
 
     client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     persistence = DynamoDBPersistenceLayer(
@@ -121,17 +121,17 @@ class _PdfOnFirstUse:
     """fpdf2 takes ~0.4 s to import: only a Lambda that renders a document pays for it."""
 
     def render(self, content: DocumentContent) -> bytes:
-        from .workflows.pdf import PdfRenderer
+        from channelfin.workflows.pdf import PdfRenderer
 
         return PdfRenderer().render(content)
 
 
 def build_signatures(settings: Settings) -> SignatureProvider:
     if settings.esign_provider == "yousign":
-        from .workflows.esign import YousignProvider
+        from channelfin.workflows.esign import YousignProvider
 
         return YousignProvider(api_key=settings.yousign_api_key)
-    from .workflows.local_signer import LocalSigner
+    from channelfin.workflows.local_signer import LocalSigner
 
     return LocalSigner(settings.public_url)
 
@@ -147,21 +147,21 @@ def build_ports(
 ) -> Ports:
     import boto3
 
-    from .store import tables
-    from .store.audit_log import DynamoAuditLog, DynamoWebhookEvents
-    from .store.documents import S3DocumentStore
-    from .store.incentive_repository import DynamoIncentiveRepository
-    from .store.repositories import (
+    from channelfin.store import tables
+    from channelfin.store.audit_log import DynamoAuditLog, DynamoWebhookEvents
+    from channelfin.store.documents import S3DocumentStore
+    from channelfin.store.incentive_repository import DynamoIncentiveRepository
+    from channelfin.store.repositories import (
         DynamoContractRepository,
         DynamoEscrowRepository,
         DynamoPartnerRepository,
         DynamoPayoutRepository,
         DynamoProgramRepository,
     )
-    from .workflows.engine import StepFunctionsEngine
-    from .workflows.metrics import EmfMetrics
-    from .workflows.notifications import LoggedNotifier
-    from .workflows.payments import InstantPayments
+    from channelfin.workflows.engine import StepFunctionsEngine
+    from channelfin.workflows.metrics import EmfMetrics
+    from channelfin.workflows.notifications import LoggedNotifier
+    from channelfin.workflows.payments import InstantPayments
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(

@@ -31,15 +31,21 @@ def _raise_terminated(_signum: int, _frame: object) -> None:
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .api.app import create_app
-    from .bootstrap import Settings, build_idempotency, build_ports
-    from .local.devserver import with_dev_tokens
-    from .local.dynamodb_local import DynamoDBLocal, DynamoDBLocalNotInstalled, JavaMissing, aws_env, free_port
-    from .local.signing_pages import signing_routes
-    from .local.stepfunctions_local import LocalStepFunctions
-    from .local.tokens import issue, load_or_create_secret
-    from .services.financing import restart_in_flight_workflows
-    from .store.tables import create_missing_tables
+    from channelfin.api.app import create_app
+    from channelfin.bootstrap import Settings, build_idempotency, build_ports
+    from channelfin.local.devserver import with_dev_tokens
+    from channelfin.local.dynamodb_local import (
+        DynamoDBLocal,
+        DynamoDBLocalNotInstalled,
+        JavaMissing,
+        aws_env,
+        free_port,
+    )
+    from channelfin.local.signing_pages import signing_routes
+    from channelfin.local.stepfunctions_local import LocalStepFunctions
+    from channelfin.local.tokens import issue, load_or_create_secret
+    from channelfin.services.financing import restart_in_flight_workflows
+    from channelfin.store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
     # in our `finally` instead of killing the process before DynamoDB Local is stopped.
@@ -112,7 +118,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .local.tokens import issue, load_or_create_secret
+    from channelfin.local.tokens import issue, load_or_create_secret
 
     partner = args.partner
     if partner:
@@ -124,8 +130,8 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def _partner_local_id(value: str) -> str:
     """Accept a partner's global id (as the API shows it) or its raw id."""
-    from .api.ids import from_global_id
-    from .domain.errors import ValidationError
+    from channelfin.api.ids import from_global_id
+    from channelfin.domain.errors import ValidationError
 
     try:
         type_name, local = from_global_id(value)
@@ -137,7 +143,7 @@ def _partner_local_id(value: str) -> str:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
-    from .api.schema import schema
+    from channelfin.api.schema import schema
 
     text = schema.as_str() + "\n"
     if args.output == "-":
@@ -149,8 +155,8 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from .local.demo import DemoSeedError, seed
-    from .local.tokens import load_or_create_secret
+    from channelfin.local.demo import DemoSeedError, seed
+    from channelfin.local.tokens import load_or_create_secret
 
     secret = load_or_create_secret(_data_dir(args.data_dir))
     try:

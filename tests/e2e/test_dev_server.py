@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from tests import operations as ops
-
-from .conftest import DevServer, process_alive
+from tests.e2e.conftest import DevServer, process_alive
 
 pytestmark = pytest.mark.e2e
 

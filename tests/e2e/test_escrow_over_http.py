@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests import operations as ops
-
-from .test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
+from tests.e2e.test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
 
 pytestmark = pytest.mark.e2e
 

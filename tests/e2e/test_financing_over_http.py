@@ -154,8 +154,7 @@ def test_a_52000_request_waits_for_an_analyst(dev_server, parties):
 
 def test_a_file_in_flight_moves_on_after_a_restart(tmp_path):
     from channelfin.local.dynamodb_local import free_port
-
-    from .conftest import DevServer
+    from tests.e2e.conftest import DevServer
 
     server = DevServer(data_dir=tmp_path / "data", port=free_port())
     server.start()

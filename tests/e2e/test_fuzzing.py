@@ -39,8 +39,7 @@ from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.graphql import nodes
 
 from tests import operations as ops
-
-from .conftest import DevServer
+from tests.e2e.conftest import DevServer
 
 pytestmark = pytest.mark.e2e
 

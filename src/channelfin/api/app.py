@@ -14,13 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from ..services.ports import Ports
-from . import esign_webhook
-from .execution import executor
-from .graphql_http import GraphQLEndpoint
-from .http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
-from .idempotency import IdempotentRequests
-from .limits import Limits
+from channelfin.api import esign_webhook
+from channelfin.api.execution import executor
+from channelfin.api.graphql_http import GraphQLEndpoint
+from channelfin.api.http_guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
+from channelfin.api.idempotency import IdempotentRequests
+from channelfin.api.limits import Limits
+from channelfin.services.ports import Ports
 
 __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
 

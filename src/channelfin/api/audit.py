@@ -18,7 +18,7 @@ import strawberry
 from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
 from graphql.utilities import value_from_ast_untyped
 
-from ..domain.audit import AuditEntry, AuditOutcome
+from channelfin.domain.audit import AuditEntry, AuditOutcome
 
 logger = logging.getLogger("channelfin.audit")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..domain.access import Principal
+from channelfin.domain.access import Principal
 
 PARTNER_CLAIM = "custom:partner_id"
 GROUPS_CLAIM = "cognito:groups"

@@ -9,12 +9,12 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from ..domain.access import Principal
-from ..domain.contracts import Contract
-from ..domain.partners import FinancingAgreement, Partner
-from ..domain.payouts import Payout
-from ..services.ports import Ports
-from .errors import NotAuthenticated
+from channelfin.api.errors import NotAuthenticated
+from channelfin.domain.access import Principal
+from channelfin.domain.contracts import Contract
+from channelfin.domain.partners import FinancingAgreement, Partner
+from channelfin.domain.payouts import Payout
+from channelfin.services.ports import Ports
 
 
 def _batched(fetch: Callable[[list[str]], Mapping[str, Any]]) -> DataLoader[str, Any]:

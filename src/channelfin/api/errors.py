@@ -15,8 +15,8 @@ import uuid
 import strawberry
 from graphql import GraphQLError
 
-from ..domain.errors import DomainError, PermissionDenied
-from ..services.paging import InvalidCursor
+from channelfin.domain.errors import DomainError, PermissionDenied
+from channelfin.services.paging import InvalidCursor
 
 logger = logging.getLogger("channelfin.api")
 

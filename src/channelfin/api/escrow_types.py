@@ -6,10 +6,10 @@ import datetime as dt
 
 import strawberry
 
-from ..domain import escrow as de
-from .context import Context
-from .ids import to_global_id
-from .types import Contract, Node, Partner
+from channelfin.api.context import Context
+from channelfin.api.ids import to_global_id
+from channelfin.api.types import Contract, Node, Partner
+from channelfin.domain import escrow as de
 
 EscrowStatus = strawberry.enum(de.EscrowStatus, description="ACTIVE, DEFAULT_DECLARED, TRIGGERED or DISMISSED.")
 

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ..domain.errors import DomainError
-from ..services import documents
-from ..services.ports import Ports
-from ..workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, YousignEvents, verify
+from channelfin.domain.errors import DomainError
+from channelfin.services import documents
+from channelfin.services.ports import Ports
+from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, YousignEvents, verify
 
 YOUSIGN_HEADER = "x-yousign-signature-256"
 

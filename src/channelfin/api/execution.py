@@ -35,12 +35,12 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import validate_document
 
-from .audit import record_mutations
-from .context import Context
-from .errors import with_codes
-from .limits import Limits
-from .query_limits import limit_error
-from .schema import schema as api_schema
+from channelfin.api.audit import record_mutations
+from channelfin.api.context import Context
+from channelfin.api.errors import with_codes
+from channelfin.api.limits import Limits
+from channelfin.api.query_limits import limit_error
+from channelfin.api.schema import schema as api_schema
 
 CACHED_DOCUMENTS = 256  # bounded: a hostile client cannot grow memory with unique documents
 ALLOWED = (OperationType.QUERY, OperationType.MUTATION)  # this API has no subscriptions

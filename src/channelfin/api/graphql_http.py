@@ -20,11 +20,10 @@ from typing import Any
 from strawberry.http import process_result
 from strawberry.http.ides import get_graphql_ide_html
 
-from ..services.ports import Ports
-from .auth import principal_from_claims
-from .context import Context
-from .execution import Executor, OperationRefused
-from .http_guards import (
+from channelfin.api.auth import principal_from_claims
+from channelfin.api.context import Context
+from channelfin.api.execution import Executor, OperationRefused
+from channelfin.api.http_guards import (
     CLAIMS_SCOPE_KEY,
     OPERATIONS_SCOPE_KEY,
     Malformed,
@@ -35,6 +34,7 @@ from .http_guards import (
     header,
     send_json,
 )
+from channelfin.services.ports import Ports
 
 
 def _checked(operation: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, Any]:

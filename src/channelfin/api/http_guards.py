@@ -15,7 +15,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .idempotency import HEADER, REPLAYED_HEADER, IdempotentRequests
+from channelfin.api.idempotency import HEADER, REPLAYED_HEADER, IdempotentRequests
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

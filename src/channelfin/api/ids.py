@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from ..domain.errors import ValidationError
+from channelfin.domain.errors import ValidationError
 
 NODE_TYPES = (
     "Partner",

@@ -6,14 +6,14 @@ import datetime as dt
 
 import strawberry
 
-from ..domain import incentives as di
-from ..domain.money import Money as DomainMoney
-from ..services import incentives as incentive_service
-from .context import Context
-from .ids import to_global_id
-from .pagination import Connection, page_request
-from .scalars import Decimal
-from .types import Money, Node, Partner, PartnerRole
+from channelfin.api.context import Context
+from channelfin.api.ids import to_global_id
+from channelfin.api.pagination import Connection, page_request
+from channelfin.api.scalars import Decimal
+from channelfin.api.types import Money, Node, Partner, PartnerRole
+from channelfin.domain import incentives as di
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.services import incentives as incentive_service
 
 Info = strawberry.Info[Context, None]
 

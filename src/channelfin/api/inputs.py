@@ -6,10 +6,10 @@ import datetime as dt
 
 import strawberry
 
-from .incentive_types import CampaignKind
-from .program_types import PartnerTier, ProgramActor, RewardKind
-from .scalars import Decimal
-from .types import ContractStatus, DocumentKind, PartnerRole, PartyRole, Periodicity
+from channelfin.api.incentive_types import CampaignKind
+from channelfin.api.program_types import PartnerTier, ProgramActor, RewardKind
+from channelfin.api.scalars import Decimal
+from channelfin.api.types import ContractStatus, DocumentKind, PartnerRole, PartyRole, Periodicity
 
 MAX_LIST_INPUT = 20
 

@@ -7,24 +7,18 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from ..domain.contracts import Contract as DomainContract
-from ..domain.contracts import Customer
-from ..domain.errors import DomainError, PermissionDenied
-from ..domain.money import Money
-from ..domain.money import Money as DomainMoney
-from ..domain.programs import PartnerTier
-from ..services import contracts as contract_service
-from ..services import escrow as escrow_service
-from ..services import financing as financing_service
-from ..services import incentives as incentive_service
-from ..services import partners as partner_service
-from ..services import programs as program_service
-from .context import Context
-from .errors import UserError
-from .escrow_types import EscrowAgreement
-from .ids import local_id
-from .incentive_types import CreditLine, CreditMovement, IncentiveCampaign, RebateBreakdown, credit_movement
-from .inputs import (
+from channelfin.api.context import Context
+from channelfin.api.errors import UserError
+from channelfin.api.escrow_types import EscrowAgreement
+from channelfin.api.ids import local_id
+from channelfin.api.incentive_types import (
+    CreditLine,
+    CreditMovement,
+    IncentiveCampaign,
+    RebateBreakdown,
+    credit_movement,
+)
+from channelfin.api.inputs import (
     AcceptIncentiveCampaignInput,
     CancelContractInput,
     ConfirmCreditLineChangeInput,
@@ -51,9 +45,21 @@ from .inputs import (
     SubmitDeliveryReportInput,
     WithdrawCreditLineChangeInput,
 )
-from .program_types import Enrollment, PartnerProgram
-from .types import Contract, FinancingAgreement, FinancingDecision, Partner, Payout
-from .types import Money as MoneyType
+from channelfin.api.program_types import Enrollment, PartnerProgram
+from channelfin.api.types import Contract, FinancingAgreement, FinancingDecision, Partner, Payout
+from channelfin.api.types import Money as MoneyType
+from channelfin.domain.contracts import Contract as DomainContract
+from channelfin.domain.contracts import Customer
+from channelfin.domain.errors import DomainError, PermissionDenied
+from channelfin.domain.money import Money
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.domain.programs import PartnerTier
+from channelfin.services import contracts as contract_service
+from channelfin.services import escrow as escrow_service
+from channelfin.services import financing as financing_service
+from channelfin.services import incentives as incentive_service
+from channelfin.services import partners as partner_service
+from channelfin.services import programs as program_service
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")

@@ -7,8 +7,8 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from ..domain.errors import ValidationError
-from ..services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
+from channelfin.domain.errors import ValidationError
+from channelfin.services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 
 N = TypeVar("N")
 D = TypeVar("D")

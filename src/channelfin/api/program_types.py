@@ -6,12 +6,12 @@ import datetime as dt
 
 import strawberry
 
-from ..domain import payouts as dpay
-from ..domain import programs as dprog
-from .context import Context
-from .ids import to_global_id
-from .scalars import Decimal
-from .types import Money, Node, Partner, Payout, PayoutKind
+from channelfin.api.context import Context
+from channelfin.api.ids import to_global_id
+from channelfin.api.scalars import Decimal
+from channelfin.api.types import Money, Node, Partner, Payout, PayoutKind
+from channelfin.domain import payouts as dpay
+from channelfin.domain import programs as dprog
 
 PartnerTier = strawberry.enum(dprog.PartnerTier, description="The four tiers of a publisher's partner program.")
 ProgramActor = strawberry.enum(

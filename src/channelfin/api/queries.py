@@ -7,27 +7,27 @@ from typing import Annotated
 
 import strawberry
 
-from ..domain.errors import ValidationError
-from ..domain.incentives import CreditLine as DomainCreditLine
-from ..domain.incentives import OrderLine
-from ..domain.money import Money as DomainMoney
-from ..services import audit as audit_service
-from ..services import contracts as contract_service
-from ..services import escrow as escrow_service
-from ..services import incentives as incentive_service
-from ..services import partners as partner_service
-from ..services import payouts as payout_service
-from ..services import programs as program_service
-from ..services import quotes as quote_service
-from .audit import AuditEntryType
-from .context import Context
-from .escrow_types import EscrowAgreement
-from .ids import from_global_id, local_id
-from .incentive_types import CampaignKind, CreditLine, IncentiveCampaign, PriceQuote
-from .inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter, PriceQuoteInput
-from .pagination import Connection, page_request
-from .program_types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
-from .types import Contract, FinancingAgreement, LeaseQuote, Node, Partner, Payout, Viewer
+from channelfin.api.audit import AuditEntryType
+from channelfin.api.context import Context
+from channelfin.api.escrow_types import EscrowAgreement
+from channelfin.api.ids import from_global_id, local_id
+from channelfin.api.incentive_types import CampaignKind, CreditLine, IncentiveCampaign, PriceQuote
+from channelfin.api.inputs import ContractFilter, LeaseQuoteInput, PartnerFilter, PayoutFilter, PriceQuoteInput
+from channelfin.api.pagination import Connection, page_request
+from channelfin.api.program_types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
+from channelfin.api.types import Contract, FinancingAgreement, LeaseQuote, Node, Partner, Payout, Viewer
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.incentives import CreditLine as DomainCreditLine
+from channelfin.domain.incentives import OrderLine
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.services import audit as audit_service
+from channelfin.services import contracts as contract_service
+from channelfin.services import escrow as escrow_service
+from channelfin.services import incentives as incentive_service
+from channelfin.services import partners as partner_service
+from channelfin.services import payouts as payout_service
+from channelfin.services import programs as program_service
+from channelfin.services import quotes as quote_service
 
 Info = strawberry.Info[Context, None]
 

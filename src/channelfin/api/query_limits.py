@@ -36,8 +36,8 @@ from graphql import (
     is_leaf_type,
 )
 
-from ..services.paging import DEFAULT_PAGE_SIZE
-from .limits import Limits
+from channelfin.api.limits import Limits
+from channelfin.services.paging import DEFAULT_PAGE_SIZE
 
 
 def _limit_error(code: str, message: str, **extra: object) -> GraphQLError:

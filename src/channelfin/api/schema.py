@@ -5,13 +5,13 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from .escrow_types import EscrowAgreement
-from .incentive_types import CreditLine, IncentiveCampaign
-from .mutations import Mutation
-from .program_types import Enrollment, PartnerProgram
-from .queries import Query
-from .scalars import SCALAR_MAP
-from .types import Contract, FinancingAgreement, Partner, Payout
+from channelfin.api.escrow_types import EscrowAgreement
+from channelfin.api.incentive_types import CreditLine, IncentiveCampaign
+from channelfin.api.mutations import Mutation
+from channelfin.api.program_types import Enrollment, PartnerProgram
+from channelfin.api.queries import Query
+from channelfin.api.scalars import SCALAR_MAP
+from channelfin.api.types import Contract, FinancingAgreement, Partner, Payout
 
 schema = strawberry.Schema(
     query=Query,

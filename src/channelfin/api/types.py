@@ -11,24 +11,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from ..domain import contracts as dc
-from ..domain import documents as ddoc
-from ..domain import financing as df
-from ..domain import financing_file as dff
-from ..domain import partners as dp
-from ..domain import payouts as dpay
-from ..domain.money import Money as DomainMoney
-from ..services import documents as document_service
-from ..services import partners as partner_service
-from ..services import payouts as payout_service
-from ..services import programs as program_service
-from .context import Context
-from .ids import to_global_id
-from .pagination import Connection, page_request
-from .scalars import Decimal
+from channelfin.api.context import Context
+from channelfin.api.ids import to_global_id
+from channelfin.api.pagination import Connection, page_request
+from channelfin.api.scalars import Decimal
+from channelfin.domain import contracts as dc
+from channelfin.domain import documents as ddoc
+from channelfin.domain import financing as df
+from channelfin.domain import financing_file as dff
+from channelfin.domain import partners as dp
+from channelfin.domain import payouts as dpay
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.services import documents as document_service
+from channelfin.services import partners as partner_service
+from channelfin.services import payouts as payout_service
+from channelfin.services import programs as program_service
 
 if TYPE_CHECKING:
-    from .program_types import Enrollment
+    from channelfin.api.program_types import Enrollment
 
 PartnerRole = strawberry.enum(dp.PartnerRole, description="What a partner is to the platform.")
 Periodicity = strawberry.enum(df.Periodicity, description="How often rents fall due (12, 4 or 1 a year).")
@@ -374,10 +374,10 @@ class Contract(Node):
     @strawberry.field(description="The program enrolment the contract is attributed to, if any.")
     def enrollment(
         self, info: strawberry.Info[Context, None]
-    ) -> Annotated[Enrollment, strawberry.lazy(".program_types")] | None:
+    ) -> Annotated[Enrollment, strawberry.lazy("channelfin.api.program_types")] | None:
         if self.enrollment_id is None:
             return None
-        from .program_types import Enrollment
+        from channelfin.api.program_types import Enrollment
 
         found = program_service.visible_enrollment(info.context.ports, info.context.principal, self.enrollment_id)
         return Enrollment.from_domain(found) if found else None

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import PermissionDenied
+from channelfin.domain.errors import PermissionDenied
 
 
 class Role(enum.Enum):

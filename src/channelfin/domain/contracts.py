@@ -11,10 +11,10 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from .documents import FileDocument
-from .errors import Conflict, InvalidTransition, ValidationError
-from .financing import Periodicity, period_count
-from .financing_file import (
+from channelfin.domain.documents import FileDocument
+from channelfin.domain.errors import Conflict, InvalidTransition, ValidationError
+from channelfin.domain.financing import Periodicity, period_count
+from channelfin.domain.financing_file import (
     SIGNED_BEFORE_DELIVERY,
     ContractFinancing,
     DecisionOutcome,
@@ -24,8 +24,8 @@ from .financing_file import (
     Signature,
     WaitStep,
 )
-from .money import Money
-from .partners import Partner, PartnerRole, clean_name
+from channelfin.domain.money import Money
+from channelfin.domain.partners import Partner, PartnerRole, clean_name
 
 
 class ContractStatus(enum.Enum):

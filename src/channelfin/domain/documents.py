@@ -20,14 +20,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .errors import InvalidTransition
-from .financing import Periodicity
-from .financing_file import DeliveryReport, DocumentKind
-from .money import CENT, Money, round_cents
-from .partners import FinancingAgreement, Partner
+from channelfin.domain.errors import InvalidTransition
+from channelfin.domain.financing import Periodicity
+from channelfin.domain.financing_file import DeliveryReport, DocumentKind
+from channelfin.domain.money import CENT, Money, round_cents
+from channelfin.domain.partners import FinancingAgreement, Partner
 
 if TYPE_CHECKING:  # contracts imports this module
-    from .contracts import Contract
+    from channelfin.domain.contracts import Contract
 
 
 class DocumentStatus(enum.Enum):

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .errors import InvalidTransition, PermissionDenied, ValidationError
+from channelfin.domain.errors import InvalidTransition, PermissionDenied, ValidationError
 
 DEFAULT_STALE_DEPOSIT_DAYS = 180
 

@@ -19,8 +19,8 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .errors import ValidationError
-from .money import Money
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.money import Money
 
 
 class Periodicity(enum.Enum):

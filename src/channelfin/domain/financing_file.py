@@ -17,9 +17,9 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from .financing import DecisionMode, LeaseQuote
-from .money import Money
-from .partners import FinancingAgreement
+from channelfin.domain.financing import DecisionMode, LeaseQuote
+from channelfin.domain.money import Money
+from channelfin.domain.partners import FinancingAgreement
 
 MAX_AUTOMATIC_TERM_MONTHS = 60
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from .errors import Conflict, PermissionDenied, ValidationError
-from .money import Money
-from .partners import PartnerRole, clean_name
-from .payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.errors import Conflict, PermissionDenied, ValidationError
+from channelfin.domain.money import Money
+from channelfin.domain.partners import PartnerRole, clean_name
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 
 DEFAULT_REFERRAL_SLA_HOURS = 48
 MAX_MULTIPLIER = Decimal(10)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .errors import ValidationError
+from channelfin.domain.errors import ValidationError
 
 CENT = Decimal("0.01")
 DEFAULT_CURRENCY = "EUR"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from .errors import ValidationError
-from .financing import validate_annual_rate
-from .money import Money
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.financing import validate_annual_rate
+from channelfin.domain.money import Money
 
 DEFAULT_PAYOUT_SLA_HOURS = 72
 DEFAULT_INSTANT_DECISION_LIMIT = Money.of("50000.00")

@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .errors import InvalidTransition
-from .money import Money
+from channelfin.domain.errors import InvalidTransition
+from channelfin.domain.money import Money
 
 
 class PayoutKind(enum.Enum):

@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from .contracts import Contract
-from .errors import ValidationError
-from .money import Money
-from .partners import clean_name
+from channelfin.domain.contracts import Contract
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.money import Money
+from channelfin.domain.partners import clean_name
 
 
 class PartnerTier(enum.Enum):

@@ -14,7 +14,7 @@ logger = Logger(service="channelfin-esign")
 
 @cache
 def _wired() -> tuple[Any, str]:
-    from ..bootstrap import Settings, build_ports
+    from channelfin.bootstrap import Settings, build_ports
 
     settings = Settings.from_env()
     return build_ports(settings), settings.esign_webhook_secret
@@ -22,7 +22,7 @@ def _wired() -> tuple[Any, str]:
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    from ..api.esign_webhook import receive
+    from channelfin.api.esign_webhook import receive
 
     ports, secret = _wired()
     raw = event.get("body") or ""

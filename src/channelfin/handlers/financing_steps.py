@@ -11,20 +11,20 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from ..services.ports import Ports
+from channelfin.services.ports import Ports
 
 logger = Logger(service="channelfin-financing")
 
 
 @cache
 def _ports() -> Ports:
-    from ..bootstrap import Settings, build_ports
+    from channelfin.bootstrap import Settings, build_ports
 
     return build_ports(Settings.from_env())
 
 
 def _run(step: str, event: dict[str, Any]) -> dict[str, Any]:
-    from ..workflows.steps import run_step
+    from channelfin.workflows.steps import run_step
 
     logger.append_keys(step=step, contract_id=event.get("contractId"), payout_id=event.get("payoutId"))
     return run_step(_ports(), step, event)

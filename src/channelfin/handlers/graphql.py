@@ -35,8 +35,8 @@ def lambda_adapter(app: Any) -> Any:
 
 
 def _build() -> Any:
-    from ..api.app import create_graphql_app
-    from ..bootstrap import Settings, build_idempotency, build_ports
+    from channelfin.api.app import create_graphql_app
+    from channelfin.bootstrap import Settings, build_idempotency, build_ports
 
     settings = Settings.from_env()
     # The bare GraphQL endpoint behind its guards: Starlette's router and middleware cost ~0.3 ms

@@ -12,8 +12,8 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from ..api.ids import from_global_id
-from .tokens import issue
+from channelfin.api.ids import from_global_id
+from channelfin.local.tokens import issue
 
 
 class DemoSeedError(Exception):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..api.app import CLAIMS_SCOPE_KEY
-from .tokens import InvalidToken, verify
+from channelfin.api.app import CLAIMS_SCOPE_KEY
+from channelfin.local.tokens import InvalidToken, verify
 
 Scope = dict[str, Any]
 

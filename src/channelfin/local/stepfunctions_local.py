@@ -20,10 +20,10 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 
-from ..services.ports import Ports
-from ..workflows.definitions import definition_path, substitute
-from ..workflows.steps import ESCROW_STEPS, FINANCING_STEPS, run_step
-from .dynamodb_local import REGION, free_port
+from channelfin.local.dynamodb_local import REGION, free_port
+from channelfin.services.ports import Ports
+from channelfin.workflows.definitions import definition_path, substitute
+from channelfin.workflows.steps import ESCROW_STEPS, FINANCING_STEPS, run_step
 
 ACCOUNT = "123456789012"
 StepRunner = Callable[[str, dict[str, Any]], dict[str, Any]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain.access import Principal, Role, require
-from ..domain.audit import AuditEntry
-from .paging import Page, PageRequest
-from .ports import Ports
+from channelfin.domain.access import Principal, Role, require
+from channelfin.domain.audit import AuditEntry
+from channelfin.services.paging import Page, PageRequest
+from channelfin.services.ports import Ports
 
 
 def audit_trail(ports: Ports, principal: Principal, *, day: date, page: PageRequest) -> Page[AuditEntry]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ..domain.access import Principal, Role, require_acting_for
-from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole
-from ..domain.errors import InvalidTransition, NotFound, ValidationError
-from ..domain.financing import Periodicity
-from ..domain.money import Money
-from .paging import Page, PageRequest
-from .ports import Ports
-from .programs import enrollment_for_contract, undo_sale
-from .retry import optimistic_update
+from channelfin.domain.access import Principal, Role, require_acting_for
+from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole
+from channelfin.domain.errors import InvalidTransition, NotFound, ValidationError
+from channelfin.domain.financing import Periodicity
+from channelfin.domain.money import Money
+from channelfin.services.paging import Page, PageRequest
+from channelfin.services.ports import Ports
+from channelfin.services.programs import enrollment_for_contract, undo_sale
+from channelfin.services.retry import optimistic_update
 
 
 def create_contract(

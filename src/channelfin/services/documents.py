@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.access import Principal, Role
-from ..domain.contracts import Contract
-from ..domain.documents import (
+from channelfin.domain.access import Principal, Role
+from channelfin.domain.contracts import Contract
+from channelfin.domain.documents import (
     DocumentStatus,
     FileDocument,
     delivery_report_content,
@@ -22,10 +22,10 @@ from ..domain.documents import (
     sha256_of,
     storage_key,
 )
-from ..domain.errors import Conflict, InvalidTransition, NotFound
-from ..domain.financing_file import SIGNED_BEFORE_DELIVERY, DocumentKind
-from .contracts import update_contract
-from .ports import Ports
+from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
+from channelfin.domain.financing_file import SIGNED_BEFORE_DELIVERY, DocumentKind
+from channelfin.services.contracts import update_contract
+from channelfin.services.ports import Ports
 
 # The e-signature webhook acts as the platform's connector (an integration caller with no partner).
 WEBHOOK = Principal(sub="esign-webhook", roles=frozenset({Role.INTEGRATION}))
@@ -137,7 +137,7 @@ def receive_signature_event(
     reason: str | None,
 ) -> Contract:
     """The provider says the signer signed (the bytes with that SHA-256) or declined the document."""
-    from .financing import decline_signature, record_signature
+    from channelfin.services.financing import decline_signature, record_signature
 
     contract = ports.contracts.get(contract_id)
     document = contract.document(kind) if contract else None

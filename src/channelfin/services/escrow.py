@@ -11,15 +11,15 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
-from ..domain.access import Principal, Role, require
-from ..domain.contracts import Contract, PartyRole
-from ..domain.errors import NotFound, ValidationError
-from ..domain.escrow import EscrowAgreement, EscrowStatus, Notification
-from ..domain.partners import PartnerRole
-from .contracts import update_contract
-from .paging import all_items
-from .ports import Ports, TaskTokenRejected
-from .retry import optimistic_update
+from channelfin.domain.access import Principal, Role, require
+from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.errors import NotFound, ValidationError
+from channelfin.domain.escrow import EscrowAgreement, EscrowStatus, Notification
+from channelfin.domain.partners import PartnerRole
+from channelfin.services.contracts import update_contract
+from channelfin.services.paging import all_items
+from channelfin.services.ports import Ports, TaskTokenRejected
+from channelfin.services.retry import optimistic_update
 
 STEP_ACTOR = "workflow:escrow"
 

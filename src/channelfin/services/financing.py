@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..domain.access import Principal, Role, require, require_acting_for
-from ..domain.contracts import Contract, ContractStatus
-from ..domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ..domain.financing import LeaseTerms, quote
-from ..domain.financing_file import (
+from channelfin.domain.access import Principal, Role, require, require_acting_for
+from channelfin.domain.contracts import Contract, ContractStatus
+from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from channelfin.domain.financing import LeaseTerms, quote
+from channelfin.domain.financing_file import (
     DecisionOutcome,
     DeliveryReport,
     DocumentKind,
@@ -26,13 +26,13 @@ from ..domain.financing_file import (
     decide,
     open_file,
 )
-from ..domain.partners import AgreementStatus
-from ..domain.payouts import Payout, support_share
-from .contracts import contract_for, update_contract
-from .documents import add_delivery_report
-from .paging import all_items
-from .ports import Ports, TaskTokenRejected
-from .programs import register_sale
+from channelfin.domain.partners import AgreementStatus
+from channelfin.domain.payouts import Payout, support_share
+from channelfin.services.contracts import contract_for, update_contract
+from channelfin.services.documents import add_delivery_report
+from channelfin.services.paging import all_items
+from channelfin.services.ports import Ports, TaskTokenRejected
+from channelfin.services.programs import register_sale
 
 SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from ..domain.access import PARTNER_ROLES, Principal, Role, require, require_acting_for
-from ..domain.contracts import Contract
-from ..domain.errors import Conflict, NotFound, ValidationError
-from ..domain.incentives import (
+from channelfin.domain.access import PARTNER_ROLES, Principal, Role, require, require_acting_for
+from channelfin.domain.contracts import Contract
+from channelfin.domain.errors import Conflict, NotFound, ValidationError
+from channelfin.domain.incentives import (
     CampaignKind,
     CreditLine,
     CreditMovement,
@@ -27,12 +27,12 @@ from ..domain.incentives import (
     rebate_payout,
     referral_for,
 )
-from ..domain.money import Money
-from ..domain.partners import Partner, PartnerRole
-from ..domain.payouts import Payout
-from .paging import Page, PageRequest
-from .ports import Ports
-from .retry import MAX_WRITE_ATTEMPTS, backoff, optimistic_update
+from channelfin.domain.money import Money
+from channelfin.domain.partners import Partner, PartnerRole
+from channelfin.domain.payouts import Payout
+from channelfin.services.paging import Page, PageRequest
+from channelfin.services.ports import Ports
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff, optimistic_update
 
 MAX_QUOTE_LINES = 100
 MAX_REFERENCE_LENGTH = 100

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..domain.access import Principal, Role, require
-from ..domain.errors import NotFound
-from ..domain.money import Money
-from ..domain.partners import FinancingAgreement, Partner, PartnerRole
-from .paging import Page, PageRequest
-from .ports import Ports
+from channelfin.domain.access import Principal, Role, require
+from channelfin.domain.errors import NotFound
+from channelfin.domain.money import Money
+from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.services.paging import Page, PageRequest
+from channelfin.services.ports import Ports
 
 
 def register_partner(

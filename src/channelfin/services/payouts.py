@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..domain.access import Principal
-from ..domain.payouts import Payout
-from .paging import Page, PageRequest, paginate
-from .ports import Ports
+from channelfin.domain.access import Principal
+from channelfin.domain.payouts import Payout
+from channelfin.services.paging import Page, PageRequest, paginate
+from channelfin.services.ports import Ports
 
 
 def list_payouts(

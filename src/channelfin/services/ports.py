@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from ..domain.audit import AuditEntry
-from ..domain.contracts import Contract, ContractStatus, PartyRole
-from ..domain.documents import DocumentContent
-from ..domain.escrow import EscrowAgreement
-from ..domain.financing_file import DocumentKind
-from ..domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
-from ..domain.partners import FinancingAgreement, Partner, PartnerRole
-from ..domain.payouts import Payout, PayoutKind, PayoutStatus
-from ..domain.programs import Enrollment, PartnerProgram, Sale
-from .paging import Page, PageRequest
+from channelfin.domain.audit import AuditEntry
+from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
+from channelfin.domain.documents import DocumentContent
+from channelfin.domain.escrow import EscrowAgreement
+from channelfin.domain.financing_file import DocumentKind
+from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
+from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
+from channelfin.services.paging import Page, PageRequest
 
 
 class PartnerRepository(Protocol):

@@ -7,28 +7,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from decimal import Decimal
 
-from ..domain.access import Principal, Role, require, require_acting_for
-from ..domain.contracts import Contract
-from ..domain.errors import Conflict, NotFound, ValidationError
-from ..domain.money import Money
-from ..domain.partners import PartnerRole
-from ..domain.payouts import (
-    Payout,
-    PayoutKind,
-    PayoutStatus,
-    Statement,
-    commission_id,
-    partner_charge_id,
-)
-from ..domain.programs import (
-    Enrollment,
-    PartnerProgram,
-    PartnerTier,
-    commission_for,
-    partner_charges,
-)
-from .paging import all_items
-from .ports import Ports
+from channelfin.domain.access import Principal, Role, require, require_acting_for
+from channelfin.domain.contracts import Contract
+from channelfin.domain.errors import Conflict, NotFound, ValidationError
+from channelfin.domain.money import Money
+from channelfin.domain.partners import PartnerRole
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, Statement, commission_id, partner_charge_id
+from channelfin.domain.programs import Enrollment, PartnerProgram, PartnerTier, commission_for, partner_charges
+from channelfin.services.paging import all_items
+from channelfin.services.ports import Ports
 
 
 def _require_publisher_admin(principal: Principal, publisher_id: str, *, action: str, field: list[str]) -> None:

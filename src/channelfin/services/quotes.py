@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..domain.access import Principal
-from ..domain.errors import NotFound
-from ..domain.financing import LeaseQuote, LeaseTerms, Periodicity, quote
-from ..domain.money import Money
-from .partners import visible_agreement
-from .ports import Ports
+from channelfin.domain.access import Principal
+from channelfin.domain.errors import NotFound
+from channelfin.domain.financing import LeaseQuote, LeaseTerms, Periodicity, quote
+from channelfin.domain.money import Money
+from channelfin.services.partners import visible_agreement
+from channelfin.services.ports import Ports
 
 
 def lease_quote(

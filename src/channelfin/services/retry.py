@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from ..domain.errors import Conflict, NotFound
+from channelfin.domain.errors import Conflict, NotFound
 
 MAX_WRITE_ATTEMPTS = 10
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from ..domain.audit import AuditEntry, AuditOutcome
-from ..services.paging import Page, PageRequest
-from .records import DocumentRecord
-from .repositories import _query_page, sort_stamp
+from channelfin.domain.audit import AuditEntry, AuditOutcome
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store.records import DocumentRecord
+from channelfin.store.repositories import _query_page, sort_stamp
 
 
 def _day_key(day: date) -> str:

@@ -11,7 +11,7 @@ import binascii
 import json
 from typing import Any
 
-from ..services.paging import InvalidCursor
+from channelfin.services.paging import InvalidCursor
 
 MAX_CURSOR_LENGTH = 2048
 

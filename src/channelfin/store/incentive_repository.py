@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..domain.incentives import (
+from channelfin.domain.incentives import (
     CampaignKind,
     CreditChangeAction,
     CreditLine,
@@ -30,12 +30,12 @@ from ..domain.incentives import (
     MovementKind,
     PendingCreditChange,
 )
-from ..domain.money import Money
-from ..domain.partners import PartnerRole
-from ..services.paging import Page, PageRequest
-from . import reads
-from .records import DocumentRecord
-from .repositories import _query_page, put_with_copies, sort_stamp
+from channelfin.domain.money import Money
+from channelfin.domain.partners import PartnerRole
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store import reads
+from channelfin.store.records import DocumentRecord
+from channelfin.store.repositories import _query_page, put_with_copies, sort_stamp
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 

@@ -25,7 +25,7 @@ from pynamodb.indexes import Index
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
 
-from ..services.retry import backoff
+from channelfin.services.retry import backoff
 
 RawItem = dict[str, dict[str, Any]]
 Reader = Callable[[RawItem], Any]

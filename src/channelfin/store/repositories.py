@@ -19,12 +19,12 @@ from pynamodb.indexes import Index
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ..domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
-from ..domain.documents import DocumentStatus, FileDocument
-from ..domain.errors import Conflict
-from ..domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
-from ..domain.financing import DecisionMode, Periodicity
-from ..domain.financing_file import (
+from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
+from channelfin.domain.documents import DocumentStatus, FileDocument
+from channelfin.domain.errors import Conflict
+from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
+from channelfin.domain.financing import DecisionMode, Periodicity
+from channelfin.domain.financing_file import (
     ContractFinancing,
     DecisionOutcome,
     DeliveryReport,
@@ -33,13 +33,13 @@ from ..domain.financing_file import (
     Signature,
     WaitStep,
 )
-from ..domain.money import Money
-from ..domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
-from ..domain.payouts import Payout, PayoutKind, PayoutStatus
-from ..domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
-from ..services.paging import Page, PageRequest
-from . import cursors, reads
-from .records import (
+from channelfin.domain.money import Money
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store import cursors, reads
+from channelfin.store.records import (
     ContractRecord,
     CustomerMap,
     DecisionMap,

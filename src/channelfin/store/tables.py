@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from pynamodb.models import Model
 
-from .records import ALL_RECORDS
+from channelfin.store.records import ALL_RECORDS
 
 LOGICAL_NAMES = {
     "PartnerRecord": "partners",

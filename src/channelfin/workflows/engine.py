@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..services.ports import TaskTokenRejected
+from channelfin.services.ports import TaskTokenRejected
 
 # What Step Functions answers when a token is not (or no longer) waited on.
 TOKEN_ERRORS = {"InvalidToken", "TaskDoesNotExist", "TaskTimedOut"}

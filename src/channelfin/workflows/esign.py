@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ..domain.financing_file import DocumentKind
-from ..services.ports import SignatureRequest
+from channelfin.domain.financing_file import DocumentKind
+from channelfin.services.ports import SignatureRequest
 
 logger = logging.getLogger("channelfin.esign")
 

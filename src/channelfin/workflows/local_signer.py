@@ -8,8 +8,8 @@ same webhook a real provider would, signed with the shared secret.
 
 from __future__ import annotations
 
-from ..domain.financing_file import DocumentKind
-from ..services.ports import SignatureRequest
+from channelfin.domain.financing_file import DocumentKind
+from channelfin.services.ports import SignatureRequest
 
 
 def request_id_for(contract_id: str, kind: DocumentKind, sha256: str) -> str:

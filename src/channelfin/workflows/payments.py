@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from ..domain.payouts import Payout
+from channelfin.domain.payouts import Payout
 
 
 class InstantPayments:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..services import escrow
-from ..services import financing_steps as steps
-from ..services.ports import Ports
+from channelfin.services import escrow
+from channelfin.services import financing_steps as steps
+from channelfin.services.ports import Ports
 
 Event = dict[str, Any]
 Step = Callable[[Ports, Event], dict[str, Any] | None]
