@@ -269,7 +269,7 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
         admin,
         i={"partnerId": publisher, "leaserId": leaser, "annualRate": "0.06", "fileFee": "150.00"},
     )["signFinancingAgreement"]["agreement"]["id"]
-    from channelfin.api.ids import from_global_id
+    from channelfin.api.core.ids import from_global_id
 
     owner = claims("partner-admin", from_global_id(publisher)[1], sub="bench-owner")
     contract = api(
@@ -388,7 +388,7 @@ def run(quick: bool) -> dict[str, Any]:
         api = Api()
         admin = claims("leaser-admin")
         one = "query($id: ID!) { contract(id: $id) { status } }"
-        from channelfin.api.ids import to_global_id
+        from channelfin.api.core.ids import to_global_id
 
         gid = to_global_id("Contract", contract_ids[0])
         api(one, admin, id=gid)  # builds the app: the cold part is not what we compare

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
 from channelfin.services import financing_steps as steps
 from tests import operations as ops

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
 from tests.factories import principal
 from tests.graphql_client import execute

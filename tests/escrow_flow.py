@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.world import World, register

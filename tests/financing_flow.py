@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from channelfin.api.context import Context
-from channelfin.api.execution import executor
+from channelfin.api.core.context import Context
+from channelfin.api.http.execution import executor
 from channelfin.domain.access import Principal
 from channelfin.services.ports import Ports
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
 from channelfin.services.ports import Ports
 from tests import operations as ops

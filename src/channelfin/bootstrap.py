@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from channelfin.api.limits import Limits
+from channelfin.api.http.limits import Limits
 from channelfin.domain.documents import DocumentContent
 from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
 
 if TYPE_CHECKING:
-    from channelfin.api.idempotency import IdempotentRequests
+    from channelfin.api.http.idempotency import IdempotentRequests
 
 DAY = 24 * 3600
 # How long the financing workflow waits for people before the file EXPIRES (execution input).
@@ -107,7 +107,7 @@ def build_idempotency(settings: Settings) -> IdempotentRequests:
     import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    from channelfin.api.idempotency import IdempotentRequests
+    from channelfin.api.http.idempotency import IdempotentRequests
     from channelfin.store.tables import table_name
 
     client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)

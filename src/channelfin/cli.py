@@ -31,7 +31,7 @@ def _raise_terminated(_signum: int, _frame: object) -> None:
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from channelfin.api.app import create_app
+    from channelfin.api.http.app import create_app
     from channelfin.bootstrap import Settings, build_idempotency, build_ports
     from channelfin.local.devserver import with_dev_tokens
     from channelfin.local.dynamodb_local import (
@@ -130,7 +130,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def _partner_local_id(value: str) -> str:
     """Accept a partner's global id (as the API shows it) or its raw id."""
-    from channelfin.api.ids import from_global_id
+    from channelfin.api.core.ids import from_global_id
     from channelfin.domain.errors import ValidationError
 
     try:

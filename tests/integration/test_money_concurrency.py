@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.domain.contracts import ContractStatus
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money

@@ -50,7 +50,7 @@ def test_concurrent_sales_of_one_partner_get_distinct_numbers(programs):
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(lambda c: _sign(programs, c), contracts))
     enrollment = programs.enrollments["PRESCRIBER"]
-    from channelfin.api.ids import from_global_id
+    from channelfin.api.core.ids import from_global_id
 
     sales = programs.world.ports.programs.sales_of(from_global_id(enrollment)[1])
     assert sorted(s.number for s in sales) == [1, 2, 3, 4, 5, 6]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from channelfin.api.ids import to_global_id
+from channelfin.api.core.ids import to_global_id
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.world import World

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from channelfin.api import esign_webhook
+from channelfin.api.http import esign_webhook
 from channelfin.domain.documents import sha256_of
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.services import financing_steps as steps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channelfin.api.auth import principal_from_claims
+from channelfin.api.http.auth import principal_from_claims
 from channelfin.bootstrap import Settings
 from channelfin.domain.access import Role
 

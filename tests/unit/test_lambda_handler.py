@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from channelfin.api.app import CLAIMS_SCOPE_KEY, create_app, create_graphql_app
-from channelfin.api.idempotency import Answer
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
+from channelfin.api.http.app import CLAIMS_SCOPE_KEY, create_app, create_graphql_app
+from channelfin.api.http.idempotency import Answer
 from channelfin.handlers import graphql as graphql_handler
 from tests import operations as ops
 

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from channelfin.api.context import Context
-from channelfin.api.execution import executor
-from channelfin.api.limits import Limits
+from channelfin.api.core.context import Context
+from channelfin.api.http.execution import executor
+from channelfin.api.http.limits import Limits
 from tests.factories import LEASER_ADMIN
 from tests.graphql_client import execute
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from channelfin.api import esign_webhook
+from channelfin.api.http import esign_webhook
 from channelfin.domain.documents import DocumentStatus
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, sign

@@ -1,17 +1,66 @@
-"""The schema: what the Lambda handler and the dev server run (through `execution`) and the export writes."""
+"""The schema: what the Lambda handler and the dev server run (through `http.execution`) and the export writes.
+
+Each area contributes its root fields; `merge_types` composes them in one `Query` and one
+`Mutation`, and importing the areas registers how their objects are shown and found by
+`node(id:)`.
+"""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
-from channelfin.api.escrow_types import EscrowAgreement
-from channelfin.api.incentive_types import CreditLine, IncentiveCampaign
-from channelfin.api.mutations import Mutation
-from channelfin.api.program_types import Enrollment, PartnerProgram
-from channelfin.api.queries import Query
-from channelfin.api.scalars import SCALAR_MAP
-from channelfin.api.types import Contract, FinancingAgreement, Partner, Payout
+from channelfin.api.audit.queries import AuditQueries
+from channelfin.api.contracts.mutations import ContractsMutations
+from channelfin.api.contracts.queries import ContractsQueries
+from channelfin.api.contracts.types import Contract
+from channelfin.api.core.node import NodeQuery
+from channelfin.api.core.scalars import SCALAR_MAP
+from channelfin.api.documents.mutations import DocumentsMutations
+from channelfin.api.escrow.mutations import EscrowMutations
+from channelfin.api.escrow.queries import EscrowQueries
+from channelfin.api.escrow.types import EscrowAgreement
+from channelfin.api.financing.mutations import FinancingMutations
+from channelfin.api.financing.queries import FinancingQueries
+from channelfin.api.incentives.mutations import IncentivesMutations
+from channelfin.api.incentives.queries import IncentivesQueries
+from channelfin.api.incentives.types import CreditLine, IncentiveCampaign
+from channelfin.api.partners.mutations import PartnersMutations
+from channelfin.api.partners.queries import PartnersQueries
+from channelfin.api.partners.types import FinancingAgreement, Partner
+from channelfin.api.payouts.queries import PayoutsQueries
+from channelfin.api.payouts.types import Payout
+from channelfin.api.programs.mutations import ProgramsMutations
+from channelfin.api.programs.queries import ProgramsQueries
+from channelfin.api.programs.types import Enrollment, PartnerProgram
+
+Query = merge_types(
+    "Query",
+    (
+        PartnersQueries,
+        NodeQuery,
+        ContractsQueries,
+        PayoutsQueries,
+        FinancingQueries,
+        ProgramsQueries,
+        EscrowQueries,
+        IncentivesQueries,
+        AuditQueries,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        PartnersMutations,
+        ContractsMutations,
+        FinancingMutations,
+        DocumentsMutations,
+        ProgramsMutations,
+        EscrowMutations,
+        IncentivesMutations,
+    ),
+)
 
 schema = strawberry.Schema(
     query=Query,

@@ -22,7 +22,7 @@ def _wired() -> tuple[Any, str]:
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    from channelfin.api.esign_webhook import receive
+    from channelfin.api.http.esign_webhook import receive
 
     ports, secret = _wired()
     raw = event.get("body") or ""

@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from channelfin.api.ids import from_global_id
+from channelfin.api.core.ids import from_global_id
 from channelfin.local.tokens import issue
 
 

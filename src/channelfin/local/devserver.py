@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from channelfin.api.app import CLAIMS_SCOPE_KEY
+from channelfin.api.http.app import CLAIMS_SCOPE_KEY
 from channelfin.local.tokens import InvalidToken, verify
 
 Scope = dict[str, Any]

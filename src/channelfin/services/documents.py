@@ -2,7 +2,7 @@
 
 Produced once per kind (content-addressed keys, recorded on the contract with their SHA-256);
 a retried step finds them there and sends nothing twice. The provider's events come back
-through the webhook (`receive_signature_event`): a signature counts only for the bytes that
+through the webhook (`signature_events.receive_signature_event`): a signature counts only for the bytes that
 were sent, a refusal cancels the file through the workflow, exactly as the connector's
 `recordSignature`/`declineSignature` would.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from channelfin.domain.access import Principal, Role
 from channelfin.domain.contracts import Contract
 from channelfin.domain.documents import (
     DocumentStatus,
@@ -22,13 +21,11 @@ from channelfin.domain.documents import (
     sha256_of,
     storage_key,
 )
-from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
+from channelfin.domain.errors import NotFound
 from channelfin.domain.financing_file import SIGNED_BEFORE_DELIVERY, DocumentKind
 from channelfin.services.contracts import update_contract
 from channelfin.services.ports import Ports
 
-# The e-signature webhook acts as the platform's connector (an integration caller with no partner).
-WEBHOOK = Principal(sub="esign-webhook", roles=frozenset({Role.INTEGRATION}))
 DOWNLOAD_LINK_SECONDS = 300
 
 
@@ -122,37 +119,3 @@ def add_delivery_report(ports: Ports, contract_id: str) -> Contract:
 
 def download_url(ports: Ports, document: FileDocument) -> str:
     return ports.document_store.download_url(document.storage_key, expires_in=DOWNLOAD_LINK_SECONDS)
-
-
-def receive_signature_event(
-    ports: Ports,
-    *,
-    event_type: str,
-    request_id: str,
-    contract_id: str,
-    kind: DocumentKind,
-    signer: str,
-    at: datetime,
-    sha256: str | None,
-    reason: str | None,
-) -> Contract:
-    """The provider says the signer signed (the bytes with that SHA-256) or declined the document."""
-    from channelfin.services.financing import decline_signature, record_signature
-
-    contract = ports.contracts.get(contract_id)
-    document = contract.document(kind) if contract else None
-    if contract is None or document is None:
-        raise NotFound("no such document awaiting signature", code="UNKNOWN_DOCUMENT")
-    if document.signing_request_id != request_id:
-        raise Conflict("this signature request is not the one open for that document", code="UNKNOWN_REQUEST")
-    if event_type == "signed":
-        signed = document.signed(by=signer, at=at, sha256=sha256 or "")  # refuses other bytes: nothing recorded
-        update_contract(ports, contract_id, lambda c: c.with_document(signed))
-        return record_signature(ports, WEBHOOK, contract_id=contract_id, document=kind, signed_by=signer, signed_at=at)
-    if event_type == "declined":
-        declined = document.declined(by=signer, at=at, reason=reason or "no reason given")
-        update_contract(ports, contract_id, lambda c: c.with_document(declined))
-        return decline_signature(
-            ports, WEBHOOK, contract_id=contract_id, document=kind, declined_by=signer, reason=reason or ""
-        )
-    raise InvalidTransition(f"unknown event type {event_type!r}", code="UNKNOWN_EVENT")

@@ -1,0 +1,25 @@
+"""Root query fields of the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.audit.types import AuditEntryType
+from channelfin.api.core.node import Info
+from channelfin.api.core.pagination import Connection, page_request
+from channelfin.services import audit as audit_service
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(
+        description="Every mutation of a UTC day, newest first: who, when, what, how it ended (leaser-admin)."
+    )
+    def audit_trail(
+        self, info: Info, day: dt.date, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryType]:
+        ctx = info.context
+        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=page_request(first, after))
+        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, after=after)

@@ -1,0 +1,135 @@
+"""GraphQL types of contracts with end clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.context import Context
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.money import Money
+from channelfin.api.core.node import Node, present, presenter
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.refs import DocumentRef, EnrollmentRef, FinancingRef, PartnerRef, PayoutRef
+from channelfin.domain import contracts as dc
+from channelfin.domain.contracts import ContractStatus, ResellerRole
+from channelfin.domain.financing import Periodicity
+from channelfin.services import payouts as payout_service
+from channelfin.services import programs as program_service
+
+
+@strawberry.type(description="The end client of a contract.")
+class Customer:
+    name: str
+    registration_number: str | None
+    email: str | None
+
+
+@strawberry.type(description="One status change of a contract: what, when, who.")
+class TimelineEvent:
+    status: ContractStatus
+    at: dt.datetime
+    actor: str = strawberry.field(description="The user (JWT `sub`) or system step that made the change.")
+    note: str | None
+
+
+@strawberry.type(description="A SaaS contract with an end client, owned by its publisher or its reseller.")
+class Contract(Node):
+    status: ContractStatus
+    reseller_role: ResellerRole | None = strawberry.field(
+        description="INTRODUCER when the publisher owns the contract, BUY_RESELL when the reseller does."
+    )
+    customer: Customer
+    periodicity: Periodicity
+    term_months: int
+    start_date: dt.date
+    software_fee: Money = strawberry.field(description="Software part of each rent, excluding tax.")
+    support_fee: Money = strawberry.field(description="Support part of each rent, excluding tax.")
+    under_continuity: bool = strawberry.field(description="Run by a continuity provider after a publisher default.")
+    created_at: dt.datetime
+    timeline: list[TimelineEvent]
+    payout_due_by: dt.datetime | None = strawberry.field(
+        description="When the file was transmitted plus the agreement's payout SLA; null before."
+    )
+    collected_installments: list[int] = strawberry.field(description="Installments collected from the end client.")
+    owner_id: strawberry.Private[str]
+    publisher_id: strawberry.Private[str]
+    reseller_id: strawberry.Private[str | None]
+    local_id: strawberry.Private[str]
+    enrollment_id: strawberry.Private[str | None]
+    payout_ids: strawberry.Private[frozenset[str]]
+    domain: strawberry.Private[dc.Contract]
+
+    @classmethod
+    def from_domain(cls, c: dc.Contract) -> Contract:
+        return cls(
+            id=strawberry.ID(to_global_id("Contract", c.id)),
+            status=c.status,
+            reseller_role=c.reseller_role,
+            customer=Customer(
+                name=c.customer.name, registration_number=c.customer.registration_number, email=c.customer.email
+            ),
+            periodicity=c.periodicity,
+            term_months=c.term_months,
+            start_date=c.start_date,
+            software_fee=Money.from_domain(c.software_fee),
+            support_fee=Money.from_domain(c.support_fee),
+            under_continuity=c.under_continuity,
+            created_at=c.created_at,
+            timeline=[TimelineEvent(status=e.status, at=e.at, actor=e.actor, note=e.note) for e in c.timeline],
+            payout_due_by=c.payout_due_by,
+            collected_installments=list(c.collected_installments),
+            owner_id=c.owner_id,
+            publisher_id=c.publisher_id,
+            reseller_id=c.reseller_id,
+            local_id=c.id,
+            enrollment_id=c.enrollment_id,
+            payout_ids=c.payout_ids,
+            domain=c,
+        )
+
+    @strawberry.field(description="Null until financing is requested.")
+    def financing(self) -> FinancingRef | None:
+        return present("Financing", self.domain.financing)
+
+    @strawberry.field(description="The file's documents (none before financing).")
+    def documents(self) -> list[DocumentRef]:
+        return present("Documents", self.domain)
+
+    @strawberry.field(description="The contract owner, beneficiary of the financing.")
+    async def owner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.owner_id)
+
+    @strawberry.field
+    async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.publisher_id)
+
+    @strawberry.field
+    async def reseller(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
+        if self.reseller_id is None:
+            return None
+        return await load_partner(info, self.reseller_id)
+
+    @strawberry.field(description="The program enrolment the contract is attributed to, if any.")
+    def enrollment(self, info: strawberry.Info[Context, None]) -> EnrollmentRef | None:
+        if self.enrollment_id is None:
+            return None
+
+        found = program_service.visible_enrollment(info.context.ports, info.context.principal, self.enrollment_id)
+        return present("Enrollment", found) if found else None
+
+    @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
+    async def payouts(
+        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PayoutRef]:
+        ctx = info.context
+        request = page_request(first, after)
+        # One BatchGetItem for the payouts of every contract on the page, through the request's loader.
+        loaded = await ctx.loaders.payout_by_id.load_many(sorted(self.payout_ids))
+        page = payout_service.visible_on_contract(ctx.principal, loaded, request)
+        return Connection[PayoutRef].from_page(page, lambda p: present("Payout", p), after=after)
+
+
+presenter("Contract", Contract.from_domain)

@@ -1,0 +1,105 @@
+"""GraphQL types of escrow agreements and the continuity they give."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.context import Context
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.node import Node, present
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.refs import ContractRef, PartnerRef
+from channelfin.domain import escrow as de
+from channelfin.domain.escrow import EscrowStatus
+
+
+@strawberry.type(description="One step of an escrow agreement's life.")
+class EscrowEvent:
+    step: str
+    at: dt.datetime
+    actor: str = strawberry.field(description="The user (JWT `sub`) or `workflow:escrow`.")
+    note: str | None
+
+
+@strawberry.type(description="A message the escrow trigger sent.")
+class EscrowNotification:
+    recipient_id: str = strawberry.field(description="A partner's id, or the end client's e-mail (or name).")
+    recipient_kind: str = strawberry.field(description="HOST, END_CLIENT or CONTINUITY_PROVIDER.")
+    subject: str
+    sent_at: dt.datetime
+    contract_id: strawberry.Private[str | None]
+
+
+@strawberry.type(description="An escrow agreement: it keeps the service running if the publisher fails.")
+class EscrowAgreement(Node):
+    status: EscrowStatus
+    products: list[str]
+    deposit_reference: str
+    last_deposit_at: dt.datetime
+    default_reason: str | None
+    declared_by: str | None
+    confirmed_by: str | None
+    deposit_released_at: dt.datetime | None
+    history: list[EscrowEvent]
+    notifications: list[EscrowNotification]
+    signed_at: dt.datetime
+    domain: strawberry.Private[de.EscrowAgreement]
+
+    @classmethod
+    def from_domain(cls, a: de.EscrowAgreement) -> EscrowAgreement:
+        return cls(
+            id=strawberry.ID(to_global_id("EscrowAgreement", a.id)),
+            status=a.status,
+            products=list(a.products),
+            deposit_reference=a.deposit_reference,
+            last_deposit_at=a.last_deposit_at,
+            default_reason=a.default_reason,
+            declared_by=a.declared_by,
+            confirmed_by=a.confirmed_by,
+            deposit_released_at=a.deposit_released_at,
+            history=[EscrowEvent(step=e.step, at=e.at, actor=e.actor, note=e.note) for e in a.history],
+            notifications=[
+                EscrowNotification(
+                    recipient_id=n.recipient_id,
+                    recipient_kind=n.recipient_kind,
+                    subject=n.subject,
+                    sent_at=n.sent_at,
+                    contract_id=n.contract_id,
+                )
+                for n in a.notifications
+            ],
+            signed_at=a.signed_at,
+            domain=a,
+        )
+
+    @strawberry.field(description="Older than the configured age (180 days by default): may not run the service.")
+    def deposit_stale(self, info: strawberry.Info[Context, None]) -> bool:
+        ports = info.context.ports
+        return self.domain.deposit_is_stale(ports.clock(), ports.stale_deposit_days)
+
+    async def _partner(self, info: strawberry.Info[Context, None], partner_id: str) -> PartnerRef:
+        return await load_partner(info, partner_id)
+
+    @strawberry.field
+    async def leaser(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await self._partner(info, self.domain.leaser_id)
+
+    @strawberry.field
+    async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await self._partner(info, self.domain.publisher_id)
+
+    @strawberry.field
+    async def host(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await self._partner(info, self.domain.host_id)
+
+    @strawberry.field
+    async def continuity_provider(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await self._partner(info, self.domain.continuity_provider_id)
+
+    @strawberry.field(description="The contracts the continuity provider took over (those the caller may see).")
+    async def contracts_under_continuity(self, info: strawberry.Info[Context, None]) -> list[ContractRef]:
+        principal = info.context.principal
+        found = await info.context.loaders.contract_by_id.load_many(list(self.domain.taken_over))
+        return [present("Contract", c) for c in found if c and principal.can_see_any_of(c.party_ids)]

@@ -1,0 +1,120 @@
+"""Mutations of financing (decision, delivery, installments): each returns the changed object and `userErrors`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from channelfin.api.core.errors import UserError
+from channelfin.api.core.ids import contract_id, local_id
+from channelfin.api.core.node import Info, present
+from channelfin.api.core.payloads import ContractPayload, attempt, contract_payload
+from channelfin.api.core.refs import ContractRef, PayoutRef
+from channelfin.api.financing.inputs import (
+    RecordInstallmentCollectedInput,
+    RequestFinancingInput,
+    ReviewFinancingInput,
+    SubmitDeliveryReportInput,
+)
+from channelfin.api.financing.types import Financing, FinancingDecision
+from channelfin.services import financing as financing_service
+
+
+@strawberry.type
+class RequestFinancingPayload:
+    contract: ContractRef | None
+    decision: FinancingDecision | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ReviewFinancingPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class SubmitDeliveryReportPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class RecordInstallmentCollectedPayload:
+    contract: ContractRef | None
+    payout: PayoutRef | None = strawberry.field(
+        description="The installment's SUPPORT_SHARE payout (the same on a retry)."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class FinancingMutations:
+    @strawberry.mutation(
+        description="Ask the leaser to finance a contract (the owner's users). Decides at once below "
+        "the agreement's instantDecisionLimit, otherwise refers it to credit review."
+    )
+    def request_financing(self, info: Info, input: RequestFinancingInput) -> RequestFinancingPayload:
+        ctx = info.context
+        contract, errors = attempt(
+            lambda: financing_service.request_financing(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                agreement_id=local_id(input.agreement_id, "FinancingAgreement", field=["agreementId"]),
+            )
+        )
+        financing = contract.financing if contract else None
+        decision = Financing.from_domain(financing).decision if financing else None
+        return RequestFinancingPayload(contract=present("Contract", contract), decision=decision, user_errors=errors)
+
+    @strawberry.mutation(description="Approve or refuse a contract under credit review (credit-analyst).")
+    def review_financing(self, info: Info, input: ReviewFinancingInput) -> ReviewFinancingPayload:
+        ctx = info.context
+        return contract_payload(
+            ReviewFinancingPayload,
+            lambda: financing_service.review_financing(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                approve=input.approve,
+                comment=input.comment,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Submit the delivery report signed after installation (the owner's users); "
+        "refused before the sale and lease contracts are signed."
+    )
+    def submit_delivery_report(self, info: Info, input: SubmitDeliveryReportInput) -> SubmitDeliveryReportPayload:
+        ctx = info.context
+        return contract_payload(
+            SubmitDeliveryReportPayload,
+            lambda: financing_service.submit_delivery_report(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                installed_at=input.installed_at,
+                signed_by=input.signed_by,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Record that installment k was collected and schedule its support share, once (treasury)."
+    )
+    def record_installment_collected(
+        self, info: Info, input: RecordInstallmentCollectedInput
+    ) -> RecordInstallmentCollectedPayload:
+        ctx = info.context
+        result, errors = attempt(
+            lambda: financing_service.record_installment_collected(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                installment=input.installment,
+                collected_at=input.collected_at,
+            )
+        )
+        contract, payout = result if result else (None, None)
+        return RecordInstallmentCollectedPayload(
+            contract=present("Contract", contract) if contract else None,
+            payout=present("Payout", payout) if payout else None,
+            user_errors=errors,
+        )

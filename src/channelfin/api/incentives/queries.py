@@ -1,0 +1,105 @@
+"""Root query fields of reseller support (seed 002)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from channelfin.api.core.ids import local_id
+from channelfin.api.core.node import Info, node_loader
+from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.incentives.inputs import PriceQuoteInput
+from channelfin.api.incentives.types import CreditLine, IncentiveCampaign, PriceQuote
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.incentives import CampaignKind, OrderLine
+from channelfin.domain.incentives import CreditLine as DomainCreditLine
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.services import incentives as incentive_service
+
+
+@strawberry.type
+class IncentivesQueries:
+    @strawberry.field(
+        description="A credit line by id, or by its distributor and reseller: their users and leaser staff."
+    )
+    def credit_line(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        distributor_id: strawberry.ID | None = None,
+        reseller_id: strawberry.ID | None = None,
+    ) -> CreditLine | None:
+        ctx = info.context
+        if id is not None:
+            key = local_id(id, "CreditLine", field=["id"])
+        elif distributor_id is not None and reseller_id is not None:
+            key = DomainCreditLine.id_for(
+                local_id(distributor_id, "Partner", field=["distributorId"]),
+                local_id(reseller_id, "Partner", field=["resellerId"]),
+            )
+        else:
+            raise ValidationError("give id, or distributorId and resellerId", code="REQUIRED", field=["id"])
+        found = incentive_service.visible_credit_line(ctx.ports, ctx.principal, key)
+        return CreditLine.from_domain(found) if found else None
+
+    @strawberry.field(description="A partner's credit lines: as distributor (default) or as reseller.")
+    def credit_lines(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        as_reseller: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CreditLine]:
+        ctx = info.context
+        page = incentive_service.list_credit_lines(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            as_distributor=not as_reseller,
+            page=page_request(first, after),
+        )
+        return Connection[CreditLine].from_page(page, CreditLine.from_domain, after=after)
+
+    @strawberry.field(description="A vendor's incentive campaigns, by kind then start date (any signed-in caller).")
+    def incentive_campaigns(
+        self,
+        info: Info,
+        vendor_id: strawberry.ID,
+        kind: CampaignKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[IncentiveCampaign]:
+        ctx = info.context
+        page = incentive_service.list_campaigns(
+            ctx.ports,
+            ctx.principal,
+            vendor_id=local_id(vendor_id, "Partner", field=["vendorId"]),
+            kind=kind,
+            page=page_request(first, after),
+        )
+        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, after=after)
+
+    @strawberry.field(description="Order lines priced under the vendor's DISCOUNT campaigns in force. No side effect.")
+    def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote:
+        ctx = info.context
+        quote = incentive_service.price_quote(
+            ctx.ports,
+            ctx.principal,
+            vendor_id=local_id(input.vendor_id, "Partner", field=["vendorId"]),
+            at=input.at,
+            lines=[
+                OrderLine(
+                    reference=line.reference.strip(),
+                    licence_program=line.licence_program,
+                    quantity=line.quantity,
+                    unit_price=DomainMoney(line.unit_price),
+                    product_family=line.product_family,
+                )
+                for line in input.lines
+            ],
+        )
+        return PriceQuote.from_domain(quote)
+
+
+node_loader("CreditLine", incentive_service.visible_credit_line, CreditLine.from_domain)
+node_loader("IncentiveCampaign", incentive_service.visible_campaign, IncentiveCampaign.from_domain)

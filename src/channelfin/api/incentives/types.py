@@ -1,0 +1,255 @@
+"""GraphQL types of a vendor's reseller-support plan (seed 002): campaigns, credit lines, price quotes, rebates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.money import Money
+from channelfin.api.core.node import Info, Node
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.refs import PartnerRef
+from channelfin.api.core.scalars import Decimal
+from channelfin.domain import incentives as di
+from channelfin.domain.incentives import CampaignKind, CreditChangeAction, MovementKind
+from channelfin.domain.money import Money as DomainMoney
+from channelfin.domain.partners import PartnerRole
+from channelfin.services import incentives as incentive_service
+
+
+def _money(value: DomainMoney | None) -> Money | None:
+    return Money.from_domain(value) if value is not None else None
+
+
+async def _partner(info: Info, partner_id: str) -> PartnerRef:
+    return await load_partner(info, partner_id)
+
+
+@strawberry.type(description="A vendor's incentive campaign, in force from startsAt (included) to endsAt (excluded).")
+class IncentiveCampaign(Node):
+    name: str
+    kind: CampaignKind
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    partner_roles: list[PartnerRole] = strawberry.field(description="Roles it rewards; empty: every role.")
+    product_family: str | None = strawberry.field(description="e.g. SQL Server; null: every family.")
+    product_references: list[str] = strawberry.field(description="Product references; empty: every reference.")
+    licence_program: str | None = strawberry.field(description="e.g. OEM, Open; null: every program.")
+    amount: Money | None = strawberry.field(description="Credit added (CREDIT_GUARANTEE, ORDER_CREDIT).")
+    per_order_amount: Money | None = strawberry.field(description="ORDER_CREDIT: `amount` per full such order sum.")
+    rate: Decimal | None = strawberry.field(description='A fraction: discount, base rebate or referral share ("0.03").')
+    multiplier: Decimal | None = strawberry.field(description='REBATE_MULTIPLIER: e.g. "2" doubles the rebate.')
+    payout_sla_hours: int | None = strawberry.field(description="FINANCING_REFERRAL: hours to pay after ACTIVE.")
+    created_at: dt.datetime
+    created_by: str
+    accepted_by: str | None = strawberry.field(
+        description="Credit campaigns: the distributor's user who accepted it; it adds no credit before."
+    )
+    accepted_at: dt.datetime | None
+    domain: strawberry.Private[di.IncentiveCampaign]
+
+    @classmethod
+    def from_domain(cls, c: di.IncentiveCampaign) -> IncentiveCampaign:
+        return cls(
+            id=strawberry.ID(to_global_id("IncentiveCampaign", c.id)),
+            name=c.name,
+            kind=c.kind,
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            partner_roles=sorted(c.partner_roles, key=lambda r: r.value),
+            product_family=c.product_family,
+            product_references=list(c.product_references),
+            licence_program=c.licence_program,
+            amount=_money(c.amount),
+            per_order_amount=_money(c.per_order_amount),
+            rate=c.rate,
+            multiplier=c.multiplier,
+            payout_sla_hours=c.payout_sla_hours,
+            created_at=c.created_at,
+            created_by=c.created_by,
+            accepted_by=c.accepted_by,
+            accepted_at=c.accepted_at,
+            domain=c,
+        )
+
+    @strawberry.field(description="The vendor (a publisher) that runs the campaign.")
+    async def vendor(self, info: Info) -> PartnerRef:
+        return await _partner(info, self.domain.vendor_id)
+
+    @strawberry.field(description="The distributor it is limited to (credit campaigns).")
+    async def distributor(self, info: Info) -> PartnerRef | None:
+        return await _partner(info, self.domain.distributor_id) if self.domain.distributor_id else None
+
+
+@strawberry.type(description="A change of a credit line's insured limit: who, when, from, to.")
+class CreditLineEvent:
+    action: CreditChangeAction
+    at: dt.datetime
+    by: str = strawberry.field(description="The user (JWT `sub`).")
+    from_limit: Money
+    to_limit: Money
+
+
+@strawberry.type(description="A cut held until a different user of the distributor confirms it.")
+class PendingCreditChange:
+    from_limit: Money = strawberry.field(description="The limit in force until the cut is confirmed.")
+    to_limit: Money
+    requested_by: str
+    requested_at: dt.datetime
+
+
+@strawberry.type(description="A firm order charged to a credit line, or a reseller payment that repaid it.")
+class CreditMovement:
+    kind: MovementKind
+    amount: Money
+    at: dt.datetime
+    by: str
+    licence_program: str | None
+    reference: str | None = strawberry.field(description="The distributor's order or payment reference.")
+
+
+@strawberry.type(description="A reseller's credit (encours) at a distributor.")
+class CreditLine(Node):
+    insured_limit: Money = strawberry.field(description="The credit insurer's limit in force.")
+    outstanding: Money = strawberry.field(description="Firm orders not yet paid by the reseller.")
+    pending_change: PendingCreditChange | None
+    history: list[CreditLineEvent] = strawberry.field(description="Every change of the limit, oldest first.")
+    domain: strawberry.Private[di.CreditLine]
+    memo: strawberry.Private[dict[str, di.CreditPosition]]
+
+    @classmethod
+    def from_domain(cls, line: di.CreditLine) -> CreditLine:
+        pending = line.pending_change
+        return cls(
+            id=strawberry.ID(to_global_id("CreditLine", line.id)),
+            insured_limit=Money.from_domain(line.insured_limit),
+            outstanding=Money.from_domain(line.outstanding),
+            pending_change=PendingCreditChange(
+                from_limit=Money.from_domain(pending.from_limit),
+                to_limit=Money.from_domain(pending.to_limit),
+                requested_by=pending.requested_by,
+                requested_at=pending.requested_at,
+            )
+            if pending
+            else None,
+            history=[
+                CreditLineEvent(
+                    action=e.action,
+                    at=e.at,
+                    by=e.by,
+                    from_limit=Money.from_domain(e.from_limit),
+                    to_limit=Money.from_domain(e.to_limit),
+                )
+                for e in line.history
+            ],
+            domain=line,
+            memo={},
+        )
+
+    def _position(self, info: Info) -> di.CreditPosition:
+        # Computed once per object (campaigns and orders are read), only when a figure is asked for.
+        if "position" not in self.memo:
+            self.memo["position"] = incentive_service.credit_position(info.context.ports, self.domain)
+        return self.memo["position"]
+
+    @strawberry.field(description="Vendor guarantees (CREDIT_GUARANTEE campaigns) in force at this distributor.")
+    def guarantees(self, info: Info) -> Money:
+        return Money.from_domain(self._position(info).guarantees)
+
+    @strawberry.field(description="ORDER_CREDIT extras earned by firm orders within the campaigns in force.")
+    def order_extras(self, info: Info) -> Money:
+        return Money.from_domain(self._position(info).order_extras)
+
+    @strawberry.field(description="insuredLimit + guarantees + orderExtras − outstanding (may be negative).")
+    def available(self, info: Info) -> Money:
+        return Money.from_domain(self._position(info).available)
+
+    @strawberry.field
+    async def distributor(self, info: Info) -> PartnerRef:
+        return await _partner(info, self.domain.distributor_id)
+
+    @strawberry.field
+    async def reseller(self, info: Info) -> PartnerRef:
+        return await _partner(info, self.domain.reseller_id)
+
+    @strawberry.field(description="Firm orders and reseller payments, newest first.")
+    def movements(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CreditMovement]:
+        ctx = info.context
+        page = incentive_service.credit_movements(ctx.ports, ctx.principal, self.domain, page_request(first, after))
+        return Connection[CreditMovement].from_page(page, credit_movement, after=after)
+
+
+def credit_movement(m: di.CreditMovement) -> CreditMovement:
+    return CreditMovement(
+        kind=m.kind,
+        amount=Money.from_domain(m.amount),
+        at=m.at,
+        by=m.by,
+        licence_program=m.licence_program,
+        reference=m.reference,
+    )
+
+
+@strawberry.type(description="One order line at list price less the best discount in force.")
+class PriceQuoteLine:
+    reference: str
+    licence_program: str | None
+    quantity: int
+    unit_price: Money
+    list_amount: Money = strawberry.field(description="unitPrice × quantity.")
+    discount_rate: Decimal = strawberry.field(description='"0" when no DISCOUNT campaign covers the line.')
+    discount: Money
+    net_amount: Money
+    campaign: IncentiveCampaign | None = strawberry.field(description="The DISCOUNT campaign applied, if any.")
+
+
+@strawberry.type(description="Prices of order lines on a date, after the vendor's DISCOUNT campaigns. No side effect.")
+class PriceQuote:
+    at: dt.datetime
+    lines: list[PriceQuoteLine]
+    list_total: Money
+    discount_total: Money
+    net_total: Money
+
+    @classmethod
+    def from_domain(cls, q: di.PriceQuote) -> PriceQuote:
+        return cls(
+            at=q.at,
+            lines=[
+                PriceQuoteLine(
+                    reference=p.line.reference,
+                    licence_program=p.line.licence_program,
+                    quantity=p.line.quantity,
+                    unit_price=Money.from_domain(p.line.unit_price),
+                    list_amount=Money.from_domain(p.list_amount),
+                    discount_rate=p.discount_rate,
+                    discount=Money.from_domain(p.discount),
+                    net_amount=Money.from_domain(p.net),
+                    campaign=IncentiveCampaign.from_domain(p.campaign) if p.campaign else None,
+                )
+                for p in q.lines
+            ],
+            list_total=Money.from_domain(q.list_total),
+            discount_total=Money.from_domain(q.discount_total),
+            net_total=Money.from_domain(q.net_total),
+        )
+
+
+@strawberry.type(description="How a REBATE payout was computed: amount × baseRate × multiplier.")
+class RebateBreakdown:
+    base_rate: Decimal
+    multiplier: Decimal = strawberry.field(description='"1" when no REBATE_MULTIPLIER campaign was in force.')
+    base_campaign: IncentiveCampaign
+    multiplier_campaign: IncentiveCampaign | None
+
+    @classmethod
+    def from_domain(cls, r: di.Rebate) -> RebateBreakdown:
+        return cls(
+            base_rate=r.base_rate,
+            multiplier=r.factor,
+            base_campaign=IncentiveCampaign.from_domain(r.base),
+            multiplier_campaign=IncentiveCampaign.from_domain(r.multiplier) if r.multiplier else None,
+        )

@@ -1,0 +1,99 @@
+"""GraphQL types of partners and their financing agreements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.context import Context
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.money import Money
+from channelfin.api.core.node import Node, presenter
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.scalars import Decimal
+from channelfin.domain import partners as dp
+from channelfin.domain.partners import AgreementStatus, PartnerRole
+from channelfin.services import partners as partner_service
+
+
+@strawberry.type(description="A convention d'agrément: a leaser agrees to finance a partner's contracts.")
+class FinancingAgreement(Node):
+    status: AgreementStatus
+    annual_rate: Decimal = strawberry.field(description='Yearly rate as a fraction, e.g. "0.06" for 6%.')
+    file_fee: Money = strawberry.field(description="Flat fee deducted from each upfront payout.")
+    payout_sla_hours: int = strawberry.field(description="Hours from file transmission to payment.")
+    instant_decision_limit: Money = strawberry.field(
+        description="Financed amounts strictly below it are decided at once; at or above, by credit review."
+    )
+    signed_at: dt.datetime
+    partner_id: strawberry.Private[str]
+    leaser_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, a: dp.FinancingAgreement) -> FinancingAgreement:
+        return cls(
+            id=strawberry.ID(to_global_id("FinancingAgreement", a.id)),
+            status=a.status,
+            annual_rate=a.annual_rate,
+            file_fee=Money.from_domain(a.file_fee),
+            payout_sla_hours=a.payout_sla_hours,
+            instant_decision_limit=Money.from_domain(a.instant_decision_limit),
+            signed_at=a.signed_at,
+            partner_id=a.partner_id,
+            leaser_id=a.leaser_id,
+        )
+
+    @strawberry.field(description="The publisher or reseller whose contracts are financed.")
+    async def partner(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.partner_id)
+
+    @strawberry.field(description="The leaser.")
+    async def leaser(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.leaser_id)
+
+
+@strawberry.type(description="A company on the platform: leaser, publisher, reseller, distributor...")
+class Partner(Node):
+    name: str
+    roles: list[PartnerRole]
+    registration_number: str | None = strawberry.field(description="SIREN or other national identifier.")
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
+    created_at: dt.datetime
+    local_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, p: dp.Partner) -> Partner:
+        return cls(
+            id=strawberry.ID(to_global_id("Partner", p.id)),
+            name=p.name,
+            roles=sorted(p.roles, key=lambda r: r.value),
+            registration_number=p.registration_number,
+            country=p.country,
+            created_at=p.created_at,
+            local_id=p.id,
+        )
+
+    @strawberry.field(description="Financing agreements signed by this partner (its own users and leaser staff).")
+    def financing_agreements(self, info: strawberry.Info[Context, None]) -> list[FinancingAgreement]:
+        ctx = info.context
+        agreements = partner_service.visible_agreements_of(ctx.ports, ctx.principal, self.local_id)
+        return [FinancingAgreement.from_domain(a) for a in agreements]
+
+
+@strawberry.type(description="The caller, as the token says.")
+class Viewer:
+    sub: str = strawberry.field(description="The user's (or machine client's) id.")
+    roles: list[str] = strawberry.field(description="Cognito groups recognised by the API.")
+    partner_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The partner the caller acts for, if any.")
+    async def partner(self, info: strawberry.Info[Context, None]) -> Partner | None:
+        if self.partner_id is None:
+            return None
+        found = await info.context.loaders.partner_by_id.load(self.partner_id)
+        return Partner.from_domain(found) if found else None
+
+
+presenter("Partner", Partner.from_domain)
+presenter("FinancingAgreement", FinancingAgreement.from_domain)

@@ -1,0 +1,60 @@
+"""GraphQL types of payouts (payments to, and charges on, partners)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.context import Context
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.money import Money
+from channelfin.api.core.node import Node, present, presenter
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.refs import ContractRef, PartnerRef
+from channelfin.domain import payouts as dpay
+from channelfin.domain.payouts import PayoutKind, PayoutStatus
+
+
+@strawberry.type(description="A payment to (or charge on) a partner.")
+class Payout(Node):
+    kind: PayoutKind
+    status: PayoutStatus
+    amount: Money
+    installment: int | None = strawberry.field(description="Installment number (1..n) for support shares.")
+    due_by: dt.datetime | None
+    paid_at: dt.datetime | None
+    sla_met: bool | None = strawberry.field(description="Paid by `dueBy`; null until paid.")
+    failure_reason: str | None = strawberry.field(description="Why the transfer failed, for FAILED payouts.")
+    beneficiary_id: strawberry.Private[str]
+    contract_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, p: dpay.Payout) -> Payout:
+        return cls(
+            id=strawberry.ID(to_global_id("Payout", p.id)),
+            kind=p.kind,
+            status=p.status,
+            amount=Money.from_domain(p.amount),
+            installment=p.installment,
+            due_by=p.due_by,
+            paid_at=p.paid_at,
+            sla_met=p.sla_met,
+            failure_reason=p.failure_reason,
+            beneficiary_id=p.beneficiary_id,
+            contract_id=p.contract_id,
+        )
+
+    @strawberry.field
+    async def beneficiary(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.beneficiary_id)
+
+    @strawberry.field
+    async def contract(self, info: strawberry.Info[Context, None]) -> ContractRef | None:
+        if self.contract_id is None:
+            return None
+        contract = await info.context.loaders.contract_by_id.load(self.contract_id)
+        return present("Contract", contract) if contract else None
+
+
+presenter("Payout", Payout.from_domain)

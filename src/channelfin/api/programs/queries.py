@@ -1,0 +1,69 @@
+"""Root query fields of partner programs (seed 001)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from channelfin.api.core.ids import local_id
+from channelfin.api.core.node import Info, node_loader
+from channelfin.api.programs.types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
+from channelfin.services import programs as program_service
+
+
+@strawberry.type
+class ProgramsQueries:
+    @strawberry.field(description="A partner program: its publisher's users and leaser staff.")
+    def partner_program(self, info: Info, id: strawberry.ID) -> PartnerProgram | None:
+        ctx = info.context
+        key = local_id(id, "PartnerProgram", field=["id"])
+        found = program_service.visible_program(ctx.ports, ctx.principal, key)
+        return PartnerProgram.from_domain(found) if found else None
+
+    @strawberry.field(description="An enrolment: the publisher's users, the enrolled partner's users, leaser staff.")
+    def enrollment(self, info: Info, id: strawberry.ID) -> Enrollment | None:
+        ctx = info.context
+        key = local_id(id, "Enrollment", field=["id"])
+        found = program_service.visible_enrollment(ctx.ports, ctx.principal, key)
+        return Enrollment.from_domain(found) if found else None
+
+    @strawberry.field(description="A partner's payouts and charges whose value date is in [from, to), with totals.")
+    def partner_statement(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
+        to: dt.datetime,
+    ) -> PartnerStatement | None:
+        ctx = info.context
+        statement = program_service.partner_statement(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            start=from_,
+            end=to,
+        )
+        return PartnerStatement.from_domain(statement) if statement else None
+
+    @strawberry.field(
+        description="Each affiliate's sales in a year and whether it meets the program's minimum "
+        "(the publisher's partner-admin)."
+    )
+    def affiliate_compliance(self, info: Info, program_id: strawberry.ID, year: int) -> list[AffiliateCompliance]:
+        ctx = info.context
+        rows = program_service.affiliate_compliance(
+            ctx.ports,
+            ctx.principal,
+            program_id=local_id(program_id, "PartnerProgram", field=["programId"]),
+            year=year,
+        )
+        return [
+            AffiliateCompliance(enrollment=Enrollment.from_domain(e), sales=sales, meets_minimum=meets)
+            for e, sales, meets in rows
+        ]
+
+
+node_loader("PartnerProgram", program_service.visible_program, PartnerProgram.from_domain)
+node_loader("Enrollment", program_service.visible_enrollment, Enrollment.from_domain)

@@ -1,0 +1,156 @@
+"""GraphQL types of publishers' partner programs (seed 001)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.context import Context
+from channelfin.api.core.ids import to_global_id
+from channelfin.api.core.money import Money
+from channelfin.api.core.node import Node, present, presenter
+from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.refs import PartnerRef, PayoutRef
+from channelfin.api.core.scalars import Decimal
+from channelfin.domain import payouts as dpay
+from channelfin.domain import programs as dprog
+from channelfin.domain.payouts import PayoutKind
+from channelfin.domain.programs import Actor, PartnerTier, RewardKind
+
+
+@strawberry.type(description="The rules of one tier in one program.")
+class TierRules:
+    tier: PartnerTier
+    onboarding_by: Actor
+    onboarding_invoiced_by: Actor
+    contract_held_by: Actor
+    support_by: Actor
+    evolutive_maintenance_by: Actor = strawberry.field(description="Always the publisher.")
+    reward: RewardKind
+    rate: Decimal = strawberry.field(description="Of the first annuity (commission) or of each annual fee (charge).")
+    from_sale: int = strawberry.field(description="The partner's sale number from which a commission is earned.")
+    needs_technical_qualification: bool
+    benefits: list[str]
+
+    @classmethod
+    def from_domain(cls, tier: dprog.PartnerTier, r: dprog.TierRules) -> TierRules:
+        return cls(
+            tier=tier,
+            onboarding_by=r.onboarding_by,
+            onboarding_invoiced_by=r.onboarding_invoiced_by,
+            contract_held_by=r.contract_held_by,
+            support_by=r.support_by,
+            evolutive_maintenance_by=r.evolutive_maintenance_by,
+            reward=r.reward,
+            rate=r.rate,
+            from_sale=r.from_sale,
+            needs_technical_qualification=r.needs_technical_qualification,
+            benefits=list(r.benefits),
+        )
+
+
+@strawberry.type(description="A publisher's partner program.")
+class PartnerProgram(Node):
+    name: str
+    entry_fee_rate: Decimal = strawberry.field(description="Affiliates' entry fee = segmentPotential × entryFeeRate.")
+    affiliate_min_sales_per_year: int
+    tiers: list[TierRules]
+    created_at: dt.datetime
+    publisher_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, p: dprog.PartnerProgram) -> PartnerProgram:
+        return cls(
+            id=strawberry.ID(to_global_id("PartnerProgram", p.id)),
+            name=p.name,
+            entry_fee_rate=p.entry_fee_rate,
+            affiliate_min_sales_per_year=p.affiliate_min_sales_per_year,
+            tiers=[TierRules.from_domain(t, r) for t, r in p.tiers.items()],
+            created_at=p.created_at,
+            publisher_id=p.publisher_id,
+        )
+
+    @strawberry.field
+    async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.publisher_id)
+
+
+@strawberry.type(description="A partner's enrolment in a program, with its tier's responsibilities and benefits.")
+class Enrollment(Node):
+    tier: PartnerTier
+    rules: TierRules
+    entry_fee: Money | None = strawberry.field(description="Affiliates only: segmentPotential × entryFeeRate.")
+    segment_potential: Money | None
+    technically_qualified: bool = strawberry.field(description="Integrators need it before contracts are attributed.")
+    sales_count: int = strawberry.field(description="Sales numbered so far (cancelled ones keep their number).")
+    enrolled_at: dt.datetime
+    partner_id: strawberry.Private[str]
+    program_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, e: dprog.Enrollment) -> Enrollment:
+        return cls(
+            id=strawberry.ID(to_global_id("Enrollment", e.id)),
+            tier=e.tier,
+            rules=TierRules.from_domain(e.tier, e.rules),
+            entry_fee=Money.from_domain(e.entry_fee) if e.entry_fee else None,
+            segment_potential=Money.from_domain(e.segment_potential) if e.segment_potential else None,
+            technically_qualified=e.technically_qualified,
+            sales_count=e.sales_count,
+            enrolled_at=e.enrolled_at,
+            partner_id=e.partner_id,
+            program_id=e.program_id,
+        )
+
+    @strawberry.field
+    async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.partner_id)
+
+    @strawberry.field
+    def program(self, info: strawberry.Info[Context, None]) -> PartnerProgram | None:
+        found = info.context.ports.programs.get_program(self.program_id)
+        return PartnerProgram.from_domain(found) if found else None
+
+
+@strawberry.type(description="What one kind of payout adds up to on a statement.")
+class StatementTotal:
+    kind: PayoutKind
+    amount: Money
+
+
+@strawberry.type(description="A partner's payouts and charges for a period; cancelled lines count for nothing.")
+class PartnerStatement:
+    start: dt.datetime
+    end: dt.datetime
+    lines: list[PayoutRef]
+    earned: Money = strawberry.field(description="Owed to the partner: every line but charges.")
+    earned_by_kind: list[StatementTotal]
+    charged: Money = strawberry.field(description="Owed by the partner (PARTNER_CHARGE).")
+    net: Money = strawberry.field(description="earned − charged.")
+
+    @classmethod
+    def from_domain(cls, s: dpay.Statement) -> PartnerStatement:
+        return cls(
+            start=s.start,
+            end=s.end,
+            lines=[present("Payout", p) for p in s.lines],
+            earned=Money.from_domain(s.earned),
+            earned_by_kind=[StatementTotal(kind=k, amount=Money.from_domain(m)) for k, m in s.earned_by_kind],
+            charged=Money.from_domain(s.charged),
+            net=Money.from_domain(s.net),
+        )
+
+
+@strawberry.type(description="An affiliate's sales in a year against the program's minimum.")
+class AffiliateCompliance:
+    enrollment: Enrollment
+    sales: int
+    meets_minimum: bool
+
+    @strawberry.field
+    async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.enrollment.partner_id)
+
+
+presenter("Enrollment", Enrollment.from_domain)

@@ -1,0 +1,53 @@
+"""What the signature provider tells us: a signer signed, or declined, one document of a file.
+
+Apart from `documents` (which produces and sends the documents) because an event moves the
+financing file on (`financing.record_signature` / `decline_signature`), and financing in
+turn produces the delivery report through `documents`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from channelfin.domain.access import Principal, Role
+from channelfin.domain.contracts import Contract
+from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
+from channelfin.domain.financing_file import DocumentKind
+from channelfin.services.contracts import update_contract
+from channelfin.services.financing import decline_signature, record_signature
+from channelfin.services.ports import Ports
+
+# The e-signature webhook acts as the platform's connector (an integration caller with no partner).
+WEBHOOK = Principal(sub="esign-webhook", roles=frozenset({Role.INTEGRATION}))
+
+
+def receive_signature_event(
+    ports: Ports,
+    *,
+    event_type: str,
+    request_id: str,
+    contract_id: str,
+    kind: DocumentKind,
+    signer: str,
+    at: datetime,
+    sha256: str | None,
+    reason: str | None,
+) -> Contract:
+    """The provider says the signer signed (the bytes with that SHA-256) or declined the document."""
+    contract = ports.contracts.get(contract_id)
+    document = contract.document(kind) if contract else None
+    if contract is None or document is None:
+        raise NotFound("no such document awaiting signature", code="UNKNOWN_DOCUMENT")
+    if document.signing_request_id != request_id:
+        raise Conflict("this signature request is not the one open for that document", code="UNKNOWN_REQUEST")
+    if event_type == "signed":
+        signed = document.signed(by=signer, at=at, sha256=sha256 or "")  # refuses other bytes: nothing recorded
+        update_contract(ports, contract_id, lambda c: c.with_document(signed))
+        return record_signature(ports, WEBHOOK, contract_id=contract_id, document=kind, signed_by=signer, signed_at=at)
+    if event_type == "declined":
+        declined = document.declined(by=signer, at=at, reason=reason or "no reason given")
+        update_contract(ports, contract_id, lambda c: c.with_document(declined))
+        return decline_signature(
+            ports, WEBHOOK, contract_id=contract_id, document=kind, declined_by=signer, reason=reason or ""
+        )
+    raise InvalidTransition(f"unknown event type {event_type!r}", code="UNKNOWN_EVENT")
