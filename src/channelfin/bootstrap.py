@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from channelfin.api.http.limits import Limits
-from channelfin.domain.documents import DocumentContent
+from channelfin.domain.document_content import DocumentContent
 from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
 
 if TYPE_CHECKING:

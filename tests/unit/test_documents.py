@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from channelfin.domain.contracts import Contract, Customer
-from channelfin.domain.documents import (
+from channelfin.domain.document_content import (
     NBSP,
     DocumentContent,
     add_months,
@@ -27,8 +27,8 @@ from channelfin.domain.documents import (
     lease_contract_content,
     rent_schedule,
     sale_contract_content,
-    sha256_of,
 )
+from channelfin.domain.documents import sha256_of
 from channelfin.domain.financing import LeaseTerms, Periodicity, quote
 from channelfin.domain.financing_file import DeliveryReport, DocumentKind, decide, open_file
 from channelfin.domain.money import Money

@@ -12,15 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from channelfin.domain.contracts import Contract
-from channelfin.domain.documents import (
-    DocumentStatus,
-    FileDocument,
-    delivery_report_content,
-    lease_contract_content,
-    sale_contract_content,
-    sha256_of,
-    storage_key,
-)
+from channelfin.domain.document_content import delivery_report_content, lease_contract_content, sale_contract_content
+from channelfin.domain.documents import DocumentStatus, FileDocument, sha256_of, storage_key
 from channelfin.domain.errors import NotFound
 from channelfin.domain.financing_file import SIGNED_BEFORE_DELIVERY, DocumentKind
 from channelfin.services.contracts import update_contract

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
-from channelfin.domain.documents import DocumentContent
+from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign

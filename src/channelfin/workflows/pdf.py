@@ -24,7 +24,7 @@ from datetime import UTC, datetime, time
 
 from fpdf import FPDF, FontFace
 
-from channelfin.domain.documents import NOT_PROVIDED, DocumentContent, Table
+from channelfin.domain.document_content import NOT_PROVIDED, DocumentContent, Table
 
 ENCODING = "windows-1252"  # what the PDF's WinAnsiEncoding means
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
