@@ -15,7 +15,7 @@ from typing import Any
 
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
-from channelfin.services import financing_steps as steps
+from channelfin.services import financing_workflow as steps
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.fakes import fake_ports

@@ -121,17 +121,17 @@ class _PdfOnFirstUse:
     """fpdf2 takes ~0.4 s to import: only a Lambda that renders a document pays for it."""
 
     def render(self, content: DocumentContent) -> bytes:
-        from channelfin.workflows.pdf import PdfRenderer
+        from channelfin.adapters.pdf import PdfRenderer
 
         return PdfRenderer().render(content)
 
 
 def build_signatures(settings: Settings) -> SignatureProvider:
     if settings.esign_provider == "yousign":
-        from channelfin.workflows.esign import YousignProvider
+        from channelfin.adapters.esign.yousign import YousignProvider
 
         return YousignProvider(api_key=settings.yousign_api_key)
-    from channelfin.workflows.local_signer import LocalSigner
+    from channelfin.adapters.esign.local_signer import LocalSigner
 
     return LocalSigner(settings.public_url)
 
@@ -147,6 +147,10 @@ def build_ports(
 ) -> Ports:
     import boto3
 
+    from channelfin.adapters.metrics import EmfMetrics
+    from channelfin.adapters.notifications import LoggedNotifier
+    from channelfin.adapters.payments import InstantPayments
+    from channelfin.adapters.stepfunctions import StepFunctionsEngine
     from channelfin.store import tables
     from channelfin.store.audit_log import DynamoAuditLog, DynamoWebhookEvents
     from channelfin.store.documents import S3DocumentStore
@@ -158,10 +162,6 @@ def build_ports(
         DynamoPayoutRepository,
         DynamoProgramRepository,
     )
-    from channelfin.workflows.engine import StepFunctionsEngine
-    from channelfin.workflows.metrics import EmfMetrics
-    from channelfin.workflows.notifications import LoggedNotifier
-    from channelfin.workflows.payments import InstantPayments
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(

@@ -26,7 +26,7 @@ from channelfin.domain.contracts import ContractStatus
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, software_upfront_id, support_share_id
-from channelfin.services import financing_steps as steps
+from channelfin.services import financing_workflow as steps
 from channelfin.services.paging import PageRequest
 from channelfin.services.ports import Ports
 from tests import operations as ops

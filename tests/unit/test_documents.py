@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from channelfin.adapters.pdf import PdfRenderer, printable
 from channelfin.domain.contracts import Contract, Customer
 from channelfin.domain.document_content import (
     NBSP,
@@ -33,7 +34,6 @@ from channelfin.domain.financing import LeaseTerms, Periodicity, quote
 from channelfin.domain.financing_file import DeliveryReport, DocumentKind, decide, open_file
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
-from channelfin.workflows.pdf import PdfRenderer, printable
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -7,20 +7,16 @@ from email.policy import HTTP
 
 import pytest
 
-from channelfin.domain.financing_file import DocumentKind
-from channelfin.services.ports import SignatureRequest
-from channelfin.workflows.esign import (
-    SIGNATURE_HEADER,
-    EsignEvent,
+from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, sign, verify
+from channelfin.adapters.esign.yousign import (
     HttpRequest,
     HttpResponse,
     SignatureProviderError,
-    WebhookSignatureInvalid,
     YousignEvents,
     YousignProvider,
-    sign,
-    verify,
 )
+from channelfin.domain.financing_file import DocumentKind
+from channelfin.services.ports import SignatureRequest
 
 SECRET = "whsec_test_0123456789"
 NOW = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)

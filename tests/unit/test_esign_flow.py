@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import pytest
 
+from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, sign
 from channelfin.api.http import esign_webhook
 from channelfin.domain.documents import sha256_of
 from channelfin.domain.financing_file import DocumentKind
-from channelfin.services import financing_steps as steps
-from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, sign
+from channelfin.services import financing_workflow as steps
 from tests.financing_flow import FinancingFlow
 
 SECRET = "whsec-test"

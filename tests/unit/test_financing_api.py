@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from channelfin.services import financing_steps as steps
+from channelfin.services import financing_workflow as steps
 from tests.factories import LEASER_ADMIN, principal
 from tests.financing_flow import ANALYST, SIGNATURE_CONNECTOR, TREASURY, FinancingFlow
 

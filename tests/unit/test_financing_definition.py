@@ -11,7 +11,7 @@ import pytest
 from channelfin.domain.contracts import NEXT_STATUSES, ContractStatus
 from channelfin.handlers import financing_steps as lambda_entries
 from channelfin.workflows.definitions import check, definition_path, placeholders
-from channelfin.workflows.steps import FINANCING_STEPS
+from channelfin.workflows.dispatch import FINANCING_STEPS
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, sign
 from channelfin.api.http import esign_webhook
 from channelfin.domain.documents import DocumentStatus
 from channelfin.domain.financing_file import DocumentKind
-from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, sign
 
 pytestmark = pytest.mark.workflow
 

@@ -24,7 +24,7 @@ def _ports() -> Ports:
 
 
 def _run(step: str, event: dict[str, Any]) -> dict[str, Any]:
-    from channelfin.workflows.steps import run_step
+    from channelfin.workflows.dispatch import run_step
 
     logger.append_keys(step=step, contract_id=event.get("contractId"), payout_id=event.get("payoutId"))
     return run_step(_ports(), step, event)

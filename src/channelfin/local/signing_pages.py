@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from channelfin.adapters.esign.local_signer import parse_request_id
+from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, sign
 from channelfin.domain.documents import FileDocument, sha256_of
 from channelfin.services.ports import Ports
-from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, sign
-from channelfin.workflows.local_signer import parse_request_id
 
 TITLES = {
     "SALE_CONTRACT": "Contrat de vente",

@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSResponse
 from channelfin.local.dynamodb_local import REGION, free_port
 from channelfin.services.ports import Ports
 from channelfin.workflows.definitions import definition_path, substitute
-from channelfin.workflows.steps import ESCROW_STEPS, FINANCING_STEPS, run_step
+from channelfin.workflows.dispatch import ESCROW_STEPS, FINANCING_STEPS, run_step
 
 ACCOUNT = "123456789012"
 StepRunner = Callable[[str, dict[str, Any]], dict[str, Any]]

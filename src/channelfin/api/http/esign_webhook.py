@@ -17,10 +17,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, verify
+from channelfin.adapters.esign.yousign import YousignEvents
 from channelfin.domain.errors import DomainError
 from channelfin.services import signature_events
 from channelfin.services.ports import Ports
-from channelfin.workflows.esign import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, YousignEvents, verify
 
 YOUSIGN_HEADER = "x-yousign-signature-256"
 

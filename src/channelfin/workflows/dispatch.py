@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from channelfin.services import escrow
-from channelfin.services import financing_steps as steps
+from channelfin.services import financing_workflow as steps
 from channelfin.services.ports import Ports
 
 Event = dict[str, Any]
