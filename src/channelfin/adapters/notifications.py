@@ -6,10 +6,11 @@ queryable there), so a retried step never notifies the same recipient twice.
 
 from __future__ import annotations
 
-import logging
 import threading
 
-logger = logging.getLogger("channelfin.notifications")
+from aws_lambda_powertools import Logger
+
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 
 class LoggedNotifier:

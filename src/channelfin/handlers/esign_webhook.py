@@ -8,8 +8,9 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 
-logger = Logger(service="channelfin-esign")
+logger = Logger(service="channelfin")
 
 
 @cache
@@ -20,7 +21,7 @@ def _wired() -> tuple[Any, str]:
     return build_ports(settings), settings.esign_webhook_secret
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from channelfin.api.http.esign_webhook import receive
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 
 logger = Logger(service="channelfin")
 _asgi_handler: Any = None
@@ -51,7 +52,7 @@ def _build() -> Any:
     return lambda_adapter(app)
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     global _asgi_handler
     if _asgi_handler is None:

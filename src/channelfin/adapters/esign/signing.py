@@ -14,15 +14,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from aws_lambda_powertools import Logger
+
 from channelfin.domain.financing_file import DocumentKind
 
-logger = logging.getLogger("channelfin.esign")
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 SIGNATURE_HEADER = "x-channelfin-signature"
 DEFAULT_TOLERANCE_SECONDS = 300

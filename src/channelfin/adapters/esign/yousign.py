@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import re
 import urllib.error
 import urllib.request
@@ -24,12 +23,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import urllib3
+from aws_lambda_powertools import Logger
 
 from channelfin.adapters.esign.signing import EsignEvent, EventType, WebhookSignatureInvalid, require_secret
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.services.ports import SignatureRequest
 
-logger = logging.getLogger("channelfin.esign")
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DIGITS = re.compile(r"[0-9]{1,12}")

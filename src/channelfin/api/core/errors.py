@@ -9,16 +9,16 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 import strawberry
+from aws_lambda_powertools import Logger
 from graphql import GraphQLError
 
 from channelfin.domain.errors import DomainError, PermissionDenied
 from channelfin.services.paging import InvalidCursor
 
-logger = logging.getLogger("channelfin.api")
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 
 @strawberry.type(description="A business refusal of a mutation; nothing was changed.")

@@ -10,15 +10,15 @@ so a failed write is logged loudly (with the entry) rather than raised.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
 from graphql.utilities import value_from_ast_untyped
 
 from channelfin.domain.audit import AuditEntry, AuditOutcome
 
-logger = logging.getLogger("channelfin.audit")
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 
 def _arguments(node: FieldNode, variables: dict[str, Any]) -> str:

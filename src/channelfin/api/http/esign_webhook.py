@@ -12,10 +12,11 @@ its code; otherwise the signature
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+from aws_lambda_powertools import Logger
 
 from channelfin.adapters.esign.signing import SIGNATURE_HEADER, EsignEvent, WebhookSignatureInvalid, verify
 from channelfin.adapters.esign.yousign import YousignEvents
@@ -25,7 +26,7 @@ from channelfin.services.ports import Ports
 
 YOUSIGN_HEADER = "x-yousign-signature-256"
 
-logger = logging.getLogger("channelfin.esign")
+logger = Logger(service="channelfin", child=True)  # logs through the handler's Powertools logger
 
 
 def receive(
