@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from channelfin.domain.documents import FileDocument
+from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, ValidationError
 from channelfin.domain.financing import Periodicity, period_count
 from channelfin.domain.financing_file import (
@@ -88,7 +89,9 @@ class Customer:
             email = email.strip()
             local, _, domain = email.partition("@")
             if not local or "." not in domain or " " in email:
-                raise ValidationError("not an e-mail address", code="INVALID_EMAIL", field=["customer", "email"])
+                raise ValidationError(
+                    "not an e-mail address", code=ContractCode.INVALID_EMAIL, field=["customer", "email"]
+                )
         if registration_number is not None:
             registration_number = registration_number.replace(" ", "") or None
         return cls(clean_name(name, field=["customer", "name"]), registration_number, email)
@@ -151,15 +154,15 @@ class Contract:
     ) -> Contract:
         if not publisher.has_role(PartnerRole.PUBLISHER):
             raise ValidationError(
-                "the publisher must have the PUBLISHER role", code="NOT_A_PUBLISHER", field=["publisherId"]
+                "the publisher must have the PUBLISHER role", code=PartnerCode.NOT_A_PUBLISHER, field=["publisherId"]
             )
         if reseller is not None and not reseller.has_role(PartnerRole.RESELLER):
             raise ValidationError(
-                "the reseller must have the RESELLER role", code="NOT_A_RESELLER", field=["resellerId"]
+                "the reseller must have the RESELLER role", code=PartnerCode.NOT_A_RESELLER, field=["resellerId"]
             )
         if reseller is not None and reseller.id == publisher.id:
             raise ValidationError(
-                "the reseller cannot be the publisher itself", code="SAME_PARTNER", field=["resellerId"]
+                "the reseller cannot be the publisher itself", code=CommonCode.SAME_PARTNER, field=["resellerId"]
             )
         if owner.id == publisher.id:
             reseller_role = ResellerRole.INTRODUCER if reseller is not None else None
@@ -168,17 +171,19 @@ class Contract:
         else:
             raise ValidationError(
                 "the owner of the contract is its publisher or its reseller",
-                code="OWNER_NOT_A_PARTY",
+                code=ContractCode.OWNER_NOT_A_PARTY,
                 field=["ownerId"],
             )
         period_count(periodicity, term_months)
         if software_fee.amount <= 0:
-            raise ValidationError("softwareFee must be positive", code="INVALID_AMOUNT", field=["softwareFee"])
+            raise ValidationError("softwareFee must be positive", code=CommonCode.INVALID_AMOUNT, field=["softwareFee"])
         if support_fee.is_negative:
-            raise ValidationError("supportFee may not be negative", code="INVALID_AMOUNT", field=["supportFee"])
+            raise ValidationError(
+                "supportFee may not be negative", code=CommonCode.INVALID_AMOUNT, field=["supportFee"]
+            )
         for name, fee in (("softwareFee", software_fee), ("supportFee", support_fee)):
             if fee.rounded() != fee:
-                raise ValidationError("fees are whole cents", code="INVALID_AMOUNT", field=[name])
+                raise ValidationError("fees are whole cents", code=CommonCode.INVALID_AMOUNT, field=[name])
         return cls(
             id=id,
             owner_id=owner.id,
@@ -267,14 +272,14 @@ class Contract:
 
     def _file(self) -> ContractFinancing:
         if self.financing is None:
-            raise InvalidTransition("financing was not requested for this contract", code="NOT_FINANCED")
+            raise InvalidTransition("financing was not requested for this contract", code=FinancingCode.NOT_FINANCED)
         return self.financing
 
     def financing_requested(self, financing: ContractFinancing, *, at: datetime, actor: str) -> Contract:
         if self.status is not ContractStatus.DRAFT:
             raise InvalidTransition(
                 f"financing is requested for a DRAFT contract; this one is {self.status.value}",
-                code="NOT_A_DRAFT",
+                code=ContractCode.NOT_A_DRAFT,
             )
         decision = financing.decision
         requested = replace(self, financing=financing).moved_to(
@@ -292,7 +297,7 @@ class Contract:
         if self.status is not ContractStatus.UNDER_REVIEW:
             raise InvalidTransition(
                 f"only a contract UNDER_REVIEW can be reviewed; this one is {self.status.value}",
-                code="NOT_UNDER_REVIEW",
+                code=FinancingCode.NOT_UNDER_REVIEW,
             )
         status = ContractStatus.APPROVED if decision.outcome is DecisionOutcome.APPROVED else ContractStatus.REJECTED
         return replace(self, financing=replace(file, decision=decision)).moved_to(
@@ -330,7 +335,7 @@ class Contract:
         if signature.document not in SIGNED_BEFORE_DELIVERY:
             raise ValidationError(
                 "the delivery report is submitted with submitDeliveryReport",
-                code="INVALID_DOCUMENT",
+                code=ContractCode.INVALID_DOCUMENT,
                 field=["document"],
             )
         existing = self.signature_of(signature.document)
@@ -341,16 +346,20 @@ class Contract:
         with_signature = replace(self, signatures=(*self.signatures, signature), version=self.version + 1)
         if self.financing is None:
             if signature.document is not DocumentKind.SALE_CONTRACT:
-                raise InvalidTransition("a lease contract exists only for financed contracts", code="NOT_FINANCED")
+                raise InvalidTransition(
+                    "a lease contract exists only for financed contracts", code=FinancingCode.NOT_FINANCED
+                )
             if self.status is not ContractStatus.DRAFT:
-                raise InvalidTransition(f"a {self.status.value} contract is not signed any more", code="NOT_A_DRAFT")
+                raise InvalidTransition(
+                    f"a {self.status.value} contract is not signed any more", code=ContractCode.NOT_A_DRAFT
+                )
             return with_signature.moved_to(
                 ContractStatus.ACTIVE, at=signature.signed_at, actor=actor, note="sale contract signed"
             )
         if self.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
             raise InvalidTransition(
                 f"documents are signed once financing is approved; this contract is {self.status.value}",
-                code="NOT_AWAITING_SIGNATURES",
+                code=FinancingCode.NOT_AWAITING_SIGNATURES,
             )
         return with_signature
 
@@ -362,14 +371,20 @@ class Contract:
                 return self  # a repeated submission
             raise Conflict("a different delivery report was already submitted")
         if self.status is not ContractStatus.AWAITING_DELIVERY:
-            code = "SIGNATURES_MISSING" if not self.signatures_complete else "NOT_AWAITING_DELIVERY"
+            code = (
+                FinancingCode.SIGNATURES_MISSING
+                if not self.signatures_complete
+                else FinancingCode.NOT_AWAITING_DELIVERY
+            )
             raise InvalidTransition(
                 "the delivery report comes after the sale and lease contracts are signed, while the contract "
                 f"awaits delivery; this one is {self.status.value}",
                 code=code,
             )
         if report.installed_at > report.submitted_at.date():
-            raise ValidationError("the installation date is in the future", code="INVALID_DATE", field=["installedAt"])
+            raise ValidationError(
+                "the installation date is in the future", code=CommonCode.INVALID_DATE, field=["installedAt"]
+            )
         return self._with_financing(replace(file, delivery_report=report))
 
     def waiting(self, step: WaitStep, token: str) -> Contract:
@@ -390,11 +405,14 @@ class Contract:
             return self
         if not 1 <= installment <= self.periods:
             raise ValidationError(
-                f"installment is between 1 and {self.periods}", code="INVALID_INSTALLMENT", field=["installment"]
+                f"installment is between 1 and {self.periods}",
+                code=ContractCode.INVALID_INSTALLMENT,
+                field=["installment"],
             )
         if self.status is not ContractStatus.ACTIVE:
             raise InvalidTransition(
-                f"installments are collected on ACTIVE contracts; this one is {self.status.value}", code="NOT_ACTIVE"
+                f"installments are collected on ACTIVE contracts; this one is {self.status.value}",
+                code=ContractCode.NOT_ACTIVE,
             )
         if installment in self.collected_installments:
             return self

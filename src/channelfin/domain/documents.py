@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from channelfin.domain.error_codes import DocumentCode
 from channelfin.domain.errors import InvalidTransition
 from channelfin.domain.financing_file import DocumentKind
 
@@ -55,19 +56,24 @@ class FileDocument:
         """The signer signed the bytes we sent, or nothing is recorded."""
         if sha256 != self.sha256:
             raise InvalidTransition(
-                "the signed document is not the one that was sent (SHA-256 differs)", code="DOCUMENT_HASH_MISMATCH"
+                "the signed document is not the one that was sent (SHA-256 differs)",
+                code=DocumentCode.DOCUMENT_HASH_MISMATCH,
             )
         if self.status is DocumentStatus.SIGNED:
             return self
         if self.status not in (DocumentStatus.SENT, DocumentStatus.GENERATED):
-            raise InvalidTransition(f"a {self.status.value} document cannot be signed", code="NOT_AWAITING_SIGNATURE")
+            raise InvalidTransition(
+                f"a {self.status.value} document cannot be signed", code=DocumentCode.NOT_AWAITING_SIGNATURE
+            )
         return replace(self, status=DocumentStatus.SIGNED, signed_by=by, signed_at=at)
 
     def declined(self, *, by: str, at: datetime, reason: str) -> FileDocument:
         if self.status is DocumentStatus.DECLINED:
             return self
         if self.status is not DocumentStatus.SENT:
-            raise InvalidTransition(f"a {self.status.value} document cannot be declined", code="NOT_AWAITING_SIGNATURE")
+            raise InvalidTransition(
+                f"a {self.status.value} document cannot be declined", code=DocumentCode.NOT_AWAITING_SIGNATURE
+            )
         return replace(self, status=DocumentStatus.DECLINED, signed_by=by, signed_at=at, decline_reason=reason)
 
     def expired(self) -> FileDocument:

@@ -7,13 +7,15 @@ into a `userError` in one place without guessing.
 
 from __future__ import annotations
 
+from channelfin.domain.error_codes import CommonCode, ErrorCode
+
 
 class DomainError(Exception):
     """A business refusal: shown to the client, never a bug."""
 
-    code: str = "INVALID"
+    code: ErrorCode = CommonCode.INVALID_INPUT
 
-    def __init__(self, message: str, *, code: str | None = None, field: list[str] | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorCode | None = None, field: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -22,20 +24,20 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    code = "INVALID_INPUT"
+    code: ErrorCode = CommonCode.INVALID_INPUT
 
 
 class NotFound(DomainError):
-    code = "NOT_FOUND"
+    code: ErrorCode = CommonCode.NOT_FOUND
 
 
 class PermissionDenied(DomainError):
-    code = "FORBIDDEN"
+    code: ErrorCode = CommonCode.FORBIDDEN
 
 
 class Conflict(DomainError):
-    code = "CONFLICT"
+    code: ErrorCode = CommonCode.CONFLICT
 
 
 class InvalidTransition(DomainError):
-    code = "INVALID_TRANSITION"
+    code: ErrorCode = CommonCode.INVALID_TRANSITION

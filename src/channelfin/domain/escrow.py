@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from channelfin.domain.error_codes import CommonCode, ContractCode, EscrowCode
 from channelfin.domain.errors import InvalidTransition, PermissionDenied, ValidationError
 
 DEFAULT_STALE_DEPOSIT_DAYS = 180
@@ -83,16 +84,20 @@ class EscrowAgreement:
     ) -> EscrowAgreement:
         cleaned = tuple(dict.fromkeys(p.strip() for p in products if p.strip()))
         if not cleaned:
-            raise ValidationError("name at least one covered product", code="REQUIRED", field=["products"])
+            raise ValidationError("name at least one covered product", code=CommonCode.REQUIRED, field=["products"])
         if not deposit_reference.strip():
             raise ValidationError(
-                "the escrow deposit reference is required", code="REQUIRED", field=["depositReference"]
+                "the escrow deposit reference is required", code=CommonCode.REQUIRED, field=["depositReference"]
             )
         if last_deposit_at > signed_at:
-            raise ValidationError("the last deposit is in the future", code="INVALID_DATE", field=["lastDepositAt"])
+            raise ValidationError(
+                "the last deposit is in the future", code=CommonCode.INVALID_DATE, field=["lastDepositAt"]
+            )
         if continuity_provider_id == publisher_id:
             raise ValidationError(
-                "the continuity provider cannot be the publisher", code="SAME_PARTNER", field=["continuityProviderId"]
+                "the continuity provider cannot be the publisher",
+                code=CommonCode.SAME_PARTNER,
+                field=["continuityProviderId"],
             )
         return cls(
             id=id,
@@ -129,9 +134,11 @@ class EscrowAgreement:
 
     def default_declared(self, *, reason: str, by: str, at: datetime) -> EscrowAgreement:
         if self.status not in (EscrowStatus.ACTIVE, EscrowStatus.DISMISSED):
-            raise InvalidTransition(f"a {self.status.value} agreement cannot take a new declaration", code="NOT_ACTIVE")
+            raise InvalidTransition(
+                f"a {self.status.value} agreement cannot take a new declaration", code=ContractCode.NOT_ACTIVE
+            )
         if not reason.strip():
-            raise ValidationError("say why the publisher is in default", code="REQUIRED", field=["reason"])
+            raise ValidationError("say why the publisher is in default", code=CommonCode.REQUIRED, field=["reason"])
         return self._logged(
             "DEFAULT_DECLARED",
             at,
@@ -146,7 +153,7 @@ class EscrowAgreement:
 
     def decided(self, *, confirm: bool, by: str, at: datetime) -> EscrowAgreement:
         if self.status is not EscrowStatus.DEFAULT_DECLARED or self.confirmed_by is not None:
-            raise InvalidTransition("no declared default waits for confirmation", code="NOTHING_TO_CONFIRM")
+            raise InvalidTransition("no declared default waits for confirmation", code=EscrowCode.NOTHING_TO_CONFIRM)
         if by == self.declared_by:
             raise PermissionDenied("the default is confirmed by a different leaser admin than the one who declared it")
         if confirm:
@@ -188,7 +195,7 @@ class EscrowAgreement:
         if self.status is EscrowStatus.TRIGGERED:
             return self
         if self.confirmed_by is None:
-            raise InvalidTransition("the default was not confirmed", code="NOT_CONFIRMED")
+            raise InvalidTransition("the default was not confirmed", code=EscrowCode.NOT_CONFIRMED)
         return self._logged(
             "TRIGGERED", at, actor, f"{len(self.taken_over)} contract(s)", status=EscrowStatus.TRIGGERED
         )

@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
+from channelfin.domain.error_codes import CommonCode, FinancingCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.money import Money
 
@@ -48,15 +49,17 @@ MAX_TERM_MONTHS = 120
 def period_count(periodicity: Periodicity, term_months: int) -> int:
     """Number of rents over the term; the term must be a whole number of periods."""
     if term_months <= 0:
-        raise ValidationError("the term must be at least one period", code="INVALID_TERM", field=["termMonths"])
+        raise ValidationError(
+            "the term must be at least one period", code=FinancingCode.INVALID_TERM, field=["termMonths"]
+        )
     if term_months > MAX_TERM_MONTHS:
         raise ValidationError(
-            f"the term may not exceed {MAX_TERM_MONTHS} months", code="INVALID_TERM", field=["termMonths"]
+            f"the term may not exceed {MAX_TERM_MONTHS} months", code=FinancingCode.INVALID_TERM, field=["termMonths"]
         )
     if term_months % periodicity.months_per_period:
         raise ValidationError(
             f"a {periodicity.name.lower()} term must be a multiple of {periodicity.months_per_period} months",
-            code="INVALID_TERM",
+            code=FinancingCode.INVALID_TERM,
             field=["termMonths"],
         )
     return term_months // periodicity.months_per_period
@@ -66,7 +69,7 @@ def validate_annual_rate(rate: Decimal) -> Decimal:
     if rate < 0 or rate >= 1:
         raise ValidationError(
             "annualRate is a yearly fraction between 0 (inclusive) and 1 (e.g. 0.06 for 6%)",
-            code="INVALID_RATE",
+            code=CommonCode.INVALID_RATE,
             field=["annualRate"],
         )
     return rate
@@ -134,18 +137,20 @@ def quote(
     if (software_fee is None) == (financed_amount is None):
         raise ValidationError(
             "give exactly one of softwareFee and financedAmount",
-            code="EXACTLY_ONE_OF",
+            code=FinancingCode.EXACTLY_ONE_OF,
             field=["softwareFee", "financedAmount"],
         )
     if software_fee is not None:
         if software_fee.amount <= 0:
-            raise ValidationError("softwareFee must be positive", code="INVALID_AMOUNT", field=["softwareFee"])
+            raise ValidationError("softwareFee must be positive", code=CommonCode.INVALID_AMOUNT, field=["softwareFee"])
         rent = software_fee.rounded()
         pv = terms.present_value(rent)
     else:
         assert financed_amount is not None
         if financed_amount.amount <= 0:
-            raise ValidationError("financedAmount must be positive", code="INVALID_AMOUNT", field=["financedAmount"])
+            raise ValidationError(
+                "financedAmount must be positive", code=CommonCode.INVALID_AMOUNT, field=["financedAmount"]
+            )
         pv = financed_amount.rounded()
         rent = terms.rent_for(pv)
     upfront = pv - file_fee

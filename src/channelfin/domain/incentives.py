@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from channelfin.domain.error_codes import CommonCode, IncentiveCode
 from channelfin.domain.errors import Conflict, PermissionDenied, ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole, clean_name
@@ -111,7 +112,7 @@ class IncentiveCampaign:
     def accepted(self, *, by: str, at: datetime) -> IncentiveCampaign:
         if not self.needs_distributor_acceptance:
             raise ValidationError(
-                f"a {self.kind.value} campaign needs no distributor's acceptance", code="NOTHING_TO_ACCEPT"
+                f"a {self.kind.value} campaign needs no distributor's acceptance", code=IncentiveCode.NOTHING_TO_ACCEPT
             )
         if self.accepted_at is not None:
             return self
@@ -124,42 +125,44 @@ class IncentiveCampaign:
         kind = campaign.kind
         name = clean_name(campaign.name, field=["name"])
         if campaign.ends_at <= campaign.starts_at:
-            raise ValidationError("a campaign ends after it starts", code="INVALID_PERIOD", field=["endsAt"])
+            raise ValidationError("a campaign ends after it starts", code=CommonCode.INVALID_PERIOD, field=["endsAt"])
         for needed in _NEEDS[kind]:
             if getattr(campaign, needed) is None:
                 raise ValidationError(
-                    f"a {kind.value} campaign needs {_CAMEL[needed]}", code="REQUIRED", field=[_CAMEL[needed]]
+                    f"a {kind.value} campaign needs {_CAMEL[needed]}", code=CommonCode.REQUIRED, field=[_CAMEL[needed]]
                 )
         for figure in _FIGURES:
             if getattr(campaign, figure) is not None and figure not in _ALLOWED_FIGURES[kind]:
                 raise ValidationError(
                     f"{_CAMEL[figure]} has no meaning for a {kind.value} campaign",
-                    code="NOT_FOR_THIS_KIND",
+                    code=IncentiveCode.NOT_FOR_THIS_KIND,
                     field=[_CAMEL[figure]],
                 )
         for figure in ("amount", "per_order_amount"):
             money = getattr(campaign, figure)
             if money is not None and money.amount <= 0:
                 raise ValidationError(
-                    f"{_CAMEL[figure]} must be positive", code="INVALID_AMOUNT", field=[_CAMEL[figure]]
+                    f"{_CAMEL[figure]} must be positive", code=CommonCode.INVALID_AMOUNT, field=[_CAMEL[figure]]
                 )
         if campaign.rate is not None and not Decimal(0) < campaign.rate <= 1:
-            raise ValidationError('rate is a fraction in (0, 1], e.g. "0.10"', code="INVALID_RATE", field=["rate"])
+            raise ValidationError(
+                'rate is a fraction in (0, 1], e.g. "0.10"', code=CommonCode.INVALID_RATE, field=["rate"]
+            )
         if campaign.multiplier is not None and not Decimal(0) < campaign.multiplier <= MAX_MULTIPLIER:
             raise ValidationError(
-                f"multiplier is in (0, {MAX_MULTIPLIER}]", code="INVALID_MULTIPLIER", field=["multiplier"]
+                f"multiplier is in (0, {MAX_MULTIPLIER}]", code=IncentiveCode.INVALID_MULTIPLIER, field=["multiplier"]
             )
         sla = campaign.payout_sla_hours
         if kind is CampaignKind.FINANCING_REFERRAL:
             sla = DEFAULT_REFERRAL_SLA_HOURS if sla is None else sla
             if not 1 <= sla <= 24 * 30:
                 raise ValidationError(
-                    "payoutSlaHours is between 1 and 720", code="INVALID_SLA", field=["payoutSlaHours"]
+                    "payoutSlaHours is between 1 and 720", code=CommonCode.INVALID_SLA, field=["payoutSlaHours"]
                 )
         references = tuple(dict.fromkeys(r.strip() for r in campaign.product_references if r.strip()))
         if len(references) > MAX_REFERENCES:
             raise ValidationError(
-                f"at most {MAX_REFERENCES} product references", code="TOO_MANY", field=["productReferences"]
+                f"at most {MAX_REFERENCES} product references", code=CommonCode.TOO_MANY, field=["productReferences"]
             )
         return replace(
             campaign,
@@ -307,7 +310,7 @@ class CreditLine:
         if self.pending_change is not None:
             raise Conflict(
                 "a cut of this line waits for confirmation: confirm or withdraw it first",
-                code="CHANGE_PENDING",
+                code=IncentiveCode.CHANGE_PENDING,
                 field=["insuredLimit"],
             )
         old = self.insured_limit
@@ -342,7 +345,7 @@ class CreditLine:
 
     def _pending(self) -> PendingCreditChange:
         if self.pending_change is None:
-            raise Conflict("no change of this line waits for confirmation", code="NO_PENDING_CHANGE")
+            raise Conflict("no change of this line waits for confirmation", code=IncentiveCode.NO_PENDING_CHANGE)
         return self.pending_change
 
     def position(self, guarantees: Money, order_extras: Money) -> CreditPosition:
@@ -354,7 +357,7 @@ class CreditLine:
         if amount > position.available:
             raise Conflict(
                 f"the order ({amount.rounded()}) exceeds the credit available ({position.available.rounded()})",
-                code="CREDIT_LIMIT_EXCEEDED",
+                code=IncentiveCode.CREDIT_LIMIT_EXCEEDED,
                 field=["amount"],
             )
         return self._next(outstanding=self.outstanding + amount.rounded())
@@ -364,7 +367,7 @@ class CreditLine:
         if amount > self.outstanding:
             raise ValidationError(
                 f"the payment ({amount.rounded()}) is more than the outstanding ({self.outstanding})",
-                code="PAYMENT_EXCEEDS_OUTSTANDING",
+                code=IncentiveCode.PAYMENT_EXCEEDS_OUTSTANDING,
                 field=["amount"],
             )
         return self._next(outstanding=self.outstanding - amount.rounded())
@@ -372,14 +375,16 @@ class CreditLine:
 
 def _check_limit(limit: Money) -> None:
     if limit.is_negative:
-        raise ValidationError("insuredLimit may not be negative", code="INVALID_AMOUNT", field=["insuredLimit"])
+        raise ValidationError(
+            "insuredLimit may not be negative", code=CommonCode.INVALID_AMOUNT, field=["insuredLimit"]
+        )
 
 
 def _check_movement(amount: Money) -> None:
     if amount.amount <= 0:
-        raise ValidationError("amount must be positive", code="INVALID_AMOUNT", field=["amount"])
+        raise ValidationError("amount must be positive", code=CommonCode.INVALID_AMOUNT, field=["amount"])
     if amount.rounded() != amount:
-        raise ValidationError("amount is in whole cents", code="INVALID_AMOUNT", field=["amount"])
+        raise ValidationError("amount is in whole cents", code=CommonCode.INVALID_AMOUNT, field=["amount"])
 
 
 def credit_guarantees(
@@ -467,9 +472,13 @@ def price_lines(campaigns: Iterable[IncentiveCampaign], lines: Iterable[OrderLin
     priced = []
     for k, line in enumerate(lines):
         if line.quantity <= 0:
-            raise ValidationError("quantity must be positive", code="INVALID_QUANTITY", field=["lines", str(k)])
+            raise ValidationError(
+                "quantity must be positive", code=IncentiveCode.INVALID_QUANTITY, field=["lines", str(k)]
+            )
         if line.unit_price.is_negative:
-            raise ValidationError("unitPrice may not be negative", code="INVALID_AMOUNT", field=["lines", str(k)])
+            raise ValidationError(
+                "unitPrice may not be negative", code=CommonCode.INVALID_AMOUNT, field=["lines", str(k)]
+            )
         list_amount = (line.unit_price * line.quantity).rounded()
         covering = [
             c

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
 
 CENT = Decimal("0.01")
@@ -26,9 +27,11 @@ def to_decimal(value: Decimal | int | str, *, field: list[str] | None = None) ->
         try:
             result = Decimal(str(value).strip())
         except InvalidOperation:
-            raise ValidationError(f"'{value}' is not a decimal number", code="INVALID_DECIMAL", field=field) from None
+            raise ValidationError(
+                f"'{value}' is not a decimal number", code=CommonCode.INVALID_DECIMAL, field=field
+            ) from None
     if not result.is_finite():
-        raise ValidationError(f"'{value}' is not a finite decimal number", code="INVALID_DECIMAL", field=field)
+        raise ValidationError(f"'{value}' is not a finite decimal number", code=CommonCode.INVALID_DECIMAL, field=field)
     return result
 
 
@@ -45,7 +48,9 @@ class Money:
         if not isinstance(self.amount, Decimal):
             object.__setattr__(self, "amount", to_decimal(self.amount))
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
-            raise ValidationError(f"'{self.currency}' is not an ISO 4217 currency code", code="INVALID_CURRENCY")
+            raise ValidationError(
+                f"'{self.currency}' is not an ISO 4217 currency code", code=CommonCode.INVALID_CURRENCY
+            )
 
     @classmethod
     def of(cls, value: Decimal | int | str, currency: str = DEFAULT_CURRENCY) -> Money:
@@ -73,7 +78,9 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise ValidationError(f"cannot combine {self.currency} with {other.currency}", code="CURRENCY_MISMATCH")
+            raise ValidationError(
+                f"cannot combine {self.currency} with {other.currency}", code=CommonCode.CURRENCY_MISMATCH
+            )
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from channelfin.domain.error_codes import CommonCode, PartnerCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.financing import validate_annual_rate
 from channelfin.domain.money import Money
@@ -28,12 +29,26 @@ class PartnerRole(enum.Enum):
     SERVICES_FIRM = "SERVICES_FIRM"
 
 
+# The partner named in a field lacks the role the operation needs.
+MISSING_ROLE: dict[PartnerRole, PartnerCode] = {
+    PartnerRole.LEASER: PartnerCode.NOT_A_LEASER,
+    PartnerRole.PUBLISHER: PartnerCode.NOT_A_PUBLISHER,
+    PartnerRole.RESELLER: PartnerCode.NOT_A_RESELLER,
+    PartnerRole.INTEGRATOR: PartnerCode.NOT_A_INTEGRATOR,
+    PartnerRole.AFFILIATE: PartnerCode.NOT_A_AFFILIATE,
+    PartnerRole.PRESCRIBER: PartnerCode.NOT_A_PRESCRIBER,
+    PartnerRole.DISTRIBUTOR: PartnerCode.NOT_A_DISTRIBUTOR,
+    PartnerRole.HOST: PartnerCode.NOT_A_HOST,
+    PartnerRole.SERVICES_FIRM: PartnerCode.NOT_A_SERVICES_FIRM,
+}
+
+
 def clean_name(value: str, *, field: list[str]) -> str:
     name = " ".join(value.split())
     if not name:
-        raise ValidationError("a name is required", code="REQUIRED", field=field)
+        raise ValidationError("a name is required", code=CommonCode.REQUIRED, field=field)
     if len(name) > MAX_NAME_LENGTH:
-        raise ValidationError(f"at most {MAX_NAME_LENGTH} characters", code="TOO_LONG", field=field)
+        raise ValidationError(f"at most {MAX_NAME_LENGTH} characters", code=CommonCode.TOO_LONG, field=field)
     return name
 
 
@@ -58,12 +73,14 @@ class Partner:
         country: str | None = None,
     ) -> Partner:
         if not roles:
-            raise ValidationError("a partner needs at least one role", code="REQUIRED", field=["roles"])
+            raise ValidationError("a partner needs at least one role", code=CommonCode.REQUIRED, field=["roles"])
         if country is not None:
             country = country.strip().upper()
             if len(country) != 2 or not country.isalpha():
                 raise ValidationError(
-                    "country is an ISO 3166-1 alpha-2 code (e.g. FR)", code="INVALID_COUNTRY", field=["country"]
+                    "country is an ISO 3166-1 alpha-2 code (e.g. FR)",
+                    code=PartnerCode.INVALID_COUNTRY,
+                    field=["country"],
                 )
         if registration_number is not None:
             registration_number = registration_number.replace(" ", "") or None
@@ -115,23 +132,27 @@ class FinancingAgreement:
         instant_decision_limit: Money | None = None,
     ) -> FinancingAgreement:
         if not leaser.has_role(PartnerRole.LEASER):
-            raise ValidationError("the leaser must have the LEASER role", code="NOT_A_LEASER", field=["leaserId"])
+            raise ValidationError(
+                "the leaser must have the LEASER role", code=PartnerCode.NOT_A_LEASER, field=["leaserId"]
+            )
         if not (partner.has_role(PartnerRole.PUBLISHER) or partner.has_role(PartnerRole.RESELLER)):
             raise ValidationError(
                 "only a publisher or a reseller signs a financing agreement",
-                code="NOT_A_PUBLISHER_OR_RESELLER",
+                code=PartnerCode.NOT_A_PUBLISHER_OR_RESELLER,
                 field=["partnerId"],
             )
         validate_annual_rate(annual_rate)
         if file_fee.is_negative:
-            raise ValidationError("fileFee may not be negative", code="INVALID_AMOUNT", field=["fileFee"])
+            raise ValidationError("fileFee may not be negative", code=CommonCode.INVALID_AMOUNT, field=["fileFee"])
         sla = DEFAULT_PAYOUT_SLA_HOURS if payout_sla_hours is None else payout_sla_hours
         if not 1 <= sla <= 24 * 30:
-            raise ValidationError("payoutSlaHours is between 1 and 720", code="INVALID_SLA", field=["payoutSlaHours"])
+            raise ValidationError(
+                "payoutSlaHours is between 1 and 720", code=CommonCode.INVALID_SLA, field=["payoutSlaHours"]
+            )
         limit = DEFAULT_INSTANT_DECISION_LIMIT if instant_decision_limit is None else instant_decision_limit
         if limit.amount <= 0:
             raise ValidationError(
-                "instantDecisionLimit must be positive", code="INVALID_AMOUNT", field=["instantDecisionLimit"]
+                "instantDecisionLimit must be positive", code=CommonCode.INVALID_AMOUNT, field=["instantDecisionLimit"]
             )
         return cls(
             id=id,

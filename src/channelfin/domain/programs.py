@@ -25,6 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from channelfin.domain.contracts import Contract
+from channelfin.domain.error_codes import CommonCode, ProgramCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import clean_name
@@ -87,7 +88,7 @@ DEFAULT_AFFILIATE_MIN_SALES_PER_YEAR = 15
 
 def _rate(value: Decimal, field: list[str]) -> Decimal:
     if not Decimal(0) <= value <= Decimal(1):
-        raise ValidationError("a rate is a fraction between 0 and 1", code="INVALID_RATE", field=field)
+        raise ValidationError("a rate is a fraction between 0 and 1", code=CommonCode.INVALID_RATE, field=field)
     return value
 
 
@@ -122,14 +123,16 @@ class PartnerProgram:
         )
         if minimum < 0:
             raise ValidationError(
-                "a minimum is not negative", code="INVALID_MINIMUM", field=["affiliateMinSalesPerYear"]
+                "a minimum is not negative", code=ProgramCode.INVALID_MINIMUM, field=["affiliateMinSalesPerYear"]
             )
         tiers = dict(DEFAULT_TIERS)
         for tier, changes in (tier_overrides or {}).items():
             changed = replace(tiers[tier], **changes)  # type: ignore[arg-type]
             _rate(changed.rate, ["tiers", tier.value, "rate"])
             if changed.from_sale < 1:
-                raise ValidationError("sales are counted from 1", code="INVALID_RULE", field=["tiers", tier.value])
+                raise ValidationError(
+                    "sales are counted from 1", code=ProgramCode.INVALID_RULE, field=["tiers", tier.value]
+                )
             tiers[tier] = changed
         return cls(
             id=id,
@@ -175,12 +178,12 @@ class Enrollment:
             if segment_potential is None:
                 raise ValidationError(
                     "an affiliate's entry fee is computed on its segment's potential",
-                    code="SEGMENT_POTENTIAL_REQUIRED",
+                    code=ProgramCode.SEGMENT_POTENTIAL_REQUIRED,
                     field=["segmentPotential"],
                 )
             if segment_potential.is_negative:
                 raise ValidationError(
-                    "segmentPotential is not negative", code="INVALID_AMOUNT", field=["segmentPotential"]
+                    "segmentPotential is not negative", code=CommonCode.INVALID_AMOUNT, field=["segmentPotential"]
                 )
             entry_fee = (segment_potential * program.entry_fee_rate).rounded()
         return cls(
@@ -205,7 +208,7 @@ class Enrollment:
         if not self.may_onboard:
             raise ValidationError(
                 "an integrator needs its technical qualification before a contract is attributed to it",
-                code="NOT_TECHNICALLY_QUALIFIED",
+                code=ProgramCode.NOT_TECHNICALLY_QUALIFIED,
                 field=["enrollmentId"],
             )
 

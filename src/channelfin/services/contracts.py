@@ -7,6 +7,7 @@ from datetime import date
 
 from channelfin.domain.access import Principal, Role, require_acting_for
 from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole
+from channelfin.domain.error_codes import CommonCode, ContractCode
 from channelfin.domain.errors import InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
@@ -89,7 +90,9 @@ def list_contracts(
             return Page(items=[])
         partner_id = principal.partner_id
     if role is not None and partner_id is None:
-        raise ValidationError("a role filter needs a partnerId", field=["filter", "role"], code="PARTNER_REQUIRED")
+        raise ValidationError(
+            "a role filter needs a partnerId", field=["filter", "role"], code=ContractCode.PARTNER_REQUIRED
+        )
     return ports.contracts.list(party_id=partner_id, role=role, status=status, page=page)
 
 
@@ -115,7 +118,7 @@ def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, rea
         require_acting_for(principal, contract.owner_id, action="cancelContract", field=["contractId"])
     note = reason.strip()
     if not note:
-        raise ValidationError("say why the contract is cancelled", code="REQUIRED", field=["reason"])
+        raise ValidationError("say why the contract is cancelled", code=CommonCode.REQUIRED, field=["reason"])
     at = ports.clock()
 
     def cancel(current: Contract) -> Contract:
@@ -123,7 +126,8 @@ def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, rea
             return current
         if current.financing is not None:
             raise InvalidTransition(
-                "a financed contract ends through its financing (declined signature, expiry)", code="FINANCED"
+                "a financed contract ends through its financing (declined signature, expiry)",
+                code=ContractCode.FINANCED,
             )
         return current.moved_to(ContractStatus.CANCELLED, at=at, actor=principal.sub, note=note)
 

@@ -13,9 +13,10 @@ from datetime import datetime
 
 from channelfin.domain.access import Principal, Role, require
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.error_codes import EscrowCode
 from channelfin.domain.errors import NotFound, ValidationError
 from channelfin.domain.escrow import EscrowAgreement, EscrowStatus, Notification
-from channelfin.domain.partners import PartnerRole
+from channelfin.domain.partners import MISSING_ROLE, PartnerRole
 from channelfin.services.contracts import update_contract
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports, TaskTokenRejected
@@ -63,7 +64,7 @@ def sign_escrow_agreement(
         ("hostId", PartnerRole.HOST),
     ):
         if not found[wanted[field]].has_role(role):
-            raise ValidationError(f"that partner is not a {role.value}", code=f"NOT_A_{role.value}", field=[field])
+            raise ValidationError(f"that partner is not a {role.value}", code=MISSING_ROLE[role], field=[field])
     agreement = EscrowAgreement.sign(
         id=ports.new_id(),
         leaser_id=leaser_id,
@@ -128,7 +129,7 @@ def validate_claim(ports: Ports, agreement_id: str) -> dict[str, object]:
     # A second admin may already have decided (even dismissed) before this step ran: the
     # waiting step then completes at once. Only an agreement with no declaration is refused.
     if agreement.declarations == 0 or agreement.status is EscrowStatus.TRIGGERED:
-        raise ValidationError(f"agreement {agreement_id} has no pending default", code="NO_DECLARED_DEFAULT")
+        raise ValidationError(f"agreement {agreement_id} has no pending default", code=EscrowCode.NO_DECLARED_DEFAULT)
     return {"staleDeposit": stale}
 
 

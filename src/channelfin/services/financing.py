@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from channelfin.domain.access import Principal, Role, require, require_acting_for
 from channelfin.domain.contracts import Contract, ContractStatus
+from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import LeaseTerms, quote
 from channelfin.domain.financing_file import (
@@ -43,7 +44,9 @@ def _resume(ports: Ports, token: str | None, output: dict[str, object]) -> None:
     try:
         ports.workflows.resume(token, output)
     except TaskTokenRejected as exc:
-        raise InvalidTransition("the financing workflow no longer waits for this step", code="STEP_CLOSED") from exc
+        raise InvalidTransition(
+            "the financing workflow no longer waits for this step", code=FinancingCode.STEP_CLOSED
+        ) from exc
 
 
 def request_financing(ports: Ports, principal: Principal, *, contract_id: str, agreement_id: str) -> Contract:
@@ -51,7 +54,9 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     require_acting_for(principal, contract.owner_id, action="requestFinancing", field=["contractId"])
     if contract.financing is not None:
         if contract.financing.agreement_id != agreement_id:
-            raise InvalidTransition("financing was already requested under another agreement", code="NOT_A_DRAFT")
+            raise InvalidTransition(
+                "financing was already requested under another agreement", code=ContractCode.NOT_A_DRAFT
+            )
         # A retried request: the execution name is deterministic, so this cannot start a second one.
         _start(ports, contract)
         return contract
@@ -60,10 +65,12 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         raise NotFound("the contract owner has no such financing agreement", field=["agreementId"])
     if agreement.status is not AgreementStatus.ACTIVE:
         raise InvalidTransition(
-            "the financing agreement is not active", code="NO_ACTIVE_AGREEMENT", field=["agreementId"]
+            "the financing agreement is not active", code=PartnerCode.NO_ACTIVE_AGREEMENT, field=["agreementId"]
         )
     if contract.software_fee.currency != agreement.file_fee.currency:
-        raise ValidationError("the contract and the agreement are in different currencies", code="CURRENCY_MISMATCH")
+        raise ValidationError(
+            "the contract and the agreement are in different currencies", code=CommonCode.CURRENCY_MISMATCH
+        )
     terms = LeaseTerms(contract.periodicity, contract.term_months, agreement.annual_rate)
     lease = quote(
         terms,
@@ -140,10 +147,10 @@ def record_signature(
     _require_signature_connector(principal, "recordSignature")
     signer = signed_by.strip()
     if not signer:
-        raise ValidationError("signedBy is the signer's name", code="REQUIRED", field=["signedBy"])
+        raise ValidationError("signedBy is the signer's name", code=CommonCode.REQUIRED, field=["signedBy"])
     at = signed_at or ports.clock()
     if at > ports.clock():
-        raise ValidationError("signedAt is in the future", code="INVALID_DATE", field=["signedAt"])
+        raise ValidationError("signedAt is in the future", code=CommonCode.INVALID_DATE, field=["signedAt"])
     token: str | None = None
 
     def record(current: Contract) -> Contract:
@@ -175,7 +182,7 @@ def decline_signature(
         file = current.financing
         if file is None or current.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
             raise InvalidTransition(
-                "only a document awaiting signature can be declined", code="NOT_AWAITING_SIGNATURES"
+                "only a document awaiting signature can be declined", code=FinancingCode.NOT_AWAITING_SIGNATURES
             )
         if file.declined:
             return current
@@ -188,7 +195,7 @@ def decline_signature(
         try:
             ports.workflows.fail(token, SIGNATURE_DECLINED, note)
         except TaskTokenRejected as exc:
-            raise InvalidTransition("the signature step is closed", code="STEP_CLOSED") from exc
+            raise InvalidTransition("the signature step is closed", code=FinancingCode.STEP_CLOSED) from exc
     return contract
 
 
@@ -199,7 +206,7 @@ def submit_delivery_report(
     require_acting_for(principal, contract.owner_id, action="submitDeliveryReport", field=["contractId"])
     signer = signed_by.strip()
     if not signer:
-        raise ValidationError("signedBy is the signer's name", code="REQUIRED", field=["signedBy"])
+        raise ValidationError("signedBy is the signer's name", code=CommonCode.REQUIRED, field=["signedBy"])
     report = DeliveryReport(installed_at, signer, ports.clock())
     token: str | None = None
 
@@ -223,10 +230,10 @@ def record_installment_collected(
     if contract is None:
         raise NotFound("no such contract", field=["contractId"])
     if contract.financing is None:
-        raise InvalidTransition("support shares are paid on financed contracts", code="NOT_FINANCED")
+        raise InvalidTransition("support shares are paid on financed contracts", code=FinancingCode.NOT_FINANCED)
     at = collected_at or ports.clock()
     if at > ports.clock():
-        raise ValidationError("collectedAt is in the future", code="INVALID_DATE", field=["collectedAt"])
+        raise ValidationError("collectedAt is in the future", code=CommonCode.INVALID_DATE, field=["collectedAt"])
     contract.installment_collected(installment, at=at, actor=principal.sub)  # validates before any write
     payout = support_share(
         contract_id=contract.id,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from channelfin.domain.access import PARTNER_ROLES, Principal, Role, require, require_acting_for
 from channelfin.domain.contracts import Contract
+from channelfin.domain.error_codes import CommonCode, IncentiveCode
 from channelfin.domain.errors import Conflict, NotFound, ValidationError
 from channelfin.domain.incentives import (
     CampaignKind,
@@ -28,7 +29,7 @@ from channelfin.domain.incentives import (
     referral_for,
 )
 from channelfin.domain.money import Money
-from channelfin.domain.partners import Partner, PartnerRole
+from channelfin.domain.partners import MISSING_ROLE, Partner, PartnerRole
 from channelfin.domain.payouts import Payout
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
@@ -52,7 +53,7 @@ def _partner_with_role(ports: Ports, partner_id: str, role: PartnerRole, field: 
         raise NotFound("no such partner", field=[field])
     if not partner.has_role(role):
         raise ValidationError(
-            f"that partner is not a {role.value.lower().replace('_', ' ')}", code=f"NOT_A_{role.value}", field=[field]
+            f"that partner is not a {role.value.lower().replace('_', ' ')}", code=MISSING_ROLE[role], field=[field]
         )
     return partner
 
@@ -114,7 +115,7 @@ def accept_incentive_campaign(ports: Ports, principal: Principal, *, campaign_id
     if campaign is None:
         raise NotFound("no such campaign", field=["campaignId"])
     if campaign.distributor_id is None:
-        raise ValidationError("only a campaign naming a distributor is accepted", code="NOTHING_TO_ACCEPT")
+        raise ValidationError("only a campaign naming a distributor is accepted", code=IncentiveCode.NOTHING_TO_ACCEPT)
     _require_admin_of(
         principal, campaign.distributor_id, Role.PARTNER_ADMIN, action="acceptIncentiveCampaign", field=["campaignId"]
     )
@@ -233,7 +234,9 @@ def _clean_reference(reference: str | None) -> str | None:
         return None
     reference = reference.strip()
     if len(reference) > MAX_REFERENCE_LENGTH:
-        raise ValidationError(f"at most {MAX_REFERENCE_LENGTH} characters", code="TOO_LONG", field=["reference"])
+        raise ValidationError(
+            f"at most {MAX_REFERENCE_LENGTH} characters", code=CommonCode.TOO_LONG, field=["reference"]
+        )
     return reference or None
 
 
@@ -296,7 +299,9 @@ def record_firm_order(
         raise NotFound("this distributor has no credit line for that reseller", field=["resellerId"])
     programme = licence_program.strip()
     if not programme:
-        raise ValidationError("name the licence program (e.g. OEM, Open)", code="REQUIRED", field=["licenceProgram"])
+        raise ValidationError(
+            "name the licence program (e.g. OEM, Open)", code=CommonCode.REQUIRED, field=["licenceProgram"]
+        )
     reference = _clean_reference(reference)
 
     def order(line: CreditLine, now: datetime) -> tuple[CreditLine, CreditMovement]:
@@ -336,9 +341,9 @@ def price_quote(
     """List prices less the vendor's DISCOUNT campaigns in force at `at` (now by default). No side effect."""
     _ = principal
     if not lines:
-        raise ValidationError("a quote has at least one line", code="REQUIRED", field=["lines"])
+        raise ValidationError("a quote has at least one line", code=CommonCode.REQUIRED, field=["lines"])
     if len(lines) > MAX_QUOTE_LINES:
-        raise ValidationError(f"at most {MAX_QUOTE_LINES} lines", code="TOO_MANY", field=["lines"])
+        raise ValidationError(f"at most {MAX_QUOTE_LINES} lines", code=CommonCode.TOO_MANY, field=["lines"])
     when = at or ports.clock()
     discounts = ports.incentives.started_campaigns(vendor_id=vendor_id, kind=CampaignKind.DISCOUNT, at=when)
     return price_lines(discounts, lines, when)
@@ -363,9 +368,9 @@ def record_licence_sale(
         raise NotFound("no such partner", field=["sellerId"])
     family = product_family.strip()
     if not family:
-        raise ValidationError("name the product family", code="REQUIRED", field=["productFamily"])
+        raise ValidationError("name the product family", code=CommonCode.REQUIRED, field=["productFamily"])
     if amount.amount <= 0 or amount.rounded() != amount:
-        raise ValidationError("amount is positive, in whole cents", code="INVALID_AMOUNT", field=["amount"])
+        raise ValidationError("amount is positive, in whole cents", code=CommonCode.INVALID_AMOUNT, field=["amount"])
     sale_reference = _clean_reference(sale_reference)
     campaigns = [
         *ports.incentives.started_campaigns(vendor_id=vendor_id, kind=CampaignKind.REBATE, at=sold_at),
@@ -375,7 +380,7 @@ def record_licence_sale(
     if rebate is None:
         raise ValidationError(
             "no REBATE campaign of this vendor covers that seller and product family at that date",
-            code="NO_REBATE_IN_FORCE",
+            code=IncentiveCode.NO_REBATE_IN_FORCE,
             field=["soldAt"],
         )
     payout_id = f"rebate-{vendor_id}-{sale_reference}" if sale_reference else f"rebate-{ports.new_id()}"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from channelfin.domain.access import Principal, Role, require, require_acting_for
 from channelfin.domain.contracts import Contract
+from channelfin.domain.error_codes import CommonCode, PartnerCode, ProgramCode
 from channelfin.domain.errors import Conflict, NotFound, ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
@@ -41,7 +42,9 @@ def create_partner_program(
     if publisher is None:
         raise NotFound("no such partner", field=["publisherId"])
     if not publisher.has_role(PartnerRole.PUBLISHER):
-        raise ValidationError("a partner program is run by a publisher", code="NOT_A_PUBLISHER", field=["publisherId"])
+        raise ValidationError(
+            "a partner program is run by a publisher", code=PartnerCode.NOT_A_PUBLISHER, field=["publisherId"]
+        )
     program = PartnerProgram.create(
         id=ports.new_id(),
         publisher_id=publisher_id,
@@ -84,7 +87,9 @@ def enroll_partner(
     if ports.partners.get(partner_id) is None:
         raise NotFound("no such partner", field=["partnerId"])
     if partner_id == program.publisher_id:
-        raise ValidationError("a publisher does not enrol in its own program", code="SAME_PARTNER", field=["partnerId"])
+        raise ValidationError(
+            "a publisher does not enrol in its own program", code=CommonCode.SAME_PARTNER, field=["partnerId"]
+        )
     enrollment = Enrollment.enroll(
         id=ports.new_id(),
         program=program,
@@ -133,7 +138,9 @@ def enrollment_for_contract(ports: Ports, principal: Principal, enrollment_id: s
         raise NotFound("no such enrolment", field=["enrollmentId"])
     if enrollment.publisher_id != publisher_id:
         raise ValidationError(
-            "the enrolment belongs to another publisher's program", code="WRONG_PROGRAM", field=["enrollmentId"]
+            "the enrolment belongs to another publisher's program",
+            code=ProgramCode.WRONG_PROGRAM,
+            field=["enrollmentId"],
         )
     enrollment.require_may_onboard()
     return enrollment
@@ -227,7 +234,7 @@ def partner_statement(
     if not principal.can_see_partner(partner_id):
         return None
     if end <= start:
-        raise ValidationError("the period ends after it starts", code="INVALID_PERIOD", field=["to"])
+        raise ValidationError("the period ends after it starts", code=CommonCode.INVALID_PERIOD, field=["to"])
     lines = ports.payouts.of_beneficiary_between(partner_id, start, end)
     return Statement.of(partner_id, start, end, lines)
 

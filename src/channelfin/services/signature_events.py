@@ -11,6 +11,7 @@ from datetime import datetime
 
 from channelfin.domain.access import Principal, Role
 from channelfin.domain.contracts import Contract
+from channelfin.domain.error_codes import DocumentCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.services.contracts import update_contract
@@ -37,9 +38,11 @@ def receive_signature_event(
     contract = ports.contracts.get(contract_id)
     document = contract.document(kind) if contract else None
     if contract is None or document is None:
-        raise NotFound("no such document awaiting signature", code="UNKNOWN_DOCUMENT")
+        raise NotFound("no such document awaiting signature", code=DocumentCode.UNKNOWN_DOCUMENT)
     if document.signing_request_id != request_id:
-        raise Conflict("this signature request is not the one open for that document", code="UNKNOWN_REQUEST")
+        raise Conflict(
+            "this signature request is not the one open for that document", code=DocumentCode.UNKNOWN_REQUEST
+        )
     if event_type == "signed":
         signed = document.signed(by=signer, at=at, sha256=sha256 or "")  # refuses other bytes: nothing recorded
         update_contract(ports, contract_id, lambda c: c.with_document(signed))
@@ -50,4 +53,4 @@ def receive_signature_event(
         return decline_signature(
             ports, WEBHOOK, contract_id=contract_id, document=kind, declined_by=signer, reason=reason or ""
         )
-    raise InvalidTransition(f"unknown event type {event_type!r}", code="UNKNOWN_EVENT")
+    raise InvalidTransition(f"unknown event type {event_type!r}", code=DocumentCode.UNKNOWN_EVENT)

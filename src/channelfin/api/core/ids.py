@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
 
 NODE_TYPES = (
@@ -32,7 +33,7 @@ def from_global_id(global_id: str) -> tuple[str, str]:
         text = ""
     type_name, _, local_id = text.partition(":")
     if type_name not in NODE_TYPES or not local_id or len(local_id) > 100:
-        raise ValidationError(f"'{global_id[:80]}' is not an id of this API", code="INVALID_ID")
+        raise ValidationError(f"'{global_id[:80]}' is not an id of this API", code=CommonCode.INVALID_ID)
     return type_name, local_id
 
 
@@ -40,9 +41,9 @@ def local_id(global_id: str, expected_type: str, *, field: list[str]) -> str:
     try:
         type_name, value = from_global_id(global_id)
     except ValidationError as exc:
-        raise ValidationError(exc.message, code="INVALID_ID", field=field) from None
+        raise ValidationError(exc.message, code=CommonCode.INVALID_ID, field=field) from None
     if type_name != expected_type:
-        raise ValidationError(f"expected the id of a {expected_type}", code="INVALID_ID", field=field)
+        raise ValidationError(f"expected the id of a {expected_type}", code=CommonCode.INVALID_ID, field=field)
     return value
 
 

@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
 from channelfin.services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 
@@ -17,7 +18,9 @@ D = TypeVar("D")
 def page_request(first: int | None, after: str | None) -> PageRequest:
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 < size <= MAX_PAGE_SIZE:
-        raise ValidationError(f"first is between 1 and {MAX_PAGE_SIZE}", code="INVALID_PAGE_SIZE", field=["first"])
+        raise ValidationError(
+            f"first is between 1 and {MAX_PAGE_SIZE}", code=CommonCode.INVALID_PAGE_SIZE, field=["first"]
+        )
     return PageRequest(first=size, after=after or None)
 
 

@@ -9,6 +9,7 @@ from channelfin.api.core.node import Info, node_loader
 from channelfin.api.core.pagination import Connection, page_request
 from channelfin.api.incentives.inputs import PriceQuoteInput
 from channelfin.api.incentives.types import CreditLine, IncentiveCampaign, PriceQuote
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.incentives import CampaignKind, OrderLine
 from channelfin.domain.incentives import CreditLine as DomainCreditLine
@@ -37,7 +38,7 @@ class IncentivesQueries:
                 local_id(reseller_id, "Partner", field=["resellerId"]),
             )
         else:
-            raise ValidationError("give id, or distributorId and resellerId", code="REQUIRED", field=["id"])
+            raise ValidationError("give id, or distributorId and resellerId", code=CommonCode.REQUIRED, field=["id"])
         found = incentive_service.visible_credit_line(ctx.ports, ctx.principal, key)
         return CreditLine.from_domain(found) if found else None
 
