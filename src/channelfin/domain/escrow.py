@@ -128,9 +128,8 @@ class EscrowAgreement:
     def _logged(
         self, step: str, at: datetime, actor: str, note: str | None = None, **changes: object
     ) -> EscrowAgreement:
-        return replace(
-            self, history=(*self.history, EscrowEvent(step, at, actor, note)), version=self.version + 1, **changes
-        )
+        logged = replace(self, history=(*self.history, EscrowEvent(step, at, actor, note)), version=self.version + 1)
+        return replace(logged, **changes)  # type: ignore[arg-type]  # each caller names fields of this dataclass
 
     def default_declared(self, *, reason: str, by: str, at: datetime) -> EscrowAgreement:
         if self.status not in (EscrowStatus.ACTIVE, EscrowStatus.DISMISSED):

@@ -307,10 +307,10 @@ def _reseller_support(url: str, secret: str, ids: dict[str, str], progress: Call
         )
         progress(f"campaign of {vendor}: {spec['name']} ({spec['kind']})")
         if "distributor" in spec:  # credit at a distributor counts once that distributor accepts it
-            distributor = Client(
+            accepting = Client(
                 url, issue(secret, role="partner-admin", partner_id=from_global_id(ids[spec["distributor"]])[1])
             )
-            distributor(
+            accepting(
                 "mutation($input: AcceptIncentiveCampaignInput!) { acceptIncentiveCampaign(input: $input) {"
                 " campaign { id } userErrors { code message } } }",
                 input={"campaignId": created["createIncentiveCampaign"]["campaign"]["id"]},

@@ -15,10 +15,10 @@ import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import boto3
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from channelfin.local.dynamodb_local import REGION, free_port
 from channelfin.services.ports import Ports
@@ -69,7 +69,11 @@ class LocalStepFunctions:
         os.environ["MOTO_PORT"] = str(self.port)
         if boto3.DEFAULT_SESSION is None:
             boto3.setup_default_session()
-        boto3.DEFAULT_SESSION.events.register("before-call.lambda.Invoke", self._invoke, unique_id="channelfin-local")
+        session = cast(boto3.Session, boto3.DEFAULT_SESSION)
+        # botocore types its hooks as returning None; a before-call hook's answer replaces the call.
+        session.events.register(
+            "before-call.lambda.Invoke", cast(Callable[..., None], self._invoke), unique_id="channelfin-local"
+        )
 
     def stop(self) -> None:
         if boto3.DEFAULT_SESSION is not None:
@@ -141,4 +145,4 @@ class LocalStepFunctions:
             payload = json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)})
             response["FunctionError"] = "Unhandled"
         response["Payload"] = io.BytesIO(payload.encode())
-        return AWSResponse(params.get("url", ""), 200, {}, None), response
+        return AWSResponse(params.get("url", ""), 200, HTTPHeaders(), None), response

@@ -9,6 +9,7 @@ were sent, a refusal cancels the file through the workflow, exactly as the conne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from channelfin.domain.contracts import Contract
@@ -69,9 +70,7 @@ def send_for_signature(ports: Ports, contract_id: str) -> Contract:
         document = contract.document(kind)
         if document is None:
             document = _produced(ports, contract, kind, ports.clock())
-            contract = update_contract(
-                ports, contract_id, lambda c, d=document: c.with_document(d) if c.document(d.kind) is None else c
-            )
+            contract = update_contract(ports, contract_id, _first_of_its_kind(document))
             document = contract.document(kind)
             assert document is not None
         if document.status is not DocumentStatus.GENERATED:
@@ -108,6 +107,11 @@ def add_delivery_report(ports: Ports, contract_id: str) -> Contract:
     produced = _produced(ports, contract, DocumentKind.DELIVERY_REPORT, ports.clock())
     signed = produced.signed(by=report.signed_by, at=report.submitted_at, sha256=produced.sha256)
     return update_contract(ports, contract_id, lambda c: _first(c, signed))
+
+
+def _first_of_its_kind(document: FileDocument) -> Callable[[Contract], Contract]:
+    """Record the document unless one of its kind was recorded meanwhile (a retried step)."""
+    return lambda c: c.with_document(document) if c.document(document.kind) is None else c
 
 
 def download_url(ports: Ports, document: FileDocument) -> str:

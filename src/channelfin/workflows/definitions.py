@@ -78,7 +78,8 @@ def check(definition: dict[str, Any], known_steps: set[str]) -> list[str]:
                 state.get("Parameters", {})
             ):
                 problems.append(f"{name} waits for a task token but does not pass $$.Task.Token")
-    reachable, todo = set(), [definition.get("StartAt")]
+    reachable: set[str] = set()
+    todo: list[str] = [str(definition.get("StartAt"))]
     while todo:
         name = todo.pop()
         if name in reachable or name not in states:

@@ -64,7 +64,7 @@ Transport = Callable[[HttpRequest, float], HttpResponse]
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """urllib would forward the Authorization header to wherever a redirect points: refuse redirects."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
@@ -340,7 +340,8 @@ class YousignEvents:
             or not _DIGITS.fullmatch(str(event_time))
         ):
             raise ValueError("Yousign webhook: event_time is not a Unix timestamp")
-        info = signer.get("info") if isinstance(signer.get("info"), dict) else {}
+        given = signer.get("info")
+        info: dict[str, Any] = given if isinstance(given, dict) else {}
         name = " ".join(str(info[k]).strip() for k in ("first_name", "last_name") if info.get(k))
         decline = request.get("decline_information")
         reason = decline.get("reason") if isinstance(decline, dict) else None

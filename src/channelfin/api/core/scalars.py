@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import decimal
-from typing import NewType
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.scalar import ScalarDefinition
 
 MAX_DECIMAL_LENGTH = 32
 
@@ -26,10 +26,12 @@ def _parse_decimal(value: object) -> decimal.Decimal:
     return parsed
 
 
-Decimal = NewType("Decimal", decimal.Decimal)
+# Fields annotate with the standard Decimal; the schema maps it to this scalar instead of Strawberry's own,
+# for the error code and the length bound.
+Decimal = decimal.Decimal
 
-SCALAR_MAP = {
-    Decimal: strawberry.scalar(
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    decimal.Decimal: strawberry.scalar(
         name="Decimal",
         description='An exact decimal number sent as a string, e.g. "33035.37".',
         serialize=str,

@@ -16,8 +16,9 @@ are Strawberry's and run unchanged; validation goes through Strawberry's
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import strawberry
 from graphql import (
@@ -41,6 +42,9 @@ from channelfin.api.http.audit import record_mutations
 from channelfin.api.http.limits import Limits
 from channelfin.api.http.query_limits import limit_error
 from channelfin.api.schema import schema as api_schema
+
+# Strawberry's check, typed as the guard graphql-core's `execute` takes (it is one).
+is_awaitable = cast(Callable[[Any], TypeGuard[Awaitable[Any]]], optimized_is_awaitable)
 
 CACHED_DOCUMENTS = 256  # bounded: a hostile client cannot grow memory with unique documents
 ALLOWED = (OperationType.QUERY, OperationType.MUTATION)  # this API has no subscriptions
@@ -107,16 +111,15 @@ class Executor:
             refused = (over,) if over is not None else ()
         if refused:
             return ExecutionResult(None, with_codes(list(refused)))
-        result = execute(
+        outcome = execute(
             self.schema,
             document,
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
-            is_awaitable=optimized_is_awaitable,
+            is_awaitable=is_awaitable,
         )
-        if optimized_is_awaitable(result):
-            result = await result
+        result = await outcome if is_awaitable(outcome) else cast(ExecutionResult, outcome)
         if result.errors:
             result = ExecutionResult(result.data, with_codes(result.errors))
         if operation.operation is OperationType.MUTATION:

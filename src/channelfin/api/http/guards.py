@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from channelfin.api.http.idempotency import HEADER, REPLAYED_HEADER, IdempotentRequests
@@ -27,7 +27,7 @@ CLAIMS_SCOPE_KEY = "channelfin.claims"
 OPERATIONS_SCOPE_KEY = "channelfin.operations"
 
 
-async def send_json(send: Send, status: int, body: Any, extra_headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def send_json(send: Send, status: int, body: Any, extra_headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra_headers]})
@@ -68,7 +68,7 @@ def parse_operations(body: bytes, max_batch: int) -> dict[str, Any] | list[dict[
         raise Malformed("BAD_REQUEST", 'the body is an object {"query": ..., "variables": ...} or a list of them')
     if len(operations) > max_batch:
         raise Malformed("TOO_MANY_OPERATIONS", f"{len(operations)} operations in one request; at most {max_batch}")
-    return parsed  # type: ignore[no-any-return]
+    return parsed
 
 
 class RequestGuard:

@@ -90,7 +90,8 @@ class IdempotentRequests:
         try:
             answer = await execute()
         except BaseException as exc:
-            self.persistence.delete_record(data=data, exception=exc)  # nothing kept: a retry runs again
+            failure = exc if isinstance(exc, Exception) else Exception(repr(exc))  # a cancelled request too
+            self.persistence.delete_record(data=data, exception=failure)  # nothing kept: a retry runs again
             raise
         if _keeps(answer):
             self.persistence.save_success(data=data, result=answer)

@@ -120,7 +120,8 @@ def limit_error(
         if not isinstance(definition, OperationDefinitionNode):
             continue
         root = schema.get_root_type(definition.operation)
-        cost += walk.cost(definition.selection_set, root, frozenset())
+        if root is not None:  # validation refused operations the schema has no root for
+            cost += walk.cost(definition.selection_set, root, frozenset())
     if walk.depth > limits.max_depth:
         return _limit_error("QUERY_TOO_DEEP", f"the query is {walk.depth} levels deep; at most {limits.max_depth}")
     if walk.aliases > limits.max_aliases:
