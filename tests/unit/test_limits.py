@@ -100,3 +100,80 @@ def test_introspection_can_be_switched_off(ports):
 def test_a_non_positive_page_size_costs_nothing_but_is_still_refused_by_the_list(ports, first):
     result = execute(ports, LEASER_ADMIN, "query($f: Int) { contracts(first: $f) { edges { node { id } } } }", f=first)
     assert codes(result) == ["INVALID_PAGE_SIZE"]
+
+
+# ---------------------------------------------------------------- what the red team found (issue 17)
+
+
+def exploding_fragments(levels: int, leaf: str = "viewer { sub }") -> str:
+    """Each fragment spreads the next one twice: 2^levels expansions if each spread were walked."""
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
+    return "{ ...F0 } " + chain + f" fragment F{levels} on Query {{ {leaf} }}"
+
+
+def test_fragments_that_each_spread_the_next_twice_are_priced_once_each_and_refused(ports):
+    # 2^40 expansions: walked spread by spread this would never finish (the suite's timeout would stop it).
+    result = execute(ports, LEASER_ADMIN, exploding_fragments(40))
+    assert result.data is None and codes(result) == ["QUERY_TOO_COSTLY"]
+    assert result.errors[0]["extensions"]["cost"] >= 3 * 2**40
+    # A normal query still answers.
+    assert execute(ports, LEASER_ADMIN, "{ viewer { sub } }").errors == []
+
+
+def test_a_fragment_cycle_is_refused_by_validation_not_walked_forever(ports):
+    query = "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A viewer { sub } }"
+    assert codes(execute(ports, LEASER_ADMIN, query)) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($n: Int = 100) { contracts(first: $n) { edges { node { id payouts(first: $n) {"
+         " edges { node { id amount { amount } } } } } } } }", {}),
+        ("query($n: Int) { contracts(first: $n) { edges { node { id payouts(first: $n) {"
+         " edges { node { id amount { amount } } } } } } } }", {"n": 100.0}),
+    ],
+    ids=["variable default", "float variable"],
+)  # fmt: skip
+def test_the_page_size_is_priced_as_execution_reads_it(ports, query, variables):
+    result = execute(ports, LEASER_ADMIN, query, **variables)
+    assert codes(result) == ["QUERY_TOO_COSTLY"]
+    assert result.errors[0]["extensions"]["cost"] > 50_000
+
+
+def test_a_float_literal_page_size_is_invalid_not_free(ports):
+    query = "{ contracts(first: 100.0) { edges { node { id } } } }"
+    assert codes(execute(ports, LEASER_ADMIN, query)) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_a_field_repeated_hundreds_of_times_is_refused_before_validation_compares_the_pairs(ports):
+    result = execute(ports, LEASER_ADMIN, "{ " + "viewer { sub } " * 490 + "}")
+    assert result.data is None and codes(result) == ["TOO_MANY_REPEATED_FIELDS"]
+    hidden = "{ " + "... on Query { viewer { sub } } " * 11 + "}"  # inline fragments merge at the same level
+    assert codes(execute(ports, LEASER_ADMIN, hidden)) == ["TOO_MANY_REPEATED_FIELDS"]
+    assert execute(ports, LEASER_ADMIN, "{ " + "viewer { sub } " * 10 + "}").errors == []
+
+
+def test_thousands_of_aliases_are_refused_before_validation(ports):
+    query = "{ " + " ".join(f"a{k}: viewer {{ sub }}" for k in range(300)) + " }"
+    assert codes(execute(ports, LEASER_ADMIN, query)) == ["TOO_MANY_ALIASES"]
+
+
+def test_a_long_input_list_is_refused_before_it_is_converted(ports):
+    lines = [{"reference": "SQL-STD", "unitPrice": "10.00"}] * 15_000
+    query = 'query($l: [OrderLineInput!]!) { priceQuote(input: {vendorId: "x", lines: $l}) { total { amount } } }'
+    result = execute(ports, LEASER_ADMIN, query, l=lines)
+    assert result.data is None and codes(result) == ["INPUT_LIST_TOO_LONG"]
+    literal = (
+        '{ priceQuote(input: {vendorId: "x", lines: ['
+        + ", ".join(['{reference: "r", unitPrice: "1"}'] * 101)
+        + "]}) { total { amount } } }"
+    )
+    assert codes(execute(ports, LEASER_ADMIN, literal)) == ["INPUT_LIST_TOO_LONG"]
+
+
+def test_field_suggestions_are_hidden_when_introspection_is_off(ports):
+    errors, _ = run_with(Limits(introspection=False), ports, "{ viewr { sub } }")
+    assert errors and "Did you mean" not in errors[0]["message"]
+    errors, _ = run_with(Limits(), ports, "{ viewr { sub } }")
+    assert "Did you mean 'viewer'" in errors[0]["message"]

@@ -10,8 +10,8 @@
 Why not Strawberry's `Schema.execute`: its extension runner cost ~50 µs a request even for
 `{ __typename }` (graphql-core alone: ~17 µs), a third of a warm request's own work, and
 none of these rules needs it. The schema's types, resolvers, permissions and DataLoaders
-are Strawberry's and run unchanged; validation goes through Strawberry's
-`validate_document` (graphql-core's rules and Strawberry's own).
+are Strawberry's and run unchanged; validation runs graphql-core's rules and
+Strawberry's own two, hiding field suggestions when introspection is off.
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ from graphql import (
     get_operation_ast,
     parse,
     specified_rules,
+    validate,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.execution import optimized_is_awaitable
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from channelfin.api.core.context import Context
 from channelfin.api.core.errors import with_codes
@@ -64,8 +66,11 @@ def _parsed(query: str, max_tokens: int) -> DocumentNode:
 
 
 @lru_cache(maxsize=CACHED_DOCUMENTS)
-def _validated(schema: GraphQLSchema, query: str, max_tokens: int, rules: tuple[type, ...]) -> tuple[GraphQLError, ...]:
-    return tuple(validate_document(schema, _parsed(query, max_tokens), rules))
+def _validated(
+    schema: GraphQLSchema, query: str, max_tokens: int, rules: tuple[type[ASTValidationRule], ...], suggest: bool
+) -> tuple[GraphQLError, ...]:
+    # "Did you mean …?" names fields: only where the schema may be introspected anyway.
+    return tuple(validate(schema, _parsed(query, max_tokens), rules, hide_suggestions=not suggest))
 
 
 def _parse_failure(error: GraphQLError) -> ExecutionResult:
@@ -79,7 +84,13 @@ class Executor:
     def __init__(self, schema: strawberry.Schema, limits: Limits) -> None:
         self.schema = schema._schema
         self.limits = limits
-        self.rules = (*specified_rules, *(() if limits.introspection else (NoSchemaIntrospectionCustomRule,)))
+        # graphql-core's rules and Strawberry's own two (what its `validate_document` adds).
+        self.rules = (
+            *specified_rules,
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+            *(() if limits.introspection else (NoSchemaIntrospectionCustomRule,)),
+        )
 
     async def execute(
         self,
@@ -105,10 +116,13 @@ class Executor:
             raise OperationRefused(
                 "OPERATION_NOT_ALLOWED", f"{operation.operation.value}s are not allowed when using POST"
             )
-        refused = _validated(self.schema, query, limits.max_tokens, self.rules)
-        if not refused:
-            over = limit_error(self.schema, document, query, given, limits)
-            refused = (over,) if over is not None else ()
+        # The limits first: validation and input coercion are what a hostile document makes slow.
+        over = limit_error(self.schema, document, query, given, limits)
+        refused = (
+            (over,)
+            if over is not None
+            else _validated(self.schema, query, limits.max_tokens, self.rules, limits.introspection)
+        )
         if refused:
             return ExecutionResult(None, with_codes(list(refused)))
         outcome = execute(

@@ -21,6 +21,8 @@ class Limits:
     max_cost: int = 5_000
     max_batch: int = 10
     max_body_bytes: int = 1_000_000
+    max_list_input: int = 100
+    max_repeated_fields: int = 10
     introspection: bool = True
 
     @classmethod

@@ -1,22 +1,30 @@
 """What a hostile or careless client meets before anything runs (DESIGN 4, OWASP's GraphQL cheat sheet).
 
 Defaults after GraphQL Armor's: depth 8, aliases 15 (`__typename` exempt), tokens 2,000,
-document 15,000 characters, cost 5,000, 10 operations per batched request, 1 MB body. The
-cost counts 2 per object and 1 per scalar, and a connection multiplies what it selects by
-its `first` (the page size it will really return), so nested lists are priced as they run.
-Introspection fields are free. Errors say which limit was hit, with a stable code.
+document 15,000 characters, cost 5,000, 10 operations per batched request, 1 MB body, and
+list inputs of at most 100 items, and one response name at most 10 times in a selection
+(validation compares every pair of them: 490 copies of `viewer { sub }` took 1.9 s).
+The cost counts 2 per object and 1 per scalar, and a
+connection multiplies what it selects by its `first` (the page size it will really
+return), so nested lists are priced as they run. Introspection fields are free. Errors say
+which limit was hit, with a stable code.
 
-Tokens are counted by graphql-core's parser (`max_tokens`: it stops early); depth, aliases,
-size and cost are checked here in one walk, once the document is parsed and validated, where
-the operation's variables are known. Depth is measured by this walk, not by Strawberry's
-QueryDepthLimiter: that one adds a validation rule class made anew per request, which
-defeats the validation cache (a warm request then re-validated its document every time).
+Tokens are counted by graphql-core's parser (`max_tokens`: it stops early). Everything
+else is checked here, after parsing and BEFORE validation: validation's overlapping-fields
+rule is quadratic in the fields of a selection, and coercing a 15,000-item list input takes
+seconds, so both must only ever see documents already within bounds. The walk is linear in
+the document: each fragment is summed once and its summary reused wherever it is spread (a
+fragment spreading the next one twice, 19 levels deep, is 2^19 expansions otherwise), and
+a fragment cycle (invalid, refused by validation next) counts for nothing. `first` is read
+as execution will read it: the literal, the variable or the variable's default, coerced by
+graphql-core, whatever its spelling (`100`, `100.0`, `$n` with `= 100`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -28,111 +36,203 @@ from graphql import (
     GraphQLNamedType,
     GraphQLSchema,
     InlineFragmentNode,
-    IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    VariableNode,
+    Undefined,
+    ValueNode,
     get_named_type,
+    get_variable_values,
     is_leaf_type,
+    value_from_ast,
 )
 
 from channelfin.api.http.limits import Limits
 from channelfin.services.paging import DEFAULT_PAGE_SIZE
+
+CAP = 10**15  # sums stop growing here: an exploding document is refused, not computed to the last digit
 
 
 def _limit_error(code: str, message: str, **extra: object) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extra})
 
 
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    """A selection set's cost, the depth of its deepest field (0: fields right here; -1: none) and its aliases."""
+
+    cost: int = 0
+    depth: int = -1
+    aliases: int = 0
+    repeats: int = 0  # the most fields of one response name in one selection set
+
+    def plus(self, other: _Summary, *, deeper: int = 0, times: int = 1) -> _Summary:
+        return _Summary(
+            cost=min(self.cost + times * other.cost, CAP),
+            depth=max(self.depth, other.depth + deeper if other.depth >= 0 else self.depth),
+            aliases=min(self.aliases + other.aliases, CAP),
+            repeats=max(self.repeats, other.repeats),
+        )
+
+
+NOTHING = _Summary()
+
+
 @dataclass
 class _Walk:
-    """One pass over the operation: cost, aliases and depth (root fields at depth 0, as graphql-depth-limit)."""
-
-    schema: Any
+    schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
-    aliases: int = 0
-    depth: int = 0
+    done: dict[str, _Summary] = field(default_factory=dict)
+    visiting: set[str] = field(default_factory=set)
 
-    def cost(
-        self, selections: SelectionSetNode | None, parent: GraphQLNamedType, seen: frozenset[str], level: int = 0
-    ) -> int:
-        """The cost of a selection set under `parent`, fragments expanded (a fragment cycle is invalid anyway)."""
-        total = 0
-        for node in selections.selections if selections else ():
+    def selection(self, selections: SelectionSetNode | None, parent: GraphQLNamedType | None) -> _Summary:
+        total = NOTHING
+        names: Counter[str] = Counter()
+        pending = list(selections.selections) if selections else []
+        while pending:
+            node = pending.pop()
             if isinstance(node, FieldNode):
-                total += self._field(node, parent, seen, level)
+                names[(node.alias or node.name).value] += 1
+                total = total.plus(self._field(node, parent))
             elif isinstance(node, InlineFragmentNode):
-                inner = self.schema.get_type(node.type_condition.name.value) if node.type_condition else parent
-                total += self.cost(node.selection_set, inner or parent, seen, level)
+                inner = self._type(node.type_condition.name.value) if node.type_condition else parent
+                if inner is parent:  # same level, same type: its fields merge with these
+                    pending.extend(node.selection_set.selections)
+                else:
+                    total = total.plus(self.selection(node.selection_set, inner))
             elif isinstance(node, FragmentSpreadNode):
-                name = node.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    inner = self.schema.get_type(fragment.type_condition.name.value)
-                    total += self.cost(fragment.selection_set, inner or parent, seen | {name}, level)
-        return total
+                total = total.plus(self._fragment(node.name.value))
+        repeats = max(names.values(), default=0)
+        return total if repeats <= total.repeats else replace(total, repeats=repeats)
 
-    def _field(self, node: FieldNode, parent: GraphQLNamedType, seen: frozenset[str], level: int) -> int:
+    def _type(self, name: str) -> GraphQLNamedType | None:
+        return self.schema.get_type(name)
+
+    def _fragment(self, name: str) -> _Summary:
+        if name in self.done:
+            return self.done[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.visiting:
+            return NOTHING  # unknown or cyclic: invalid, validation says so next
+        self.visiting.add(name)
+        summary = self.selection(fragment.selection_set, self._type(fragment.type_condition.name.value))
+        self.visiting.discard(name)
+        self.done[name] = summary
+        return summary
+
+    def _field(self, node: FieldNode, parent: GraphQLNamedType | None) -> _Summary:
         name = node.name.value
-        if node.alias is not None and name != "__typename":
-            self.aliases += 1
+        aliases = 1 if node.alias is not None and name != "__typename" else 0
         if name.startswith("__"):
-            return 0  # __typename and introspection are free, and do not count for depth
-        self.depth = max(self.depth, level)
+            return _Summary(aliases=aliases)  # __typename and introspection are free, and do not count for depth
+        here = _Summary(depth=0, aliases=aliases)
         definition = getattr(parent, "fields", {}).get(name)
         if definition is None:
-            return 0
+            return here  # unknown: validation refuses it next
         returned = get_named_type(definition.type)
         if is_leaf_type(returned):
-            return 1
-        inner = self.cost(node.selection_set, returned, seen, level + 1)
-        if "first" in definition.args:
-            return 2 + self._first(node) * inner
-        return 2 + inner
+            return _Summary(cost=1, depth=0, aliases=aliases)
+        inner = self.selection(node.selection_set, returned)
+        times = self._first(node, definition) if "first" in definition.args else 1
+        return _Summary(cost=2, depth=0, aliases=aliases).plus(inner, deeper=1, times=times)
 
-    def _first(self, node: FieldNode) -> int:
-        for argument in node.arguments or ():
-            if argument.name.value != "first":
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                return max(int(value.value), 0)
-            if isinstance(value, VariableNode):
-                given = self.variables.get(value.name.value)
-                return max(given, 0) if isinstance(given, int) else DEFAULT_PAGE_SIZE
-        return DEFAULT_PAGE_SIZE
+    def _first(self, node: FieldNode, definition: Any) -> int:
+        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
+        if argument is None:
+            return DEFAULT_PAGE_SIZE
+        value = value_from_ast(argument.value, definition.args["first"].type, self.variables)
+        return max(value, 0) if isinstance(value, int) and value is not Undefined else DEFAULT_PAGE_SIZE
+
+
+def _longest_list(value: Any) -> int:
+    """The length of the longest list anywhere in a JSON value (the variables as sent); no recursion."""
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            longest = max(longest, len(item))
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return longest
+
+
+def _longest_literal_list(node: ValueNode) -> int:
+    if isinstance(node, ListValueNode):
+        return max([len(node.values), *(_longest_literal_list(v) for v in node.values)])
+    if isinstance(node, ObjectValueNode):
+        return max([0, *(_longest_literal_list(f.value) for f in node.fields)])
+    return 0
+
+
+def _literal_lists(document: DocumentNode) -> int:
+    longest = 0
+    stack: list[Any] = list(document.definitions)
+    while stack:
+        node = stack.pop()
+        for argument in getattr(node, "arguments", None) or ():
+            longest = max(longest, _longest_literal_list(argument.value))
+        for definition in getattr(node, "variable_definitions", None) or ():
+            if definition.default_value is not None:
+                longest = max(longest, _longest_literal_list(definition.default_value))
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return longest
+
+
+def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The operation's variables as execution will see them (defaults applied); {} when they do not coerce."""
+    values = get_variable_values(schema, operation.variable_definitions or (), dict(given), max_errors=1)
+    if isinstance(values, list):  # coercion errors: execution refuses the request anyway
+        return {}
+    return dict(getattr(values, "coerced", values))  # graphql-core 3.3 wraps them, 3.2 returns the dict
 
 
 def limit_error(
     schema: GraphQLSchema, document: DocumentNode, query: str, variables: Mapping[str, Any], limits: Limits
 ) -> GraphQLError | None:
-    """Which limit a valid document breaks (size, depth, aliases, cost), given its variables; None if none."""
+    """Which limit a parsed document breaks (size, lists, depth, aliases, cost); None if none.
+
+    Every operation of the document counts (validation reads them all), each with the
+    variables as given.
+    """
     if len(query) > limits.max_document_chars:
         return _limit_error(
             "DOCUMENT_TOO_LARGE",
             f"the document has {len(query)} characters; at most {limits.max_document_chars}",
         )
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walk = _Walk(schema, fragments, variables)
-    cost = 0
-    for definition in document.definitions:
-        if not isinstance(definition, OperationDefinitionNode):
-            continue
-        root = schema.get_root_type(definition.operation)
-        if root is not None:  # validation refused operations the schema has no root for
-            cost += walk.cost(definition.selection_set, root, frozenset())
-    if walk.depth > limits.max_depth:
-        return _limit_error("QUERY_TOO_DEEP", f"the query is {walk.depth} levels deep; at most {limits.max_depth}")
-    if walk.aliases > limits.max_aliases:
+    longest = max(_longest_list(dict(variables)), _literal_lists(document))
+    if longest > limits.max_list_input:
         return _limit_error(
-            "TOO_MANY_ALIASES", f"{walk.aliases} aliases; at most {limits.max_aliases} (__typename is free)"
+            "INPUT_LIST_TOO_LONG", f"an input list has {longest} items; at most {limits.max_list_input}"
         )
-    if cost > limits.max_cost:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    summary = NOTHING
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        walk = _Walk(schema, fragments, _coerced(schema, operation, variables))
+        summary = summary.plus(walk.selection(operation.selection_set, schema.get_root_type(operation.operation)))
+    depth = max(summary.depth, 0)
+    if depth > limits.max_depth:
+        return _limit_error("QUERY_TOO_DEEP", f"the query is {depth} levels deep; at most {limits.max_depth}")
+    if summary.aliases > limits.max_aliases:
+        return _limit_error(
+            "TOO_MANY_ALIASES", f"{summary.aliases} aliases; at most {limits.max_aliases} (__typename is free)"
+        )
+    if summary.repeats > limits.max_repeated_fields:
+        return _limit_error(
+            "TOO_MANY_REPEATED_FIELDS",
+            f"a field is asked {summary.repeats} times in one selection; at most {limits.max_repeated_fields}",
+        )
+    if summary.cost > limits.max_cost:
         return _limit_error(
             "QUERY_TOO_COSTLY",
-            f"the query costs {cost}; at most {limits.max_cost} (2 per object, 1 per scalar, "
+            f"the query costs {summary.cost}; at most {limits.max_cost} (2 per object, 1 per scalar, "
             "connections × first): ask for smaller pages",
-            cost=cost,
+            cost=summary.cost,
         )
     return None
