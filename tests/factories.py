@@ -65,7 +65,10 @@ def contract(owner: Partner, publisher: Partner, reseller: Partner | None = None
 
 
 def principal(role: Role | str, partner_id: str | None = None, sub: str | None = None) -> Principal:
+    """A user of that role (for `integration` without a partner: the platform's e-signature connector)."""
     role = Role(role) if isinstance(role, str) else role
+    if role is Role.INTEGRATION and partner_id is None:
+        return Principal.platform_connector(sub or "esign-connector")
     return Principal(sub=sub or f"user-{role.value}", roles=frozenset({role}), partner_id=partner_id)
 
 

@@ -32,6 +32,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from channelfin.api.http.app import create_app
+    from channelfin.api.http.auth import LOCAL_CONNECTOR_CLIENT
     from channelfin.bootstrap import Settings, build_idempotency, build_ports
     from channelfin.local.devserver import with_dev_tokens
     from channelfin.local.dynamodb_local import (
@@ -95,7 +96,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             graphiql=True,
             limits=settings.limits,
             idempotency=build_idempotency(settings),
-            integration_clients=settings.integration_clients,
+            integration_clients={**settings.integration_clients, LOCAL_CONNECTOR_CLIENT: None},
             esign_secret=settings.esign_webhook_secret,
             extra_routes=signing_routes(
                 ports, secret=settings.esign_webhook_secret, webhook_url=f"{settings.public_url}/webhooks/esign"

@@ -34,8 +34,7 @@ def test_a_client_mapped_to_no_partner_is_the_platform_connector():
     ids=["unmapped-client", "without-the-scope", "no-sub"],
 )
 def test_an_unknown_machine_gets_nothing(claims):
-    principal = principal_from_claims(claims, CLIENTS)
-    assert principal is None or principal.roles == frozenset()
+    assert principal_from_claims(claims, CLIENTS) is None
 
 
 def test_a_users_token_keeps_its_groups_and_partner_whatever_the_mapping():
@@ -50,3 +49,34 @@ def test_the_mapping_comes_from_the_environment():
     assert Settings.from_env({}).integration_clients == {}
     with pytest.raises(ValueError):
         Settings.from_env({"CHANNELFIN_INTEGRATION_CLIENTS": '["c1"]'})
+
+
+def test_a_user_in_the_integration_group_is_never_the_connector():
+    # The red team's finding: an access token of a user in the Cognito `integration` group, with no
+    # partner, was taken for the platform's e-signature connector (every tenant, every signature).
+    claims = {"sub": "mallory", "cognito:groups": "[integration]", "token_use": "access"}
+    principal = principal_from_claims(claims, CLIENTS)
+    assert principal is not None and not principal.is_platform_connector and not principal.sees_everything
+    assert not principal.can_see_partner("partner-42")
+
+
+@pytest.mark.parametrize("groups", [None, "[]", "[former-staff]"])
+def test_a_token_with_no_group_we_know_gets_nothing_whatever_partner_it_names(groups):
+    claims = {"sub": "u1", "custom:partner_id": "p7", "token_use": "access"}
+    if groups is not None:
+        claims["cognito:groups"] = groups
+    assert principal_from_claims(claims, CLIENTS) is None
+
+
+def test_a_dev_integration_token_without_partner_is_the_local_connector_whatever_its_sub():
+    from channelfin.api.http.auth import LOCAL_CONNECTOR_CLIENT
+    from channelfin.local.tokens import issue, verify
+
+    for sub in (None, "leaser-admin", "anyone"):
+        claims = verify("s" * 32, issue("s" * 32, role="integration", sub=sub))
+        assert "cognito:groups" not in claims
+        connector = principal_from_claims(claims, {LOCAL_CONNECTOR_CLIENT: None})
+        assert connector is not None and connector.is_platform_connector
+        assert principal_from_claims(claims, {}) is None  # a server that does not know the client: nothing
+    with_partner = principal_from_claims(verify("s" * 32, issue("s" * 32, role="integration", partner_id="p9")))
+    assert with_partner is not None and with_partner.acts_for("p9") and not with_partner.is_platform_connector

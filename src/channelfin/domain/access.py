@@ -33,11 +33,23 @@ class Principal:
     sub: str
     roles: frozenset[Role]
     partner_id: str | None = None
+    connector: bool = False  # the platform's own machine client (e-signature), known by its client id
 
     @classmethod
-    def from_groups(cls, sub: str, groups: Iterable[str], partner_id: str | None = None) -> Principal:
+    def from_groups(cls, sub: str, groups: Iterable[str], partner_id: str | None = None) -> Principal | None:
+        """A user (or an integrator's client acting for a partner); None when no group we know is left.
+
+        Removing a user from its groups cuts it off, whatever partner its token still names.
+        """
         known = {r.value: r for r in Role}
-        return cls(sub=sub, roles=frozenset(known[g] for g in groups if g in known), partner_id=partner_id or None)
+        roles = frozenset(known[g] for g in groups if g in known)
+        if not roles:
+            return None
+        return cls(sub=sub, roles=roles, partner_id=partner_id or None)
+
+    @classmethod
+    def platform_connector(cls, sub: str) -> Principal:
+        return cls(sub=sub, roles=frozenset({Role.INTEGRATION}), connector=True)
 
     @property
     def is_leaser_staff(self) -> bool:
@@ -45,8 +57,8 @@ class Principal:
 
     @property
     def is_platform_connector(self) -> bool:
-        """An integration token with no partner: the platform's own connectors (e-signature)."""
-        return Role.INTEGRATION in self.roles and self.partner_id is None
+        """The platform's own connector (e-signature): a configured machine client, never a group member."""
+        return self.connector and Role.INTEGRATION in self.roles and self.partner_id is None
 
     @property
     def sees_everything(self) -> bool:

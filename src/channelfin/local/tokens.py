@@ -14,6 +14,8 @@ from typing import Any
 
 import jwt
 
+from channelfin.api.http.auth import INTEGRATION_SCOPE, LOCAL_CONNECTOR_CLIENT
+
 ISSUER = "channelfin-local"
 SECRET_FILE = "dev-token-secret"
 DEFAULT_TTL_SECONDS = 12 * 3600
@@ -47,11 +49,16 @@ def issue(
     claims: dict[str, Any] = {
         "iss": ISSUER,
         "sub": sub or f"dev-{role}{'-' + partner_id[:8] if partner_id else ''}",
-        "cognito:groups": [role],
         "token_use": "access",
         "iat": now,
         "exp": now + ttl_seconds,
     }
+    if role == "integration" and not partner_id:
+        # The platform's connector is a machine client known by its id, as in AWS (never a group): a
+        # client-credentials token of the client `channelfin dev` maps to the connector, whatever `sub`.
+        claims.update(client_id=LOCAL_CONNECTOR_CLIENT, scope=INTEGRATION_SCOPE)
+    else:
+        claims["cognito:groups"] = [role]
     if partner_id:
         claims["custom:partner_id"] = partner_id
     return jwt.encode(claims, secret, algorithm="HS256")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from channelfin.domain.access import Principal, Role
+from channelfin.domain.access import Principal
 from channelfin.domain.contracts import Contract
 from channelfin.domain.error_codes import DocumentCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
@@ -19,7 +19,7 @@ from channelfin.services.financing import decline_signature, record_signature
 from channelfin.services.ports import Ports
 
 # The e-signature webhook acts as the platform's connector (an integration caller with no partner).
-WEBHOOK = Principal(sub="esign-webhook", roles=frozenset({Role.INTEGRATION}))
+WEBHOOK = Principal.platform_connector(sub="esign-webhook")
 
 
 def receive_signature_event(

@@ -1,4 +1,8 @@
-"""From JWT claims (as Cognito issues them) to the domain's `Principal`."""
+"""From JWT claims (as Cognito issues them) to the domain's `Principal`.
+
+Also `LOCAL_CONNECTOR_CLIENT`, the client id `channelfin dev` knows as the platform's
+connector (its dev tokens for `--role integration` without a partner carry it).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from channelfin.domain.access import Principal
 PARTNER_CLAIM = "custom:partner_id"
 GROUPS_CLAIM = "cognito:groups"
 INTEGRATION_SCOPE = "channelfin/submit"
+LOCAL_CONNECTOR_CLIENT = "channelfin-local-connector"
 
 
 def _groups(value: Any) -> list[str]:
@@ -34,14 +39,15 @@ def principal_from_claims(
     if not claims or not claims.get("sub"):
         return None
     groups = _groups(claims.get(GROUPS_CLAIM))
-    partner = claims.get(PARTNER_CLAIM)
     if not groups and INTEGRATION_SCOPE in str(claims.get("scope") or "").split():
         client = str(claims.get("client_id") or claims["sub"])
         if integration_clients is None or client not in integration_clients:
             return None
-        groups, partner = ["integration"], integration_clients[client]
-    return Principal.from_groups(
-        sub=str(claims["sub"]),
-        groups=groups,
-        partner_id=str(partner) if partner else None,
-    )
+        partner = integration_clients[client]
+        if partner is None:
+            return Principal.platform_connector(sub=str(claims["sub"]))
+        return Principal.from_groups(sub=str(claims["sub"]), groups=["integration"], partner_id=partner)
+    # A user's token is what its groups say: the connector is never a group member (a user in the
+    # `integration` group with no partner acts for nobody), and no group we know gives nothing.
+    partner = claims.get(PARTNER_CLAIM)
+    return Principal.from_groups(sub=str(claims["sub"]), groups=groups, partner_id=str(partner) if partner else None)
