@@ -33,7 +33,7 @@ class World:
             "ownerId": self.publisher,
             "publisherId": self.publisher,
             "resellerId": self.reseller,
-            "customer": {"name": "Boulangerie Martin", "registrationNumber": "123 456 789"},
+            "customer": {"name": "Boulangerie Martin", "registrationNumber": "732 829 320"},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",

@@ -122,6 +122,23 @@ def test_owner_must_be_a_party(world):
         ({"softwareFee": "10.005"}, "INVALID_AMOUNT", ["input", "softwareFee"]),
         ({"customer": {"name": "  "}}, "REQUIRED", ["input", "customer", "name"]),
         ({"customer": {"name": "X", "email": "not-mail"}}, "INVALID_EMAIL", ["input", "customer", "email"]),
+        (
+            {"customer": {"name": "X", "email": "a@" + "b" * 260 + ".fr"}},
+            "INVALID_EMAIL",
+            ["input", "customer", "email"],
+        ),
+        (
+            {"customer": {"name": "X", "registrationNumber": "123456789"}},
+            "INVALID_SIREN",
+            ["input", "customer", "registrationNumber"],
+        ),
+        (
+            {"customer": {"name": "X", "registrationNumber": "55210055"}},
+            "INVALID_SIREN",
+            ["input", "customer", "registrationNumber"],
+        ),
+        ({"softwareFee": "99999999999999999999999999999.99"}, "INVALID_AMOUNT", None),
+        ({"softwareFee": "1E+30"}, "INVALID_AMOUNT", None),
         ({"publisherId": to_global_id("Partner", "ghost")}, "NOT_FOUND", ["input", "publisherId"]),
         ({"resellerId": "garbage"}, "INVALID_ID", ["input", "resellerId"]),
     ],

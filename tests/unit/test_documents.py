@@ -37,7 +37,7 @@ from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-LEASER_SIREN, PUBLISHER_SIREN, RESELLER_SIREN, CUSTOMER_SIREN = "552100554", "732829320", "443061841", "123456789"
+LEASER_SIREN, PUBLISHER_SIREN, RESELLER_SIREN, CUSTOMER_SIREN = "552100554", "732829320", "443061841", "356000000"
 
 LEASER = Partner.register(
     id="p-leaser", name="Leasecom", roles=[PartnerRole.LEASER], created_at=T0, registration_number=LEASER_SIREN

@@ -177,3 +177,9 @@ def test_field_suggestions_are_hidden_when_introspection_is_off(ports):
     assert errors and "Did you mean" not in errors[0]["message"]
     errors, _ = run_with(Limits(), ports, "{ viewr { sub } }")
     assert "Did you mean 'viewer'" in errors[0]["message"]
+
+
+def test_a_string_input_longer_than_the_limit_is_refused_before_anything_runs(ports):
+    query = "mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }"
+    result = execute(ports, LEASER_ADMIN, query, i={"customer": {"name": "x" * 5_000}})
+    assert result.data is None and codes(result) == ["INPUT_TOO_LONG"]

@@ -100,7 +100,7 @@ def test_a_failing_notification_is_retried_and_sent_once(flow):
 def test_a_batch_retried_halfway_marks_each_contract_once(flow, monkeypatch):
     first, second = (
         _active_contract(flow),
-        _active_contract(flow, customer={"name": "Garage Dupont", "registrationNumber": "1"}),
+        _active_contract(flow, customer={"name": "Garage Dupont", "registrationNumber": "552100554"}),
     )
     escrow = EscrowFlow(flow.world)
     escrow.setup()

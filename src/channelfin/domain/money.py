@@ -15,6 +15,8 @@ from channelfin.domain.errors import ValidationError
 
 CENT = Decimal("0.01")
 DEFAULT_CURRENCY = "EUR"
+# Far above any contract, far below where Decimal's 28 digits would round a cent away.
+MAX_AMOUNT = Decimal(10) ** 13
 
 
 def to_decimal(value: Decimal | int | str, *, field: list[str] | None = None) -> Decimal:
@@ -47,6 +49,10 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
             object.__setattr__(self, "amount", to_decimal(self.amount))
+        if abs(self.amount) >= MAX_AMOUNT:
+            raise ValidationError(
+                f"amounts stay below {MAX_AMOUNT:,.0f} {self.currency}", code=CommonCode.INVALID_AMOUNT
+            )
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
             raise ValidationError(
                 f"'{self.currency}' is not an ISO 4217 currency code", code=CommonCode.INVALID_CURRENCY

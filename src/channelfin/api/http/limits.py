@@ -22,6 +22,7 @@ class Limits:
     max_batch: int = 10
     max_body_bytes: int = 1_000_000
     max_list_input: int = 100
+    max_string_input: int = 1_000
     max_repeated_fields: int = 10
     introspection: bool = True
 

@@ -2,7 +2,8 @@
 
 Defaults after GraphQL Armor's: depth 8, aliases 15 (`__typename` exempt), tokens 2,000,
 document 15,000 characters, cost 5,000, 10 operations per batched request, 1 MB body, and
-list inputs of at most 100 items, and one response name at most 10 times in a selection
+list inputs of at most 100 items and strings of at most 1,000 characters (every text field
+of the domain has a tighter bound of its own), and one response name at most 10 times in a selection
 (validation compares every pair of them: 490 copies of `viewer { sub }` took 1.9 s).
 The cost counts 2 per object and 1 per scalar, and a
 connection multiplies what it selects by its `first` (the page size it will really
@@ -40,6 +41,7 @@ from graphql import (
     ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     Undefined,
     ValueNode,
     get_named_type,
@@ -146,41 +148,51 @@ class _Walk:
         return max(value, 0) if isinstance(value, int) and value is not Undefined else DEFAULT_PAGE_SIZE
 
 
-def _longest_list(value: Any) -> int:
-    """The length of the longest list anywhere in a JSON value (the variables as sent); no recursion."""
-    longest, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            longest = max(longest, len(item))
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-    return longest
+@dataclass(slots=True)
+class _Sizes:
+    """The longest list and the longest string a request's inputs hold."""
 
+    list: int = 0
+    string: int = 0
 
-def _longest_literal_list(node: ValueNode) -> int:
-    if isinstance(node, ListValueNode):
-        return max([len(node.values), *(_longest_literal_list(v) for v in node.values)])
-    if isinstance(node, ObjectValueNode):
-        return max([0, *(_longest_literal_list(f.value) for f in node.fields)])
-    return 0
+    def add_json(self, value: Any) -> None:
+        """The variables as sent, walked without recursion."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self.string = max(self.string, len(item))
+            elif isinstance(item, list):
+                self.list = max(self.list, len(item))
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+                stack.extend(item.keys())
 
+    def add_literal(self, node: ValueNode) -> None:
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, StringValueNode):
+                self.string = max(self.string, len(item.value))
+            elif isinstance(item, ListValueNode):
+                self.list = max(self.list, len(item.values))
+                stack.extend(item.values)
+            elif isinstance(item, ObjectValueNode):
+                stack.extend(f.value for f in item.fields)
 
-def _literal_lists(document: DocumentNode) -> int:
-    longest = 0
-    stack: list[Any] = list(document.definitions)
-    while stack:
-        node = stack.pop()
-        for argument in getattr(node, "arguments", None) or ():
-            longest = max(longest, _longest_literal_list(argument.value))
-        for definition in getattr(node, "variable_definitions", None) or ():
-            if definition.default_value is not None:
-                longest = max(longest, _longest_literal_list(definition.default_value))
-        selection_set = getattr(node, "selection_set", None)
-        if selection_set is not None:
-            stack.extend(selection_set.selections)
-    return longest
+    def add_document(self, document: DocumentNode) -> None:
+        stack: list[Any] = list(document.definitions)
+        while stack:
+            node = stack.pop()
+            for argument in getattr(node, "arguments", None) or ():
+                self.add_literal(argument.value)
+            for definition in getattr(node, "variable_definitions", None) or ():
+                if definition.default_value is not None:
+                    self.add_literal(definition.default_value)
+            selection_set = getattr(node, "selection_set", None)
+            if selection_set is not None:
+                stack.extend(selection_set.selections)
 
 
 def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,10 +216,16 @@ def limit_error(
             "DOCUMENT_TOO_LARGE",
             f"the document has {len(query)} characters; at most {limits.max_document_chars}",
         )
-    longest = max(_longest_list(dict(variables)), _literal_lists(document))
-    if longest > limits.max_list_input:
+    sizes = _Sizes()
+    sizes.add_json(dict(variables))
+    sizes.add_document(document)
+    if sizes.list > limits.max_list_input:
         return _limit_error(
-            "INPUT_LIST_TOO_LONG", f"an input list has {longest} items; at most {limits.max_list_input}"
+            "INPUT_LIST_TOO_LONG", f"an input list has {sizes.list} items; at most {limits.max_list_input}"
+        )
+    if sizes.string > limits.max_string_input:
+        return _limit_error(
+            "INPUT_TOO_LONG", f"an input string has {sizes.string} characters; at most {limits.max_string_input}"
         )
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     summary = NOTHING
