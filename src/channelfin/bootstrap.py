@@ -42,6 +42,7 @@ class Settings:
     escrow_state_machine_arn: str = ""
     escrow_timeouts: dict[str, int] | None = None
     stale_deposit_days: int = 180
+    credit_cut_lookback_days: int = 30
     idempotency_seconds: int = DAY
     limits: Limits = field(default_factory=Limits)
     # Cognito client-credentials clients: client id → the partner it acts for (None: the platform's connector).
@@ -73,6 +74,7 @@ class Settings:
                 "confirmationSeconds": int(env.get("CHANNELFIN_ESCROW_CONFIRMATION_TIMEOUT_SECONDS", 7 * DAY))
             },
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
+            credit_cut_lookback_days=int(env.get("CHANNELFIN_CREDIT_CUT_LOOKBACK_DAYS", 30)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
             limits=Limits.from_env(env, introspection=introspection),
             integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
@@ -196,4 +198,5 @@ def build_ports(
         ),
         notifier=notifier or LoggedNotifier(),
         stale_deposit_days=settings.stale_deposit_days,
+        credit_cut_lookback_days=settings.credit_cut_lookback_days,
     )

@@ -132,6 +132,26 @@ def test_given_an_open_line_when_the_limit_is_cut_to_zero_then_the_cut_waits_and
     assert held.history[-1].action is CreditChangeAction.HELD
 
 
+def test_a_cut_made_in_halves_is_held_once_it_adds_up_to_more_than_half_of_the_month_s_highest():
+    # The red team's steps: 20,000 → 10,000 → 5,000 → 2,500, each by exactly half.
+    line = opened("20000.00")
+    line = line.set_limit(eur("10000.00"), by="alice", at=T0 + timedelta(days=1))
+    assert line.insured_limit == eur("10000.00") and line.pending_change is None
+    held = line.set_limit(eur("5000.00"), by="alice", at=T0 + timedelta(days=2))
+    assert held.insured_limit == eur("10000.00") and held.pending_change is not None
+    assert held.history[-1].action is CreditChangeAction.HELD
+
+
+def test_a_cut_measures_against_the_highest_limit_of_the_last_thirty_days_only():
+    line = opened("20000.00").set_limit(eur("10000.00"), by="alice", at=T0 + timedelta(days=1))
+    later = line.set_limit(eur("5000.00"), by="alice", at=T0 + timedelta(days=40))
+    assert later.insured_limit == eur("5000.00") and later.pending_change is None
+    assert line.highest_limit_since(T0 + timedelta(days=10)) == eur("10000.00")
+    assert line.highest_limit_since(T0 - timedelta(days=1)) == eur("20000.00")
+    shorter = line.set_limit(eur("5000.00"), by="alice", at=T0 + timedelta(days=2), lookback=timedelta(hours=1))
+    assert shorter.pending_change is None  # the window is configurable
+
+
 def test_a_cut_one_cent_below_half_is_held():
     held = opened("10000.00").set_limit(eur("4999.99"), by="alice", at=T0)
     assert held.insured_limit == eur("10000.00")

@@ -231,6 +231,12 @@ def is_drastic_cut(old: Money, new: Money) -> bool:
     return new < old and (new.amount == 0 or new.amount * 2 < old.amount)
 
 
+# A cut is measured against the highest limit in force over this window, so that a cut made in
+# steps (20,000 → 10,000 → 5,000 → 2,500, each by half) is held like the cut it adds up to.
+CUT_LOOKBACK = timedelta(days=30)
+IN_FORCE_ACTIONS = frozenset({"OPENED", "APPLIED", "CONFIRMED"})
+
+
 @dataclass(frozen=True, slots=True)
 class CreditPosition:
     """What a reseller may still order at a distributor at one moment."""
@@ -303,8 +309,24 @@ class CreditLine:
     ) -> tuple[CreditLineEvent, ...]:
         return (*self.history, CreditLineEvent(action, at, by, old, new))
 
-    def set_limit(self, limit: Money, *, by: str, at: datetime) -> CreditLine:
-        """A raise or a moderate cut applies at once; a drastic cut is held for a second user."""
+    def highest_limit_since(self, since: datetime) -> Money:
+        """The highest insured limit in force at any time from `since` until now."""
+        in_force_then = Money.zero(self.insured_limit.currency)
+        limits = [self.insured_limit]
+        for event in self.history:  # oldest first
+            if event.action.value not in IN_FORCE_ACTIONS:
+                continue
+            if event.at <= since:
+                in_force_then = event.to_limit
+            else:
+                limits.append(event.to_limit)
+        return max([in_force_then, *limits])
+
+    def set_limit(self, limit: Money, *, by: str, at: datetime, lookback: timedelta = CUT_LOOKBACK) -> CreditLine:
+        """A raise or a moderate cut applies at once; a drastic cut is held for a second user.
+
+        Drastic against the highest limit in force over `lookback`, not only the current one.
+        """
         _check_limit(limit)
         limit = limit.rounded()
         if self.pending_change is not None:
@@ -316,7 +338,7 @@ class CreditLine:
         old = self.insured_limit
         if limit == old:
             return self
-        if is_drastic_cut(old, limit):
+        if limit < old and is_drastic_cut(self.highest_limit_since(at - lookback), limit):
             return self._next(
                 pending_change=PendingCreditChange(old, limit, by, at),
                 history=self._logged(CreditChangeAction.HELD, by, at, old, limit),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from channelfin.domain.access import PARTNER_ROLES, Principal, Role, require, require_acting_for
@@ -190,7 +190,10 @@ def set_credit_line(
             return line
         except Conflict:
             pass  # opened meanwhile by someone else: this call is a change of it
-    return _update_line(ports, line_id, lambda line: line.set_limit(insured_limit, by=principal.sub, at=now))
+    lookback = timedelta(days=ports.credit_cut_lookback_days)
+    return _update_line(
+        ports, line_id, lambda line: line.set_limit(insured_limit, by=principal.sub, at=now, lookback=lookback)
+    )
 
 
 def visible_credit_line(ports: Ports, principal: Principal, line_id: str) -> CreditLine | None:

@@ -224,3 +224,4 @@ class Ports:
     escrow_workflows: WorkflowEngine
     notifier: Notifier
     stale_deposit_days: int = 180
+    credit_cut_lookback_days: int = 30
