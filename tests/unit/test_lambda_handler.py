@@ -292,3 +292,13 @@ def test_lambda_answers_as_the_dev_server_view_does(invoke, dev_view, world, cla
     assert header(lambda_response, "content-type") == view_response.headers["content-type"]
     if view_response.headers["content-type"] == "application/json":
         assert json.loads(lambda_response["body"]) == json.loads(view_response.body)
+
+
+def test_an_idempotency_key_belongs_to_the_user_for_its_partner_and_client():
+    from channelfin.api.http.guards import caller_scope
+
+    base = {"sub": "u1", "custom:partner_id": "p1", "client_id": "front-end"}
+    assert caller_scope(base) == caller_scope(dict(base))
+    assert caller_scope(base) != caller_scope({**base, "custom:partner_id": "p2"})  # moved to another partner
+    assert caller_scope(base) != caller_scope({**base, "client_id": "integrator"})  # same sub, other client
+    assert caller_scope({"sub": "u1"}) != caller_scope(base)

@@ -24,6 +24,18 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CLAIMS_SCOPE_KEY = "channelfin.claims"
+
+
+def caller_scope(claims: dict[str, Any]) -> str:
+    """Whose key an Idempotency-Key is: the user, for the partner and client it acts through.
+
+    A user moved to another partner, or the same sub issued by two clients, must never get
+    the other one's stored answer.
+    """
+    parts = (claims.get("sub"), claims.get("custom:partner_id"), claims.get("client_id") or claims.get("aud"))
+    return "|".join(str(p or "") for p in parts)
+
+
 OPERATIONS_SCOPE_KEY = "channelfin.operations"
 
 
@@ -147,7 +159,7 @@ class IdempotencyKeys:
             return json.loads(captured["body"])
 
         try:
-            answer = await self.requests.run(key=key, caller=str(claims["sub"]), body=body, execute=execute)
+            answer = await self.requests.run(key=key, caller=caller_scope(claims), body=body, execute=execute)
         except _NotKept:
             await send({"type": "http.response.start", "status": captured["status"], "headers": captured["headers"]})
             await send({"type": "http.response.body", "body": captured["body"]})
