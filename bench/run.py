@@ -278,7 +278,7 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
         i={
             "ownerId": publisher,
             "publisherId": publisher,
-            "customer": {"name": "Client", "registrationNumber": "1"},
+            "customer": {"name": "Client", "registrationNumber": "552100554"},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",

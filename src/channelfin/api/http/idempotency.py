@@ -4,8 +4,8 @@ An integrator that retries a request with the same `Idempotency-Key` header and 
 body gets the first answer back, replayed, without a second effect; the same key with a
 different body is refused (422, `IDEMPOTENCY_KEY_REUSED`); while the first request still
 runs, a retry gets 409 (`IDEMPOTENCY_IN_PROGRESS`). Keys are scoped to the caller (JWT
-`sub`, with the partner and the client it acts through) and expire after 24 hours. An answer that carries a masked bug (`INTERNAL_ERROR`) is
-not kept, so a retry runs again.
+`sub`, with the partner and the client it acts through) and expire after 24 hours. An
+answer that carries a masked bug (`INTERNAL_ERROR`) is not kept, so a retry runs again.
 
 The request runs inside the event loop (resolvers are async), so Powertools' decorators,
 which wrap synchronous functions, are not used: this drives its persistence layer the way
