@@ -56,7 +56,7 @@ class EscrowFlow:
     def confirm(self, who=SECOND_ADMIN, confirm: bool = True) -> Any:
         return self.world.run(who, ops.CONFIRM_TRIGGER, input={"escrowAgreementId": self.agreement, "confirm": confirm})
 
-    def read(self) -> dict[str, Any]:
-        result = self.world.run(LEASER_ADMIN, ops.ESCROW, id=self.agreement)
+    def read(self, who=LEASER_ADMIN) -> dict[str, Any]:
+        result = self.world.run(who, ops.ESCROW, id=self.agreement)
         assert result.errors == [], result.errors
         return result.data["escrowAgreement"]

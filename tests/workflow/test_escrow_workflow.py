@@ -47,6 +47,9 @@ def test_a_confirmed_default_hands_the_contract_to_the_continuity_provider(flow)
     assert agreement["contractsUnderContinuity"] == [{"id": contract, "underContinuity": True}]
     kinds = sorted(n["recipientKind"] for n in agreement["notifications"])
     assert kinds == ["CONTINUITY_PROVIDER", "END_CLIENT", "HOST"]
+    # The host is told to keep the service running, not who the publisher's end clients are.
+    host_view = escrow.read(who=flow.world.user_of(escrow.host))
+    assert [n["recipientKind"] for n in host_view["notifications"]] == ["HOST"]
     steps = [e["step"] for e in agreement["history"]]
     assert steps[:3] == ["SIGNED", "DEFAULT_DECLARED", "DEFAULT_CONFIRMED"] and steps[-1] == "TRIGGERED"
     assert {"NOTIFIED", "DEPOSIT_RELEASED", "CONTRACT_UNDER_CONTINUITY"} <= set(steps)

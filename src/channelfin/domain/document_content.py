@@ -234,7 +234,12 @@ def lease_contract_content(
     *,
     issued_on: date | None = None,
 ) -> DocumentContent:
-    """Contrat de location between the leaser and the end client, with its rent schedule."""
+    """Contrat de location between the leaser and the end client, with its rent schedule.
+
+    Every party of the contract may download it (an introducing reseller too): the leaser's
+    terms with the owner (rate, file fee, leaser fees) are the financing agreement's, shown
+    only to the owner and the leaser, never printed here.
+    """
     financing = contract.financing
     if financing is None:
         raise ValueError(f"contract {contract.id} is not financed: it has no lease contract")
@@ -250,9 +255,6 @@ def lease_contract_content(
         "Objet : le bailleur finance, par location, l'abonnement du locataire à la solution logicielle en mode SaaS "
         f"objet du contrat de vente de référence {contract.id}.",
         f"Montant financé : {format_amount(financing.financed_amount)}.",
-        f"Taux annuel : {format_rate(agreement.annual_rate)}.",
-        f"Frais de dossier : {format_amount(agreement.file_fee)}.",
-        f"Frais du bailleur : {format_amount(financing.leaser_fees)}.",
         f"Périodicité : {label}. Durée : {contract.term_months} mois, soit {n} loyers payables d'avance "
         f"(terme à échoir), le premier le {format_date(contract.start_date)}.",
         "Chaque loyer comprend une part logicielle et une part assistance ; le bailleur reverse la part assistance "

@@ -43,7 +43,6 @@ class EscrowAgreement(Node):
     confirmed_by: str | None
     deposit_released_at: dt.datetime | None
     history: list[EscrowEvent]
-    notifications: list[EscrowNotification]
     signed_at: dt.datetime
     domain: strawberry.Private[de.EscrowAgreement]
 
@@ -60,19 +59,28 @@ class EscrowAgreement(Node):
             confirmed_by=a.confirmed_by,
             deposit_released_at=a.deposit_released_at,
             history=[EscrowEvent(step=e.step, at=e.at, actor=e.actor, note=e.note) for e in a.history],
-            notifications=[
-                EscrowNotification(
-                    recipient_id=n.recipient_id,
-                    recipient_kind=n.recipient_kind,
-                    subject=n.subject,
-                    sent_at=n.sent_at,
-                    contract_id=n.contract_id,
-                )
-                for n in a.notifications
-            ],
             signed_at=a.signed_at,
             domain=a,
         )
+
+    @strawberry.field(
+        description="The messages the trigger sent: all of them for leaser staff and the publisher, a partner's "
+        "own otherwise (the host is not shown the publisher's end clients)."
+    )
+    def notifications(self, info: strawberry.Info[Context, None]) -> list[EscrowNotification]:
+        principal = info.context.principal
+        sees_all = principal.sees_everything or principal.acts_for(self.domain.publisher_id)
+        return [
+            EscrowNotification(
+                recipient_id=n.recipient_id,
+                recipient_kind=n.recipient_kind,
+                subject=n.subject,
+                sent_at=n.sent_at,
+                contract_id=n.contract_id,
+            )
+            for n in self.domain.notifications
+            if sees_all or principal.acts_for(n.recipient_id)
+        ]
 
     @strawberry.field(description="Older than the configured age (180 days by default): may not run the service.")
     def deposit_stale(self, info: strawberry.Info[Context, None]) -> bool:
