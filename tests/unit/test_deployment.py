@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -79,12 +78,6 @@ def test_a_definition_file_that_is_not_deployed_fails(definition, tmp_path):
         assert checker.problems(template(definition), [path]) == ["escrow.asl.json is not deployed by serverless.yml"]
     finally:
         checker.ROOT = ROOT
-
-
-def test_lambda_requirements_follow_pyproject():
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    shipped = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
-    assert sorted(shipped) == sorted(d for d in declared if not d.startswith("boto3"))  # boto3: the runtime's
 
 
 PACKAGED = ROOT / ".serverless" / "cloudformation-template-update-stack.json"
