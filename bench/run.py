@@ -229,8 +229,8 @@ def seed_statement_lines(partner_id: str, count: int) -> None:
     """`count` commission lines of one partner, written 25 at a time (BatchWriteItem)."""
     from channelfin.domain.money import Money
     from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+    from channelfin.store.payouts import _payout_record
     from channelfin.store.records import PayoutRecord
-    from channelfin.store.repositories import _payout_record
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with PayoutRecord.batch_write() as batch:

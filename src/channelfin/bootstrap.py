@@ -148,16 +148,14 @@ def build_ports(
     import boto3
 
     from .store import tables
-    from .store.audit_log import DynamoAuditLog, DynamoWebhookEvents
+    from .store.audit import DynamoAuditLog, DynamoWebhookEvents
+    from .store.contracts import DynamoContractRepository
     from .store.documents import S3DocumentStore
-    from .store.incentive_repository import DynamoIncentiveRepository
-    from .store.repositories import (
-        DynamoContractRepository,
-        DynamoEscrowRepository,
-        DynamoPartnerRepository,
-        DynamoPayoutRepository,
-        DynamoProgramRepository,
-    )
+    from .store.escrow import DynamoEscrowRepository
+    from .store.incentives import DynamoIncentiveRepository
+    from .store.partners import DynamoPartnerRepository
+    from .store.payouts import DynamoPayoutRepository
+    from .store.programs import DynamoProgramRepository
     from .workflows.engine import StepFunctionsEngine
     from .workflows.metrics import EmfMetrics
     from .workflows.notifications import LoggedNotifier

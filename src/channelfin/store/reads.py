@@ -8,7 +8,7 @@ the attribute's own `deserialize` (so dates, numbers and sets read exactly as Py
 them), maps and lists of maps become nested views, absent attributes take their default.
 
 The records stay the one description of the tables, and writes still go through them; the
-mappers in `repositories.py` read a view as they read a record (attribute access).
+aggregate modules' mappers read a view as they read a record (attribute access).
 """
 
 from __future__ import annotations

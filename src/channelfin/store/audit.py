@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from ..domain.audit import AuditEntry, AuditOutcome
-from ..services.paging import Page, PageRequest
-from .records import DocumentRecord
-from .repositories import _query_page, sort_stamp
+from channelfin.domain.audit import AuditEntry, AuditOutcome
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store.dynamo import query_page, sort_stamp
+from channelfin.store.records import DocumentRecord
 
 
 def _day_key(day: date) -> str:
@@ -57,7 +57,7 @@ class DynamoAuditLog:
         )
 
     def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
-        return _query_page(DocumentRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
+        return query_page(DocumentRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
 
 
 class DynamoWebhookEvents:

@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..domain.incentives import (
+from channelfin.domain.incentives import (
     CampaignKind,
     CreditChangeAction,
     CreditLine,
@@ -30,12 +30,12 @@ from ..domain.incentives import (
     MovementKind,
     PendingCreditChange,
 )
-from ..domain.money import Money
-from ..domain.partners import PartnerRole
-from ..services.paging import Page, PageRequest
-from . import reads
-from .records import DocumentRecord
-from .repositories import _query_page, put_with_copies, sort_stamp
+from channelfin.domain.money import Money
+from channelfin.domain.partners import PartnerRole
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store import reads
+from channelfin.store.dynamo import put_with_copies, query_page, sort_stamp
+from channelfin.store.records import DocumentRecord
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
@@ -223,7 +223,7 @@ class DynamoIncentiveRepository:
     def campaigns_of_vendor(
         self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
     ) -> Page[IncentiveCampaign]:
-        return _query_page(
+        return query_page(
             DocumentRecord.gsi1,
             f"VENDOR#{vendor_id}#CAMPAIGNS",
             key_names=KEYS,
@@ -291,7 +291,7 @@ class DynamoIncentiveRepository:
 
     def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]:
         side = "DISTRIBUTOR" if as_distributor else "RESELLER"
-        return _query_page(
+        return query_page(
             DocumentRecord.gsi1,
             f"{side}#{partner_id}#CREDITLINES",
             key_names=KEYS,
@@ -306,7 +306,7 @@ class DynamoIncentiveRepository:
         return [m for m in map(_movement, records) if start <= m.at < end]
 
     def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:
-        return _query_page(
+        return query_page(
             DocumentRecord,
             f"CREDITLINE#{line_id}",
             key_names=("pk", "sk"),

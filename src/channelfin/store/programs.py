@@ -1,0 +1,209 @@
+"""Partner programs, their enrolments and the enrolments' numbered sales on DynamoDB (the partners table).
+
+  PROGRAM#<id>    / PROGRAM          the program      gsi1: PUBLISHER#<p>#PROGRAMS / <createdAt>#<id>
+  ENROLLMENT#<id> / ENROLLMENT       an enrolment     gsi1: PROGRAM#<prog>#ENROLLMENTS / <partner>#<id>
+  ENROLLMENT#<id> / SALE#<contract>  a numbered sale
+
+Access patterns: program by id (GetItem), a publisher's programs (Query gsi1), enrolment by
+id (GetItem), a program's enrolments (Query gsi1), an enrolment's sales (Query on its key,
+sort key prefix). A sale is numbered once: the enrolment's counter and the sale item move
+in one transaction, conditioned on the counter.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from channelfin.domain.errors import Conflict
+from channelfin.domain.money import Money
+from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
+from channelfin.store import reads
+from channelfin.store.dynamo import condition_failed, connection, sort_stamp
+from channelfin.store.records import ProgramRecord
+
+
+def _tiers_json(tiers: dict[PartnerTier, TierRules]) -> str:
+    return json.dumps({tier.value: _rules_dict(rules) for tier, rules in tiers.items()}, sort_keys=True)
+
+
+def _rules_dict(rules: TierRules) -> dict[str, Any]:
+    return {
+        "onboardingBy": rules.onboarding_by.value,
+        "onboardingInvoicedBy": rules.onboarding_invoiced_by.value,
+        "contractHeldBy": rules.contract_held_by.value,
+        "supportBy": rules.support_by.value,
+        "reward": rules.reward.value,
+        "rate": str(rules.rate),
+        "fromSale": rules.from_sale,
+        "needsTechnicalQualification": rules.needs_technical_qualification,
+        "benefits": list(rules.benefits),
+        "evolutiveMaintenanceBy": rules.evolutive_maintenance_by.value,
+    }
+
+
+def _rules(data: dict[str, Any]) -> TierRules:
+    return TierRules(
+        onboarding_by=Actor(data["onboardingBy"]),
+        onboarding_invoiced_by=Actor(data["onboardingInvoicedBy"]),
+        contract_held_by=Actor(data["contractHeldBy"]),
+        support_by=Actor(data["supportBy"]),
+        reward=RewardKind(data["reward"]),
+        rate=Decimal(data["rate"]),
+        from_sale=int(data["fromSale"]),
+        needs_technical_qualification=bool(data["needsTechnicalQualification"]),
+        benefits=tuple(data["benefits"]),
+        evolutive_maintenance_by=Actor(data["evolutiveMaintenanceBy"]),
+    )
+
+
+def _program(record: ProgramRecord) -> PartnerProgram:
+    return PartnerProgram(
+        id=record.pk.removeprefix("PROGRAM#"),
+        publisher_id=record.publisher_id,
+        name=record.name,
+        entry_fee_rate=Decimal(record.entry_fee_rate),
+        affiliate_min_sales_per_year=int(record.affiliate_min_sales_per_year),
+        tiers={PartnerTier(t): _rules(r) for t, r in json.loads(record.tiers).items()},
+        created_at=record.created_at,
+        created_by=record.created_by,
+    )
+
+
+def _enrollment(record: ProgramRecord) -> Enrollment:
+    currency = record.currency
+    return Enrollment(
+        id=record.pk.removeprefix("ENROLLMENT#"),
+        program_id=record.program_id,
+        publisher_id=record.publisher_id,
+        partner_id=record.partner_id,
+        tier=PartnerTier(record.tier),
+        rules=_rules(json.loads(record.tiers)),
+        entry_fee=Money.from_cents(int(record.entry_fee_cents), currency)
+        if record.entry_fee_cents is not None
+        else None,
+        segment_potential=Money.from_cents(int(record.segment_potential_cents), currency)
+        if record.segment_potential_cents is not None
+        else None,
+        technically_qualified=bool(record.technically_qualified),
+        enrolled_at=record.created_at,
+        enrolled_by=record.created_by,
+        sales_count=int(record.sales_count or 0),
+    )
+
+
+def _enrollment_record(e: Enrollment) -> ProgramRecord:
+    return ProgramRecord(
+        pk=f"ENROLLMENT#{e.id}",
+        sk="ENROLLMENT",
+        gsi1pk=f"PROGRAM#{e.program_id}#ENROLLMENTS",
+        gsi1sk=f"{e.partner_id}#{e.id}",
+        program_id=e.program_id,
+        publisher_id=e.publisher_id,
+        partner_id=e.partner_id,
+        tier=e.tier.value,
+        tiers=json.dumps(_rules_dict(e.rules), sort_keys=True),
+        entry_fee_cents=e.entry_fee.to_cents() if e.entry_fee else None,
+        segment_potential_cents=e.segment_potential.to_cents() if e.segment_potential else None,
+        currency=(e.entry_fee or e.segment_potential).currency if (e.entry_fee or e.segment_potential) else None,
+        technically_qualified=int(e.technically_qualified),
+        sales_count=e.sales_count,
+        created_at=e.enrolled_at,
+        created_by=e.enrolled_by,
+    )
+
+
+def _sale(record: ProgramRecord) -> Sale:
+    return Sale(
+        enrollment_id=record.pk.removeprefix("ENROLLMENT#"),
+        contract_id=record.contract_id,
+        number=int(record.sale_number),
+        sold_at=record.sold_at,
+        cancelled=bool(record.cancelled),
+    )
+
+
+class DynamoProgramRepository:
+    def add_program(self, program: PartnerProgram) -> None:
+        ProgramRecord(
+            pk=f"PROGRAM#{program.id}",
+            sk="PROGRAM",
+            gsi1pk=f"PUBLISHER#{program.publisher_id}#PROGRAMS",
+            gsi1sk=f"{sort_stamp(program.created_at)}#{program.id}",
+            publisher_id=program.publisher_id,
+            name=program.name,
+            entry_fee_rate=str(program.entry_fee_rate),
+            affiliate_min_sales_per_year=program.affiliate_min_sales_per_year,
+            tiers=_tiers_json(program.tiers),
+            created_at=program.created_at,
+            created_by=program.created_by,
+        ).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def get_program(self, program_id: str) -> PartnerProgram | None:
+        found = reads.get(ProgramRecord, f"PROGRAM#{program_id}", "PROGRAM")
+        return _program(found) if found else None
+
+    def programs_of(self, publisher_id: str) -> list[PartnerProgram]:
+        records = reads.query(ProgramRecord, f"PUBLISHER#{publisher_id}#PROGRAMS", index=ProgramRecord.gsi1)
+        return [_program(r) for r in records]
+
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def save_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.sales_count == enrollment.sales_count)
+
+    def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
+        found = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+        return _enrollment(found) if found else None
+
+    def enrollments_of(self, program_id: str) -> list[Enrollment]:
+        records = reads.query(ProgramRecord, f"PROGRAM#{program_id}#ENROLLMENTS", index=ProgramRecord.gsi1)
+        return [_enrollment(r) for r in records]
+
+    def sales_of(self, enrollment_id: str) -> list[Sale]:
+        records = reads.query(ProgramRecord, f"ENROLLMENT#{enrollment_id}", ProgramRecord.sk.startswith("SALE#"))
+        return sorted(map(_sale, records), key=lambda s: s.number)
+
+    def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
+        """Number the sale once: the enrolment's counter and the sale item move in one transaction."""
+        for _ in range(10):
+            numbered = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", f"SALE#{contract_id}")
+            if numbered is not None:
+                return _sale(numbered)
+            enrollment = ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+            count = int(enrollment.sales_count or 0)
+            sale = ProgramRecord(
+                pk=f"ENROLLMENT#{enrollment_id}",
+                sk=f"SALE#{contract_id}",
+                contract_id=contract_id,
+                sale_number=count + 1,
+                sold_at=sold_at,
+                cancelled=0,
+            )
+            try:
+                with TransactWrite(connection=connection(ProgramRecord)) as tx:
+                    tx.update(
+                        enrollment,
+                        actions=[ProgramRecord.sales_count.set(count + 1)],
+                        condition=ProgramRecord.sales_count == count,
+                    )
+                    tx.save(sale, condition=ProgramRecord.pk.does_not_exist())
+                return _sale(sale)
+            except TransactWriteError:
+                continue  # another sale was numbered meanwhile, or this one was: read again
+        raise Conflict("too many concurrent sales on this enrolment; try again")
+
+    def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
+        try:
+            ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk=f"SALE#{contract_id}").update(
+                actions=[ProgramRecord.cancelled.set(1)], condition=ProgramRecord.pk.exists()
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):  # no sale recorded: nothing to cancel
+                raise
