@@ -11,7 +11,7 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.paging import PageRequest
-from channelfin.store.records import ContractRecord
+from channelfin.store.contracts import ContractRecord
 from tests import factories as f
 
 pytestmark = pytest.mark.integration

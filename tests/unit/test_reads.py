@@ -21,7 +21,7 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from channelfin.store import reads
-from channelfin.store.records import ALL_RECORDS
+from channelfin.store.tables import ALL_RECORDS
 
 AT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 
@@ -75,7 +75,7 @@ def test_absent_attributes_read_as_their_defaults_or_none(record: type[Model]) -
 
 
 def test_nulls_in_lists_and_null_attributes_read_as_pynamodb_reads_them() -> None:
-    from channelfin.store.records import ContractRecord
+    from channelfin.store.contracts import ContractRecord
 
     item = {
         "pk": {"S": "CONTRACT#1"},
@@ -96,7 +96,7 @@ def test_nulls_in_lists_and_null_attributes_read_as_pynamodb_reads_them() -> Non
 def test_a_stored_value_of_the_wrong_type_is_refused_as_pynamodb_refuses_it() -> None:
     from pynamodb.exceptions import AttributeDeserializationError
 
-    from channelfin.store.records import PayoutRecord
+    from channelfin.store.payouts import PayoutRecord
 
     item = {"pk": {"S": "PAYOUT#1"}, "sk": {"S": "PAYOUT"}, "amount_cents": {"S": "not a number"}}
     with pytest.raises(AttributeDeserializationError):

@@ -12,12 +12,13 @@ stored as integer cents plus a currency code; rates as exact decimal strings.
   payouts     payouts (`payouts.py`)
   idempotency Powertools' idempotency records (written by Powertools only)
 
-Each aggregate's module gives its items' keys and access patterns, maps records to domain
-objects, and turns storage errors into typed exceptions (`Conflict` on a lost conditional
-write) so the use cases never see botocore. Beside them: `records.py` (the PynamoDB
-records, the tables' one description), `reads.py` (items read into light views),
-`dynamo.py` (the shared toolkit: paged queries, conditional writes), `cursors.py`,
-`tables.py` (binding and creating the tables) and `documents.py` (the PDFs in S3).
+Each aggregate's module holds its PynamoDB record (the one description of its items, and
+every write), gives the items' keys and access patterns, maps records to domain objects, and
+turns storage errors into typed exceptions (`Conflict` on a lost conditional write) so the
+use cases never see botocore; `financing_file.py` holds the maps nested in a contract.
+Beside them: `reads.py` (items read into light views), `dynamo.py` (the shared toolkit:
+indexes, paged queries, conditional writes), `cursors.py`, `tables.py` (every record; binding
+and creating the tables) and `documents.py` (the PDFs in S3).
 
 No code path uses Scan.
 """

@@ -13,17 +13,34 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
 from channelfin.domain.audit import AuditEntry, AuditOutcome
 from channelfin.services.paging import Page, PageRequest
-from channelfin.store.dynamo import query_page, sort_stamp
-from channelfin.store.records import DocumentRecord
+from channelfin.store.dynamo import Gsi1, TableMeta, query_page, sort_stamp
+
+
+class AuditRecord(Model):
+    """Audit entries and the e-signature events processed (the partners table)."""
+
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    body = UnicodeAttribute(null=True)  # JSON
+    version = NumberAttribute(null=True)
 
 
 def _day_key(day: date) -> str:
     return f"AUDIT#{day.isoformat()}"
 
 
-def _entry(record: DocumentRecord) -> AuditEntry:
+def _entry(record: AuditRecord) -> AuditEntry:
     d = json.loads(record.body)
     return AuditEntry(
         id=d["id"],
@@ -52,19 +69,19 @@ class DynamoAuditLog:
             "codes": list(entry.codes),
         }
         day = entry.at.astimezone(UTC).date()
-        DocumentRecord(pk=_day_key(day), sk=f"{sort_stamp(entry.at)}#{entry.id}", body=json.dumps(body)).save(
-            condition=DocumentRecord.pk.does_not_exist()
+        AuditRecord(pk=_day_key(day), sk=f"{sort_stamp(entry.at)}#{entry.id}", body=json.dumps(body)).save(
+            condition=AuditRecord.pk.does_not_exist()
         )
 
     def entries_of_day(self, day: date, page: PageRequest) -> Page[AuditEntry]:
-        return query_page(DocumentRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
+        return query_page(AuditRecord, _day_key(day), key_names=("pk", "sk"), page=page, to_domain=_entry)
 
 
 class DynamoWebhookEvents:
     """Ids of the e-signature events already processed (partners table, WEBHOOK#<id>), for replay protection."""
 
     def seen(self, event_id: str) -> bool:
-        return DocumentRecord.count(f"WEBHOOK#{event_id}", DocumentRecord.sk == "EVENT", limit=1) > 0
+        return AuditRecord.count(f"WEBHOOK#{event_id}", AuditRecord.sk == "EVENT", limit=1) > 0
 
     def remember(self, event_id: str, at: datetime) -> None:
-        DocumentRecord(pk=f"WEBHOOK#{event_id}", sk="EVENT", body=json.dumps({"at": at.isoformat()})).save()
+        AuditRecord(pk=f"WEBHOOK#{event_id}", sk="EVENT", body=json.dumps({"at": at.isoformat()})).save()

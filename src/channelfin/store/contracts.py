@@ -18,38 +18,93 @@ newest first (Query gsi1 CONTRACTS), by status (Query gsi2 STATUS#s), a partner'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
 
 from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
-from channelfin.domain.documents import DocumentStatus, FileDocument
-from channelfin.domain.financing import DecisionMode, Periodicity
-from channelfin.domain.financing_file import (
-    ContractFinancing,
-    DecisionOutcome,
-    DeliveryReport,
-    DocumentKind,
-    FinancingDecision,
-    Signature,
-    WaitStep,
-)
+from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import put_with_copies, query_page, sort_stamp
-from channelfin.store.records import (
-    ContractRecord,
-    CustomerMap,
-    DecisionMap,
-    DeliveryReportMap,
+from channelfin.store.dynamo import Gsi1, Gsi2, TableMeta, put_with_copies, query_page, sort_stamp
+from channelfin.store.financing_file import (
     FinancingMap,
     SignatureMap,
-    TimelineEntryMap,
+    documents,
+    documents_json,
+    financing,
+    financing_map,
+    signature_maps,
+    signatures,
 )
+
+
+class CustomerMap(MapAttribute[str, Any]):
+    name = UnicodeAttribute()
+    registration_number = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+
+
+class TimelineEntryMap(MapAttribute[str, Any]):
+    status = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+
+
+class ContractRecord(Model):
+    class Meta(TableMeta):
+        table_name = "contracts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+    party_roles = ListAttribute(of=UnicodeAttribute, null=True)  # only on the party copies
+
+    contract_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    publisher_id = UnicodeAttribute()
+    reseller_id = UnicodeAttribute(null=True)
+    reseller_role = UnicodeAttribute(null=True)
+    customer = CustomerMap()
+    periodicity = UnicodeAttribute()
+    term_months = NumberAttribute()
+    start_date = UnicodeAttribute()
+    software_fee_cents = NumberAttribute()
+    support_fee_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    timeline = ListAttribute(of=TimelineEntryMap)
+    under_continuity = NumberAttribute(default=0)
+    financing = FinancingMap(null=True)
+    signatures = ListAttribute(of=SignatureMap, null=True)
+    support_provider_id = UnicodeAttribute(null=True)
+    collected_installments = ListAttribute(of=NumberAttribute, null=True)
+    enrollment_id = UnicodeAttribute(null=True)
+    program_partner_id = UnicodeAttribute(null=True)
+    payout_ids = UnicodeSetAttribute(null=True)  # added to by the payouts repository (set ADD)
+    documents = UnicodeAttribute(null=True)  # JSON: the file's documents (kind, status, SHA-256, storage key...)
+    version = NumberAttribute()
 
 
 def _contract_records(contract: Contract) -> list[ContractRecord]:
@@ -80,18 +135,14 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
             TimelineEntryMap(status=e.status.value, at=e.at, actor=e.actor, note=e.note) for e in contract.timeline
         ],
         under_continuity=int(contract.under_continuity),
-        financing=_financing_map(contract.financing) if contract.financing else None,
-        signatures=[
-            SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at)
-            for s in contract.signatures
-        ]
-        or None,
+        financing=financing_map(contract.financing) if contract.financing else None,
+        signatures=signature_maps(contract.signatures),
         support_provider_id=contract.support_provider_id,
         collected_installments=list(contract.collected_installments) or None,
         enrollment_id=contract.enrollment_id,
         program_partner_id=contract.program_partner_id,
         payout_ids=set(contract.payout_ids) or None,
-        documents=_documents_json(contract.documents),
+        documents=documents_json(contract.documents),
         version=contract.version,
         gsi1sk=stamp,
         gsi2sk=stamp,
@@ -133,121 +184,15 @@ def _contract(record: ContractRecord) -> Contract:
         created_by=record.created_by,
         timeline=tuple(TimelineEvent(ContractStatus(e.status), e.at, e.actor, e.note) for e in record.timeline or ()),
         under_continuity=bool(record.under_continuity),
-        financing=_financing(record.financing, currency) if record.financing else None,
-        signatures=tuple(
-            Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in record.signatures or ()
-        ),
+        financing=financing(record.financing, currency) if record.financing else None,
+        signatures=signatures(record.signatures),
         support_provider_id=record.support_provider_id,
         collected_installments=tuple(int(k) for k in record.collected_installments or ()),
         enrollment_id=record.enrollment_id,
         program_partner_id=record.program_partner_id,
         payout_ids=frozenset(record.payout_ids or ()),
-        documents=_documents(record.documents),
+        documents=documents(record.documents),
         version=int(record.version),
-    )
-
-
-def _documents_json(documents: tuple[FileDocument, ...]) -> str | None:
-    if not documents:
-        return None
-
-    def when(at: datetime | None) -> str | None:
-        return at.isoformat() if at else None
-
-    return json.dumps(
-        [
-            {
-                "kind": d.kind.value,
-                "status": d.status.value,
-                "sha256": d.sha256,
-                "storageKey": d.storage_key,
-                "generatedAt": d.generated_at.isoformat(),
-                "requestId": d.signing_request_id,
-                "signingUrl": d.signing_url,
-                "signedBy": d.signed_by,
-                "signedAt": when(d.signed_at),
-                "declineReason": d.decline_reason,
-            }
-            for d in documents
-        ]
-    )
-
-
-def _documents(text: str | None) -> tuple[FileDocument, ...]:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
-    return tuple(
-        FileDocument(
-            kind=DocumentKind(d["kind"]),
-            status=DocumentStatus(d["status"]),
-            sha256=d["sha256"],
-            storage_key=d["storageKey"],
-            generated_at=datetime.fromisoformat(d["generatedAt"]),
-            signing_request_id=d["requestId"],
-            signing_url=d["signingUrl"],
-            signed_by=d["signedBy"],
-            signed_at=when(d["signedAt"]),
-            decline_reason=d["declineReason"],
-        )
-        for d in json.loads(text or "[]")
-    )
-
-
-def _financing_map(f: ContractFinancing) -> FinancingMap:
-    return FinancingMap(
-        agreement_id=f.agreement_id,
-        financed_amount_cents=f.financed_amount.to_cents(),
-        upfront_payout_cents=f.upfront_payout.to_cents(),
-        leaser_fees_cents=f.leaser_fees.to_cents(),
-        decision_mode=f.decision_mode.value,
-        decision=DecisionMap(
-            outcome=f.decision.outcome.value,
-            reasons=list(f.decision.reasons),
-            decided_at=f.decision.decided_at,
-            decided_by=f.decision.decided_by,
-        ),
-        payout_sla_hours=f.payout_sla_hours,
-        requested_at=f.requested_at,
-        requested_by=f.requested_by,
-        delivery_report=DeliveryReportMap(
-            installed_at=f.delivery_report.installed_at.isoformat(),
-            signed_by=f.delivery_report.signed_by,
-            submitted_at=f.delivery_report.submitted_at,
-        )
-        if f.delivery_report
-        else None,
-        transmitted_at=f.transmitted_at,
-        declined=f.declined,
-        waiting_for=f.waiting_for.value if f.waiting_for else None,
-        task_token=f.task_token,
-    )
-
-
-def _financing(m: FinancingMap, currency: str) -> ContractFinancing:
-    report = m.delivery_report
-    return ContractFinancing(
-        agreement_id=m.agreement_id,
-        financed_amount=Money.from_cents(int(m.financed_amount_cents), currency),
-        upfront_payout=Money.from_cents(int(m.upfront_payout_cents), currency),
-        leaser_fees=Money.from_cents(int(m.leaser_fees_cents), currency),
-        decision_mode=DecisionMode(m.decision_mode),
-        decision=FinancingDecision(
-            DecisionOutcome(m.decision.outcome),
-            tuple(m.decision.reasons or ()),
-            m.decision.decided_at,
-            m.decision.decided_by,
-        ),
-        payout_sla_hours=int(m.payout_sla_hours),
-        requested_at=m.requested_at,
-        requested_by=m.requested_by,
-        delivery_report=DeliveryReport(date.fromisoformat(report.installed_at), report.signed_by, report.submitted_at)
-        if report
-        else None,
-        transmitted_at=m.transmitted_at,
-        declined=m.declined,
-        waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
-        task_token=m.task_token,
     )
 
 

@@ -1,8 +1,9 @@
 """The DynamoDB toolkit the aggregate modules share.
 
-Index sort stamps, one page of a Query behind an opaque cursor, conditional puts whose lost
-condition is a `Conflict` (so the use cases never see botocore), and an item written with its
-copies in one transaction.
+The tables' generic indexes and where a record's table is (`TableMeta`); index sort stamps;
+one page of a Query behind an opaque cursor; conditional puts whose lost condition is a
+`Conflict` (so the use cases never see botocore); an item written with its copies in one
+transaction.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
-from pynamodb.indexes import Index
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -23,6 +25,52 @@ from channelfin.services.paging import Page, PageRequest
 from channelfin.store import cursors, reads
 
 T = TypeVar("T")
+
+
+class TableMeta:
+    """A record's table: its name and endpoint are bound at start-up by `tables.bind`, never read
+    from the environment at import time (each record's `Meta` subclasses this with its table's
+    logical name)."""
+
+    table_name = "unbound"
+    region = "eu-west-3"
+    host: str | None = None
+
+
+class Gsi1(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi4(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
 
 
 def sort_stamp(at: datetime) -> str:

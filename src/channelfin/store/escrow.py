@@ -10,10 +10,27 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
 from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
 from channelfin.store import reads
-from channelfin.store.dynamo import save_if, sort_stamp
-from channelfin.store.records import DocumentRecord
+from channelfin.store.dynamo import Gsi1, TableMeta, save_if, sort_stamp
+
+
+class EscrowRecord(Model):
+    """An escrow agreement (the partners table)."""
+
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    body = UnicodeAttribute(null=True)  # JSON
+    version = NumberAttribute(null=True)
 
 
 def _escrow_body(a: EscrowAgreement) -> str:
@@ -45,7 +62,7 @@ def _escrow_body(a: EscrowAgreement) -> str:
     )
 
 
-def _escrow(record: DocumentRecord) -> EscrowAgreement:
+def _escrow(record: EscrowRecord) -> EscrowAgreement:
     d = json.loads(record.body)
     when = datetime.fromisoformat
     return EscrowAgreement(
@@ -74,8 +91,8 @@ def _escrow(record: DocumentRecord) -> EscrowAgreement:
 
 
 class DynamoEscrowRepository:
-    def _record(self, a: EscrowAgreement) -> DocumentRecord:
-        return DocumentRecord(
+    def _record(self, a: EscrowAgreement) -> EscrowRecord:
+        return EscrowRecord(
             pk=f"ESCROW#{a.id}",
             sk="ESCROW",
             gsi1pk=f"PUBLISHER#{a.publisher_id}#ESCROWS",
@@ -85,15 +102,15 @@ class DynamoEscrowRepository:
         )
 
     def add(self, agreement: EscrowAgreement) -> None:
-        self._record(agreement).save(condition=DocumentRecord.pk.does_not_exist())
+        self._record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
 
     def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
         save_if(
             self._record(agreement),
-            DocumentRecord.version == expected_version,
+            EscrowRecord.version == expected_version,
             "the escrow agreement was changed by someone else",
         )
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
-        found = reads.get(DocumentRecord, f"ESCROW#{agreement_id}", "ESCROW")
+        found = reads.get(EscrowRecord, f"ESCROW#{agreement_id}", "ESCROW")
         return _escrow(found) if found else None

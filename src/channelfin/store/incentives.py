@@ -20,6 +20,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
 from channelfin.domain.incentives import (
     CampaignKind,
     CreditChangeAction,
@@ -34,8 +37,23 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import put_with_copies, query_page, sort_stamp
-from channelfin.store.records import DocumentRecord
+from channelfin.store.dynamo import Gsi1, TableMeta, put_with_copies, query_page, sort_stamp
+
+
+class IncentiveRecord(Model):
+    """Campaigns (and their distributor copies), credit lines (and their reseller copies) and movements."""
+
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    body = UnicodeAttribute(null=True)  # JSON
+    version = NumberAttribute(null=True)
+
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
@@ -81,7 +99,7 @@ def _campaign_body(c: IncentiveCampaign) -> str:
     )
 
 
-def _campaign(record: DocumentRecord) -> IncentiveCampaign:
+def _campaign(record: IncentiveRecord) -> IncentiveCampaign:
     d = json.loads(record.body)
     return IncentiveCampaign(
         id=record.pk.removeprefix("CAMPAIGN#"),
@@ -138,7 +156,7 @@ def _line_body(line: CreditLine) -> str:
     )
 
 
-def _line(record: DocumentRecord) -> CreditLine:
+def _line(record: IncentiveRecord) -> CreditLine:
     d = json.loads(record.body)
     pending = d["pending"]
     return CreditLine(
@@ -168,7 +186,7 @@ def _movement_key(at: datetime, movement_id: str = "") -> str:
     return f"MOVE#{sort_stamp(at)}#{movement_id}"
 
 
-def _movement(record: DocumentRecord) -> CreditMovement:
+def _movement(record: IncentiveRecord) -> CreditMovement:
     d = json.loads(record.body)
     return CreditMovement(
         id=d["id"],
@@ -182,7 +200,7 @@ def _movement(record: DocumentRecord) -> CreditMovement:
     )
 
 
-def _movement_record(m: CreditMovement) -> DocumentRecord:
+def _movement_record(m: CreditMovement) -> IncentiveRecord:
     body = {
         "id": m.id,
         "kind": m.kind.value,
@@ -192,45 +210,45 @@ def _movement_record(m: CreditMovement) -> DocumentRecord:
         "licenceProgram": m.licence_program,
         "reference": m.reference,
     }
-    return DocumentRecord(pk=f"CREDITLINE#{m.credit_line_id}", sk=_movement_key(m.at, m.id), body=json.dumps(body))
+    return IncentiveRecord(pk=f"CREDITLINE#{m.credit_line_id}", sk=_movement_key(m.at, m.id), body=json.dumps(body))
 
 
 class DynamoIncentiveRepository:
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
-        self._write_campaign(campaign, DocumentRecord.pk.does_not_exist(), "this campaign exists already")
+        self._write_campaign(campaign, IncentiveRecord.pk.does_not_exist(), "this campaign exists already")
 
     def save_campaign(self, campaign: IncentiveCampaign) -> None:
-        self._write_campaign(campaign, DocumentRecord.pk.exists(), "no such campaign")
+        self._write_campaign(campaign, IncentiveRecord.pk.exists(), "no such campaign")
 
     def _write_campaign(self, campaign: IncentiveCampaign, condition: Any, conflict: str) -> None:
         """The campaign and its distributor's copy, together."""
         body = _campaign_body(campaign)
         sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
         pk = f"CAMPAIGN#{campaign.id}"
-        main = DocumentRecord(
+        main = IncentiveRecord(
             pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, body=body
         )
         copies = []
         if campaign.distributor_id:
             copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
-            copies.append(DocumentRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
+            copies.append(IncentiveRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
         put_with_copies(main, condition, copies, conflict)
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
-        found = reads.get(DocumentRecord, f"CAMPAIGN#{campaign_id}", "CAMPAIGN")
+        found = reads.get(IncentiveRecord, f"CAMPAIGN#{campaign_id}", "CAMPAIGN")
         return _campaign(found) if found else None
 
     def campaigns_of_vendor(
         self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
     ) -> Page[IncentiveCampaign]:
         return query_page(
-            DocumentRecord.gsi1,
+            IncentiveRecord.gsi1,
             f"VENDOR#{vendor_id}#CAMPAIGNS",
             key_names=KEYS,
             page=page,
             to_domain=_campaign,
             newest_first=False,
-            range_condition=DocumentRecord.gsi1sk.startswith(f"{kind.value}#") if kind else None,
+            range_condition=IncentiveRecord.gsi1sk.startswith(f"{kind.value}#") if kind else None,
         )
 
     def started_campaigns(
@@ -242,12 +260,12 @@ class DynamoIncentiveRepository:
         at: datetime,
     ) -> list[IncentiveCampaign]:
         hash_key = f"VENDOR#{vendor_id}#CAMPAIGNS" if vendor_id else f"DISTRIBUTOR#{distributor_id}#CAMPAIGNS"
-        condition = DocumentRecord.gsi1sk.between(f"{kind.value}#", _campaign_sort(kind, at, "~"))
-        return [_campaign(r) for r in reads.query(DocumentRecord, hash_key, condition, index=DocumentRecord.gsi1)]
+        condition = IncentiveRecord.gsi1sk.between(f"{kind.value}#", _campaign_sort(kind, at, "~"))
+        return [_campaign(r) for r in reads.query(IncentiveRecord, hash_key, condition, index=IncentiveRecord.gsi1)]
 
-    def _line_records(self, line: CreditLine) -> tuple[DocumentRecord, DocumentRecord]:
+    def _line_records(self, line: CreditLine) -> tuple[IncentiveRecord, IncentiveRecord]:
         pk, body = f"CREDITLINE#{line.id}", _line_body(line)
-        main = DocumentRecord(
+        main = IncentiveRecord(
             pk=pk,
             sk="LINE",
             gsi1pk=f"DISTRIBUTOR#{line.distributor_id}#CREDITLINES",
@@ -255,7 +273,7 @@ class DynamoIncentiveRepository:
             body=body,
             version=line.version,
         )
-        copy = DocumentRecord(
+        copy = IncentiveRecord(
             pk=pk,
             sk="RESELLER",
             gsi1pk=f"RESELLER#{line.reseller_id}#CREDITLINES",
@@ -269,30 +287,30 @@ class DynamoIncentiveRepository:
         main, copy = self._line_records(line)
         put_with_copies(
             main,
-            DocumentRecord.pk.does_not_exist(),
+            IncentiveRecord.pk.does_not_exist(),
             [copy],
             "this distributor has a credit line for that reseller already",
         )
 
     def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
         main, copy = self._line_records(line)
-        also = [(_movement_record(movement), DocumentRecord.pk.does_not_exist())] if movement else []
+        also = [(_movement_record(movement), IncentiveRecord.pk.does_not_exist())] if movement else []
         put_with_copies(
             main,
-            DocumentRecord.version == expected_version,
+            IncentiveRecord.version == expected_version,
             [copy],
             "the credit line was changed by someone else; read it again",
             also=also,
         )
 
     def get_line(self, line_id: str) -> CreditLine | None:
-        found = reads.get(DocumentRecord, f"CREDITLINE#{line_id}", "LINE")
+        found = reads.get(IncentiveRecord, f"CREDITLINE#{line_id}", "LINE")
         return _line(found) if found else None
 
     def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]:
         side = "DISTRIBUTOR" if as_distributor else "RESELLER"
         return query_page(
-            DocumentRecord.gsi1,
+            IncentiveRecord.gsi1,
             f"{side}#{partner_id}#CREDITLINES",
             key_names=KEYS,
             page=page,
@@ -301,16 +319,16 @@ class DynamoIncentiveRepository:
         )
 
     def movements(self, line_id: str, *, start: datetime, end: datetime) -> list[CreditMovement]:
-        condition = DocumentRecord.sk.between(_movement_key(start), _movement_key(end))
-        records = reads.query(DocumentRecord, f"CREDITLINE#{line_id}", condition)
+        condition = IncentiveRecord.sk.between(_movement_key(start), _movement_key(end))
+        records = reads.query(IncentiveRecord, f"CREDITLINE#{line_id}", condition)
         return [m for m in map(_movement, records) if start <= m.at < end]
 
     def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:
         return query_page(
-            DocumentRecord,
+            IncentiveRecord,
             f"CREDITLINE#{line_id}",
             key_names=("pk", "sk"),
             page=page,
             to_domain=_movement,
-            range_condition=DocumentRecord.sk.startswith("MOVE#"),
+            range_condition=IncentiveRecord.sk.startswith("MOVE#"),
         )

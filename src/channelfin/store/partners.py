@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -22,8 +24,37 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import connection, query_page, sort_stamp
-from channelfin.store.records import PartnerRecord
+from channelfin.store.dynamo import Gsi1, TableMeta, connection, query_page, sort_stamp
+
+
+class PartnerRecord(Model):
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    # partner profile (and its role copies)
+    name = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, null=True)
+    registration_number = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+    # financing agreement
+    partner_id = UnicodeAttribute(null=True)
+    leaser_id = UnicodeAttribute(null=True)
+    annual_rate = UnicodeAttribute(null=True)
+    file_fee_cents = NumberAttribute(null=True)
+    instant_decision_limit_cents = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    payout_sla_hours = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    signed_at = UTCDateTimeAttribute(null=True)
+    signed_by = UnicodeAttribute(null=True)
 
 
 def _partner_key(partner_id: str) -> str:

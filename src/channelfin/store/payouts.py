@@ -19,7 +19,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -27,8 +29,44 @@ from channelfin.domain.money import Money
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import connection, query_page, save_if, sort_stamp
-from channelfin.store.records import ContractRecord, PayoutRecord
+from channelfin.store.contracts import ContractRecord
+from channelfin.store.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, TableMeta, connection, query_page, save_if, sort_stamp
+
+
+class PayoutRecord(Model):
+    class Meta(TableMeta):
+        table_name = "payouts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute()
+    gsi3sk = UnicodeAttribute()
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+    gsi3 = Gsi3()
+    gsi4pk = UnicodeAttribute(null=True)  # sparse: program payouts only
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi4 = Gsi4()
+
+    payout_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    beneficiary_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute(null=True)
+    installment = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    due_by = UTCDateTimeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    failure_reason = UnicodeAttribute(null=True)
+    transfer_reference = UnicodeAttribute(null=True)
+    program_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
 
 
 def _payout(record: PayoutRecord) -> Payout:

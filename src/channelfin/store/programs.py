@@ -17,15 +17,52 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
 from channelfin.store import reads
-from channelfin.store.dynamo import condition_failed, connection, sort_stamp
-from channelfin.store.records import ProgramRecord
+from channelfin.store.dynamo import Gsi1, TableMeta, condition_failed, connection, sort_stamp
+
+
+class ProgramRecord(Model):
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    # program (and, for an enrolment, its publisher, rules and when it was made)
+    publisher_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    entry_fee_rate = UnicodeAttribute(null=True)
+    affiliate_min_sales_per_year = NumberAttribute(null=True)
+    tiers = UnicodeAttribute(null=True)  # JSON: tier → rules (a program) or the enrolment's rules
+    created_at = UTCDateTimeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+
+    # enrolment
+    program_id = UnicodeAttribute(null=True)
+    partner_id = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    entry_fee_cents = NumberAttribute(null=True)
+    segment_potential_cents = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    technically_qualified = NumberAttribute(null=True)
+    sales_count = NumberAttribute(null=True)
+
+    # sale
+    contract_id = UnicodeAttribute(null=True)
+    sale_number = NumberAttribute(null=True)
+    sold_at = UTCDateTimeAttribute(null=True)
+    cancelled = NumberAttribute(null=True)
 
 
 def _tiers_json(tiers: dict[PartnerTier, TierRules]) -> str:
