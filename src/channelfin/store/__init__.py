@@ -2,7 +2,11 @@
 
 Three tables, each with a string partition key `pk`, sort key `sk` and generic global
 secondary indexes `gsi1`..`gsi4` (keys `gsiNpk`/`gsiNsk`, projection ALL). Money is
-stored as integer cents plus a currency code; rates as exact decimal strings.
+stored as integer cents plus a currency code; rates as exact decimal strings. Nested data
+(a contract's timeline and file, an escrow agreement's history, a credit line's changes, a
+program's tier rules...) is stored one way: PynamoDB maps and lists of maps, read through
+`reads.py` like every other attribute. Items written before that, with JSON strings, are
+still read (`legacy_json.py`) and take the new form when next saved.
 
   partners    single-table: partners and financing agreements (`partners.py`), partner
               programs, enrolments and sales (`programs.py`), escrow agreements (`escrow.py`),
@@ -17,8 +21,8 @@ every write), gives the items' keys and access patterns, maps records to domain 
 turns storage errors into typed exceptions (`Conflict` on a lost conditional write) so the
 use cases never see botocore; `financing_file.py` holds the maps nested in a contract.
 Beside them: `reads.py` (items read into light views), `dynamo.py` (the shared toolkit:
-indexes, paged queries, conditional writes), `cursors.py`, `tables.py` (every record; binding
-and creating the tables) and `documents.py` (the PDFs in S3).
+indexes, attribute types, paged queries, conditional writes), `cursors.py`, `tables.py`
+(every record; binding and creating the tables) and `documents.py` (the PDFs in S3).
 
 No code path uses Scan.
 """

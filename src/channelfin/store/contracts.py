@@ -40,10 +40,11 @@ from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
 from channelfin.store.dynamo import Gsi1, Gsi2, TableMeta, put_with_copies, query_page, sort_stamp
 from channelfin.store.financing_file import (
+    FileDocumentMap,
     FinancingMap,
     SignatureMap,
+    document_maps,
     documents,
-    documents_json,
     financing,
     financing_map,
     signature_maps,
@@ -103,7 +104,8 @@ class ContractRecord(Model):
     enrollment_id = UnicodeAttribute(null=True)
     program_partner_id = UnicodeAttribute(null=True)
     payout_ids = UnicodeSetAttribute(null=True)  # added to by the payouts repository (set ADD)
-    documents = UnicodeAttribute(null=True)  # JSON: the file's documents (kind, status, SHA-256, storage key...)
+    file_documents = ListAttribute(of=FileDocumentMap, null=True)
+    legacy_documents = UnicodeAttribute(null=True, attr_name="documents")  # the old form (JSON), never written
     version = NumberAttribute()
 
 
@@ -142,7 +144,7 @@ def _contract_records(contract: Contract) -> list[ContractRecord]:
         enrollment_id=contract.enrollment_id,
         program_partner_id=contract.program_partner_id,
         payout_ids=set(contract.payout_ids) or None,
-        documents=documents_json(contract.documents),
+        file_documents=document_maps(contract.documents),
         version=contract.version,
         gsi1sk=stamp,
         gsi2sk=stamp,
@@ -191,7 +193,7 @@ def _contract(record: ContractRecord) -> Contract:
         enrollment_id=record.enrollment_id,
         program_partner_id=record.program_partner_id,
         payout_ids=frozenset(record.payout_ids or ()),
-        documents=documents(record.documents),
+        documents=documents(record.file_documents, record.legacy_documents),
         version=int(record.version),
     )
 

@@ -1,6 +1,7 @@
 """The DynamoDB toolkit the aggregate modules share.
 
-The tables' generic indexes and where a record's table is (`TableMeta`); index sort stamps;
+The tables' generic indexes and where a record's table is (`TableMeta`); the attribute types
+nested data is stored with (`IsoDateTimeAttribute`, `MoneyMap`); index sort stamps;
 one page of a Query behind an opaque cursor; conditional puts whose lost condition is a
 `Conflict` (so the use cases never see botocore); an item written with its copies in one
 transaction.
@@ -12,8 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import Attribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.constants import STRING
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index
@@ -21,6 +23,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
+from channelfin.domain.money import Money
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import cursors, reads
 
@@ -71,6 +74,36 @@ class Gsi4(GlobalSecondaryIndex[Any]):
 
     gsi4pk = UnicodeAttribute(hash_key=True)
     gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class IsoDateTimeAttribute(Attribute[datetime]):
+    """A datetime as its ISO 8601 text, with the offset it was given (`UTCDateTimeAttribute` turns
+    every time into UTC): a campaign's start sent as "2027-03-01T00:00:00+01:00" comes back so, as
+    it did from the JSON bodies this attribute replaced. Never a key: index keys use `sort_stamp`."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return value.isoformat()
+
+    def deserialize(self, value: str) -> datetime:
+        return datetime.fromisoformat(value)
+
+
+class MoneyMap(MapAttribute[str, Any]):
+    """An amount nested in an item: integer cents and the currency code."""
+
+    cents = NumberAttribute()
+    currency = UnicodeAttribute()
+
+
+def money_map(money: Money) -> MoneyMap:
+    return MoneyMap(cents=money.to_cents(), currency=money.currency)
+
+
+def money(stored: Any) -> Money:
+    """The amount of a stored `MoneyMap` (its view, as `reads` gives it)."""
+    return Money.from_cents(int(stored.cents), stored.currency)
 
 
 def sort_stamp(at: datetime) -> str:

@@ -3,19 +3,34 @@
   ESCROW#<id>    / ESCROW             the agreement      gsi1: PUBLISHER#<p>#ESCROWS / <signedAt>#<id>
 
 Access pattern: agreement by id (GetItem). A change is a put conditioned on the version read.
+An item of the old form (the agreement as one JSON `body`) is read by `legacy_json`.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
-from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, TableMeta, save_if, sort_stamp
+from channelfin.store import legacy_json, reads
+from channelfin.store.dynamo import Gsi1, IsoDateTimeAttribute, TableMeta, save_if, sort_stamp
+
+
+class EscrowEventMap(MapAttribute[str, Any]):
+    step = UnicodeAttribute()
+    at = IsoDateTimeAttribute()
+    actor = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+
+
+class NotificationMap(MapAttribute[str, Any]):
+    recipient_id = UnicodeAttribute()
+    recipient_kind = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    sent_at = IsoDateTimeAttribute()
+    contract_id = UnicodeAttribute(null=True)
 
 
 class EscrowRecord(Model):
@@ -29,84 +44,107 @@ class EscrowRecord(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi1 = Gsi1()
-    body = UnicodeAttribute(null=True)  # JSON
-    version = NumberAttribute(null=True)
+
+    leaser_id = UnicodeAttribute()
+    publisher_id = UnicodeAttribute()
+    host_id = UnicodeAttribute()
+    continuity_provider_id = UnicodeAttribute()
+    products = ListAttribute(of=UnicodeAttribute)
+    deposit_reference = UnicodeAttribute()
+    last_deposit_at = IsoDateTimeAttribute()
+    signed_at = IsoDateTimeAttribute()
+    signed_by = UnicodeAttribute()
+    status = UnicodeAttribute()
+    default_reason = UnicodeAttribute(null=True)
+    declared_by = UnicodeAttribute(null=True)
+    declarations = NumberAttribute(default=0)
+    confirmed_by = UnicodeAttribute(null=True)
+    deposit_released_at = IsoDateTimeAttribute(null=True)
+    history = ListAttribute(of=EscrowEventMap, default=list)
+    notifications = ListAttribute(of=NotificationMap, default=list)
+    taken_over = ListAttribute(of=UnicodeAttribute, default=list)  # contracts now under continuity
+    task_token = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    legacy_body = UnicodeAttribute(null=True, attr_name="body")  # the old form, never written
 
 
-def _escrow_body(a: EscrowAgreement) -> str:
-    return json.dumps(
-        {
-            "leaserId": a.leaser_id,
-            "publisherId": a.publisher_id,
-            "hostId": a.host_id,
-            "continuityProviderId": a.continuity_provider_id,
-            "products": list(a.products),
-            "depositReference": a.deposit_reference,
-            "lastDepositAt": a.last_deposit_at.isoformat(),
-            "signedAt": a.signed_at.isoformat(),
-            "signedBy": a.signed_by,
-            "status": a.status.value,
-            "defaultReason": a.default_reason,
-            "declaredBy": a.declared_by,
-            "declarations": a.declarations,
-            "confirmedBy": a.confirmed_by,
-            "depositReleasedAt": a.deposit_released_at.isoformat() if a.deposit_released_at else None,
-            "history": [[e.step, e.at.isoformat(), e.actor, e.note] for e in a.history],
-            "notifications": [
-                [n.recipient_id, n.recipient_kind, n.subject, n.sent_at.isoformat(), n.contract_id]
-                for n in a.notifications
-            ],
-            "takenOver": list(a.taken_over),
-            "taskToken": a.task_token,
-        }
+def _record(a: EscrowAgreement) -> EscrowRecord:
+    return EscrowRecord(
+        pk=f"ESCROW#{a.id}",
+        sk="ESCROW",
+        gsi1pk=f"PUBLISHER#{a.publisher_id}#ESCROWS",
+        gsi1sk=f"{sort_stamp(a.signed_at)}#{a.id}",
+        leaser_id=a.leaser_id,
+        publisher_id=a.publisher_id,
+        host_id=a.host_id,
+        continuity_provider_id=a.continuity_provider_id,
+        products=list(a.products),
+        deposit_reference=a.deposit_reference,
+        last_deposit_at=a.last_deposit_at,
+        signed_at=a.signed_at,
+        signed_by=a.signed_by,
+        status=a.status.value,
+        default_reason=a.default_reason,
+        declared_by=a.declared_by,
+        declarations=a.declarations,
+        confirmed_by=a.confirmed_by,
+        deposit_released_at=a.deposit_released_at,
+        history=[EscrowEventMap(step=e.step, at=e.at, actor=e.actor, note=e.note) for e in a.history],
+        notifications=[
+            NotificationMap(
+                recipient_id=n.recipient_id,
+                recipient_kind=n.recipient_kind,
+                subject=n.subject,
+                sent_at=n.sent_at,
+                contract_id=n.contract_id,
+            )
+            for n in a.notifications
+        ],
+        taken_over=list(a.taken_over),
+        task_token=a.task_token,
+        version=a.version,
     )
 
 
-def _escrow(record: EscrowRecord) -> EscrowAgreement:
-    d = json.loads(record.body)
-    when = datetime.fromisoformat
+def _escrow(record: Any) -> EscrowAgreement:
+    agreement_id = record.pk.removeprefix("ESCROW#")
+    if record.legacy_body is not None:
+        return legacy_json.escrow(record.legacy_body, agreement_id=agreement_id, version=int(record.version))
     return EscrowAgreement(
-        id=record.pk.removeprefix("ESCROW#"),
-        leaser_id=d["leaserId"],
-        publisher_id=d["publisherId"],
-        host_id=d["hostId"],
-        continuity_provider_id=d["continuityProviderId"],
-        products=tuple(d["products"]),
-        deposit_reference=d["depositReference"],
-        last_deposit_at=when(d["lastDepositAt"]),
-        signed_at=when(d["signedAt"]),
-        signed_by=d["signedBy"],
-        status=EscrowStatus(d["status"]),
-        default_reason=d["defaultReason"],
-        declared_by=d["declaredBy"],
-        declarations=int(d["declarations"]),
-        confirmed_by=d["confirmedBy"],
-        deposit_released_at=when(d["depositReleasedAt"]) if d["depositReleasedAt"] else None,
-        history=tuple(EscrowEvent(step, when(at), actor, note) for step, at, actor, note in d["history"]),
-        notifications=tuple(Notification(r, k, s, when(at), c) for r, k, s, at, c in d["notifications"]),
-        taken_over=tuple(d["takenOver"]),
-        task_token=d["taskToken"],
+        id=agreement_id,
+        leaser_id=record.leaser_id,
+        publisher_id=record.publisher_id,
+        host_id=record.host_id,
+        continuity_provider_id=record.continuity_provider_id,
+        products=tuple(record.products),
+        deposit_reference=record.deposit_reference,
+        last_deposit_at=record.last_deposit_at,
+        signed_at=record.signed_at,
+        signed_by=record.signed_by,
+        status=EscrowStatus(record.status),
+        default_reason=record.default_reason,
+        declared_by=record.declared_by,
+        declarations=int(record.declarations),
+        confirmed_by=record.confirmed_by,
+        deposit_released_at=record.deposit_released_at,
+        history=tuple(EscrowEvent(e.step, e.at, e.actor, e.note) for e in record.history),
+        notifications=tuple(
+            Notification(n.recipient_id, n.recipient_kind, n.subject, n.sent_at, n.contract_id)
+            for n in record.notifications
+        ),
+        taken_over=tuple(record.taken_over),
+        task_token=record.task_token,
         version=int(record.version),
     )
 
 
 class DynamoEscrowRepository:
-    def _record(self, a: EscrowAgreement) -> EscrowRecord:
-        return EscrowRecord(
-            pk=f"ESCROW#{a.id}",
-            sk="ESCROW",
-            gsi1pk=f"PUBLISHER#{a.publisher_id}#ESCROWS",
-            gsi1sk=f"{sort_stamp(a.signed_at)}#{a.id}",
-            body=_escrow_body(a),
-            version=a.version,
-        )
-
     def add(self, agreement: EscrowAgreement) -> None:
-        self._record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
+        _record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
 
     def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
         save_if(
-            self._record(agreement),
+            _record(agreement),
             EscrowRecord.version == expected_version,
             "the escrow agreement was changed by someone else",
         )

@@ -2,14 +2,13 @@
 
 These are nested in every item of a contract (`contracts.ContractRecord`): the maps below and
 the conversions between them and the domain's `ContractFinancing`, `Signature` and
-`FileDocument`.
+`FileDocument`. Documents stored in the old form (a JSON string) are read by `legacy_json`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -26,6 +25,8 @@ from channelfin.domain.financing_file import (
     WaitStep,
 )
 from channelfin.domain.money import Money
+from channelfin.store import legacy_json
+from channelfin.store.dynamo import IsoDateTimeAttribute
 
 
 class DecisionMap(MapAttribute[str, Any]):
@@ -64,6 +65,21 @@ class SignatureMap(MapAttribute[str, Any]):
     signed_at = UTCDateTimeAttribute()
 
 
+class FileDocumentMap(MapAttribute[str, Any]):
+    """A document of the file (its PDF is in the PDF store under `storage_key`)."""
+
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    storage_key = UnicodeAttribute()
+    generated_at = IsoDateTimeAttribute()
+    signing_request_id = UnicodeAttribute(null=True)
+    signing_url = UnicodeAttribute(null=True)
+    signed_by = UnicodeAttribute(null=True)
+    signed_at = IsoDateTimeAttribute(null=True)
+    decline_reason = UnicodeAttribute(null=True)
+
+
 def signature_maps(signatures: Iterable[Signature]) -> list[SignatureMap] | None:
     return [
         SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at) for s in signatures
@@ -74,50 +90,42 @@ def signatures(maps: Iterable[Any] | None) -> tuple[Signature, ...]:
     return tuple(Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in maps or ())
 
 
-def documents_json(documents: tuple[FileDocument, ...]) -> str | None:
-    if not documents:
-        return None
-
-    def when(at: datetime | None) -> str | None:
-        return at.isoformat() if at else None
-
-    return json.dumps(
-        [
-            {
-                "kind": d.kind.value,
-                "status": d.status.value,
-                "sha256": d.sha256,
-                "storageKey": d.storage_key,
-                "generatedAt": d.generated_at.isoformat(),
-                "requestId": d.signing_request_id,
-                "signingUrl": d.signing_url,
-                "signedBy": d.signed_by,
-                "signedAt": when(d.signed_at),
-                "declineReason": d.decline_reason,
-            }
-            for d in documents
-        ]
-    )
+def document_maps(documents: Iterable[FileDocument]) -> list[FileDocumentMap] | None:
+    return [
+        FileDocumentMap(
+            kind=d.kind.value,
+            status=d.status.value,
+            sha256=d.sha256,
+            storage_key=d.storage_key,
+            generated_at=d.generated_at,
+            signing_request_id=d.signing_request_id,
+            signing_url=d.signing_url,
+            signed_by=d.signed_by,
+            signed_at=d.signed_at,
+            decline_reason=d.decline_reason,
+        )
+        for d in documents
+    ] or None
 
 
-def documents(text: str | None) -> tuple[FileDocument, ...]:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
+def documents(maps: Iterable[Any] | None, old_json: str | None) -> tuple[FileDocument, ...]:
+    """The file's documents: from the maps, or from the JSON string of the old form."""
+    if maps is None:
+        return legacy_json.contract_documents(old_json) if old_json else ()
     return tuple(
         FileDocument(
-            kind=DocumentKind(d["kind"]),
-            status=DocumentStatus(d["status"]),
-            sha256=d["sha256"],
-            storage_key=d["storageKey"],
-            generated_at=datetime.fromisoformat(d["generatedAt"]),
-            signing_request_id=d["requestId"],
-            signing_url=d["signingUrl"],
-            signed_by=d["signedBy"],
-            signed_at=when(d["signedAt"]),
-            decline_reason=d["declineReason"],
+            kind=DocumentKind(d.kind),
+            status=DocumentStatus(d.status),
+            sha256=d.sha256,
+            storage_key=d.storage_key,
+            generated_at=d.generated_at,
+            signing_request_id=d.signing_request_id,
+            signing_url=d.signing_url,
+            signed_by=d.signed_by,
+            signed_at=d.signed_at,
+            decline_reason=d.decline_reason,
         )
-        for d in json.loads(text or "[]")
+        for d in maps
     )
 
 

@@ -1,4 +1,4 @@
-"""Incentive campaigns and credit lines on DynamoDB (partners table, JSON document items).
+"""Incentive campaigns and credit lines on DynamoDB (the partners table).
 
   CAMPAIGN#<id>   / CAMPAIGN              the campaign   gsi1: VENDOR#<v>#CAMPAIGNS / <kind>#<startsAt>#<id>
   CAMPAIGN#<id>   / DISTRIBUTOR#<d>       a copy         gsi1: DISTRIBUTOR#<d>#CAMPAIGNS / <kind>#<startsAt>#<id>
@@ -10,17 +10,17 @@ Access patterns: a vendor's campaigns of a kind started by a date (Query gsi1, s
 range), the campaigns naming a distributor (same on its copy), a line by id (GetItem), a
 distributor's or a reseller's lines (Query gsi1), a line's movements in a period (Query on
 its key, sort key range). The line and its copy move in one transaction with the movement,
-conditioned on the line's version.
+conditioned on the line's version. An item of the old form (one JSON `body`) is read by
+`legacy_json`.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from channelfin.domain.incentives import (
@@ -33,11 +33,35 @@ from channelfin.domain.incentives import (
     MovementKind,
     PendingCreditChange,
 )
-from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.services.paging import Page, PageRequest
-from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, TableMeta, put_with_copies, query_page, sort_stamp
+from channelfin.store import legacy_json, reads
+from channelfin.store.dynamo import (
+    Gsi1,
+    IsoDateTimeAttribute,
+    MoneyMap,
+    TableMeta,
+    money,
+    money_map,
+    put_with_copies,
+    query_page,
+    sort_stamp,
+)
+
+
+class PendingCreditChangeMap(MapAttribute[str, Any]):
+    from_limit = MoneyMap()
+    to_limit = MoneyMap()
+    requested_by = UnicodeAttribute()
+    requested_at = IsoDateTimeAttribute()
+
+
+class CreditLineEventMap(MapAttribute[str, Any]):
+    action = UnicodeAttribute()
+    at = IsoDateTimeAttribute()
+    by = UnicodeAttribute()
+    from_limit = MoneyMap()
+    to_limit = MoneyMap()
 
 
 class IncentiveRecord(Model):
@@ -51,77 +75,101 @@ class IncentiveRecord(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi1 = Gsi1()
-    body = UnicodeAttribute(null=True)  # JSON
+
+    # campaign
+    vendor_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # a campaign's or a movement's
+    starts_at = IsoDateTimeAttribute(null=True)
+    ends_at = IsoDateTimeAttribute(null=True)
+    created_at = IsoDateTimeAttribute(null=True)  # a campaign's or a line's
+    created_by = UnicodeAttribute(null=True)
+    partner_roles = ListAttribute(of=UnicodeAttribute, null=True)
+    distributor_id = UnicodeAttribute(null=True)  # a campaign's or a line's
+    product_family = UnicodeAttribute(null=True)
+    product_references = ListAttribute(of=UnicodeAttribute, null=True)
+    licence_program = UnicodeAttribute(null=True)  # a campaign's or a movement's
+    amount = MoneyMap(null=True)  # a campaign's or a movement's
+    per_order_amount = MoneyMap(null=True)
+    rate = UnicodeAttribute(null=True)
+    multiplier = UnicodeAttribute(null=True)
+    payout_sla_hours = NumberAttribute(null=True)
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = IsoDateTimeAttribute(null=True)
+
+    # credit line
+    reseller_id = UnicodeAttribute(null=True)
+    insured_limit = MoneyMap(null=True)
+    outstanding = MoneyMap(null=True)
+    pending_change = PendingCreditChangeMap(null=True)
+    history = ListAttribute(of=CreditLineEventMap, null=True)
     version = NumberAttribute(null=True)
+
+    # movement
+    movement_id = UnicodeAttribute(null=True)
+    at = IsoDateTimeAttribute(null=True)
+    by = UnicodeAttribute(null=True)
+    reference = UnicodeAttribute(null=True)
+
+    legacy_body = UnicodeAttribute(null=True, attr_name="body")  # the old form, never written
 
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
-def _money(m: Money | None) -> list[Any] | None:
-    return [m.to_cents(), m.currency] if m is not None else None
-
-
-def _from_money(value: list[Any] | None) -> Money | None:
-    return Money.from_cents(int(value[0]), value[1]) if value is not None else None
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 # ---------------------------------------------------------------- campaigns
 
 
-def _campaign_body(c: IncentiveCampaign) -> str:
-    return json.dumps(
-        {
-            "vendorId": c.vendor_id,
-            "name": c.name,
-            "kind": c.kind.value,
-            "startsAt": c.starts_at.isoformat(),
-            "endsAt": c.ends_at.isoformat(),
-            "createdAt": c.created_at.isoformat(),
-            "createdBy": c.created_by,
-            "partnerRoles": sorted(r.value for r in c.partner_roles),
-            "distributorId": c.distributor_id,
-            "productFamily": c.product_family,
-            "productReferences": list(c.product_references),
-            "licenceProgram": c.licence_program,
-            "amount": _money(c.amount),
-            "perOrderAmount": _money(c.per_order_amount),
-            "rate": str(c.rate) if c.rate is not None else None,
-            "multiplier": str(c.multiplier) if c.multiplier is not None else None,
-            "payoutSlaHours": c.payout_sla_hours,
-            "acceptedBy": c.accepted_by,
-            "acceptedAt": c.accepted_at.isoformat() if c.accepted_at else None,
-        }
+def _campaign_attributes(c: IncentiveCampaign) -> dict[str, Any]:
+    """What the campaign item and its distributor's copy both carry."""
+    return dict(
+        vendor_id=c.vendor_id,
+        name=c.name,
+        kind=c.kind.value,
+        starts_at=c.starts_at,
+        ends_at=c.ends_at,
+        created_at=c.created_at,
+        created_by=c.created_by,
+        partner_roles=sorted(r.value for r in c.partner_roles),
+        distributor_id=c.distributor_id,
+        product_family=c.product_family,
+        product_references=list(c.product_references),
+        licence_program=c.licence_program,
+        amount=money_map(c.amount) if c.amount is not None else None,
+        per_order_amount=money_map(c.per_order_amount) if c.per_order_amount is not None else None,
+        rate=str(c.rate) if c.rate is not None else None,
+        multiplier=str(c.multiplier) if c.multiplier is not None else None,
+        payout_sla_hours=c.payout_sla_hours,
+        accepted_by=c.accepted_by,
+        accepted_at=c.accepted_at,
     )
 
 
-def _campaign(record: IncentiveRecord) -> IncentiveCampaign:
-    d = json.loads(record.body)
+def _campaign(record: Any) -> IncentiveCampaign:
+    campaign_id = record.pk.removeprefix("CAMPAIGN#")
+    if record.legacy_body is not None:
+        return legacy_json.campaign(record.legacy_body, campaign_id=campaign_id)
     return IncentiveCampaign(
-        id=record.pk.removeprefix("CAMPAIGN#"),
-        vendor_id=d["vendorId"],
-        name=d["name"],
-        kind=CampaignKind(d["kind"]),
-        starts_at=datetime.fromisoformat(d["startsAt"]),
-        ends_at=datetime.fromisoformat(d["endsAt"]),
-        created_at=datetime.fromisoformat(d["createdAt"]),
-        created_by=d["createdBy"],
-        partner_roles=frozenset(PartnerRole(r) for r in d["partnerRoles"]),
-        distributor_id=d["distributorId"],
-        product_family=d["productFamily"],
-        product_references=tuple(d["productReferences"]),
-        licence_program=d["licenceProgram"],
-        amount=_from_money(d["amount"]),
-        per_order_amount=_from_money(d["perOrderAmount"]),
-        rate=Decimal(d["rate"]) if d["rate"] is not None else None,
-        multiplier=Decimal(d["multiplier"]) if d["multiplier"] is not None else None,
-        payout_sla_hours=d["payoutSlaHours"],
-        accepted_by=d.get("acceptedBy"),
-        accepted_at=_when(d.get("acceptedAt")),
+        id=campaign_id,
+        vendor_id=record.vendor_id,
+        name=record.name,
+        kind=CampaignKind(record.kind),
+        starts_at=record.starts_at,
+        ends_at=record.ends_at,
+        created_at=record.created_at,
+        created_by=record.created_by,
+        partner_roles=frozenset(PartnerRole(r) for r in record.partner_roles or ()),
+        distributor_id=record.distributor_id,
+        product_family=record.product_family,
+        product_references=tuple(record.product_references or ()),
+        licence_program=record.licence_program,
+        amount=money(record.amount) if record.amount is not None else None,
+        per_order_amount=money(record.per_order_amount) if record.per_order_amount is not None else None,
+        rate=Decimal(record.rate) if record.rate is not None else None,
+        multiplier=Decimal(record.multiplier) if record.multiplier is not None else None,
+        payout_sla_hours=int(record.payout_sla_hours) if record.payout_sla_hours is not None else None,
+        accepted_by=record.accepted_by,
+        accepted_at=record.accepted_at,
     )
 
 
@@ -132,51 +180,57 @@ def _campaign_sort(kind: CampaignKind, starts_at: datetime, campaign_id: str = "
 # ---------------------------------------------------------------- credit lines
 
 
-def _line_body(line: CreditLine) -> str:
+def _line_attributes(line: CreditLine) -> dict[str, Any]:
+    """What the line item and its reseller's copy both carry."""
     pending = line.pending_change
-    return json.dumps(
-        {
-            "distributorId": line.distributor_id,
-            "resellerId": line.reseller_id,
-            "insuredLimit": _money(line.insured_limit),
-            "outstanding": _money(line.outstanding),
-            "createdAt": line.created_at.isoformat(),
-            "pending": [
-                _money(pending.from_limit),
-                _money(pending.to_limit),
-                pending.requested_by,
-                pending.requested_at.isoformat(),
-            ]
-            if pending
-            else None,
-            "history": [
-                [e.action.value, e.at.isoformat(), e.by, _money(e.from_limit), _money(e.to_limit)] for e in line.history
-            ],
-        }
+    return dict(
+        distributor_id=line.distributor_id,
+        reseller_id=line.reseller_id,
+        insured_limit=money_map(line.insured_limit),
+        outstanding=money_map(line.outstanding),
+        created_at=line.created_at,
+        pending_change=PendingCreditChangeMap(
+            from_limit=money_map(pending.from_limit),
+            to_limit=money_map(pending.to_limit),
+            requested_by=pending.requested_by,
+            requested_at=pending.requested_at,
+        )
+        if pending
+        else None,
+        history=[
+            CreditLineEventMap(
+                action=e.action.value,
+                at=e.at,
+                by=e.by,
+                from_limit=money_map(e.from_limit),
+                to_limit=money_map(e.to_limit),
+            )
+            for e in line.history
+        ],
+        version=line.version,
     )
 
 
-def _line(record: IncentiveRecord) -> CreditLine:
-    d = json.loads(record.body)
-    pending = d["pending"]
+def _line(record: Any) -> CreditLine:
+    line_id = record.pk.removeprefix("CREDITLINE#")
+    if record.legacy_body is not None:
+        return legacy_json.credit_line(record.legacy_body, line_id=line_id, version=int(record.version))
+    pending = record.pending_change
     return CreditLine(
-        id=record.pk.removeprefix("CREDITLINE#"),
-        distributor_id=d["distributorId"],
-        reseller_id=d["resellerId"],
-        insured_limit=_from_money(d["insuredLimit"]),  # type: ignore[arg-type]
-        outstanding=_from_money(d["outstanding"]),  # type: ignore[arg-type]
-        created_at=datetime.fromisoformat(d["createdAt"]),
+        id=line_id,
+        distributor_id=record.distributor_id,
+        reseller_id=record.reseller_id,
+        insured_limit=money(record.insured_limit),
+        outstanding=money(record.outstanding),
+        created_at=record.created_at,
         pending_change=PendingCreditChange(
-            _from_money(pending[0]),  # type: ignore[arg-type]
-            _from_money(pending[1]),  # type: ignore[arg-type]
-            pending[2],
-            datetime.fromisoformat(pending[3]),
+            money(pending.from_limit), money(pending.to_limit), pending.requested_by, pending.requested_at
         )
         if pending
         else None,
         history=tuple(
-            CreditLineEvent(CreditChangeAction(a), datetime.fromisoformat(at), by, _from_money(f), _from_money(t))  # type: ignore[arg-type]
-            for a, at, by, f, t in d["history"]
+            CreditLineEvent(CreditChangeAction(e.action), e.at, e.by, money(e.from_limit), money(e.to_limit))
+            for e in record.history or ()
         ),
         version=int(record.version),
     )
@@ -186,31 +240,34 @@ def _movement_key(at: datetime, movement_id: str = "") -> str:
     return f"MOVE#{sort_stamp(at)}#{movement_id}"
 
 
-def _movement(record: IncentiveRecord) -> CreditMovement:
-    d = json.loads(record.body)
+def _movement(record: Any) -> CreditMovement:
+    line_id = record.pk.removeprefix("CREDITLINE#")
+    if record.legacy_body is not None:
+        return legacy_json.credit_movement(record.legacy_body, line_id=line_id)
     return CreditMovement(
-        id=d["id"],
-        credit_line_id=record.pk.removeprefix("CREDITLINE#"),
-        kind=MovementKind(d["kind"]),
-        amount=_from_money(d["amount"]),  # type: ignore[arg-type]
-        at=datetime.fromisoformat(d["at"]),
-        by=d["by"],
-        licence_program=d["licenceProgram"],
-        reference=d["reference"],
+        id=record.movement_id,
+        credit_line_id=line_id,
+        kind=MovementKind(record.kind),
+        amount=money(record.amount),
+        at=record.at,
+        by=record.by,
+        licence_program=record.licence_program,
+        reference=record.reference,
     )
 
 
 def _movement_record(m: CreditMovement) -> IncentiveRecord:
-    body = {
-        "id": m.id,
-        "kind": m.kind.value,
-        "amount": _money(m.amount),
-        "at": m.at.isoformat(),
-        "by": m.by,
-        "licenceProgram": m.licence_program,
-        "reference": m.reference,
-    }
-    return IncentiveRecord(pk=f"CREDITLINE#{m.credit_line_id}", sk=_movement_key(m.at, m.id), body=json.dumps(body))
+    return IncentiveRecord(
+        pk=f"CREDITLINE#{m.credit_line_id}",
+        sk=_movement_key(m.at, m.id),
+        movement_id=m.id,
+        kind=m.kind.value,
+        amount=money_map(m.amount),
+        at=m.at,
+        by=m.by,
+        licence_program=m.licence_program,
+        reference=m.reference,
+    )
 
 
 class DynamoIncentiveRepository:
@@ -222,16 +279,18 @@ class DynamoIncentiveRepository:
 
     def _write_campaign(self, campaign: IncentiveCampaign, condition: Any, conflict: str) -> None:
         """The campaign and its distributor's copy, together."""
-        body = _campaign_body(campaign)
+        attributes = _campaign_attributes(campaign)
         sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
         pk = f"CAMPAIGN#{campaign.id}"
         main = IncentiveRecord(
-            pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, body=body
+            pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, **attributes
         )
         copies = []
         if campaign.distributor_id:
             copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
-            copies.append(IncentiveRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, body=body))
+            copies.append(
+                IncentiveRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, **attributes)
+            )
         put_with_copies(main, condition, copies, conflict)
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
@@ -264,22 +323,20 @@ class DynamoIncentiveRepository:
         return [_campaign(r) for r in reads.query(IncentiveRecord, hash_key, condition, index=IncentiveRecord.gsi1)]
 
     def _line_records(self, line: CreditLine) -> tuple[IncentiveRecord, IncentiveRecord]:
-        pk, body = f"CREDITLINE#{line.id}", _line_body(line)
+        pk, attributes = f"CREDITLINE#{line.id}", _line_attributes(line)
         main = IncentiveRecord(
             pk=pk,
             sk="LINE",
             gsi1pk=f"DISTRIBUTOR#{line.distributor_id}#CREDITLINES",
             gsi1sk=line.reseller_id,
-            body=body,
-            version=line.version,
+            **attributes,
         )
         copy = IncentiveRecord(
             pk=pk,
             sk="RESELLER",
             gsi1pk=f"RESELLER#{line.reseller_id}#CREDITLINES",
             gsi1sk=line.distributor_id,
-            body=body,
-            version=line.version,
+            **attributes,
         )
         return main, copy
 

@@ -7,17 +7,17 @@
 Access patterns: program by id (GetItem), a publisher's programs (Query gsi1), enrolment by
 id (GetItem), a program's enrolments (Query gsi1), an enrolment's sales (Query on its key,
 sort key prefix). A sale is numbered once: the enrolment's counter and the sale item move
-in one transaction, conditioned on the counter.
+in one transaction, conditioned on the counter. Tier rules stored in the old form (a JSON
+`tiers` string) are read by `legacy_json`.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -25,8 +25,22 @@ from pynamodb.transactions import TransactWrite
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
-from channelfin.store import reads
+from channelfin.store import legacy_json, reads
 from channelfin.store.dynamo import Gsi1, TableMeta, condition_failed, connection, sort_stamp
+
+
+class TierRulesMap(MapAttribute[str, Any]):
+    tier = UnicodeAttribute(null=True)  # in a program's list (an enrolment's rules are those of its tier)
+    onboarding_by = UnicodeAttribute()
+    onboarding_invoiced_by = UnicodeAttribute()
+    contract_held_by = UnicodeAttribute()
+    support_by = UnicodeAttribute()
+    reward = UnicodeAttribute()
+    rate = UnicodeAttribute()
+    from_sale = NumberAttribute()
+    needs_technical_qualification = NumberAttribute()  # 0 or 1
+    benefits = ListAttribute(of=UnicodeAttribute)
+    evolutive_maintenance_by = UnicodeAttribute()
 
 
 class ProgramRecord(Model):
@@ -44,7 +58,9 @@ class ProgramRecord(Model):
     name = UnicodeAttribute(null=True)
     entry_fee_rate = UnicodeAttribute(null=True)
     affiliate_min_sales_per_year = NumberAttribute(null=True)
-    tiers = UnicodeAttribute(null=True)  # JSON: tier → rules (a program) or the enrolment's rules
+    tier_rules = ListAttribute(of=TierRulesMap, null=True)  # a program's, one per tier, by tier name
+    rules = TierRulesMap(null=True)  # an enrolment's
+    legacy_tiers = UnicodeAttribute(null=True, attr_name="tiers")  # the old form of both (JSON), never written
     created_at = UTCDateTimeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
 
@@ -65,54 +81,61 @@ class ProgramRecord(Model):
     cancelled = NumberAttribute(null=True)
 
 
-def _tiers_json(tiers: dict[PartnerTier, TierRules]) -> str:
-    return json.dumps({tier.value: _rules_dict(rules) for tier, rules in tiers.items()}, sort_keys=True)
-
-
-def _rules_dict(rules: TierRules) -> dict[str, Any]:
-    return {
-        "onboardingBy": rules.onboarding_by.value,
-        "onboardingInvoicedBy": rules.onboarding_invoiced_by.value,
-        "contractHeldBy": rules.contract_held_by.value,
-        "supportBy": rules.support_by.value,
-        "reward": rules.reward.value,
-        "rate": str(rules.rate),
-        "fromSale": rules.from_sale,
-        "needsTechnicalQualification": rules.needs_technical_qualification,
-        "benefits": list(rules.benefits),
-        "evolutiveMaintenanceBy": rules.evolutive_maintenance_by.value,
-    }
-
-
-def _rules(data: dict[str, Any]) -> TierRules:
-    return TierRules(
-        onboarding_by=Actor(data["onboardingBy"]),
-        onboarding_invoiced_by=Actor(data["onboardingInvoicedBy"]),
-        contract_held_by=Actor(data["contractHeldBy"]),
-        support_by=Actor(data["supportBy"]),
-        reward=RewardKind(data["reward"]),
-        rate=Decimal(data["rate"]),
-        from_sale=int(data["fromSale"]),
-        needs_technical_qualification=bool(data["needsTechnicalQualification"]),
-        benefits=tuple(data["benefits"]),
-        evolutive_maintenance_by=Actor(data["evolutiveMaintenanceBy"]),
+def _rules_map(rules: TierRules, tier: PartnerTier | None = None) -> TierRulesMap:
+    return TierRulesMap(
+        tier=tier.value if tier else None,
+        onboarding_by=rules.onboarding_by.value,
+        onboarding_invoiced_by=rules.onboarding_invoiced_by.value,
+        contract_held_by=rules.contract_held_by.value,
+        support_by=rules.support_by.value,
+        reward=rules.reward.value,
+        rate=str(rules.rate),
+        from_sale=rules.from_sale,
+        needs_technical_qualification=int(rules.needs_technical_qualification),
+        benefits=list(rules.benefits),
+        evolutive_maintenance_by=rules.evolutive_maintenance_by.value,
     )
 
 
-def _program(record: ProgramRecord) -> PartnerProgram:
+def _rules(stored: Any) -> TierRules:
+    return TierRules(
+        onboarding_by=Actor(stored.onboarding_by),
+        onboarding_invoiced_by=Actor(stored.onboarding_invoiced_by),
+        contract_held_by=Actor(stored.contract_held_by),
+        support_by=Actor(stored.support_by),
+        reward=RewardKind(stored.reward),
+        rate=Decimal(stored.rate),
+        from_sale=int(stored.from_sale),
+        needs_technical_qualification=bool(stored.needs_technical_qualification),
+        benefits=tuple(stored.benefits),
+        evolutive_maintenance_by=Actor(stored.evolutive_maintenance_by),
+    )
+
+
+def _tiers(record: Any) -> dict[PartnerTier, TierRules]:
+    if record.tier_rules is None:
+        return legacy_json.program_tiers(record.legacy_tiers)
+    return {PartnerTier(r.tier): _rules(r) for r in record.tier_rules}
+
+
+def _enrollment_rules(record: Any) -> TierRules:
+    return _rules(record.rules) if record.rules is not None else legacy_json.enrollment_rules(record.legacy_tiers)
+
+
+def _program(record: Any) -> PartnerProgram:
     return PartnerProgram(
         id=record.pk.removeprefix("PROGRAM#"),
         publisher_id=record.publisher_id,
         name=record.name,
         entry_fee_rate=Decimal(record.entry_fee_rate),
         affiliate_min_sales_per_year=int(record.affiliate_min_sales_per_year),
-        tiers={PartnerTier(t): _rules(r) for t, r in json.loads(record.tiers).items()},
+        tiers=_tiers(record),
         created_at=record.created_at,
         created_by=record.created_by,
     )
 
 
-def _enrollment(record: ProgramRecord) -> Enrollment:
+def _enrollment(record: Any) -> Enrollment:
     currency = record.currency
     return Enrollment(
         id=record.pk.removeprefix("ENROLLMENT#"),
@@ -120,7 +143,7 @@ def _enrollment(record: ProgramRecord) -> Enrollment:
         publisher_id=record.publisher_id,
         partner_id=record.partner_id,
         tier=PartnerTier(record.tier),
-        rules=_rules(json.loads(record.tiers)),
+        rules=_enrollment_rules(record),
         entry_fee=Money.from_cents(int(record.entry_fee_cents), currency)
         if record.entry_fee_cents is not None
         else None,
@@ -144,7 +167,7 @@ def _enrollment_record(e: Enrollment) -> ProgramRecord:
         publisher_id=e.publisher_id,
         partner_id=e.partner_id,
         tier=e.tier.value,
-        tiers=json.dumps(_rules_dict(e.rules), sort_keys=True),
+        rules=_rules_map(e.rules),
         entry_fee_cents=e.entry_fee.to_cents() if e.entry_fee else None,
         segment_potential_cents=e.segment_potential.to_cents() if e.segment_potential else None,
         currency=(e.entry_fee or e.segment_potential).currency if (e.entry_fee or e.segment_potential) else None,
@@ -176,7 +199,7 @@ class DynamoProgramRepository:
             name=program.name,
             entry_fee_rate=str(program.entry_fee_rate),
             affiliate_min_sales_per_year=program.affiliate_min_sales_per_year,
-            tiers=_tiers_json(program.tiers),
+            tier_rules=[_rules_map(r, t) for t, r in sorted(program.tiers.items(), key=lambda tr: tr[0].value)],
             created_at=program.created_at,
             created_by=program.created_by,
         ).save(condition=ProgramRecord.pk.does_not_exist())
