@@ -386,7 +386,7 @@ def test_a_contract_whose_documents_are_of_the_old_form_reads_as_before_and_is_s
 
     assert ports.contracts.get(contract.id) == contract
     assert ports.contracts.get(contract.id).documents[0].generated_at.utcoffset() == timedelta(hours=1)
-    listed = ports.contracts.list(party_id=reseller.id, role=None, status=None, page=PageRequest())
+    listed = ports.contracts.find(party_id=reseller.id, role=None, status=None, page=PageRequest())
     assert listed.items == [contract]
 
     moved = replace(contract, documents=(sent, signed, replace(sent, kind=DocumentKind.DELIVERY_REPORT)), version=2)

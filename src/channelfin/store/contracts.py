@@ -224,7 +224,7 @@ class DynamoContractRepository:
         keys = [(f"CONTRACT#{c}", "CONTRACT") for c in contract_ids]
         return {c.id: c for c in map(_contract, reads.get_many(ContractRecord, keys))}
 
-    def list(
+    def find(
         self,
         *,
         party_id: str | None,
@@ -232,6 +232,7 @@ class DynamoContractRepository:
         status: ContractStatus | None,
         page: PageRequest,
     ) -> Page[Contract]:
+        """A page of the contracts (of a party, in a role, in a status, or all), newest first."""
         if party_id is None:
             index, number, hash_key = (
                 (ContractRecord.gsi2, 2, f"STATUS#{status.value}") if status else (ContractRecord.gsi1, 1, "CONTRACTS")

@@ -127,7 +127,8 @@ class DynamoPartnerRepository:
         keys = [(_partner_key(p), "PROFILE") for p in partner_ids]
         return {p.id: p for p in map(_partner, reads.get_many(PartnerRecord, keys))}
 
-    def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
+    def find(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
+        """A page of the partners (those with `role` if given), by name."""
         return query_page(
             PartnerRecord.gsi1,
             f"ROLE#{role.value}" if role else "PARTNERS",

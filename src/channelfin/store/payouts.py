@@ -180,7 +180,8 @@ class DynamoPayoutRepository:
         found = reads.get(PayoutRecord, f"PAYOUT#{payout_id}", "PAYOUT")
         return _payout(found) if found else None
 
-    def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
+    def find(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
+        """A page of the payouts (of a contract, of a beneficiary, or all), newest first."""
         if contract_id is not None:
             return query_page(
                 PayoutRecord.gsi2,
