@@ -150,11 +150,11 @@ def build_ports(
     from .store import tables
     from .store.audit import DynamoAuditLog, DynamoWebhookEvents
     from .store.contracts import DynamoContractRepository
-    from .store.documents import S3DocumentStore
     from .store.escrow import DynamoEscrowRepository
     from .store.incentives import DynamoIncentiveRepository
     from .store.partners import DynamoPartnerRepository
     from .store.payouts import DynamoPayoutRepository
+    from .store.pdf_files import S3PdfStore
     from .store.programs import DynamoProgramRepository
     from .workflows.engine import StepFunctionsEngine
     from .workflows.metrics import EmfMetrics
@@ -172,9 +172,7 @@ def build_ports(
         audit=DynamoAuditLog(),
         renderer=_PdfOnFirstUse(),
         # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
-        document_store=S3DocumentStore(
-            lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket
-        ),
+        document_store=S3PdfStore(lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket),
         signatures=signatures or build_signatures(settings),
         webhook_events=DynamoWebhookEvents(),
         clock=clock,

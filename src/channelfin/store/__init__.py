@@ -22,7 +22,8 @@ turns storage errors into typed exceptions (`Conflict` on a lost conditional wri
 use cases never see botocore; `financing_file.py` holds the maps nested in a contract.
 Beside them: `reads.py` (items read into light views), `dynamo.py` (the shared toolkit:
 indexes, attribute types, paged queries, conditional writes), `cursors.py`, `tables.py`
-(every record; binding and creating the tables) and `documents.py` (the PDFs in S3).
+(every record; binding and creating the tables) and `pdf_files.py` (the documents' PDFs
+in S3).
 
 No code path uses Scan.
 """
