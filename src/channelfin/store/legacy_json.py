@@ -7,8 +7,8 @@ writes that form any more: every write puts the maps of the aggregate's record, 
 replaces the whole item, so an old item takes the new form the first time it is saved. Until
 then the aggregate modules hand its old attribute to the reader here (dual read).
 
-This module can go once no item of the old form is left (a Query per key prefix on the
-`body`, `tiers` and `documents` attributes of a table export says so).
+This module can go once no item of the old form is left: once an export of the partners and
+contracts tables shows no item with a `body`, `tiers` or `documents` attribute.
 """
 
 from __future__ import annotations
