@@ -3,9 +3,10 @@
 Until December 2026 escrow agreements, incentive campaigns, credit lines and their movements,
 and audit entries were one JSON string (`body`), a program's tier rules and an enrolment's
 rules a JSON string (`tiers`), a contract's documents a JSON string (`documents`). Nothing
-writes that form any more: every write puts the maps of the aggregate's record, and a put
-replaces the whole item, so an old item takes the new form the first time it is saved. Until
-then the aggregate modules hand its old attribute to the reader here (dual read).
+writes that form any more: a save puts the whole item, in the new form, so an old item takes
+it the first time it is saved (the counters and payout ids updated in place leave the rest of
+an item as it is). Until then the aggregate modules hand its old attribute to the reader here
+(dual read).
 
 This module can go once no item of the old form is left: once an export of the partners and
 contracts tables shows no item with a `body`, `tiers` or `documents` attribute.
