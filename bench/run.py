@@ -93,7 +93,7 @@ class DynamoCalls:
             client.meta.events.register("before-call.dynamodb", self._count)
 
     def watch_records(self) -> None:
-        from channelfin.store.records import ALL_RECORDS
+        from channelfin.store.tables import ALL_RECORDS
 
         for record in ALL_RECORDS:
             self.watch(record._get_connection().connection.client)
@@ -229,8 +229,7 @@ def seed_statement_lines(partner_id: str, count: int) -> None:
     """`count` commission lines of one partner, written 25 at a time (BatchWriteItem)."""
     from channelfin.domain.money import Money
     from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
-    from channelfin.store.records import PayoutRecord
-    from channelfin.store.repositories import _payout_record
+    from channelfin.store.payouts import PayoutRecord, _payout_record
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with PayoutRecord.batch_write() as batch:

@@ -43,7 +43,7 @@ class FakePartners:
     def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]:
         return {p: self.partners[p] for p in partner_ids if p in self.partners}
 
-    def list(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
+    def find(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
         items = sorted(
             (p for p in self.partners.values() if role is None or p.has_role(role)),
             key=lambda p: (p.name.casefold(), p.id),
@@ -87,7 +87,7 @@ class FakeContracts:
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
         return {c: self.contracts[c] for c in contract_ids if c in self.contracts}
 
-    def list(
+    def find(
         self, *, party_id: str | None, role: PartyRole | None, status: ContractStatus | None, page: PageRequest
     ) -> Page[Contract]:
         items = [
@@ -145,7 +145,7 @@ class FakePayouts:
         ]
         return sorted(found, key=lambda p: (p.value_date, p.id))
 
-    def list(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
+    def find(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:
         items = [
             p
             for p in self.payouts.values()

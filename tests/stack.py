@@ -9,8 +9,7 @@ from typing import Any
 
 from channelfin.bootstrap import Settings, build_ports
 from channelfin.services.ports import Ports
-from channelfin.store.records import ALL_RECORDS, IdempotencyRecord
-from channelfin.store.tables import create_missing_tables, delete_tables
+from channelfin.store.tables import ALL_RECORDS, IdempotencyRecord, create_missing_tables, delete_tables
 
 # The idempotency table serves the HTTP layer only (tests/integration/test_idempotency.py makes its own):
 # one CreateTable less per test.

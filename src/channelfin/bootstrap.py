@@ -154,16 +154,14 @@ def build_ports(
     from channelfin.adapters.payments import InstantPayments
     from channelfin.adapters.stepfunctions import StepFunctionsEngine
     from channelfin.store import tables
-    from channelfin.store.audit_log import DynamoAuditLog, DynamoWebhookEvents
-    from channelfin.store.documents import S3DocumentStore
-    from channelfin.store.incentive_repository import DynamoIncentiveRepository
-    from channelfin.store.repositories import (
-        DynamoContractRepository,
-        DynamoEscrowRepository,
-        DynamoPartnerRepository,
-        DynamoPayoutRepository,
-        DynamoProgramRepository,
-    )
+    from channelfin.store.audit import DynamoAuditLog, DynamoWebhookEvents
+    from channelfin.store.contracts import DynamoContractRepository
+    from channelfin.store.escrow import DynamoEscrowRepository
+    from channelfin.store.incentives import DynamoIncentiveRepository
+    from channelfin.store.partners import DynamoPartnerRepository
+    from channelfin.store.payouts import DynamoPayoutRepository
+    from channelfin.store.pdf_files import S3PdfStore
+    from channelfin.store.programs import DynamoProgramRepository
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(
@@ -176,9 +174,7 @@ def build_ports(
         audit=DynamoAuditLog(),
         renderer=_PdfOnFirstUse(),
         # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
-        document_store=S3DocumentStore(
-            lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket
-        ),
+        document_store=S3PdfStore(lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket),
         signatures=signatures or build_signatures(settings),
         webhook_events=DynamoWebhookEvents(),
         clock=clock,

@@ -406,7 +406,7 @@ def test_batch_of_200_operations_runs_at_most_ten(dev_server, world):
 
 # --- What a deeper fuzz run found (CHANNELFIN_FUZZ_FACTOR=4), pinned at the default budget -------
 
-# `store.repositories.sort_stamp` formats with strftime("%Y..."), which does not pad years below
+# `sort_stamp` (now in store.dynamo) formatted with strftime("%Y..."), which does not pad years below
 # 1000 ("999-01-01T..."), so those stamps sort after every 4-digit year in DynamoDB's string keys.
 
 

@@ -123,7 +123,7 @@ def hold(threads: int = THREADS) -> threading.Barrier:
 
 
 def payouts_of(ports: Ports, contract_id: str) -> list[Payout]:
-    return ports.payouts.list(contract_id=contract_id, beneficiary_id=None, page=PageRequest(first=50)).items
+    return ports.payouts.find(contract_id=contract_id, beneficiary_id=None, page=PageRequest(first=50)).items
 
 
 def retried_errors(step: str) -> set[str]:

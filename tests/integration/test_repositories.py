@@ -11,7 +11,7 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.paging import PageRequest
-from channelfin.store.records import ContractRecord
+from channelfin.store.contracts import ContractRecord
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
@@ -23,9 +23,9 @@ def test_partner_round_trip_and_role_index(ports):
     ports.partners.add(publisher)
     ports.partners.add(other)
     assert ports.partners.get(publisher.id) == publisher
-    resellers = ports.partners.list(role=PartnerRole.RESELLER, page=PageRequest(first=10))
+    resellers = ports.partners.find(role=PartnerRole.RESELLER, page=PageRequest(first=10))
     assert [p.name for p in resellers.items] == ["alpha reseller", "Zeta Soft"]  # by name, case-blind
-    publishers = ports.partners.list(role=PartnerRole.PUBLISHER, page=PageRequest(first=10))
+    publishers = ports.partners.find(role=PartnerRole.PUBLISHER, page=PageRequest(first=10))
     assert [p.id for p in publishers.items] == [publisher.id]
     with pytest.raises(Conflict):
         ports.partners.add(publisher)
@@ -66,11 +66,11 @@ def test_saving_on_a_stale_version_is_a_conflict_and_changes_nothing(ports):
     assert stored.status is ContractStatus.CANCELLED
     assert [e.status for e in stored.timeline] == [ContractStatus.DRAFT, ContractStatus.CANCELLED]
     # the party copies follow the status, so the status-filtered list finds it
-    page = ports.contracts.list(
+    page = ports.contracts.find(
         party_id=publisher.id, role=None, status=ContractStatus.CANCELLED, page=PageRequest(first=5)
     )
     assert [c.id for c in page.items] == [contract.id]
-    drafts = ports.contracts.list(
+    drafts = ports.contracts.find(
         party_id=publisher.id, role=None, status=ContractStatus.DRAFT, page=PageRequest(first=5)
     )
     assert drafts.items == []
@@ -89,9 +89,9 @@ def test_role_filtered_pages_are_full_despite_the_filter(ports):
         ports.contracts.add(c)
     from channelfin.domain.contracts import PartyRole
 
-    first = ports.contracts.list(party_id=reseller.id, role=PartyRole.OWNER, status=None, page=PageRequest(first=2))
+    first = ports.contracts.find(party_id=reseller.id, role=PartyRole.OWNER, status=None, page=PageRequest(first=2))
     assert len(first.items) == 2 and first.has_next_page
-    rest = ports.contracts.list(
+    rest = ports.contracts.find(
         party_id=reseller.id, role=PartyRole.OWNER, status=None, page=PageRequest(first=2, after=first.end_cursor)
     )
     assert [c.id for c in first.items + rest.items] == list(reversed(owned))
@@ -111,6 +111,6 @@ def test_payouts_by_contract_and_by_beneficiary(ports):
     )
     ports.payouts.add(payout)
     assert ports.payouts.get("po1") == payout
-    assert ports.payouts.list(contract_id="c1", beneficiary_id=None, page=PageRequest()).items == [payout]
-    assert ports.payouts.list(contract_id="c1", beneficiary_id="other", page=PageRequest()).items == []
-    assert ports.payouts.list(contract_id=None, beneficiary_id="b1", page=PageRequest()).items == [payout]
+    assert ports.payouts.find(contract_id="c1", beneficiary_id=None, page=PageRequest()).items == [payout]
+    assert ports.payouts.find(contract_id="c1", beneficiary_id="other", page=PageRequest()).items == []
+    assert ports.payouts.find(contract_id=None, beneficiary_id="b1", page=PageRequest()).items == [payout]

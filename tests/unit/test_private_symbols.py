@@ -1,6 +1,6 @@
 """Every private or unexported name of a library that our fast paths rely on, in one place.
 
-The executor (`api/execution.py`), the HTTP endpoint (`api/graphql_http.py`) and the item
+The executor (`api/http/execution.py`), the HTTP endpoint (`api/http/endpoint.py`) and the item
 reader (`store/reads.py`) skip the libraries' public layers for measured speed, so they lean
 on names the libraries do not promise to keep. pyproject.toml pins Strawberry and PynamoDB
 to patch releases (`~=`) and the lock pins everything; when an upgrade moves one of these
@@ -11,7 +11,7 @@ To upgrade one of these libraries: widen its `~=` in pyproject.toml if needed, r
 `scripts/lock --upgrade-package NAME`, then this file, the suite, and `bench/run.py --quick`
 (the figures the fast paths are there for). Beyond the names, check in the release notes:
 - Strawberry: anything `Schema.execute` now does before or around graphql-core's `execute`
-  (extensions aside) that `api/execution.py` would then miss — e.g. new validation rules, a
+  (extensions aside) that `api/http/execution.py` would then miss — e.g. new validation rules, a
   changed error masking, context handling;
 - PynamoDB: changes to how `from_raw_data` reads attributes (`tests/unit/test_reads.py`
   compares the views with it, record by record) and to the connection's retry settings;
@@ -45,37 +45,44 @@ class OneOfQuery:
 
 
 def test_strawberry_internals_used_by_the_executor_and_the_endpoint():
-    from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse, specified_rules
+    from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse, specified_rules, validate
 
-    # api/execution.py: graphql-core's execute(is_awaitable=...) with Strawberry's fast check.
+    # api/http/execution.py: graphql-core's execute(is_awaitable=...) with Strawberry's fast check.
     from strawberry.execution import optimized_is_awaitable
 
-    # api/graphql_http.py: the JSON body of an answer, as Strawberry's views build it.
+    # api/http/endpoint.py: the JSON body of an answer, as Strawberry's views build it.
     from strawberry.http import process_result
 
-    # api/graphql_http.py: GraphiQL's page (dev server only).
+    # api/http/endpoint.py: GraphiQL's page (dev server only).
     from strawberry.http.ides import get_graphql_ide_html
 
-    # api/execution.py `_validated`: Strawberry's validation (graphql-core's rules plus its own
-    # MaybeNull and OneOf rules) without Schema.execute; not exported by `strawberry`.
+    # api/http/execution.py `Executor.rules`: Strawberry's own validation rules, which its unexported
+    # `validate_document` adds to graphql-core's; the executor runs graphql-core's `validate` with
+    # them (and hide_suggestions). Check on upgrade that validate_document adds no other rule.
     from strawberry.schema.schema import validate_document
+    from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+    from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
     from channelfin.api.schema import schema
 
-    # api/execution.py `Executor`, tests/unit/test_authorization_matrix.py: the graphql-core schema
+    # api/http/execution.py `Executor`, tests/unit/test_authorization_matrix.py: the graphql-core schema
     # that Strawberry builds, which graphql-core then executes directly.
     assert isinstance(schema._schema, GraphQLSchema)
     # Strawberry's Info (`info.schema`, directives) finds its Schema through this back-reference
     # when graphql-core runs the resolvers without Schema.execute. Check: a resolver's `info`.
     assert schema._schema._strawberry_schema is schema
 
-    # validate_document(schema, document, rules) runs the rules given plus Strawberry's own: with
-    # none given, a @oneOf input with two fields set is still refused.
-    assert parameters(validate_document) == ["schema", "document", "validation_rules"]
-    [error] = validate_document(schema._schema, parse("{ noSuchField }"), tuple(specified_rules))
-    assert isinstance(error, GraphQLError) and "noSuchField" in error.message
+    # Strawberry's validate_document adds exactly these two rules to the ones it is given.
+    source = inspect.getsource(validate_document)
+    added = {name for name in ("MaybeNullValidationRule", "OneOfInputValidationRule") if name in source}
+    assert added == {"MaybeNullValidationRule", "OneOfInputValidationRule"}
+    assert source.count("ValidationRule,") == 2, "validate_document adds a rule the executor does not run"
+    # ...and with them graphql-core refuses a @oneOf input with two fields set.
     two_set = parse('{ pick(by: {a: "x", b: "y"}) }')
-    assert validate_document(strawberry.Schema(OneOfQuery)._schema, two_set, ()), "Strawberry's rules not added"
+    rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    assert validate(strawberry.Schema(OneOfQuery)._schema, two_set, rules), "Strawberry's rules no longer apply"
+    [error] = validate(schema._schema, parse("{ noSuchField }"), rules, hide_suggestions=True)
+    assert isinstance(error, GraphQLError) and "noSuchField" in error.message
 
     assert optimized_is_awaitable(optimized_is_awaitable) is False
 
@@ -95,9 +102,9 @@ def test_strawberry_internals_used_by_the_executor_and_the_endpoint():
 def test_graphql_core_behaviour_the_executor_relies_on():
     from graphql import GraphQLError, execute, parse
 
-    # api/execution.py: execute(..., is_awaitable=optimized_is_awaitable).
+    # api/http/execution.py: execute(..., is_awaitable=optimized_is_awaitable).
     assert "is_awaitable" in parameters(execute)
-    # api/execution.py `_parsed` stops the parser at `max_tokens`, and `_parse_failure` tells the
+    # api/http/execution.py `_parsed` stops the parser at `max_tokens`, and `_parse_failure` tells the
     # TOO_MANY_TOKENS code by "tokens" in the message. graphql-core 3.3 deprecates max_tokens for
     # max_lexical_tokens (plus max_comments): move to them before it goes.
     assert "max_tokens" in parameters(parse)
@@ -114,7 +121,7 @@ def test_pynamodb_internals_used_by_the_reader_and_the_repositories():
     from pynamodb.models import Model
     from pynamodb.pagination import ResultIterator
 
-    from channelfin.store.records import ALL_RECORDS
+    from channelfin.store.tables import ALL_RECORDS
 
     class ByB(GlobalSecondaryIndex[Any]):
         class Meta:
@@ -141,7 +148,7 @@ def test_pynamodb_internals_used_by_the_reader_and_the_repositories():
     assert Record._hash_key_attribute().attr_name == "a" and Record._range_key_attribute().attr_name == "z"
     assert ByB._hash_key_attribute().attr_name == "b"
 
-    # store/repositories.py `_query_page`: an index knows its model (set by the model's metaclass).
+    # store/dynamo.py `_query_page`: an index knows its model (set by the model's metaclass).
     assert Record.by_b._model is Record
     for record in ALL_RECORDS:
         for _, index in inspect.getmembers(record, lambda member: isinstance(member, Index)):
@@ -149,7 +156,7 @@ def test_pynamodb_internals_used_by_the_reader_and_the_repositories():
         # store/reads.py `reader_for` refuses polymorphic records; ours have no discriminator.
         assert record._get_discriminator_attribute() is None
 
-    # store/reads.py `_client` and `query`, store/repositories.py `_connection`, store/tables.py,
+    # store/reads.py `_client` and `query`, store/dynamo.py `_connection`, store/tables.py,
     # bench/run.py: the record's cached TableConnection, its Connection, that one's botocore
     # client; store/tables.py `bind` resets `_connection` to drop the old table name and host.
     assert Record._connection is None
@@ -198,7 +205,7 @@ def test_botocore_internal_used_by_the_scan_guard():
 
 
 def test_powertools_idempotency_internals_used_by_the_api():
-    # api/idempotency.py drives the persistence layer as Powertools' own handler does (the
+    # api/http/idempotency.py drives the persistence layer as Powertools' own handler does (the
     # request runs in the event loop; Powertools' decorators wrap synchronous functions), so it
     # relies on these methods, their keyword names and these exceptions, none of them documented.
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -220,6 +227,6 @@ def test_powertools_idempotency_internals_used_by_the_api():
     }
     for method, keywords in calls.items():
         assert keywords <= set(parameters(getattr(BasePersistenceLayer, method))), method
-    # api/idempotency.py `_earlier`: a stored answer, replayed.
+    # api/http/idempotency.py `_earlier`: a stored answer, replayed.
     record = DataRecord(idempotency_key="k", status="COMPLETED", response_data='{"data": {}}')
     assert record.status == "COMPLETED" and record.response_json_as_dict() == {"data": {}}

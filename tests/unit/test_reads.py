@@ -6,7 +6,7 @@ record class, maps inside maps, lists of maps, sets, dates, absent attributes an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -21,9 +21,11 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from channelfin.store import reads
-from channelfin.store.records import ALL_RECORDS
+from channelfin.store.dynamo import IsoDateTimeAttribute
+from channelfin.store.tables import ALL_RECORDS
 
 AT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
+PARIS = timezone(timedelta(hours=1))
 
 
 def _sample(attribute: Attribute[Any], depth: int = 0) -> Any:
@@ -35,6 +37,8 @@ def _sample(attribute: Attribute[Any], depth: int = 0) -> Any:
         return [_sample(element, depth + 1), _sample(element, depth + 1)]
     if isinstance(attribute, UTCDateTimeAttribute):
         return AT
+    if isinstance(attribute, IsoDateTimeAttribute):
+        return AT.astimezone(PARIS)  # kept with its offset
     if isinstance(attribute, NumberAttribute):
         return 12345 + depth
     if isinstance(attribute, UnicodeSetAttribute):
@@ -52,6 +56,8 @@ def _same(view: Any, model: Any, path: str) -> None:
             _same(v, m, f"{path}[{i}]")
     else:
         assert view == model and type(view) is type(model), f"{path}: {view!r} != {model!r}"
+        if isinstance(model, datetime):
+            assert view.utcoffset() == model.utcoffset(), path
 
 
 def _compare(record: type[Model], item: dict[str, Any]) -> None:
@@ -75,7 +81,7 @@ def test_absent_attributes_read_as_their_defaults_or_none(record: type[Model]) -
 
 
 def test_nulls_in_lists_and_null_attributes_read_as_pynamodb_reads_them() -> None:
-    from channelfin.store.records import ContractRecord
+    from channelfin.store.contracts import ContractRecord
 
     item = {
         "pk": {"S": "CONTRACT#1"},
@@ -96,7 +102,7 @@ def test_nulls_in_lists_and_null_attributes_read_as_pynamodb_reads_them() -> Non
 def test_a_stored_value_of_the_wrong_type_is_refused_as_pynamodb_refuses_it() -> None:
     from pynamodb.exceptions import AttributeDeserializationError
 
-    from channelfin.store.records import PayoutRecord
+    from channelfin.store.payouts import PayoutRecord
 
     item = {"pk": {"S": "PAYOUT#1"}, "sk": {"S": "PAYOUT"}, "amount_cents": {"S": "not a number"}}
     with pytest.raises(AttributeDeserializationError):

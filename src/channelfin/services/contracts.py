@@ -93,7 +93,7 @@ def list_contracts(
         raise ValidationError(
             "a role filter needs a partnerId", field=["filter", "role"], code=ContractCode.PARTNER_REQUIRED
         )
-    return ports.contracts.list(party_id=partner_id, role=role, status=status, page=page)
+    return ports.contracts.find(party_id=partner_id, role=role, status=status, page=page)
 
 
 def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract], Contract]) -> Contract:

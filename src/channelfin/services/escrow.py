@@ -178,7 +178,7 @@ def affected_contracts(ports: Ports, agreement: EscrowAgreement) -> list[Contrac
     leaser_of: dict[str, str | None] = {}
     found = []
     published = all_items(
-        lambda page: ports.contracts.list(
+        lambda page: ports.contracts.find(
             party_id=agreement.publisher_id, role=PartyRole.PUBLISHER, status=None, page=page
         )
     )

@@ -275,7 +275,7 @@ def restart_in_flight_workflows(ports: Ports, progress: Callable[[str], None] = 
     restarted = 0
     for status, resume_at in RESUME_POINTS.items():
         in_status = all_items(
-            lambda page, status=status: ports.contracts.list(
+            lambda page, status=status: ports.contracts.find(
                 party_id=None, role=None, status=ContractStatus(status), page=page
             )
         )

@@ -23,7 +23,7 @@ def list_payouts(
         if principal.partner_id is None or (beneficiary_id not in (None, principal.partner_id)):
             return Page(items=[])
         beneficiary_id = principal.partner_id
-    return ports.payouts.list(contract_id=contract_id, beneficiary_id=beneficiary_id, page=page)
+    return ports.payouts.find(contract_id=contract_id, beneficiary_id=beneficiary_id, page=page)
 
 
 def visible_on_contract(principal: Principal, payouts: Iterable[Payout | None], page: PageRequest) -> Page[Payout]:

@@ -204,7 +204,7 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
     """A cancelled contract: its sale stops counting, and what it earned and was not settled is CANCELLED."""
     if contract.enrollment_id is not None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
-    for payout in all_items(lambda page: ports.payouts.list(contract_id=contract.id, beneficiary_id=None, page=page)):
+    for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
         if payout.kind in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE) and payout.status is (
             PayoutStatus.SCHEDULED
         ):

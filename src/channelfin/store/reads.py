@@ -7,8 +7,9 @@ class gets a reading plan, made once from the same attribute declarations: leave
 the attribute's own `deserialize` (so dates, numbers and sets read exactly as PynamoDB reads
 them), maps and lists of maps become nested views, absent attributes take their default.
 
-The records stay the one description of the tables, and writes still go through them; the
-mappers in `repositories.py` read a view as they read a record (attribute access).
+The records (each in its aggregate's module) stay the one description of the items, and writes
+still go through them; the aggregate modules' mappers read a view as they read a record
+(attribute access).
 """
 
 from __future__ import annotations

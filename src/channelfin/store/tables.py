@@ -1,19 +1,53 @@
-"""Binding the records to their tables, and creating the tables where none exist yet."""
+"""The tables' records, binding them to their tables, and creating the tables where none exist yet."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
-from channelfin.store.records import ALL_RECORDS
+from channelfin.store.audit import AuditRecord
+from channelfin.store.contracts import ContractRecord
+from channelfin.store.dynamo import TableMeta
+from channelfin.store.escrow import EscrowRecord
+from channelfin.store.incentives import IncentiveRecord
+from channelfin.store.partners import PartnerRecord
+from channelfin.store.payouts import PayoutRecord
+from channelfin.store.programs import ProgramRecord
 
+
+class IdempotencyRecord(Model):
+    """The table of Powertools' idempotency utility (its items are written by Powertools, never read here);
+    declared so that the local stack and the tests create it like the others."""
+
+    class Meta(TableMeta):
+        table_name = "idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+
+
+ALL_RECORDS: tuple[type[Model], ...] = (
+    PartnerRecord,
+    ContractRecord,
+    PayoutRecord,
+    ProgramRecord,
+    EscrowRecord,
+    IncentiveRecord,
+    AuditRecord,
+    IdempotencyRecord,
+)
+
+# Each record's logical table: the aggregates of the partners table share it (single-table design).
 LOGICAL_NAMES = {
     "PartnerRecord": "partners",
     "ContractRecord": "contracts",
     "PayoutRecord": "payouts",
-    "ProgramRecord": "partners",  # programs share the partners table (single-table design)
-    "DocumentRecord": "partners",
+    "ProgramRecord": "partners",
+    "EscrowRecord": "partners",
+    "IncentiveRecord": "partners",
+    "AuditRecord": "partners",
     "IdempotencyRecord": "idempotency",
 }
 
@@ -24,11 +58,20 @@ def table_name(prefix: str, logical: str) -> str:
 
 def bind(*, prefix: str, region: str, host: str | None = None) -> None:
     """Point every record at `<prefix><table>` in `region` (at `host`, e.g. DynamoDB Local)."""
+    shared: dict[str, Any] = {}
     for record in ALL_RECORDS:
         record.Meta.table_name = table_name(prefix, LOGICAL_NAMES[record.__name__])
         record.Meta.region = region
         record.Meta.host = host
         record._connection = None  # the cached connection holds the old name and host
+        # The records of one table share its connection: each connection builds its own botocore
+        # session and client on first use (~150 ms), which a cold Lambda would pay once per record.
+        # PynamoDB keeps a connection whose table is the record's (the records of a table declare
+        # the same keys and indexes: tests/unit/test_tables.py).
+        if record.Meta.table_name in shared:
+            record._connection = shared[record.Meta.table_name]
+        else:
+            shared[record.Meta.table_name] = record._get_connection()
 
 
 def create_missing_tables(

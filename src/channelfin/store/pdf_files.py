@@ -1,5 +1,6 @@
-"""The files' PDFs in S3 (in AWS the `documents` bucket of serverless.yml; locally moto's S3, on the
-server `channelfin dev` already runs for Step Functions). Links are presigned and short-lived."""
+"""The PDFs of the contracts' documents in S3: the `DocumentStore` port (in AWS the `documents`
+bucket of serverless.yml; locally moto's S3, on the server `channelfin dev` already runs for Step
+Functions). Links are presigned and short-lived."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 
-class S3DocumentStore:
+class S3PdfStore:
     def __init__(self, client: Callable[[], Any], bucket: str) -> None:
         self._client = client  # built on first use: no client at import or start-up
         self._cached: Any = None

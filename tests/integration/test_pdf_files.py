@@ -1,4 +1,4 @@
-"""The documents' PDFs in S3 (moto's server, as `channelfin dev` runs it): stored, fetched, linked."""
+"""The PDF store (S3 on moto's server, as `channelfin dev` runs it): stored, fetched, linked."""
 
 from __future__ import annotations
 

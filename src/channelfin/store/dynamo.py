@@ -1,0 +1,193 @@
+"""The DynamoDB toolkit the aggregate modules share.
+
+The tables' generic indexes and where a record's table is (`TableMeta`); the attribute types
+nested data is stored with (`IsoDateTimeAttribute`, `MoneyMap`); index sort stamps;
+one page of a Query behind an opaque cursor; conditional puts whose lost condition is a
+`Conflict` (so the use cases never see botocore); an item written with its copies in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pynamodb.attributes import Attribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.constants import STRING
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from channelfin.domain.errors import Conflict
+from channelfin.domain.money import Money
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store import cursors, reads
+
+T = TypeVar("T")
+
+
+class TableMeta:
+    """A record's table: its name and endpoint are bound at start-up by `tables.bind`, never read
+    from the environment at import time (each record's `Meta` subclasses this with its table's
+    logical name)."""
+
+    table_name = "unbound"
+    region = "eu-west-3"
+    host: str | None = None
+
+
+class Gsi1(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi4(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class IsoDateTimeAttribute(Attribute[datetime]):
+    """A datetime as its ISO 8601 text, with the offset it was given (`UTCDateTimeAttribute` turns
+    every time into UTC): a campaign's start sent as "2027-03-01T00:00:00+01:00" comes back so, as
+    it did from the JSON bodies this attribute replaced. Never a key: index keys use `sort_stamp`."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        return value.isoformat()
+
+    def deserialize(self, value: str) -> datetime:
+        return datetime.fromisoformat(value)
+
+
+class MoneyMap(MapAttribute[str, Any]):
+    """An amount nested in an item: integer cents and the currency code."""
+
+    cents = NumberAttribute()
+    currency = UnicodeAttribute()
+
+
+def money_map(money: Money) -> MoneyMap:
+    return MoneyMap(cents=money.to_cents(), currency=money.currency)
+
+
+def money(stored: Any) -> Money:
+    """The amount of a stored `MoneyMap` (its view, as `reads` gives it)."""
+    return Money.from_cents(int(stored.cents), stored.currency)
+
+
+def sort_stamp(at: datetime) -> str:
+    """A UTC timestamp that sorts lexicographically (for index sort keys); an offset is converted, not dropped."""
+    utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    # isoformat pads the year to four digits (strftime's %Y writes year 999 as "999", which sorts after 2026).
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def connection(record: type[Model]) -> Connection:
+    """The record's cached connection: building a botocore client per transaction costs ~50 ms."""
+    return record._get_connection().connection
+
+
+def condition_failed(exc: Exception) -> bool:
+    """Whether a PynamoDB write error is a failed condition (rather than a throttle or an outage)."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def save_if(record: Model, condition: Condition, conflict: str) -> None:
+    """Put the item if `condition` holds; a failed condition is a `Conflict` the services understand."""
+    try:
+        record.save(condition=condition)
+    except PutError as exc:
+        if condition_failed(exc):
+            raise Conflict(conflict) from exc
+        raise
+
+
+def put_with_copies(
+    main: Model,
+    condition: Condition,
+    copies: Iterable[Model],
+    conflict: str,
+    *,
+    also: Iterable[tuple[Model, Condition | None]] = (),
+) -> None:
+    """Put an item, its copies (for other access patterns) and `also` in one transaction
+    conditioned on the item; a failed condition is a `Conflict` with that message."""
+    try:
+        with TransactWrite(connection=connection(type(main))) as tx:
+            tx.save(main, condition=condition)
+            for copy in copies:
+                tx.save(copy)
+            for item, item_condition in also:
+                tx.save(item, condition=item_condition)
+    except TransactWriteError as exc:
+        raise Conflict(conflict) from exc
+
+
+def query_page(
+    target: type[Model] | Index[Any],
+    hash_key: str,
+    *,
+    key_names: tuple[str, ...],
+    page: PageRequest,
+    to_domain: Callable[[Any], T],
+    newest_first: bool = True,
+    filter_condition: Condition | None = None,
+    range_condition: Condition | None = None,
+) -> Page[T]:
+    """One page of a Query on a table or index (read through `reads`), with a cursor per item.
+
+    One item more than the page is asked for, to know whether a next page exists; the cursors
+    are the items' keys under `key_names` (those of the table and of the index queried).
+    """
+    start = cursors.decode(page.after, key_names) if page.after else None
+    record, index = (target._model, target) if isinstance(target, Index) else (target, None)
+    records = list(
+        reads.query(
+            record,
+            hash_key,
+            range_condition,
+            index=index,
+            scan_index_forward=not newest_first,
+            limit=page.first + 1,
+            page_size=page.first + 1,
+            last_evaluated_key=start,
+            filter_condition=filter_condition,
+        )
+    )
+    shown = records[: page.first]
+    return Page(
+        items=[to_domain(r) for r in shown],
+        cursors=[cursors.encode({k: getattr(r, k) for k in key_names}) for r in shown],
+        has_next_page=len(records) > page.first,
+    )

@@ -1,0 +1,391 @@
+"""Incentive campaigns and credit lines on DynamoDB (the partners table).
+
+  CAMPAIGN#<id>   / CAMPAIGN              the campaign   gsi1: VENDOR#<v>#CAMPAIGNS / <kind>#<startsAt>#<id>
+  CAMPAIGN#<id>   / DISTRIBUTOR#<d>       a copy         gsi1: DISTRIBUTOR#<d>#CAMPAIGNS / <kind>#<startsAt>#<id>
+  CREDITLINE#<id> / LINE                  the line       gsi1: DISTRIBUTOR#<d>#CREDITLINES / <reseller>
+  CREDITLINE#<id> / RESELLER              a copy         gsi1: RESELLER#<r>#CREDITLINES / <distributor>
+  CREDITLINE#<id> / MOVE#<at>#<id>        a firm order or a reseller payment
+
+Access patterns: a vendor's campaigns of a kind started by a date (Query gsi1, sort key
+range), the campaigns naming a distributor (same on its copy), a line by id (GetItem), a
+distributor's or a reseller's lines (Query gsi1), a line's movements in a period (Query on
+its key, sort key range). The line and its copy move in one transaction with the movement,
+conditioned on the line's version. An item of the old form (one JSON `body`) is read by
+`legacy_json`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from channelfin.domain.incentives import (
+    CampaignKind,
+    CreditChangeAction,
+    CreditLine,
+    CreditLineEvent,
+    CreditMovement,
+    IncentiveCampaign,
+    MovementKind,
+    PendingCreditChange,
+)
+from channelfin.domain.partners import PartnerRole
+from channelfin.services.paging import Page, PageRequest
+from channelfin.store import legacy_json, reads
+from channelfin.store.dynamo import (
+    Gsi1,
+    IsoDateTimeAttribute,
+    MoneyMap,
+    TableMeta,
+    money,
+    money_map,
+    put_with_copies,
+    query_page,
+    sort_stamp,
+)
+
+
+class PendingCreditChangeMap(MapAttribute[str, Any]):
+    from_limit = MoneyMap()
+    to_limit = MoneyMap()
+    requested_by = UnicodeAttribute()
+    requested_at = IsoDateTimeAttribute()
+
+
+class CreditLineEventMap(MapAttribute[str, Any]):
+    action = UnicodeAttribute()
+    at = IsoDateTimeAttribute()
+    by = UnicodeAttribute()
+    from_limit = MoneyMap()
+    to_limit = MoneyMap()
+
+
+class IncentiveRecord(Model):
+    """Campaigns (and their distributor copies), credit lines (and their reseller copies) and movements."""
+
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    # campaign
+    vendor_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # a campaign's or a movement's
+    starts_at = IsoDateTimeAttribute(null=True)
+    ends_at = IsoDateTimeAttribute(null=True)
+    created_at = IsoDateTimeAttribute(null=True)  # a campaign's or a line's
+    created_by = UnicodeAttribute(null=True)
+    partner_roles = ListAttribute(of=UnicodeAttribute, null=True)
+    distributor_id = UnicodeAttribute(null=True)  # a campaign's or a line's
+    product_family = UnicodeAttribute(null=True)
+    product_references = ListAttribute(of=UnicodeAttribute, null=True)
+    licence_program = UnicodeAttribute(null=True)  # a campaign's or a movement's
+    amount = MoneyMap(null=True)  # a campaign's or a movement's
+    per_order_amount = MoneyMap(null=True)
+    rate = UnicodeAttribute(null=True)
+    multiplier = UnicodeAttribute(null=True)
+    payout_sla_hours = NumberAttribute(null=True)
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = IsoDateTimeAttribute(null=True)
+
+    # credit line
+    reseller_id = UnicodeAttribute(null=True)
+    insured_limit = MoneyMap(null=True)
+    outstanding = MoneyMap(null=True)
+    pending_change = PendingCreditChangeMap(null=True)
+    history = ListAttribute(of=CreditLineEventMap, null=True)
+    version = NumberAttribute(null=True)
+
+    # movement
+    movement_id = UnicodeAttribute(null=True)
+    at = IsoDateTimeAttribute(null=True)
+    by = UnicodeAttribute(null=True)
+    reference = UnicodeAttribute(null=True)
+
+    legacy_body = UnicodeAttribute(null=True, attr_name="body")  # the old form, never written
+
+
+KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def _campaign_attributes(c: IncentiveCampaign) -> dict[str, Any]:
+    """What the campaign item and its distributor's copy both carry."""
+    return dict(
+        vendor_id=c.vendor_id,
+        name=c.name,
+        kind=c.kind.value,
+        starts_at=c.starts_at,
+        ends_at=c.ends_at,
+        created_at=c.created_at,
+        created_by=c.created_by,
+        partner_roles=sorted(r.value for r in c.partner_roles),
+        distributor_id=c.distributor_id,
+        product_family=c.product_family,
+        product_references=list(c.product_references),
+        licence_program=c.licence_program,
+        amount=money_map(c.amount) if c.amount is not None else None,
+        per_order_amount=money_map(c.per_order_amount) if c.per_order_amount is not None else None,
+        rate=str(c.rate) if c.rate is not None else None,
+        multiplier=str(c.multiplier) if c.multiplier is not None else None,
+        payout_sla_hours=c.payout_sla_hours,
+        accepted_by=c.accepted_by,
+        accepted_at=c.accepted_at,
+    )
+
+
+def _campaign(record: Any) -> IncentiveCampaign:
+    campaign_id = record.pk.removeprefix("CAMPAIGN#")
+    if record.legacy_body is not None:
+        return legacy_json.campaign(record.legacy_body, campaign_id=campaign_id)
+    return IncentiveCampaign(
+        id=campaign_id,
+        vendor_id=record.vendor_id,
+        name=record.name,
+        kind=CampaignKind(record.kind),
+        starts_at=record.starts_at,
+        ends_at=record.ends_at,
+        created_at=record.created_at,
+        created_by=record.created_by,
+        partner_roles=frozenset(PartnerRole(r) for r in record.partner_roles or ()),
+        distributor_id=record.distributor_id,
+        product_family=record.product_family,
+        product_references=tuple(record.product_references or ()),
+        licence_program=record.licence_program,
+        amount=money(record.amount) if record.amount is not None else None,
+        per_order_amount=money(record.per_order_amount) if record.per_order_amount is not None else None,
+        rate=Decimal(record.rate) if record.rate is not None else None,
+        multiplier=Decimal(record.multiplier) if record.multiplier is not None else None,
+        payout_sla_hours=int(record.payout_sla_hours) if record.payout_sla_hours is not None else None,
+        accepted_by=record.accepted_by,
+        accepted_at=record.accepted_at,
+    )
+
+
+def _campaign_sort(kind: CampaignKind, starts_at: datetime, campaign_id: str = "") -> str:
+    return f"{kind.value}#{sort_stamp(starts_at)}#{campaign_id}"
+
+
+# ---------------------------------------------------------------- credit lines
+
+
+def _line_attributes(line: CreditLine) -> dict[str, Any]:
+    """What the line item and its reseller's copy both carry."""
+    pending = line.pending_change
+    return dict(
+        distributor_id=line.distributor_id,
+        reseller_id=line.reseller_id,
+        insured_limit=money_map(line.insured_limit),
+        outstanding=money_map(line.outstanding),
+        created_at=line.created_at,
+        pending_change=PendingCreditChangeMap(
+            from_limit=money_map(pending.from_limit),
+            to_limit=money_map(pending.to_limit),
+            requested_by=pending.requested_by,
+            requested_at=pending.requested_at,
+        )
+        if pending
+        else None,
+        history=[
+            CreditLineEventMap(
+                action=e.action.value,
+                at=e.at,
+                by=e.by,
+                from_limit=money_map(e.from_limit),
+                to_limit=money_map(e.to_limit),
+            )
+            for e in line.history
+        ],
+        version=line.version,
+    )
+
+
+def _line(record: Any) -> CreditLine:
+    line_id = record.pk.removeprefix("CREDITLINE#")
+    if record.legacy_body is not None:
+        return legacy_json.credit_line(record.legacy_body, line_id=line_id, version=int(record.version))
+    pending = record.pending_change
+    return CreditLine(
+        id=line_id,
+        distributor_id=record.distributor_id,
+        reseller_id=record.reseller_id,
+        insured_limit=money(record.insured_limit),
+        outstanding=money(record.outstanding),
+        created_at=record.created_at,
+        pending_change=PendingCreditChange(
+            money(pending.from_limit), money(pending.to_limit), pending.requested_by, pending.requested_at
+        )
+        if pending
+        else None,
+        history=tuple(
+            CreditLineEvent(CreditChangeAction(e.action), e.at, e.by, money(e.from_limit), money(e.to_limit))
+            for e in record.history or ()
+        ),
+        version=int(record.version),
+    )
+
+
+def _movement_key(at: datetime, movement_id: str = "") -> str:
+    return f"MOVE#{sort_stamp(at)}#{movement_id}"
+
+
+def _movement(record: Any) -> CreditMovement:
+    line_id = record.pk.removeprefix("CREDITLINE#")
+    if record.legacy_body is not None:
+        return legacy_json.credit_movement(record.legacy_body, line_id=line_id)
+    return CreditMovement(
+        id=record.movement_id,
+        credit_line_id=line_id,
+        kind=MovementKind(record.kind),
+        amount=money(record.amount),
+        at=record.at,
+        by=record.by,
+        licence_program=record.licence_program,
+        reference=record.reference,
+    )
+
+
+def _movement_record(m: CreditMovement) -> IncentiveRecord:
+    return IncentiveRecord(
+        pk=f"CREDITLINE#{m.credit_line_id}",
+        sk=_movement_key(m.at, m.id),
+        movement_id=m.id,
+        kind=m.kind.value,
+        amount=money_map(m.amount),
+        at=m.at,
+        by=m.by,
+        licence_program=m.licence_program,
+        reference=m.reference,
+    )
+
+
+class DynamoIncentiveRepository:
+    def add_campaign(self, campaign: IncentiveCampaign) -> None:
+        self._write_campaign(campaign, IncentiveRecord.pk.does_not_exist(), "this campaign exists already")
+
+    def save_campaign(self, campaign: IncentiveCampaign) -> None:
+        self._write_campaign(campaign, IncentiveRecord.pk.exists(), "no such campaign")
+
+    def _write_campaign(self, campaign: IncentiveCampaign, condition: Any, conflict: str) -> None:
+        """The campaign and its distributor's copy, together."""
+        attributes = _campaign_attributes(campaign)
+        sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
+        pk = f"CAMPAIGN#{campaign.id}"
+        main = IncentiveRecord(
+            pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, **attributes
+        )
+        copies = []
+        if campaign.distributor_id:
+            copy_key = f"DISTRIBUTOR#{campaign.distributor_id}"
+            copies.append(
+                IncentiveRecord(pk=pk, sk=copy_key, gsi1pk=f"{copy_key}#CAMPAIGNS", gsi1sk=sort, **attributes)
+            )
+        put_with_copies(main, condition, copies, conflict)
+
+    def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
+        found = reads.get(IncentiveRecord, f"CAMPAIGN#{campaign_id}", "CAMPAIGN")
+        return _campaign(found) if found else None
+
+    def campaigns_of_vendor(
+        self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
+    ) -> Page[IncentiveCampaign]:
+        return query_page(
+            IncentiveRecord.gsi1,
+            f"VENDOR#{vendor_id}#CAMPAIGNS",
+            key_names=KEYS,
+            page=page,
+            to_domain=_campaign,
+            newest_first=False,
+            range_condition=IncentiveRecord.gsi1sk.startswith(f"{kind.value}#") if kind else None,
+        )
+
+    def started_campaigns(
+        self,
+        *,
+        vendor_id: str | None = None,
+        distributor_id: str | None = None,
+        kind: CampaignKind,
+        at: datetime,
+    ) -> list[IncentiveCampaign]:
+        hash_key = f"VENDOR#{vendor_id}#CAMPAIGNS" if vendor_id else f"DISTRIBUTOR#{distributor_id}#CAMPAIGNS"
+        condition = IncentiveRecord.gsi1sk.between(f"{kind.value}#", _campaign_sort(kind, at, "~"))
+        return [_campaign(r) for r in reads.query(IncentiveRecord, hash_key, condition, index=IncentiveRecord.gsi1)]
+
+    def _line_records(self, line: CreditLine) -> tuple[IncentiveRecord, IncentiveRecord]:
+        pk, attributes = f"CREDITLINE#{line.id}", _line_attributes(line)
+        main = IncentiveRecord(
+            pk=pk,
+            sk="LINE",
+            gsi1pk=f"DISTRIBUTOR#{line.distributor_id}#CREDITLINES",
+            gsi1sk=line.reseller_id,
+            **attributes,
+        )
+        copy = IncentiveRecord(
+            pk=pk,
+            sk="RESELLER",
+            gsi1pk=f"RESELLER#{line.reseller_id}#CREDITLINES",
+            gsi1sk=line.distributor_id,
+            **attributes,
+        )
+        return main, copy
+
+    def add_line(self, line: CreditLine) -> None:
+        main, copy = self._line_records(line)
+        put_with_copies(
+            main,
+            IncentiveRecord.pk.does_not_exist(),
+            [copy],
+            "this distributor has a credit line for that reseller already",
+        )
+
+    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
+        main, copy = self._line_records(line)
+        also = [(_movement_record(movement), IncentiveRecord.pk.does_not_exist())] if movement else []
+        put_with_copies(
+            main,
+            IncentiveRecord.version == expected_version,
+            [copy],
+            "the credit line was changed by someone else; read it again",
+            also=also,
+        )
+
+    def get_line(self, line_id: str) -> CreditLine | None:
+        found = reads.get(IncentiveRecord, f"CREDITLINE#{line_id}", "LINE")
+        return _line(found) if found else None
+
+    def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]:
+        side = "DISTRIBUTOR" if as_distributor else "RESELLER"
+        return query_page(
+            IncentiveRecord.gsi1,
+            f"{side}#{partner_id}#CREDITLINES",
+            key_names=KEYS,
+            page=page,
+            to_domain=_line,
+            newest_first=False,
+        )
+
+    def movements(self, line_id: str, *, start: datetime, end: datetime) -> list[CreditMovement]:
+        condition = IncentiveRecord.sk.between(_movement_key(start), _movement_key(end))
+        records = reads.query(IncentiveRecord, f"CREDITLINE#{line_id}", condition)
+        return [m for m in map(_movement, records) if start <= m.at < end]
+
+    def movements_page(self, line_id: str, page: PageRequest) -> Page[CreditMovement]:
+        return query_page(
+            IncentiveRecord,
+            f"CREDITLINE#{line_id}",
+            key_names=("pk", "sk"),
+            page=page,
+            to_domain=_movement,
+            range_condition=IncentiveRecord.sk.startswith("MOVE#"),
+        )

@@ -1,0 +1,269 @@
+"""Partner programs, their enrolments and the enrolments' numbered sales on DynamoDB (the partners table).
+
+  PROGRAM#<id>    / PROGRAM          the program      gsi1: PUBLISHER#<p>#PROGRAMS / <createdAt>#<id>
+  ENROLLMENT#<id> / ENROLLMENT       an enrolment     gsi1: PROGRAM#<prog>#ENROLLMENTS / <partner>#<id>
+  ENROLLMENT#<id> / SALE#<contract>  a numbered sale
+
+Access patterns: program by id (GetItem), a publisher's programs (Query gsi1), enrolment by
+id (GetItem), a program's enrolments (Query gsi1), an enrolment's sales (Query on its key,
+sort key prefix). A sale is numbered once: the enrolment's counter and the sale item move
+in one transaction, conditioned on the counter. Tier rules stored in the old form (a JSON
+`tiers` string) are read by `legacy_json`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from channelfin.domain.errors import Conflict
+from channelfin.domain.money import Money
+from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
+from channelfin.store import legacy_json, reads
+from channelfin.store.dynamo import Gsi1, TableMeta, condition_failed, connection, sort_stamp
+
+
+class TierRulesMap(MapAttribute[str, Any]):
+    tier = UnicodeAttribute(null=True)  # in a program's list (an enrolment's rules are those of its tier)
+    onboarding_by = UnicodeAttribute()
+    onboarding_invoiced_by = UnicodeAttribute()
+    contract_held_by = UnicodeAttribute()
+    support_by = UnicodeAttribute()
+    reward = UnicodeAttribute()
+    rate = UnicodeAttribute()
+    from_sale = NumberAttribute()
+    needs_technical_qualification = NumberAttribute()  # 0 or 1
+    benefits = ListAttribute(of=UnicodeAttribute)
+    evolutive_maintenance_by = UnicodeAttribute()
+
+
+class ProgramRecord(Model):
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    # program (and, for an enrolment, its publisher, rules and when it was made)
+    publisher_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    entry_fee_rate = UnicodeAttribute(null=True)
+    affiliate_min_sales_per_year = NumberAttribute(null=True)
+    tier_rules = ListAttribute(of=TierRulesMap, null=True)  # a program's, one per tier, by tier name
+    rules = TierRulesMap(null=True)  # an enrolment's
+    legacy_tiers = UnicodeAttribute(null=True, attr_name="tiers")  # the old form of both (JSON), never written
+    created_at = UTCDateTimeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+
+    # enrolment
+    program_id = UnicodeAttribute(null=True)
+    partner_id = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    entry_fee_cents = NumberAttribute(null=True)
+    segment_potential_cents = NumberAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    technically_qualified = NumberAttribute(null=True)
+    sales_count = NumberAttribute(null=True)
+
+    # sale
+    contract_id = UnicodeAttribute(null=True)
+    sale_number = NumberAttribute(null=True)
+    sold_at = UTCDateTimeAttribute(null=True)
+    cancelled = NumberAttribute(null=True)
+
+
+def _rules_map(rules: TierRules, tier: PartnerTier | None = None) -> TierRulesMap:
+    return TierRulesMap(
+        tier=tier.value if tier else None,
+        onboarding_by=rules.onboarding_by.value,
+        onboarding_invoiced_by=rules.onboarding_invoiced_by.value,
+        contract_held_by=rules.contract_held_by.value,
+        support_by=rules.support_by.value,
+        reward=rules.reward.value,
+        rate=str(rules.rate),
+        from_sale=rules.from_sale,
+        needs_technical_qualification=int(rules.needs_technical_qualification),
+        benefits=list(rules.benefits),
+        evolutive_maintenance_by=rules.evolutive_maintenance_by.value,
+    )
+
+
+def _rules(stored: Any) -> TierRules:
+    return TierRules(
+        onboarding_by=Actor(stored.onboarding_by),
+        onboarding_invoiced_by=Actor(stored.onboarding_invoiced_by),
+        contract_held_by=Actor(stored.contract_held_by),
+        support_by=Actor(stored.support_by),
+        reward=RewardKind(stored.reward),
+        rate=Decimal(stored.rate),
+        from_sale=int(stored.from_sale),
+        needs_technical_qualification=bool(stored.needs_technical_qualification),
+        benefits=tuple(stored.benefits),
+        evolutive_maintenance_by=Actor(stored.evolutive_maintenance_by),
+    )
+
+
+def _tiers(record: Any) -> dict[PartnerTier, TierRules]:
+    if record.tier_rules is None:
+        return legacy_json.program_tiers(record.legacy_tiers)
+    return {PartnerTier(r.tier): _rules(r) for r in record.tier_rules}
+
+
+def _enrollment_rules(record: Any) -> TierRules:
+    return _rules(record.rules) if record.rules is not None else legacy_json.enrollment_rules(record.legacy_tiers)
+
+
+def _program(record: Any) -> PartnerProgram:
+    return PartnerProgram(
+        id=record.pk.removeprefix("PROGRAM#"),
+        publisher_id=record.publisher_id,
+        name=record.name,
+        entry_fee_rate=Decimal(record.entry_fee_rate),
+        affiliate_min_sales_per_year=int(record.affiliate_min_sales_per_year),
+        tiers=_tiers(record),
+        created_at=record.created_at,
+        created_by=record.created_by,
+    )
+
+
+def _enrollment(record: Any) -> Enrollment:
+    currency = record.currency
+    return Enrollment(
+        id=record.pk.removeprefix("ENROLLMENT#"),
+        program_id=record.program_id,
+        publisher_id=record.publisher_id,
+        partner_id=record.partner_id,
+        tier=PartnerTier(record.tier),
+        rules=_enrollment_rules(record),
+        entry_fee=Money.from_cents(int(record.entry_fee_cents), currency)
+        if record.entry_fee_cents is not None
+        else None,
+        segment_potential=Money.from_cents(int(record.segment_potential_cents), currency)
+        if record.segment_potential_cents is not None
+        else None,
+        technically_qualified=bool(record.technically_qualified),
+        enrolled_at=record.created_at,
+        enrolled_by=record.created_by,
+        sales_count=int(record.sales_count or 0),
+    )
+
+
+def _enrollment_record(e: Enrollment) -> ProgramRecord:
+    return ProgramRecord(
+        pk=f"ENROLLMENT#{e.id}",
+        sk="ENROLLMENT",
+        gsi1pk=f"PROGRAM#{e.program_id}#ENROLLMENTS",
+        gsi1sk=f"{e.partner_id}#{e.id}",
+        program_id=e.program_id,
+        publisher_id=e.publisher_id,
+        partner_id=e.partner_id,
+        tier=e.tier.value,
+        rules=_rules_map(e.rules),
+        entry_fee_cents=e.entry_fee.to_cents() if e.entry_fee else None,
+        segment_potential_cents=e.segment_potential.to_cents() if e.segment_potential else None,
+        currency=(e.entry_fee or e.segment_potential).currency if (e.entry_fee or e.segment_potential) else None,
+        technically_qualified=int(e.technically_qualified),
+        sales_count=e.sales_count,
+        created_at=e.enrolled_at,
+        created_by=e.enrolled_by,
+    )
+
+
+def _sale(record: ProgramRecord) -> Sale:
+    return Sale(
+        enrollment_id=record.pk.removeprefix("ENROLLMENT#"),
+        contract_id=record.contract_id,
+        number=int(record.sale_number),
+        sold_at=record.sold_at,
+        cancelled=bool(record.cancelled),
+    )
+
+
+class DynamoProgramRepository:
+    def add_program(self, program: PartnerProgram) -> None:
+        ProgramRecord(
+            pk=f"PROGRAM#{program.id}",
+            sk="PROGRAM",
+            gsi1pk=f"PUBLISHER#{program.publisher_id}#PROGRAMS",
+            gsi1sk=f"{sort_stamp(program.created_at)}#{program.id}",
+            publisher_id=program.publisher_id,
+            name=program.name,
+            entry_fee_rate=str(program.entry_fee_rate),
+            affiliate_min_sales_per_year=program.affiliate_min_sales_per_year,
+            tier_rules=[_rules_map(r, t) for t, r in sorted(program.tiers.items(), key=lambda tr: tr[0].value)],
+            created_at=program.created_at,
+            created_by=program.created_by,
+        ).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def get_program(self, program_id: str) -> PartnerProgram | None:
+        found = reads.get(ProgramRecord, f"PROGRAM#{program_id}", "PROGRAM")
+        return _program(found) if found else None
+
+    def programs_of(self, publisher_id: str) -> list[PartnerProgram]:
+        records = reads.query(ProgramRecord, f"PUBLISHER#{publisher_id}#PROGRAMS", index=ProgramRecord.gsi1)
+        return [_program(r) for r in records]
+
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.pk.does_not_exist())
+
+    def save_enrollment(self, enrollment: Enrollment) -> None:
+        _enrollment_record(enrollment).save(condition=ProgramRecord.sales_count == enrollment.sales_count)
+
+    def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
+        found = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+        return _enrollment(found) if found else None
+
+    def enrollments_of(self, program_id: str) -> list[Enrollment]:
+        records = reads.query(ProgramRecord, f"PROGRAM#{program_id}#ENROLLMENTS", index=ProgramRecord.gsi1)
+        return [_enrollment(r) for r in records]
+
+    def sales_of(self, enrollment_id: str) -> list[Sale]:
+        records = reads.query(ProgramRecord, f"ENROLLMENT#{enrollment_id}", ProgramRecord.sk.startswith("SALE#"))
+        return sorted(map(_sale, records), key=lambda s: s.number)
+
+    def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
+        """Number the sale once: the enrolment's counter and the sale item move in one transaction."""
+        for _ in range(10):
+            numbered = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", f"SALE#{contract_id}")
+            if numbered is not None:
+                return _sale(numbered)
+            enrollment = ProgramRecord.get(f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")
+            count = int(enrollment.sales_count or 0)
+            sale = ProgramRecord(
+                pk=f"ENROLLMENT#{enrollment_id}",
+                sk=f"SALE#{contract_id}",
+                contract_id=contract_id,
+                sale_number=count + 1,
+                sold_at=sold_at,
+                cancelled=0,
+            )
+            try:
+                with TransactWrite(connection=connection(ProgramRecord)) as tx:
+                    tx.update(
+                        enrollment,
+                        actions=[ProgramRecord.sales_count.set(count + 1)],
+                        condition=ProgramRecord.sales_count == count,
+                    )
+                    tx.save(sale, condition=ProgramRecord.pk.does_not_exist())
+                return _sale(sale)
+            except TransactWriteError:
+                continue  # another sale was numbered meanwhile, or this one was: read again
+        raise Conflict("too many concurrent sales on this enrolment; try again")
+
+    def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
+        try:
+            ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk=f"SALE#{contract_id}").update(
+                actions=[ProgramRecord.cancelled.set(1)], condition=ProgramRecord.pk.exists()
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):  # no sale recorded: nothing to cancel
+                raise
