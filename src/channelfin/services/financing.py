@@ -31,7 +31,7 @@ from channelfin.domain.partners import AgreementStatus
 from channelfin.domain.payouts import Payout, support_share
 from channelfin.services.contracts import contract_for, update_contract
 from channelfin.services.documents import add_delivery_report
-from channelfin.services.paging import all_items
+from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports, TaskTokenRejected
 from channelfin.services.programs import register_sale
 
@@ -256,6 +256,10 @@ def record_installment_collected(
     return contract, payout
 
 
+def _in_status(ports: Ports, status: ContractStatus) -> Callable[[PageRequest], Page[Contract]]:
+    return lambda page: ports.contracts.find(party_id=None, role=None, status=status, page=page)
+
+
 # Where a file in each status re-enters the workflow (see ResumeAt in infra/financing.asl.json).
 RESUME_POINTS = {
     "UNDER_REVIEW": "CREDIT_REVIEW",
@@ -274,12 +278,7 @@ def restart_in_flight_workflows(ports: Ports, progress: Callable[[str], None] = 
     """
     restarted = 0
     for status, resume_at in RESUME_POINTS.items():
-        in_status = all_items(
-            lambda page, status=status: ports.contracts.find(
-                party_id=None, role=None, status=ContractStatus(status), page=page
-            )
-        )
-        for contract in in_status:
+        for contract in all_items(_in_status(ports, ContractStatus(status))):
             ports.workflows.start(
                 contract.execution_name, {"contractId": contract.id, "decision": "RESUME", "resumeAt": resume_at}
             )

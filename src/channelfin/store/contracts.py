@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -189,7 +189,7 @@ def _contract(record: ContractRecord) -> Contract:
         financing=financing(record.financing, currency) if record.financing else None,
         signatures=signatures(record.signatures),
         support_provider_id=record.support_provider_id,
-        collected_installments=tuple(int(k) for k in record.collected_installments or ()),
+        collected_installments=tuple(int(k) for k in cast(list[int], record.collected_installments) or ()),
         enrollment_id=record.enrollment_id,
         program_partner_id=record.program_partner_id,
         payout_ids=frozenset(record.payout_ids or ()),

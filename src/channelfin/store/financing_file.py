@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
@@ -169,7 +169,7 @@ def financing(m: FinancingMap, currency: str) -> ContractFinancing:
         decision_mode=DecisionMode(m.decision_mode),
         decision=FinancingDecision(
             DecisionOutcome(m.decision.outcome),
-            tuple(m.decision.reasons or ()),
+            tuple(cast(list[str], m.decision.reasons) or ()),
             m.decision.decided_at,
             m.decision.decided_by,
         ),

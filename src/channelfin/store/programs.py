@@ -157,6 +157,10 @@ def _enrollment(record: Any) -> Enrollment:
     )
 
 
+def _currency_of(*amounts: Money | None) -> str | None:
+    return next((m.currency for m in amounts if m is not None), None)
+
+
 def _enrollment_record(e: Enrollment) -> ProgramRecord:
     return ProgramRecord(
         pk=f"ENROLLMENT#{e.id}",
@@ -170,7 +174,7 @@ def _enrollment_record(e: Enrollment) -> ProgramRecord:
         rules=_rules_map(e.rules),
         entry_fee_cents=e.entry_fee.to_cents() if e.entry_fee else None,
         segment_potential_cents=e.segment_potential.to_cents() if e.segment_potential else None,
-        currency=(e.entry_fee or e.segment_potential).currency if (e.entry_fee or e.segment_potential) else None,
+        currency=_currency_of(e.entry_fee, e.segment_potential),
         technically_qualified=int(e.technically_qualified),
         sales_count=e.sales_count,
         created_at=e.enrolled_at,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
@@ -101,7 +101,7 @@ def add_missing_indexes(model: type[Model]) -> list[str]:
     for index in schema["global_secondary_indexes"]:
         if index["index_name"] in present:
             continue
-        connection.client.update_table(
+        cast(Any, connection.client).update_table(  # botocore types its client's operations dynamically
             TableName=model.Meta.table_name,
             AttributeDefinitions=index["attribute_definitions"],
             GlobalSecondaryIndexUpdates=[

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -42,7 +42,6 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
-    Undefined,
     ValueNode,
     get_named_type,
     get_variable_values,
@@ -85,7 +84,7 @@ NOTHING = _Summary()
 class _Walk:
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
-    variables: Mapping[str, Any]
+    variables: dict[str, Any]
     done: dict[str, _Summary] = field(default_factory=dict)
     visiting: set[str] = field(default_factory=set)
 
@@ -145,7 +144,7 @@ class _Walk:
         if argument is None:
             return DEFAULT_PAGE_SIZE
         value = value_from_ast(argument.value, definition.args["first"].type, self.variables)
-        return max(value, 0) if isinstance(value, int) and value is not Undefined else DEFAULT_PAGE_SIZE
+        return max(value, 0) if isinstance(value, int) else DEFAULT_PAGE_SIZE  # Undefined: invalid, refused next
 
 
 @dataclass(slots=True)
@@ -200,7 +199,7 @@ def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, given: M
     values = get_variable_values(schema, operation.variable_definitions or (), dict(given), max_errors=1)
     if isinstance(values, list):  # coercion errors: execution refuses the request anyway
         return {}
-    return dict(getattr(values, "coerced", values))  # graphql-core 3.3 wraps them, 3.2 returns the dict
+    return dict(cast(Any, values).coerced)  # graphql-core 3.3 wraps them in VariableValues
 
 
 def limit_error(
