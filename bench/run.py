@@ -176,7 +176,8 @@ class Api:
 
 def seed_contracts(ports: Any, count: int) -> tuple[list[str], str, str]:
     """`count` contracts of one publisher, half with one payout and half with two."""
-    from channelfin.domain.contracts import Contract, Customer
+    from channelfin.domain.contracts import Contract
+    from channelfin.domain.customers import Customer
     from channelfin.domain.financing import Periodicity
     from channelfin.domain.money import Money
     from channelfin.domain.partners import Partner, PartnerRole

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from channelfin.domain.access import Principal, Role
-from channelfin.domain.contracts import Contract, Customer
+from channelfin.domain.contracts import Contract
+from channelfin.domain.customers import Customer
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole

@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from channelfin.domain.audit import AuditEntry
-from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
-from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
+from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale

@@ -17,10 +17,11 @@ import pytest
 
 from channelfin.domain.access import Role
 from channelfin.domain.errors import Conflict, DomainError
-from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, MovementKind
+from channelfin.domain.incentives.campaigns import CampaignKind
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.money import Money
 from channelfin.domain.partners import Partner, PartnerRole
-from channelfin.services import incentives
+from channelfin.services.incentives import campaigns, credit_lines, rewards
 from channelfin.services.partners import register_partner
 from tests.factories import LEASER_ADMIN, principal
 
@@ -73,7 +74,7 @@ def distributor_user(plan: Plan, sub: str = "bob"):
 
 
 def open_line(ports, plan: Plan, limit: str) -> CreditLine:
-    line = incentives.set_credit_line(
+    line = credit_lines.set_credit_line(
         ports,
         distributor_admin(plan),
         distributor_id=plan.distributor.id,
@@ -85,7 +86,7 @@ def open_line(ports, plan: Plan, limit: str) -> CreditLine:
 
 
 def order(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine, CreditMovement]:
-    return incentives.record_firm_order(
+    return credit_lines.record_firm_order(
         ports,
         distributor_user(plan, sub),
         reseller_id=plan.reseller.id,
@@ -96,7 +97,7 @@ def order(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine,
 
 
 def payment(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine, CreditMovement]:
-    return incentives.record_reseller_payment(
+    return credit_lines.record_reseller_payment(
         ports, distributor_user(plan, sub), line_id=plan.line_id, amount=Money.of(amount)
     )
 
@@ -160,7 +161,7 @@ def test_twelve_concurrent_orders_of_1000_on_a_10000_line_exactly_ten_are_charge
     assert line is not None
     assert line.outstanding == Money.of("10000.00")
     assert line.version == 1 + 10  # one version per accepted order: no update was lost
-    assert incentives.credit_position(ports, line).available == Money.zero()
+    assert credit_lines.credit_position(ports, line).available == Money.zero()
 
     orders = recorded(ports, plan, MovementKind.FIRM_ORDER)
     assert len(orders) == len(accepted) == 10
@@ -276,7 +277,7 @@ def _vendor_admin(plan: Plan):
 
 def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_before(ports, plan):
     starts = datetime(2027, 3, 1, tzinfo=PARIS_WINTER)  # 2027-02-28T23:00:00Z
-    incentives.create_incentive_campaign(
+    campaigns.create_incentive_campaign(
         ports,
         _vendor_admin(plan),
         vendor_id=plan.vendor.id,
@@ -289,7 +290,7 @@ def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_b
     sold_at = datetime(2027, 2, 28, 23, 30, tzinfo=UTC)
     assert starts <= sold_at  # in force by the domain's own rule
 
-    payout, _ = incentives.record_licence_sale(
+    payout, _ = rewards.record_licence_sale(
         ports,
         _vendor_admin(plan),
         seller_id=plan.reseller.id,
@@ -304,7 +305,7 @@ def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_b
 def test_an_order_credit_starting_at_midnight_paris_counts_an_order_at_2330_utc_the_day_before(ports, plan):
     starts = datetime(2027, 3, 1, tzinfo=PARIS_WINTER)  # 2027-02-28T23:00:00Z
     open_line(ports, plan, "1000.00")
-    offer = incentives.create_incentive_campaign(
+    offer = campaigns.create_incentive_campaign(
         ports,
         _vendor_admin(plan),
         vendor_id=plan.vendor.id,
@@ -318,12 +319,12 @@ def test_an_order_credit_starting_at_midnight_paris_counts_an_order_at_2330_utc_
         licence_program="OEM",
     )
     distributor_admin = principal(Role.PARTNER_ADMIN, partner_id=plan.distributor.id, sub="distributor-admin")
-    incentives.accept_incentive_campaign(ports, distributor_admin, campaign_id=offer.id)
+    campaigns.accept_incentive_campaign(ports, distributor_admin, campaign_id=offer.id)
     placed = datetime(2027, 2, 28, 23, 30, tzinfo=UTC)
     at_order = replace(ports, clock=lambda: placed)
     _, movement = order(at_order, plan, "1000.00")
     assert movement.at == placed and starts <= placed
 
     line = ports.incentives.get_line(plan.line_id)
-    position = incentives.credit_position(ports, line, at=datetime(2027, 3, 10, tzinfo=UTC))
+    position = credit_lines.credit_position(ports, line, at=datetime(2027, 3, 10, tzinfo=UTC))
     assert position.order_extras == Money.of("5000.00")

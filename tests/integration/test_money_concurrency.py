@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from channelfin.api.core.ids import from_global_id
-from channelfin.domain.contracts import ContractStatus
+from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, software_upfront_id, support_share_id

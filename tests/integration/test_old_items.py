@@ -22,13 +22,12 @@ from channelfin.domain.documents import DocumentStatus, FileDocument
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
 from channelfin.domain.financing_file import DocumentKind
-from channelfin.domain.incentives import (
-    CampaignKind,
+from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
+from channelfin.domain.incentives.credit_lines import (
     CreditChangeAction,
     CreditLine,
     CreditLineEvent,
     CreditMovement,
-    IncentiveCampaign,
     MovementKind,
     PendingCreditChange,
 )

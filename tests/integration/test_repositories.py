@@ -5,7 +5,7 @@ from datetime import timedelta
 import boto3
 import pytest
 
-from channelfin.domain.contracts import ContractStatus
+from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole

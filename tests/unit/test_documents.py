@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from channelfin.adapters.pdf import PdfRenderer, printable
-from channelfin.domain.contracts import Contract, Customer
+from channelfin.domain.contracts import Contract
+from channelfin.domain.customers import Customer
 from channelfin.domain.document_content import (
     NBSP,
     DocumentContent,

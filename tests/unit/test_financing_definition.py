@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from channelfin.domain.contracts import NEXT_STATUSES, ContractStatus
+from channelfin.domain.contract_status import NEXT_STATUSES, ContractStatus
 from channelfin.workflows.definitions import check, definition_path, placeholders
 from channelfin.workflows.dispatch import FINANCING_STEPS
 

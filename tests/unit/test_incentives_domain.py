@@ -11,22 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from channelfin.domain.errors import Conflict, DomainError, PermissionDenied, ValidationError
-from channelfin.domain.incentives import (
-    CampaignKind,
+from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
+from channelfin.domain.incentives.credit_lines import (
     CreditChangeAction,
     CreditLine,
     CreditMovement,
     CreditPosition,
-    IncentiveCampaign,
     MovementKind,
-    OrderLine,
     credit_guarantees,
     is_drastic_cut,
     order_extras,
-    price_lines,
-    rebate_for,
-    referral_for,
 )
+from channelfin.domain.incentives.rewards import OrderLine, price_lines, rebate_for, referral_for
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import PayoutKind, PayoutStatus

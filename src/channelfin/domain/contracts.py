@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from channelfin.domain.contract_status import NEXT_STATUSES, ContractStatus
+from channelfin.domain.customers import Customer
 from channelfin.domain.documents import FileDocument
 from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, ValidationError
@@ -26,40 +28,7 @@ from channelfin.domain.financing_file import (
     WaitStep,
 )
 from channelfin.domain.money import Money
-from channelfin.domain.partners import Partner, PartnerRole, clean_name
-
-
-class ContractStatus(enum.Enum):
-    DRAFT = "DRAFT"
-    FINANCING_REQUESTED = "FINANCING_REQUESTED"
-    UNDER_REVIEW = "UNDER_REVIEW"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    AWAITING_SIGNATURES = "AWAITING_SIGNATURES"
-    AWAITING_DELIVERY = "AWAITING_DELIVERY"
-    AWAITING_PAYMENT = "AWAITING_PAYMENT"
-    ACTIVE = "ACTIVE"
-    COMPLETED = "COMPLETED"
-    CANCELLED = "CANCELLED"
-    EXPIRED = "EXPIRED"
-
-
-S = ContractStatus
-# Where each status may go next (DESIGN 4). Anything else is refused as INVALID_TRANSITION.
-NEXT_STATUSES: dict[ContractStatus, frozenset[ContractStatus]] = {
-    S.DRAFT: frozenset({S.FINANCING_REQUESTED, S.ACTIVE, S.CANCELLED}),
-    S.FINANCING_REQUESTED: frozenset({S.UNDER_REVIEW, S.APPROVED, S.REJECTED}),
-    S.UNDER_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.EXPIRED}),
-    S.APPROVED: frozenset({S.AWAITING_SIGNATURES, S.CANCELLED}),
-    S.AWAITING_SIGNATURES: frozenset({S.AWAITING_DELIVERY, S.CANCELLED, S.EXPIRED}),
-    S.AWAITING_DELIVERY: frozenset({S.AWAITING_PAYMENT, S.CANCELLED, S.EXPIRED}),
-    S.AWAITING_PAYMENT: frozenset({S.ACTIVE}),
-    S.ACTIVE: frozenset({S.COMPLETED, S.CANCELLED}),
-    S.REJECTED: frozenset(),
-    S.COMPLETED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.EXPIRED: frozenset(),
-}
+from channelfin.domain.partners import Partner, PartnerRole
 
 
 class ResellerRole(enum.Enum):
@@ -75,46 +44,6 @@ class PartyRole(enum.Enum):
     RESELLER = "RESELLER"
     PROGRAM_PARTNER = "PROGRAM_PARTNER"  # the partner-program member the contract is attributed to
     SUPPORT_PROVIDER = "SUPPORT_PROVIDER"  # a continuity provider that took the contract over
-
-
-@dataclass(frozen=True, slots=True)
-class Customer:
-    name: str
-    registration_number: str | None = None
-    email: str | None = None
-
-    @classmethod
-    def create(cls, name: str, registration_number: str | None = None, email: str | None = None) -> Customer:
-        if email is not None:
-            email = email.strip()
-            local, _, domain = email.partition("@")
-            if not local or "." not in domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
-                raise ValidationError(
-                    "not an e-mail address", code=ContractCode.INVALID_EMAIL, field=["customer", "email"]
-                )
-        if registration_number is not None:
-            registration_number = registration_number.replace(" ", "") or None
-        if registration_number is not None and not is_siren(registration_number):
-            raise ValidationError(
-                "a SIREN is 9 digits whose check digit holds (Luhn)",
-                code=ContractCode.INVALID_SIREN,
-                field=["customer", "registrationNumber"],
-            )
-        return cls(clean_name(name, field=["customer", "name"]), registration_number, email)
-
-
-MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit
-
-
-def is_siren(value: str) -> bool:
-    """A French company number: 9 digits, the last a Luhn check digit (as INSEE issues them)."""
-    if len(value) != 9 or not value.isascii() or not value.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(value)):
-        digit = int(char) * (2 if position % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import date
 
 from channelfin.domain.access import Principal, Role, require_acting_for
-from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.customers import Customer
 from channelfin.domain.error_codes import CommonCode, ContractCode
 from channelfin.domain.errors import InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import Periodicity

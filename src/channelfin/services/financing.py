@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from channelfin.domain.access import Principal, Role, require, require_acting_for
-from channelfin.domain.contracts import Contract, ContractStatus
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract
 from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import LeaseTerms, quote

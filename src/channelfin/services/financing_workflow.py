@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import contextlib
 
-from channelfin.domain.contracts import Contract, ContractStatus
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
 from channelfin.domain.financing_file import WaitStep
 from channelfin.domain.payouts import Payout, PayoutStatus, software_upfront
 from channelfin.services import documents
 from channelfin.services.contracts import update_contract
 from channelfin.services.financing import SIGNATURE_DECLINED
-from channelfin.services.incentives import register_referral
+from channelfin.services.incentives.rewards import register_referral
 from channelfin.services.ports import Ports
 
 Status = ContractStatus

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from channelfin.domain.audit import AuditEntry
-from channelfin.domain.contracts import Contract, ContractStatus, PartyRole
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
-from channelfin.domain.incentives import CampaignKind, CreditLine, CreditMovement, IncentiveCampaign
+from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale

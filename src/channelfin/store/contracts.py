@@ -33,7 +33,9 @@ from pynamodb.attributes import (
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from channelfin.domain.contracts import Contract, ContractStatus, Customer, PartyRole, ResellerRole, TimelineEvent
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import Contract, PartyRole, ResellerRole, TimelineEvent
+from channelfin.domain.customers import Customer
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.services.paging import Page, PageRequest

@@ -23,13 +23,12 @@ from typing import Any
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from channelfin.domain.incentives import (
-    CampaignKind,
+from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
+from channelfin.domain.incentives.credit_lines import (
     CreditChangeAction,
     CreditLine,
     CreditLineEvent,
     CreditMovement,
-    IncentiveCampaign,
     MovementKind,
     PendingCreditChange,
 )

@@ -7,7 +7,8 @@ import datetime as dt
 import strawberry
 
 from channelfin.api.core.scalars import Decimal
-from channelfin.domain.contracts import ContractStatus, PartyRole
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import PartyRole
 from channelfin.domain.financing import Periodicity
 
 

@@ -10,7 +10,7 @@ from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import contract_id, local_id
 from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import ContractPayload, contract_payload
-from channelfin.domain.contracts import Customer
+from channelfin.domain.customers import Customer
 from channelfin.domain.money import Money
 from channelfin.services import contracts as contract_service
 

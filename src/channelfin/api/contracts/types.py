@@ -14,7 +14,8 @@ from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.pagination import Connection, page_request
 from channelfin.api.core.refs import DocumentRef, EnrollmentRef, FinancingRef, PartnerRef, PayoutRef
 from channelfin.domain import contracts as dc
-from channelfin.domain.contracts import ContractStatus, ResellerRole
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.contracts import ResellerRole
 from channelfin.domain.financing import Periodicity
 from channelfin.services import payouts as payout_service
 from channelfin.services import programs as program_service

@@ -10,21 +10,23 @@ from __future__ import annotations
 import strawberry
 
 from channelfin.domain import audit as daudit
+from channelfin.domain import contract_status
 from channelfin.domain import contracts as dc
 from channelfin.domain import documents as ddoc
 from channelfin.domain import escrow as de
 from channelfin.domain import financing as df
 from channelfin.domain import financing_file as dff
-from channelfin.domain import incentives as di
 from channelfin.domain import partners as dp
 from channelfin.domain import payouts as dpay
 from channelfin.domain import programs as dprog
+from channelfin.domain.incentives import campaigns as dcampaigns
+from channelfin.domain.incentives import credit_lines as dcredit
 
 # audit
 strawberry.enum(daudit.AuditOutcome, description="DONE, REFUSED (userErrors) or DENIED.")
 
 # contracts
-strawberry.enum(dc.ContractStatus, description="Where a contract stands in its life.")
+strawberry.enum(contract_status.ContractStatus, description="Where a contract stands in its life.")
 strawberry.enum(dc.ResellerRole, description="INTRODUCER or BUY_RESELL (achat-revente).")
 strawberry.enum(dc.PartyRole, description="The part a partner plays on a contract.")
 
@@ -42,11 +44,11 @@ strawberry.enum(dff.DecisionOutcome, description="A financing decision.")
 strawberry.enum(dff.WaitStep, description="What the financing workflow waits for.")
 
 # incentives
-strawberry.enum(di.CampaignKind, description="What an incentive campaign gives (DESIGN 4).")
+strawberry.enum(dcampaigns.CampaignKind, description="What an incentive campaign gives (DESIGN 4).")
 strawberry.enum(
-    di.CreditChangeAction, description="OPENED, APPLIED, HELD (waits for a second user), CONFIRMED or WITHDRAWN."
+    dcredit.CreditChangeAction, description="OPENED, APPLIED, HELD (waits for a second user), CONFIRMED or WITHDRAWN."
 )
-strawberry.enum(di.MovementKind, description="FIRM_ORDER charges the line; RESELLER_PAYMENT repays it.")
+strawberry.enum(dcredit.MovementKind, description="FIRM_ORDER charges the line; RESELLER_PAYMENT repays it.")
 
 # partners
 strawberry.enum(dp.PartnerRole, description="What a partner is to the platform.")

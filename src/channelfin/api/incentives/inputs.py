@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from channelfin.api.core.scalars import Decimal
-from channelfin.domain.incentives import CampaignKind
+from channelfin.domain.incentives.campaigns import CampaignKind
 from channelfin.domain.partners import PartnerRole
 
 

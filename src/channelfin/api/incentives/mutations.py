@@ -30,7 +30,9 @@ from channelfin.api.incentives.types import (
     credit_movement,
 )
 from channelfin.domain.money import Money
-from channelfin.services import incentives as incentive_service
+from channelfin.services.incentives import campaigns as campaign_service
+from channelfin.services.incentives import credit_lines as credit_line_service
+from channelfin.services.incentives import rewards as reward_service
 
 
 @strawberry.type
@@ -123,7 +125,7 @@ class IncentivesMutations:
             CreateIncentiveCampaignPayload,
             "campaign",
             IncentiveCampaign.from_domain,
-            lambda: incentive_service.create_incentive_campaign(
+            lambda: campaign_service.create_incentive_campaign(
                 ctx.ports,
                 ctx.principal,
                 vendor_id=local_id(input.vendor_id, "Partner", field=["vendorId"]),
@@ -158,7 +160,7 @@ class IncentivesMutations:
             AcceptIncentiveCampaignPayload,
             "campaign",
             IncentiveCampaign.from_domain,
-            lambda: incentive_service.accept_incentive_campaign(
+            lambda: campaign_service.accept_incentive_campaign(
                 ctx.ports,
                 ctx.principal,
                 campaign_id=local_id(input.campaign_id, "IncentiveCampaign", field=["campaignId"]),
@@ -173,7 +175,7 @@ class IncentivesMutations:
         ctx = info.context
         return credit_line_payload(
             SetCreditLinePayload,
-            lambda: incentive_service.set_credit_line(
+            lambda: credit_line_service.set_credit_line(
                 ctx.ports,
                 ctx.principal,
                 distributor_id=local_id(input.distributor_id, "Partner", field=["distributorId"]),
@@ -191,7 +193,7 @@ class IncentivesMutations:
         ctx = info.context
         return credit_line_payload(
             ConfirmCreditLineChangePayload,
-            lambda: incentive_service.confirm_credit_line_change(
+            lambda: credit_line_service.confirm_credit_line_change(
                 ctx.ports, ctx.principal, line_id=_credit_line_id(input.credit_line_id)
             ),
         )
@@ -203,7 +205,7 @@ class IncentivesMutations:
         ctx = info.context
         return credit_line_payload(
             WithdrawCreditLineChangePayload,
-            lambda: incentive_service.withdraw_credit_line_change(
+            lambda: credit_line_service.withdraw_credit_line_change(
                 ctx.ports, ctx.principal, line_id=_credit_line_id(input.credit_line_id)
             ),
         )
@@ -216,7 +218,7 @@ class IncentivesMutations:
         ctx = info.context
         return movement_payload(
             RecordFirmOrderPayload,
-            lambda: incentive_service.record_firm_order(
+            lambda: credit_line_service.record_firm_order(
                 ctx.ports,
                 ctx.principal,
                 reseller_id=local_id(input.reseller_id, "Partner", field=["resellerId"]),
@@ -232,7 +234,7 @@ class IncentivesMutations:
         ctx = info.context
         return movement_payload(
             RecordResellerPaymentPayload,
-            lambda: incentive_service.record_reseller_payment(
+            lambda: credit_line_service.record_reseller_payment(
                 ctx.ports,
                 ctx.principal,
                 line_id=_credit_line_id(input.credit_line_id),
@@ -248,7 +250,7 @@ class IncentivesMutations:
     def record_licence_sale(self, info: Info, input: RecordLicenceSaleInput) -> RecordLicenceSalePayload:
         ctx = info.context
         result, errors = attempt(
-            lambda: incentive_service.record_licence_sale(
+            lambda: reward_service.record_licence_sale(
                 ctx.ports,
                 ctx.principal,
                 seller_id=local_id(input.seller_id, "Partner", field=["sellerId"]),

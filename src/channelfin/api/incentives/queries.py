@@ -11,10 +11,13 @@ from channelfin.api.incentives.inputs import PriceQuoteInput
 from channelfin.api.incentives.types import CreditLine, IncentiveCampaign, PriceQuote
 from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
-from channelfin.domain.incentives import CampaignKind, OrderLine
-from channelfin.domain.incentives import CreditLine as DomainCreditLine
+from channelfin.domain.incentives.campaigns import CampaignKind
+from channelfin.domain.incentives.credit_lines import CreditLine as DomainCreditLine
+from channelfin.domain.incentives.rewards import OrderLine
 from channelfin.domain.money import Money as DomainMoney
-from channelfin.services import incentives as incentive_service
+from channelfin.services.incentives import campaigns as campaign_service
+from channelfin.services.incentives import credit_lines as credit_line_service
+from channelfin.services.incentives import rewards as reward_service
 
 
 @strawberry.type
@@ -39,7 +42,7 @@ class IncentivesQueries:
             )
         else:
             raise ValidationError("give id, or distributorId and resellerId", code=CommonCode.REQUIRED, field=["id"])
-        found = incentive_service.visible_credit_line(ctx.ports, ctx.principal, key)
+        found = credit_line_service.visible_credit_line(ctx.ports, ctx.principal, key)
         return CreditLine.from_domain(found) if found else None
 
     @strawberry.field(description="A partner's credit lines: as distributor (default) or as reseller.")
@@ -52,7 +55,7 @@ class IncentivesQueries:
         after: str | None = None,
     ) -> Connection[CreditLine]:
         ctx = info.context
-        page = incentive_service.list_credit_lines(
+        page = credit_line_service.list_credit_lines(
             ctx.ports,
             ctx.principal,
             partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
@@ -71,7 +74,7 @@ class IncentivesQueries:
         after: str | None = None,
     ) -> Connection[IncentiveCampaign]:
         ctx = info.context
-        page = incentive_service.list_campaigns(
+        page = campaign_service.list_campaigns(
             ctx.ports,
             ctx.principal,
             vendor_id=local_id(vendor_id, "Partner", field=["vendorId"]),
@@ -83,7 +86,7 @@ class IncentivesQueries:
     @strawberry.field(description="Order lines priced under the vendor's DISCOUNT campaigns in force. No side effect.")
     def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote:
         ctx = info.context
-        quote = incentive_service.price_quote(
+        quote = reward_service.price_quote(
             ctx.ports,
             ctx.principal,
             vendor_id=local_id(input.vendor_id, "Partner", field=["vendorId"]),
@@ -102,5 +105,5 @@ class IncentivesQueries:
         return PriceQuote.from_domain(quote)
 
 
-node_loader("CreditLine", incentive_service.visible_credit_line, CreditLine.from_domain)
-node_loader("IncentiveCampaign", incentive_service.visible_campaign, IncentiveCampaign.from_domain)
+node_loader("CreditLine", credit_line_service.visible_credit_line, CreditLine.from_domain)
+node_loader("IncentiveCampaign", campaign_service.visible_campaign, IncentiveCampaign.from_domain)

@@ -13,11 +13,14 @@ from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.pagination import Connection, page_request
 from channelfin.api.core.refs import PartnerRef
 from channelfin.api.core.scalars import Decimal
-from channelfin.domain import incentives as di
-from channelfin.domain.incentives import CampaignKind, CreditChangeAction, MovementKind
+from channelfin.domain.incentives import campaigns as dcampaigns
+from channelfin.domain.incentives import credit_lines as dcredit
+from channelfin.domain.incentives import rewards as drewards
+from channelfin.domain.incentives.campaigns import CampaignKind
+from channelfin.domain.incentives.credit_lines import CreditChangeAction, MovementKind
 from channelfin.domain.money import Money as DomainMoney
 from channelfin.domain.partners import PartnerRole
-from channelfin.services import incentives as incentive_service
+from channelfin.services.incentives import credit_lines as credit_line_service
 
 
 def _money(value: DomainMoney | None) -> Money | None:
@@ -49,10 +52,10 @@ class IncentiveCampaign(Node):
         description="Credit campaigns: the distributor's user who accepted it; it adds no credit before."
     )
     accepted_at: dt.datetime | None
-    domain: strawberry.Private[di.IncentiveCampaign]
+    domain: strawberry.Private[dcampaigns.IncentiveCampaign]
 
     @classmethod
-    def from_domain(cls, c: di.IncentiveCampaign) -> IncentiveCampaign:
+    def from_domain(cls, c: dcampaigns.IncentiveCampaign) -> IncentiveCampaign:
         return cls(
             id=strawberry.ID(to_global_id("IncentiveCampaign", c.id)),
             name=c.name,
@@ -117,11 +120,11 @@ class CreditLine(Node):
     outstanding: Money = strawberry.field(description="Firm orders not yet paid by the reseller.")
     pending_change: PendingCreditChange | None
     history: list[CreditLineEvent] = strawberry.field(description="Every change of the limit, oldest first.")
-    domain: strawberry.Private[di.CreditLine]
-    memo: strawberry.Private[dict[str, di.CreditPosition]]
+    domain: strawberry.Private[dcredit.CreditLine]
+    memo: strawberry.Private[dict[str, dcredit.CreditPosition]]
 
     @classmethod
-    def from_domain(cls, line: di.CreditLine) -> CreditLine:
+    def from_domain(cls, line: dcredit.CreditLine) -> CreditLine:
         pending = line.pending_change
         return cls(
             id=strawberry.ID(to_global_id("CreditLine", line.id)),
@@ -149,10 +152,10 @@ class CreditLine(Node):
             memo={},
         )
 
-    def _position(self, info: Info) -> di.CreditPosition:
+    def _position(self, info: Info) -> dcredit.CreditPosition:
         # Computed once per object (campaigns and orders are read), only when a figure is asked for.
         if "position" not in self.memo:
-            self.memo["position"] = incentive_service.credit_position(info.context.ports, self.domain)
+            self.memo["position"] = credit_line_service.credit_position(info.context.ports, self.domain)
         return self.memo["position"]
 
     @strawberry.field(description="Vendor guarantees (CREDIT_GUARANTEE campaigns) in force at this distributor.")
@@ -178,11 +181,11 @@ class CreditLine(Node):
     @strawberry.field(description="Firm orders and reseller payments, newest first.")
     def movements(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CreditMovement]:
         ctx = info.context
-        page = incentive_service.credit_movements(ctx.ports, ctx.principal, self.domain, page_request(first, after))
+        page = credit_line_service.credit_movements(ctx.ports, ctx.principal, self.domain, page_request(first, after))
         return Connection[CreditMovement].from_page(page, credit_movement, after=after)
 
 
-def credit_movement(m: di.CreditMovement) -> CreditMovement:
+def credit_movement(m: dcredit.CreditMovement) -> CreditMovement:
     return CreditMovement(
         kind=m.kind,
         amount=Money.from_domain(m.amount),
@@ -215,7 +218,7 @@ class PriceQuote:
     net_total: Money
 
     @classmethod
-    def from_domain(cls, q: di.PriceQuote) -> PriceQuote:
+    def from_domain(cls, q: drewards.PriceQuote) -> PriceQuote:
         return cls(
             at=q.at,
             lines=[
@@ -246,7 +249,7 @@ class RebateBreakdown:
     multiplier_campaign: IncentiveCampaign | None
 
     @classmethod
-    def from_domain(cls, r: di.Rebate) -> RebateBreakdown:
+    def from_domain(cls, r: drewards.Rebate) -> RebateBreakdown:
         return cls(
             base_rate=r.base_rate,
             multiplier=r.factor,

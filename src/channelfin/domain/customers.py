@@ -1,0 +1,49 @@
+"""The end client of a contract: its name, its SIREN (check digit verified), its e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from channelfin.domain.error_codes import ContractCode
+from channelfin.domain.errors import ValidationError
+from channelfin.domain.partners import clean_name
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    name: str
+    registration_number: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def create(cls, name: str, registration_number: str | None = None, email: str | None = None) -> Customer:
+        if email is not None:
+            email = email.strip()
+            local, _, domain = email.partition("@")
+            if not local or "." not in domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
+                raise ValidationError(
+                    "not an e-mail address", code=ContractCode.INVALID_EMAIL, field=["customer", "email"]
+                )
+        if registration_number is not None:
+            registration_number = registration_number.replace(" ", "") or None
+        if registration_number is not None and not is_siren(registration_number):
+            raise ValidationError(
+                "a SIREN is 9 digits whose check digit holds (Luhn)",
+                code=ContractCode.INVALID_SIREN,
+                field=["customer", "registrationNumber"],
+            )
+        return cls(clean_name(name, field=["customer", "name"]), registration_number, email)
+
+
+MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit
+
+
+def is_siren(value: str) -> bool:
+    """A French company number: 9 digits, the last a Luhn check digit (as INSEE issues them)."""
+    if len(value) != 9 or not value.isascii() or not value.isdigit():
+        return False
+    total = 0
+    for position, char in enumerate(reversed(value)):
+        digit = int(char) * (2 if position % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
