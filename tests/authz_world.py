@@ -248,6 +248,17 @@ class AuthzWorld:
     def rebate_campaign(self) -> str:
         return self.campaign("REBATE", partnerRoles=["RESELLER"], rate="0.03")
 
+    def now(self) -> str:
+        return self.ports.clock().isoformat()
+
+    def payment_run(self) -> str:
+        """A payment run of the publisher (asked by a leaser admin): its global id."""
+        from channelfin.api.core.ids import to_global_id
+        from channelfin.services.payment_runs import run_payments
+
+        run = run_payments(self.ports, LEASER_ADMIN, payer_id=local(self.publisher), up_to=self.ports.clock())
+        return to_global_id("PaymentRun", run.id)
+
     def rebate_payout(self) -> str:
         """A REBATE payout to the reseller (its beneficiary), reported by the publisher as vendor."""
         self.rebate_campaign()

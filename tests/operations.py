@@ -46,8 +46,9 @@ CONTRACT_FIELDS = """
               deliveryReport { installedAt signedBy } agreement { id } }
   documents { kind signedBy signedAt }
   timeline { status actor note }
+  supportProvider { id }
   payouts { edges { node { id kind status amount { amount } installment dueBy paidAt slaMet failureReason
-                           beneficiary { id name } } } }
+                           settled { amount } beneficiary { id name } payer { id name } } } }
 """
 
 FINANCED_CONTRACT = "query($id: ID!) { contract(id: $id) {" + CONTRACT_FIELDS + "} }"

@@ -46,6 +46,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
     from channelfin.services.financing import restart_in_flight_workflows
+    from channelfin.services.migrations import migrate
     from channelfin.store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
@@ -68,13 +69,15 @@ def cmd_dev(args: argparse.Namespace) -> int:
     engine = LocalStepFunctions()
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
-        _say("==> starting the local Step Functions engine (moto) with infra/financing.asl.json and escrow.asl.json")
+        _say("==> starting the local Step Functions engine (moto) with infra/{financing,escrow,payments}.asl.json")
         engine.start()
         state_machine = engine.deploy_financing(lambda: ports)
         escrow_machine = engine.deploy_escrow(lambda: ports)
+        payments_machine = engine.deploy_payments(lambda: ports)
         os.environ["AWS_ENDPOINT_URL_SFN"] = engine.endpoint_url
         os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = state_machine
         os.environ["CHANNELFIN_ESCROW_STATE_MACHINE_ARN"] = escrow_machine
+        os.environ["CHANNELFIN_PAYMENTS_STATE_MACHINE_ARN"] = payments_machine
         os.environ["AWS_ENDPOINT_URL_S3"] = engine.endpoint_url  # the documents' bucket, on the same moto server
         os.environ["CHANNELFIN_PUBLIC_URL"] = f"http://127.0.0.1:{args.port}"
         os.environ.setdefault(
@@ -89,7 +92,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
             f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
             f"{'tables created' if created else 'tables already there'}"
         )
-        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}")
+        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}, {payments_machine}")
+        migrated = migrate(ports, progress=lambda m: _say(f"    {m}"))
+        if migrated:
+            _say(f"    {migrated} payouts given their payer and ledger entries")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         api = create_app(
             ports,

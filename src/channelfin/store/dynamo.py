@@ -76,6 +76,15 @@ class Gsi4(GlobalSecondaryIndex[Any]):
     gsi4sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi5(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
 class IsoDateTimeAttribute(Attribute[datetime]):
     """A datetime as its ISO 8601 text, with the offset it was given (`UTCDateTimeAttribute` turns
     every time into UTC): a campaign's start sent as "2027-03-01T00:00:00+01:00" comes back so, as
