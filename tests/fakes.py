@@ -322,9 +322,12 @@ class FakePrograms:
             return self.sales[key]
 
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
-        key = (enrollment_id, contract_id)
-        if key in self.sales:
-            self.sales[key] = replace(self.sales[key], cancelled=True)
+        with self.lock:
+            key = (enrollment_id, contract_id)
+            if key in self.sales and not self.sales[key].cancelled:
+                self.sales[key] = replace(self.sales[key], cancelled=True)
+                enrollment = self.enrollments[enrollment_id]
+                self.enrollments[enrollment_id] = replace(enrollment, sales_count=enrollment.sales_count - 1)
 
 
 @dataclass

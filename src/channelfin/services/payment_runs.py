@@ -97,7 +97,7 @@ def run_payments(
         return ports.payment_runs.get(run.id) or run
     if created:
         ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
-    return run
+    return ports.payment_runs.get(run.id) or run  # as it stands now (it may be done already)
 
 
 INLINE_TRANSFER_ATTEMPTS = 3
