@@ -13,8 +13,8 @@ from channelfin.store.contracts import ContractRecord
 from channelfin.store.dynamo import TableMeta
 from channelfin.store.escrow import EscrowRecord
 from channelfin.store.incentives import IncentiveRecord
-from channelfin.store.partners import PartnerRecord
 from channelfin.store.ledger import LedgerEntryRecord
+from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.programs import ProgramRecord
