@@ -162,13 +162,15 @@ class FakePayouts:
             for _, after in changes:
                 self.payouts[after.id] = after
 
-    def hold(self, payout: Payout, run_id: str) -> Payout | None:
+    def hold(self, payouts: Sequence[Payout], run_id: str) -> list[Payout]:
+        held = []
         with self.lock:
-            stored = self.payouts.get(payout.id)
-            if stored is None or not stored.is_open or stored.run_id not in (None, run_id):
-                return None
-            self.payouts[payout.id] = stored.held_by(run_id)
-            return self.payouts[payout.id]
+            for payout in payouts:
+                stored = self.payouts.get(payout.id)
+                if stored is not None and stored.is_open and stored.run_id in (None, run_id):
+                    self.payouts[payout.id] = stored.held_by(run_id)
+                    held.append(self.payouts[payout.id])
+        return held
 
     def release(self, payout: Payout, run_id: str) -> None:
         with self.lock:
@@ -322,9 +324,12 @@ class FakePrograms:
             return self.sales[key]
 
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
-        key = (enrollment_id, contract_id)
-        if key in self.sales:
-            self.sales[key] = replace(self.sales[key], cancelled=True)
+        with self.lock:
+            key = (enrollment_id, contract_id)
+            if key in self.sales and not self.sales[key].cancelled:
+                self.sales[key] = replace(self.sales[key], cancelled=True)
+                enrollment = self.enrollments[enrollment_id]
+                self.enrollments[enrollment_id] = replace(enrollment, sales_count=enrollment.sales_count - 1)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`channelfin dev | token | export-schema | seed-demo` — the local commands of DESIGN 5."""
+"""`channelfin dev | token | export-schema | seed-demo | migrate` — the local commands of DESIGN 5."""
 
 from __future__ import annotations
 
@@ -174,9 +174,26 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from channelfin.bootstrap import Settings, build_ports
+    from channelfin.services.migrations import migrate
+
+    env = dict(os.environ)
+    if args.stage:
+        env["CHANNELFIN_STAGE"] = args.stage
+        env.pop("CHANNELFIN_TABLE_PREFIX", None)
+    settings = Settings.from_env(env)
+    where = settings.dynamodb_endpoint or f"DynamoDB in {settings.region}"
+    _say(f"==> {'checking' if args.dry_run else 'migrating'} the tables {settings.table_prefix}* on {where}")
+    count = migrate(build_ports(settings), progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
+    _say(f"==> {count} payouts {'to be given' if args.dry_run else 'given'} their payer and ledger entries")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="channelfin", description="channelfin's local tools: the dev stack, dev tokens, the schema, demo data."
+        prog="channelfin",
+        description="channelfin's tools: the dev stack, dev tokens, the schema, demo data, data migrations.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_help = f"data directory (default ${{CHANNELFIN_DATA_DIR}} or ./{DEFAULT_DATA_DIR})"
@@ -223,6 +240,17 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the dev API's GraphQL URL")
     seed.add_argument("--data-dir", help=data_help + "; must be the one `channelfin dev` uses")
     seed.set_defaults(func=cmd_seed_demo)
+
+    migrate = sub.add_parser(
+        "migrate",
+        help="bring stored data up to the current rules",
+        description="Give payouts stored before payers existed their payer and ledger entries (idempotent; "
+        "`channelfin dev` does it at start). Uses the AWS credentials and region of the environment; the "
+        "tables are channelfin-STAGE-* unless CHANNELFIN_TABLE_PREFIX says otherwise.",
+    )
+    migrate.add_argument("--stage", help="the deployed stage (default ${CHANNELFIN_STAGE} or local)")
+    migrate.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
+    migrate.set_defaults(func=cmd_migrate)
     return parser
 
 

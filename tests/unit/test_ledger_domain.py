@@ -137,3 +137,18 @@ def test_random_money_events_keep_the_books_right(events):
             position = positions.get(other)
             seen = (position.owed_to_holder, position.owed_by_holder) if position else (Money.zero(), Money.zero())
             assert seen == (owed_to, owed_by)
+
+
+def test_the_suite_s_ledger_guard_sees_an_unbalanced_write():
+    from tests.conftest import LedgerWrites
+
+    def line(debit: int, credit: int) -> dict:
+        return {"M": {"account": {"S": "a|BANK||"}, "debit": {"N": str(debit)}, "credit": {"N": str(credit)}}}
+
+    guard = LedgerWrites()
+    balanced = {"pk": {"S": "ENTRY#f1"}, "sk": {"S": "HOLDER#a"}, "lines": {"L": [line(5, 0), line(0, 5)]}}
+    skewed = {"pk": {"S": "ENTRY#f2"}, "sk": {"S": "HOLDER#a"}, "lines": {"L": [line(5, 0), line(0, 4)]}}
+    guard.see("TransactWriteItems", {"TransactItems": [{"Put": {"Item": balanced}}, {"Put": {"Item": skewed}}]})
+    guard.see("PutItem", {"Item": {"pk": {"S": "PAYOUT#p"}}})  # not an entry: ignored
+    assert guard.entries == 2 and guard.unbalanced == ["ENTRY#f2 HOLDER#a: 5 != 4"]
+    assert (guard.debits, guard.credits) == (10, 9)

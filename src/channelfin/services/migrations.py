@@ -22,6 +22,8 @@ from channelfin.services.financing import leaser_of
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports
 
+PROGRESS_EVERY = 500
+
 
 def _with_payer(ports: Ports, payout: Payout) -> Payout | None:
     contract = ports.contracts.get(payout.contract_id) if payout.contract_id else None
@@ -41,15 +43,22 @@ def _with_payer(ports: Ports, payout: Payout) -> Payout | None:
     return None
 
 
-def migrate(ports: Ports, *, progress: Callable[[str], None] = lambda _: None) -> int:
-    """Give every payout stored without a payer its payer and its ledger entries; how many were changed."""
-    changed = skipped = 0
+def migrate(ports: Ports, *, progress: Callable[[str], None] = lambda _: None, dry_run: bool = False) -> int:
+    """Give every payout stored without a payer its payer and its ledger entries; how many were
+    changed (with `dry_run`, would be, and nothing is written)."""
+    changed = skipped = seen = 0
     for payout in all_items(lambda page: ports.payouts.find(contract_id=None, beneficiary_id=None, page=page)):
+        seen += 1
+        if seen % PROGRESS_EVERY == 0:
+            progress(f"{seen} payouts read, {changed} {'to migrate' if dry_run else 'migrated'}")
         if payout.payer_id:
             continue
         migrated = _with_payer(ports, payout)
         if migrated is None:
             skipped += 1
+            continue
+        if dry_run:
+            changed += 1
             continue
         at = payout.paid_at or payout.created_at
         with contextlib.suppress(Conflict):  # migrated meanwhile by another process

@@ -42,7 +42,9 @@ from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports, TransferFailed
 from channelfin.services.retry import backoff
 
-MAX_GROUP_ITEMS = 100  # a group (payouts set off against each other, their entries) is one transaction
+# A group (payouts set off against each other, their entries) is recorded whole, in one transaction
+# with as many other groups as fit: a transaction is all or nothing, so a retry skips whole groups.
+MAX_GROUP_ITEMS = 100
 STEP_ACTOR = "workflow:payments"
 
 
@@ -93,11 +95,13 @@ def run_payments(
     )
     run, created = ports.payment_runs.start(run)
     if inline:
+        if run.status is not RunStatus.RUNNING:
+            return run  # done before: this call pays nothing
         execute_inline(ports, run.id)
         return ports.payment_runs.get(run.id) or run
     if created:
         ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
-    return run
+    return ports.payment_runs.get(run.id) or run  # as it stands now (it may be done already)
 
 
 INLINE_TRANSFER_ATTEMPTS = 3
@@ -162,10 +166,19 @@ def plan_run(ports: Ports, run_id_: str) -> dict[str, list[str]]:
         if run.pays(payout) and (payout.run_id in (None, run.id)):
             owed_by[payout.beneficiary_id].append(payout)
     counterparties = sorted(owed_by)
+    wanted = [
+        payout
+        for counterparty in counterparties
+        for payout in (
+            *owed_by[counterparty],
+            *(p for p in ports.payouts.open_owed_by(counterparty, run.up_to) if p.beneficiary_id == run.payer_id),
+        )
+    ]
+    held: dict[str, list[str]] = defaultdict(list)
+    for payout in ports.payouts.hold(wanted, run.id):
+        held[payout.beneficiary_id if payout.payer_id == run.payer_id else payout.payer_id].append(payout.id)
     for counterparty in counterparties:
-        owed_back = [p for p in ports.payouts.open_owed_by(counterparty, run.up_to) if p.beneficiary_id == run.payer_id]
-        held = [h for p in (*owed_by[counterparty], *owed_back) if (h := ports.payouts.hold(p, run.id)) is not None]
-        transfer = Transfer(run.id, counterparty, tuple(p.id for p in held), currency=run.paid.currency)
+        transfer = Transfer(run.id, counterparty, tuple(held[counterparty]), currency=run.paid.currency)
         with contextlib.suppress(Conflict):  # a retried step: planned already
             ports.payment_runs.add_transfer(transfer)
     ports.payment_runs.save(run.planned(counterparties), expected=RunStatus.RUNNING)
@@ -262,9 +275,10 @@ def _apply(
     at: datetime,
     reference: str,
 ) -> int:
-    """Record the plan, group by group, each in one transaction; a group recorded before is skipped."""
+    """Record the plan, groups packed into transactions; a group recorded before is skipped."""
     paid_count = 0
     current = ports.payouts.get_many(held)
+    batch: tuple[list[tuple[Payout, Payout]], list[Entry]] = ([], [])
     for group in _groups(netting):
         changes, entries = _group_changes(run, netting, group, held, at, reference)
         if all(_moved(held[p], current.get(p)) for p in group):
@@ -272,8 +286,14 @@ def _apply(
             continue  # recorded by an earlier attempt of this step (the run held them: nobody else moved them)
         if len(changes) + len(entries) > MAX_GROUP_ITEMS:
             raise ValueError(f"transfer {transfer.id}: a group of {len(changes)} payouts is too large to record")
-        ports.payouts.settle(changes, entries)
+        if len(batch[0]) + len(batch[1]) + len(changes) + len(entries) > MAX_GROUP_ITEMS:
+            ports.payouts.settle(*batch)
+            batch = ([], [])
+        batch[0].extend(changes)
+        batch[1].extend(entries)
         paid_count += sum(1 for _, after in changes if _counts(run, after))
+    if batch[0]:
+        ports.payouts.settle(*batch)
     return paid_count
 
 

@@ -65,8 +65,8 @@ class PayoutRepository(Protocol):
     def settle(self, changes: Sequence[tuple[Payout, Payout]], entries: Sequence[Entry]) -> None:
         """Payouts changed as they were read and these entries, in one transaction (at most 100 items)."""
 
-    def hold(self, payout: Payout, run_id: str) -> Payout | None:
-        """The payout held by the run, if still open and held by no other run; None otherwise."""
+    def hold(self, payouts: Sequence[Payout], run_id: str) -> list[Payout]:
+        """Those of `payouts` still open and held by no other run, now held by the run."""
 
     def release(self, payout: Payout, run_id: str) -> None: ...
     def get(self, payout_id: str) -> Payout | None: ...

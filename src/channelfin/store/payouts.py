@@ -159,6 +159,16 @@ def _payout_record(payout: Payout) -> PayoutRecord:
     )
 
 
+def _item(payout: Payout) -> PayoutRecord:
+    return PayoutRecord(pk=f"PAYOUT#{payout.id}", sk="PAYOUT")
+
+
+def _free(run_id: str) -> Condition:
+    """Open, and held by no run or by this one."""
+    open_ = PayoutRecord.status.is_in(PayoutStatus.SCHEDULED.value, PayoutStatus.FAILED.value)
+    return open_ & (PayoutRecord.run_id.does_not_exist() | (PayoutRecord.run_id == run_id))
+
+
 def _as_read(before: Payout) -> Condition:
     """The payout is still as `before` was read: status, settled part, holding run."""
     condition = PayoutRecord.status == before.status.value
@@ -240,13 +250,37 @@ class DynamoPayoutRepository:
             moved = ", ".join(before.id for before, _ in changes)
             raise Conflict(f"payout {moved} changed meanwhile (or its entries were written)") from exc
 
-    def hold(self, payout: Payout, run_id: str) -> Payout | None:
-        """Held by the run if still open and held by no other run; None otherwise."""
-        record = PayoutRecord(pk=f"PAYOUT#{payout.id}", sk="PAYOUT")
-        open_ = PayoutRecord.status.is_in(PayoutStatus.SCHEDULED.value, PayoutStatus.FAILED.value)
-        free = PayoutRecord.run_id.does_not_exist() | (PayoutRecord.run_id == run_id)
+    def hold(self, payouts: Sequence[Payout], run_id: str) -> list[Payout]:
+        """Those of `payouts` still open and held by no other run, now held by the run.
+
+        A hundred conditional updates per transaction: the items whose condition failed are
+        dropped and the rest tried again (the transaction wrote nothing); any other failure
+        (a transaction conflict) falls back to one update per item.
+        """
+        held: list[Payout] = []
+        for start in range(0, len(payouts), MAX_TRANSACTION_ITEMS):
+            pending = list(payouts[start : start + MAX_TRANSACTION_ITEMS])
+            while pending:
+                try:
+                    with TransactWrite(connection=connection(PayoutRecord)) as tx:
+                        for payout in pending:
+                            tx.update(_item(payout), actions=[PayoutRecord.run_id.set(run_id)], condition=_free(run_id))
+                except TransactWriteError as exc:
+                    reasons = exc.cancellation_reasons
+                    taken = {n for n, r in enumerate(reasons) if r and r.code == "ConditionalCheckFailed"}
+                    if not taken:
+                        held += [h for p in pending if (h := self._hold_one(p, run_id)) is not None]
+                        break
+                    pending = [p for n, p in enumerate(pending) if n not in taken]
+                    continue
+                held += [p.held_by(run_id) for p in pending]
+                break
+        return held
+
+    @staticmethod
+    def _hold_one(payout: Payout, run_id: str) -> Payout | None:
         try:
-            record.update(actions=[PayoutRecord.run_id.set(run_id)], condition=open_ & free)
+            _item(payout).update(actions=[PayoutRecord.run_id.set(run_id)], condition=_free(run_id))
         except UpdateError as exc:
             if condition_failed(exc):
                 return None
@@ -255,9 +289,8 @@ class DynamoPayoutRepository:
 
     def release(self, payout: Payout, run_id: str) -> None:
         """No longer held by the run (a run that failed, a transfer that did not go through)."""
-        record = PayoutRecord(pk=f"PAYOUT#{payout.id}", sk="PAYOUT")
         try:
-            record.update(actions=[PayoutRecord.run_id.remove()], condition=PayoutRecord.run_id == run_id)
+            _item(payout).update(actions=[PayoutRecord.run_id.remove()], condition=PayoutRecord.run_id == run_id)
         except UpdateError as exc:
             if not condition_failed(exc):
                 raise

@@ -84,7 +84,7 @@ class Enrollment(Node):
     entry_fee: Money | None = strawberry.field(description="Affiliates only: segmentPotential × entryFeeRate.")
     segment_potential: Money | None
     technically_qualified: bool = strawberry.field(description="Integrators need it before contracts are attributed.")
-    sales_count: int = strawberry.field(description="Sales numbered so far (cancelled ones keep their number).")
+    sales_count: int = strawberry.field(description="Standing sales: a cancelled sale stops counting.")
     enrolled_at: dt.datetime
     partner_id: strawberry.Private[str]
     program_id: strawberry.Private[str]
