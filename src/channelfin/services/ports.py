@@ -269,3 +269,4 @@ class Ports:
     payment_workflows: WorkflowEngine
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30
+    cursor_secret: str = ""  # the keys cursors are signed with (api/core/cursors.py); "": this process's own

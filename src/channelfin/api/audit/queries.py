@@ -8,7 +8,7 @@ import strawberry
 
 from channelfin.api.audit.types import AuditEntryType
 from channelfin.api.core.node import Info
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.services import audit as audit_service
 
 
@@ -21,5 +21,6 @@ class AuditQueries:
         self, info: Info, day: dt.date, first: int | None = None, after: str | None = None
     ) -> Connection[AuditEntryType]:
         ctx = info.context
-        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=page_request(first, after))
-        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, after=after)
+        request = paging(info, first, after)
+        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=request.request)
+        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, request)

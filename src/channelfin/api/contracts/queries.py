@@ -8,7 +8,7 @@ from channelfin.api.contracts.inputs import ContractFilter
 from channelfin.api.contracts.types import Contract
 from channelfin.api.core.ids import local_id, optional_local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.services import contracts as contract_service
 
 
@@ -22,9 +22,16 @@ class ContractsQueries:
 
     @strawberry.field(description="Contracts newest first, by party, role and status.")
     def contracts(
-        self, info: Info, filter: ContractFilter | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: ContractFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Contract]:
         ctx = info.context
+        request = paging(info, first, after, last=last, before=before)
         filter = filter or ContractFilter()
         page = contract_service.list_contracts(
             ctx.ports,
@@ -32,9 +39,9 @@ class ContractsQueries:
             partner_id=optional_local_id(filter.partner_id, "Partner", field=["filter", "partnerId"]),
             role=filter.role,
             status=filter.status,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[Contract].from_page(page, Contract.from_domain, after=after)
+        return Connection[Contract].from_page(page, Contract.from_domain, request)
 
 
 node_loader("Contract", contract_service.visible_contract, Contract.from_domain)

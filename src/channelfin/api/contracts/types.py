@@ -11,7 +11,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.core.refs import DocumentRef, EnrollmentRef, FinancingRef, PartnerRef, PayoutRef
 from channelfin.domain import contracts as dc
 from channelfin.domain.contract_status import ContractStatus
@@ -19,6 +19,7 @@ from channelfin.domain.contracts import ResellerRole
 from channelfin.domain.financing import Periodicity
 from channelfin.services import payouts as payout_service
 from channelfin.services import programs as program_service
+from channelfin.services.paging import paginate
 
 
 @strawberry.type(description="The end client of a contract.")
@@ -131,14 +132,20 @@ class Contract(Node):
 
     @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
     async def payouts(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[PayoutRef]:
         ctx = info.context
-        request = page_request(first, after)
+        request = paging(info, first, after, last=last, before=before, bound_to=(self.local_id,))
         # One BatchGetItem for the payouts of every contract on the page, through the request's loader.
         loaded = await ctx.loaders.payout_by_id.load_many(sorted(self.payout_ids))
-        page = payout_service.visible_on_contract(ctx.principal, loaded, request)
-        return Connection[PayoutRef].from_page(page, lambda p: present("Payout", p), after=after)
+        shown = payout_service.visible_on_contract(ctx.principal, loaded)
+        page = paginate(shown, lambda p: p.id, request.request)
+        return Connection[PayoutRef].from_page(page, lambda p: present("Payout", p), request, total_count=len(shown))
 
 
 presenter("Contract", Contract.from_domain)

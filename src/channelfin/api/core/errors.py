@@ -15,6 +15,7 @@ import strawberry
 from aws_lambda_powertools import Logger
 from graphql import GraphQLError
 
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import DomainError, PermissionDenied
 from channelfin.services.paging import InvalidCursor
 
@@ -72,7 +73,8 @@ def _with_code(error: GraphQLError) -> GraphQLError:
         extra = {"field": original.field} if original.field else {}
         return _recoded(error, original.code, original.message, **extra)
     if isinstance(original, InvalidCursor):
-        return _recoded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
+        argument = getattr(original, "argument", "after")
+        return _recoded(error, CommonCode.INVALID_CURSOR, str(original), field=[argument])
     correlation_id = str(uuid.uuid4())
     logger.error(
         "unexpected error in a resolver",

@@ -6,7 +6,7 @@ import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.incentives.inputs import PriceQuoteInput
 from channelfin.api.incentives.types import CreditLine, IncentiveCampaign, PriceQuote
 from channelfin.domain.error_codes import CommonCode
@@ -55,14 +55,15 @@ class IncentivesQueries:
         after: str | None = None,
     ) -> Connection[CreditLine]:
         ctx = info.context
+        request = paging(info, first, after)
         page = credit_line_service.list_credit_lines(
             ctx.ports,
             ctx.principal,
             partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
             as_distributor=not as_reseller,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[CreditLine].from_page(page, CreditLine.from_domain, after=after)
+        return Connection[CreditLine].from_page(page, CreditLine.from_domain, request)
 
     @strawberry.field(description="A vendor's incentive campaigns, by kind then start date (any signed-in caller).")
     def incentive_campaigns(
@@ -74,14 +75,15 @@ class IncentivesQueries:
         after: str | None = None,
     ) -> Connection[IncentiveCampaign]:
         ctx = info.context
+        request = paging(info, first, after)
         page = campaign_service.list_campaigns(
             ctx.ports,
             ctx.principal,
             vendor_id=local_id(vendor_id, "Partner", field=["vendorId"]),
             kind=kind,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, after=after)
+        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, request)
 
     @strawberry.field(description="Order lines priced under the vendor's DISCOUNT campaigns in force. No side effect.")
     def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote:

@@ -10,7 +10,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Info, Node
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.core.refs import PartnerRef
 from channelfin.api.core.scalars import Decimal
 from channelfin.domain.incentives import campaigns as dcampaigns
@@ -181,8 +181,9 @@ class CreditLine(Node):
     @strawberry.field(description="Firm orders and reseller payments, newest first.")
     def movements(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CreditMovement]:
         ctx = info.context
-        page = credit_line_service.credit_movements(ctx.ports, ctx.principal, self.domain, page_request(first, after))
-        return Connection[CreditMovement].from_page(page, credit_movement, after=after)
+        request = paging(info, first, after, bound_to=(self.domain.id,))
+        page = credit_line_service.credit_movements(ctx.ports, ctx.principal, self.domain, request.request)
+        return Connection[CreditMovement].from_page(page, credit_movement, request)
 
 
 def credit_movement(m: dcredit.CreditMovement) -> CreditMovement:

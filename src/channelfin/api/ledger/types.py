@@ -10,7 +10,7 @@ from channelfin.api.core.context import Context
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.node import presenter
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.core.refs import PartnerRef
 from channelfin.domain import ledger as dl
 from channelfin.domain.ledger import AccountType
@@ -139,8 +139,12 @@ class TrialBalance:
         )
 
     @strawberry.field(description="The accounts in key order; pages of at most 100 (`first`, default 20).")
-    def accounts(self, first: int | None = None, after: str | None = None) -> Connection[TrialBalanceAccount]:
-        page = paginate(self.domain.rows(), lambda row: row.account.key, page_request(first, after))
+    def accounts(
+        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[TrialBalanceAccount]:
+        rows = self.domain.rows()
+        request = paging(info, first, after)
+        page = paginate(rows, lambda row: row.account.key, request.request)
         return Connection[TrialBalanceAccount].from_page(
             page,
             lambda row: TrialBalanceAccount(
@@ -153,7 +157,8 @@ class TrialBalance:
                 holder_id=row.account.holder,
                 counterparty_id=row.account.counterparty,
             ),
-            after=after,
+            request,
+            total_count=len(rows),
         )
 
 

@@ -6,7 +6,7 @@ import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.partners.inputs import PartnerFilter
 from channelfin.api.partners.types import FinancingAgreement, Partner, Viewer
 from channelfin.services import partners as partner_service
@@ -30,10 +30,11 @@ class PartnersQueries:
         self, info: Info, filter: PartnerFilter | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Partner]:
         ctx = info.context
+        request = paging(info, first, after)
         page = partner_service.list_partners(
-            ctx.ports, ctx.principal, role=filter.role if filter else None, page=page_request(first, after)
+            ctx.ports, ctx.principal, role=filter.role if filter else None, page=request.request
         )
-        return Connection[Partner].from_page(page, Partner.from_domain, after=after)
+        return Connection[Partner].from_page(page, Partner.from_domain, request)
 
 
 node_loader("Partner", partner_service.visible_partner, Partner.from_domain)

@@ -6,7 +6,7 @@ import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.payments.types import PaymentRun
 from channelfin.services import payment_runs as run_service
 
@@ -19,8 +19,9 @@ class PaymentsQueries:
     ) -> Connection[PaymentRun]:
         ctx = info.context
         payer = local_id(payer_id, "Partner", field=["payerId"])
-        page = run_service.list_runs(ctx.ports, ctx.principal, payer, page_request(first, after))
-        return Connection[PaymentRun].from_page(page, PaymentRun.from_domain, after=after)
+        request = paging(info, first, after)
+        page = run_service.list_runs(ctx.ports, ctx.principal, payer, request.request)
+        return Connection[PaymentRun].from_page(page, PaymentRun.from_domain, request)
 
 
 node_loader("PaymentRun", run_service.visible_run, PaymentRun.from_domain)

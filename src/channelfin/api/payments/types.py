@@ -11,7 +11,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.core.refs import PartnerRef, PayoutRef
 from channelfin.domain import payment_runs as dpr
 from channelfin.domain.payment_runs import RunStatus, TransferStatus
@@ -101,8 +101,9 @@ class PaymentRun(Node):
         self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Transfer]:
         ctx = info.context
-        page = run_service.run_transfers(ctx.ports, ctx.principal, self.run_id, page_request(first, after))
-        return Connection[Transfer].from_page(page, Transfer.from_domain, after=after)
+        request = paging(info, first, after, bound_to=(self.run_id,))
+        page = run_service.run_transfers(ctx.ports, ctx.principal, self.run_id, request.request)
+        return Connection[Transfer].from_page(page, Transfer.from_domain, request)
 
 
 presenter("PaymentRun", PaymentRun.from_domain)

@@ -6,7 +6,7 @@ import strawberry
 
 from channelfin.api.core.ids import optional_local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import Connection, paging
 from channelfin.api.payouts.inputs import PayoutFilter
 from channelfin.api.payouts.types import Payout
 from channelfin.services import payouts as payout_service
@@ -19,9 +19,16 @@ class PayoutsQueries:
         "`payerId`, the ones it pays)."
     )
     def payouts(
-        self, info: Info, filter: PayoutFilter | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: PayoutFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Payout]:
         ctx = info.context
+        request = paging(info, first, after, last=last, before=before)
         filter = filter or PayoutFilter()
         page = payout_service.list_payouts(
             ctx.ports,
@@ -29,9 +36,9 @@ class PayoutsQueries:
             contract_id=optional_local_id(filter.contract_id, "Contract", field=["filter", "contractId"]),
             beneficiary_id=optional_local_id(filter.beneficiary_id, "Partner", field=["filter", "beneficiaryId"]),
             payer_id=optional_local_id(filter.payer_id, "Partner", field=["filter", "payerId"]),
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[Payout].from_page(page, Payout.from_domain, after=after)
+        return Connection[Payout].from_page(page, Payout.from_domain, request)
 
 
 node_loader("Payout", payout_service.visible_payout, Payout.from_domain)
