@@ -10,6 +10,7 @@ Access patterns: a run by id (GetItem), a payer's runs (Query gsi1), a run's tra
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -21,6 +22,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
 from channelfin.domain.errors import Conflict
@@ -29,7 +31,18 @@ from channelfin.domain.payment_runs import Netting, Offset, PaymentRun, RunStatu
 from channelfin.domain.payouts import PayoutKind
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableMeta, query_page, save_if, sort_stamp
+from channelfin.store.dynamo import (
+    Gsi1,
+    Gsi2,
+    Gsi3,
+    Gsi4,
+    Gsi5,
+    TableMeta,
+    condition_failed,
+    query_page,
+    save_if,
+    sort_stamp,
+)
 
 
 class _Indexed(Model):
@@ -77,6 +90,7 @@ class PaymentRunRecord(_Indexed):
     netted_cents = NumberAttribute(default=0)
     currency = UnicodeAttribute(default="EUR")
     failure = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute(null=True)
 
 
 class OffsetMap(MapAttribute[str, Any]):
@@ -133,6 +147,7 @@ def _run_record(run: PaymentRun) -> PaymentRunRecord:
         netted_cents=run.netted.to_cents(),
         currency=run.paid.currency,
         failure=run.failure,
+        claimed_at=run.claimed_at,
     )
 
 
@@ -154,6 +169,7 @@ def _run(record: Any) -> PaymentRun:
         failed_count=int(record.failed_count),
         netted=Money.from_cents(int(record.netted_cents), currency),
         failure=record.failure,
+        claimed_at=record.claimed_at,
     )
 
 
@@ -239,6 +255,21 @@ class DynamoPaymentRuns:
     def get(self, run_id: str) -> PaymentRun | None:
         found = reads.get(PaymentRunRecord, f"RUN#{run_id}", "RUN")
         return _run(found) if found else None
+
+    def claim(self, run: PaymentRun, at: datetime) -> bool:
+        record = PaymentRunRecord(pk=f"RUN#{run.id}", sk="RUN")
+        claimed = PaymentRunRecord.claimed_at
+        as_read = claimed.does_not_exist() if run.claimed_at is None else claimed == run.claimed_at
+        try:
+            record.update(
+                actions=[claimed.set(at)],
+                condition=(PaymentRunRecord.status == RunStatus.RUNNING.value) & as_read,
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
 
     def save(self, run: PaymentRun, *, expected: RunStatus) -> None:
         save_if(_run_record(run), PaymentRunRecord.status == expected.value, f"run {run.id} is no longer {expected}")
