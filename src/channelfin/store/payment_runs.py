@@ -23,7 +23,6 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import UpdateError
-from pynamodb.models import Model
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
@@ -32,11 +31,7 @@ from channelfin.domain.payouts import PayoutKind
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
 from channelfin.store.dynamo import (
-    Gsi1,
-    Gsi2,
-    Gsi3,
-    Gsi4,
-    Gsi5,
+    PayoutsTableItem,
     TableMeta,
     condition_failed,
     query_page,
@@ -45,32 +40,7 @@ from channelfin.store.dynamo import (
 )
 
 
-class _Indexed(Model):
-    """The payouts table's keys and indexes, which every record of the table declares alike."""
-
-    class Meta(TableMeta):
-        table_name = "payouts"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
-    gsi3pk = UnicodeAttribute(null=True)
-    gsi3sk = UnicodeAttribute(null=True)
-    gsi4pk = UnicodeAttribute(null=True)
-    gsi4sk = UnicodeAttribute(null=True)
-    gsi5pk = UnicodeAttribute(null=True)
-    gsi5sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
-    gsi2 = Gsi2()
-    gsi3 = Gsi3()
-    gsi4 = Gsi4()
-    gsi5 = Gsi5()
-
-
-class PaymentRunRecord(_Indexed):
+class PaymentRunRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
 
@@ -104,7 +74,7 @@ class PartMap(MapAttribute[str, Any]):
     cents = NumberAttribute()
 
 
-class TransferRecord(_Indexed):
+class TransferRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
 
