@@ -180,6 +180,30 @@ def test_node_hides_what_the_caller_may_not_see(world):
     assert world.run(LEASER_ADMIN, query, id=other["id"]).data["node"]["status"] == "DRAFT"
 
 
+def test_nodes_refetch_many_in_order_each_as_node_would(world):
+    mine, other = (
+        world.create_contract(),
+        world.create_contract(ownerId=world.stranger, publisherId=world.stranger, resellerId=None),
+    )
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Partner { name } } }"
+    asked = [other["id"], world.publisher, mine["id"]]
+    seen = world.run(world.user_of(world.publisher), query, ids=asked)
+    assert seen.errors == [] and [n and n["id"] for n in seen.data["nodes"]] == [None, world.publisher, mine["id"]]
+    assert [n["id"] for n in world.run(LEASER_ADMIN, query, ids=asked).data["nodes"]] == asked
+    assert world.run(LEASER_ADMIN, query, ids=[]).data == {"nodes": []}
+
+
+def test_nodes_refuses_more_than_a_hundred_ids_and_names_a_bad_one(world):
+    mine = world.create_contract()
+    too_many = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"]] * 101)
+    # The request guard on input lists (100 items) answers first; the resolver holds the same line.
+    assert too_many.codes == ["INPUT_LIST_TOO_LONG"] and too_many.data is None
+    hundred = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"]] * 100)
+    assert hundred.errors == [] and len(hundred.data["nodes"]) == 100
+    bad = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"], "nope"])
+    assert bad.codes == ["INVALID_ID"] and bad.errors[0]["extensions"]["field"] == ["ids", "1"]
+
+
 def test_contracts_filter_by_role_and_status(world):
     introduced = world.create_contract()
     bought = world.create_contract(ownerId=world.reseller)

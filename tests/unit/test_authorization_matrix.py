@@ -54,6 +54,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # ---------------------------------------------------------------- Query
     "viewer":                      (OK,      OK,      OK,       OK,      OK,     OK,      OK,        OK),
     "node":                        (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
+    "nodes":                       (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "partner":                     (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
     "partners":                    (OK,      OK,      OK,       OK,      OK,     OK,      OK,        SELF),
     "contract":                    (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
@@ -145,6 +146,17 @@ def _viewer(w: AuthzWorld) -> Request:
 def _node(w: AuthzWorld) -> Request:
     contract = w.contract()
     return Request("query($id: ID!) { node(id: $id) { id } }", {"id": contract}, w.publisher, contract)
+
+
+def _nodes(w: AuthzWorld) -> Request:
+    contract = w.contract()
+    return Request(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [contract]},
+        w.publisher,
+        contract,
+        lambda value: [n["id"] for n in value if n is not None],
+    )
 
 
 def _partner(w: AuthzWorld) -> Request:
@@ -301,6 +313,7 @@ def _record_licence_sale(w: AuthzWorld) -> Request:
 REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     "viewer": _viewer,
     "node": _node,
+    "nodes": _nodes,
     "partner": _partner,
     "partners": _partners,
     "contract": _contract,
