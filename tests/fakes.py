@@ -81,7 +81,8 @@ class FakeContracts:
             raise Conflict("exists")
         self.contracts[contract.id] = contract
 
-    def save(self, contract: Contract, *, expected_version: int) -> None:
+    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+        # A party's list is derived from party_ids here: a dropped party leaves it with the save.
         if self.contracts[contract.id].version != expected_version:
             raise Conflict("changed")
         self.contracts[contract.id] = contract

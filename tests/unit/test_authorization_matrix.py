@@ -88,6 +88,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "setTechnicalQualification":   (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
     "settleCommissions":           (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
     "cancelContract":              (OK,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
+    "updateContract":              (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "signEscrowAgreement":         (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "declarePublisherDefault":     (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "confirmEscrowTrigger":        (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -399,6 +400,7 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
         "settleCommissions", w.publisher, programId=w.program(), upTo="2100-01-01T00:00:00Z"
     ),
     "cancelContract": lambda w: _mutate("cancelContract", w.publisher, contractId=w.contract(), reason="client left"),
+    "updateContract": lambda w: _mutate("updateContract", w.publisher, contractId=w.contract(), supportFee="120.00"),
     "signEscrowAgreement": lambda w: _mutate(
         "signEscrowAgreement", w.publisher, **w.escrow_input(*w.host_and_provider())
     ),

@@ -37,8 +37,10 @@ class PartnerRepository(Protocol):
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None: ...
-    def save(self, contract: Contract, *, expected_version: int) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise."""
+    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise.
+        `dropped_parties`: partners the contract named before and no longer does (an amended draft):
+        it leaves their lists in the same write."""
 
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...

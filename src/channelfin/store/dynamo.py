@@ -190,14 +190,18 @@ def put_with_copies(
     conflict: str,
     *,
     also: Iterable[tuple[Model, Condition | None]] = (),
+    dropped: Iterable[Model] = (),
 ) -> None:
     """Put an item, its copies (for other access patterns) and `also` in one transaction
-    conditioned on the item; a failed condition is a `Conflict` with that message."""
+    conditioned on the item, deleting the copies `dropped`; a failed condition is a `Conflict`
+    with that message."""
     try:
         with TransactWrite(connection=connection(type(main))) as tx:
             tx.save(main, condition=condition)
             for copy in copies:
                 tx.save(copy)
+            for gone in dropped:
+                tx.delete(gone)
             for item, item_condition in also:
                 tx.save(item, condition=item_condition)
     except TransactWriteError as exc:

@@ -40,6 +40,36 @@ class CreateContractInput:
     )
 
 
+@strawberry.input(
+    description="Changes to a DRAFT contract: `contractId` plus any field of `CreateContractInput`. A field "
+    "left out stays as it is; null clears the optional ones (`resellerId`, `enrollmentId`, `supportProviderId`) "
+    "and is refused (REQUIRED) on the others. `customer` is replaced as a whole."
+)
+class UpdateContractInput:
+    contract_id: strawberry.ID = strawberry.field(description="The DRAFT contract to change.")
+    owner_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    publisher_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    customer: CustomerInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The end client, replaced as a whole."
+    )
+    periodicity: Periodicity | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    term_months: int | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    start_date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    software_fee: Decimal | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    support_fee: Decimal | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    reseller_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="As in createContract; null: no reseller any more."
+    )
+    enrollment_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="As in createContract; null: attributed to no enrolment."
+    )
+    support_provider_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="As in createContract; null: chosen again as at creation. Left out: kept while it is "
+        "still a party of the contract.",
+    )
+
+
 @strawberry.input(description="Filters of the contracts list; a partner's users only ever see their own.")
 class ContractFilter:
     partner_id: strawberry.ID | None = strawberry.field(default=None, description="A party of the contract.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput
+from channelfin.api.contracts.changes import contract_changes
+from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput, UpdateContractInput
 from channelfin.api.contracts.types import Contract
 from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import contract_id, local_id, optional_local_id
@@ -12,6 +13,7 @@ from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import ContractPayload, contract_payload
 from channelfin.domain.customers import Customer
 from channelfin.domain.money import Money
+from channelfin.services import contract_updates
 from channelfin.services import contracts as contract_service
 
 
@@ -23,6 +25,11 @@ class CreateContractPayload:
 
 @strawberry.type
 class CancelContractPayload(ContractPayload):
+    pass
+
+
+@strawberry.type(description="The answer of updateContract: the contract as amended, or why not.")
+class UpdateContractPayload(ContractPayload):
     pass
 
 
@@ -51,6 +58,23 @@ class ContractsMutations:
                 support_provider_id=optional_local_id(
                     input.support_provider_id, "Partner", field=["supportProviderId"]
                 ),
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Change a DRAFT contract (the owner's users): any field of createContract, each checked "
+        "again as at creation; NOT_A_DRAFT once financing was requested. A partner no longer named stops "
+        "seeing the contract."
+    )
+    def update_contract(self, info: Info, input: UpdateContractInput) -> UpdateContractPayload:
+        ctx = info.context
+        return contract_payload(
+            UpdateContractPayload,
+            lambda: contract_updates.update_draft(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                changes=contract_changes(input),
             ),
         )
 
