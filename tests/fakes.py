@@ -106,6 +106,9 @@ class FakeContracts:
         items.sort(key=lambda c: (c.created_at, c.id), reverse=True)
         return _page(items, lambda c: c.id, page)
 
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        return any({party_id, other_id} <= c.party_ids for c in self.contracts.values())
+
 
 @dataclass
 class FakeLedger:

@@ -52,6 +52,8 @@ class ContractRepository(Protocol):
         status: ContractStatus | None,
         page: PageRequest,
     ) -> Page[Contract]: ...
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        """Whether a contract (in any status) names both partners as parties."""
 
 
 class PayoutRepository(Protocol):

@@ -256,3 +256,26 @@ class DynamoContractRepository:
             to_domain=_contract,
             filter_condition=ContractRecord.party_roles.contains(role.value) if role else None,
         )
+
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        """One Query of `party_id`'s list, filtered on the other party, stopped at the first match.
+
+        It reads the party's copies until one names the other partner: a partner's whole list
+        when they share none (what an unrelated refetch costs).
+        """
+        names_other = (
+            (ContractRecord.owner_id == other_id)
+            | (ContractRecord.publisher_id == other_id)
+            | (ContractRecord.reseller_id == other_id)
+            | (ContractRecord.program_partner_id == other_id)
+            | (ContractRecord.support_provider_id == other_id)
+        )
+        found = reads.query(
+            ContractRecord,
+            f"PARTY#{party_id}",
+            index=ContractRecord.gsi1,
+            filter_condition=names_other,
+            limit=1,
+            page_size=200,
+        )
+        return next(iter(found), None) is not None

@@ -59,10 +59,20 @@ class FinancingAgreement(Node):
 class Partner(Node):
     name: str
     roles: list[PartnerRole]
-    registration_number: str | None = strawberry.field(description="SIREN or other national identifier.")
-    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
     created_at: dt.datetime
     local_id: strawberry.Private[str]
+    identifiers: strawberry.Private[tuple[str | None, str | None]]  # registration number, country
+
+    @strawberry.field(
+        description="SIREN or other national identifier. Its own users and leaser staff only: null on the "
+        "public profile other partners read."
+    )
+    def registration_number(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.identifiers[0] if info.context.principal.can_see_partner(self.local_id) else None
+
+    @strawberry.field(description="ISO 3166-1 alpha-2. Its own users and leaser staff only, as registrationNumber.")
+    def country(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.identifiers[1] if info.context.principal.can_see_partner(self.local_id) else None
 
     @classmethod
     def from_domain(cls, p: dp.Partner) -> Partner:
@@ -70,10 +80,9 @@ class Partner(Node):
             id=strawberry.ID(to_global_id("Partner", p.id)),
             name=p.name,
             roles=sorted(p.roles, key=lambda r: r.value),
-            registration_number=p.registration_number,
-            country=p.country,
             created_at=p.created_at,
             local_id=p.id,
+            identifiers=(p.registration_number, p.country),
         )
 
     @strawberry.field(description="Financing agreements signed by this partner (its own users and leaser staff).")
