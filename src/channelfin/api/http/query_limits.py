@@ -6,7 +6,7 @@ list inputs of at most 100 items and strings of at most 1,000 characters (every 
 of the domain has a tighter bound of its own), and one response name at most 10 times in a selection
 (validation compares every pair of them: 490 copies of `viewer { sub }` took 1.9 s).
 The cost counts 2 per object and 1 per scalar, and a
-connection multiplies what it selects by its `first` (the page size it will really
+connection multiplies what it selects by its `first` or `last` (the page size it will really
 return), so nested lists are priced as they run. Introspection fields are free. Errors say
 which limit was hit, with a stable code.
 
@@ -140,10 +140,16 @@ class _Walk:
         return _Summary(cost=2, depth=0, aliases=aliases).plus(inner, deeper=1, times=times)
 
     def _first(self, node: FieldNode, definition: Any) -> int:
-        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
-        if argument is None:
-            return DEFAULT_PAGE_SIZE
-        value = value_from_ast(argument.value, definition.args["first"].type, self.variables)
+        """The page size asked, forwards (`first`) or backwards (`last`; the larger if both, refused next)."""
+        sizes = [
+            self._size(argument, definition.args[argument.name.value].type)
+            for argument in node.arguments or ()
+            if argument.name.value in ("first", "last") and argument.name.value in definition.args
+        ]
+        return max(sizes, default=DEFAULT_PAGE_SIZE)
+
+    def _size(self, argument: Any, kind: Any) -> int:
+        value = value_from_ast(argument.value, kind, self.variables)
         return max(value, 0) if isinstance(value, int) else DEFAULT_PAGE_SIZE  # Undefined: invalid, refused next
 
 
