@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -38,7 +38,9 @@ def _partner(name: str) -> Callable[[Any], str]:
     return lambda value: local_id(value, "Partner", field=[name])
 
 
-def contract_changes(input: UpdateContractInput) -> ContractChanges:
+def contract_changes(
+    input: Annotated[UpdateContractInput, strawberry.argument(description="What to do: see `UpdateContractInput`.")],
+) -> ContractChanges:
     return ContractChanges(
         owner_id=_required(input.owner_id, "ownerId", _partner("ownerId")),
         publisher_id=_required(input.publisher_id, "publisherId", _partner("publisherId")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.contracts.changes import contract_changes
@@ -17,13 +19,15 @@ from channelfin.services import contract_updates
 from channelfin.services import contracts as contract_service
 
 
-@strawberry.type
+@strawberry.type(description="What `createContract` answers: what it changed, or its userErrors.")
 class CreateContractPayload:
-    contract: Contract | None
-    user_errors: list[UserError]
+    contract: Contract | None = strawberry.field(description="The new DRAFT contract; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `cancelContract` answers: what it changed, or its userErrors.")
 class CancelContractPayload(ContractPayload):
     pass
 
@@ -36,7 +40,13 @@ class UpdateContractPayload(ContractPayload):
 @strawberry.type
 class ContractsMutations:
     @strawberry.mutation(description="Create a contract with an end client (the owner's users).")
-    def create_contract(self, info: Info, input: CreateContractInput) -> CreateContractPayload:
+    def create_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateContractInput, strawberry.argument(description="What to do: see `CreateContractInput`.")
+        ],
+    ) -> CreateContractPayload:
         ctx = info.context
         return contract_payload(
             CreateContractPayload,
@@ -66,7 +76,13 @@ class ContractsMutations:
         "again as at creation; NOT_A_DRAFT once financing was requested. A partner no longer named stops "
         "seeing the contract."
     )
-    def update_contract(self, info: Info, input: UpdateContractInput) -> UpdateContractPayload:
+    def update_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateContractInput, strawberry.argument(description="What to do: see `UpdateContractInput`.")
+        ],
+    ) -> UpdateContractPayload:
         ctx = info.context
         return contract_payload(
             UpdateContractPayload,
@@ -82,7 +98,13 @@ class ContractsMutations:
         description="Cancel a contract that is not financed (the owner's users or leaser-admin); "
         "its unsettled commission and charges are CANCELLED, paid ones stay paid."
     )
-    def cancel_contract(self, info: Info, input: CancelContractInput) -> CancelContractPayload:
+    def cancel_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            CancelContractInput, strawberry.argument(description="What to do: see `CancelContractInput`.")
+        ],
+    ) -> CancelContractPayload:
         ctx = info.context
         return contract_payload(
             CancelContractPayload,

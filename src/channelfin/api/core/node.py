@@ -67,7 +67,9 @@ def _refetch(info: Info, id: strawberry.ID, field: list[str] | None = None) -> A
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by global id; null when it does not exist or is not yours to see.")
-    def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")]
+    ) -> Node | None:
         return _refetch(info, id)
 
     @strawberry.field(

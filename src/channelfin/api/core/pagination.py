@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField
@@ -25,6 +25,37 @@ N = TypeVar("N")
 D = TypeVar("D")
 
 PAGE_ARGUMENTS = frozenset({"first", "after", "last", "before"})
+_CURSOR_RULE = (
+    "Valid only on the list, with the other arguments and for the caller it was issued to; anything else "
+    "(another list, a changed filter, another user, an edited or expired cursor) is INVALID_CURSOR."
+)
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page forwards: this many items, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); "
+        "with `last` or `before`: INVALID_PAGE_SIZE."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Page forwards from after this cursor (an edge's `cursor`, or `pageInfo.endCursor`). "
+        + _CURSOR_RULE
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page backwards: the last this many items (before `before`, or of the list), 1 to {MAX_PAGE_SIZE}."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Page backwards from before this cursor (an edge's `cursor`, or `pageInfo.startCursor`). "
+        + _CURSOR_RULE
+    ),
+]
 
 
 class CursorRefused(InvalidCursor):
@@ -101,22 +132,31 @@ def paging(
 
 @strawberry.type(description="Where a page of a connection stands.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page (ask `after: endCursor`).")
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page (ask `last` with `before: startCursor`)."
+    )
+    start_cursor: str | None = strawberry.field(description="The first item's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(description="The last item's cursor; null on an empty page.")
 
 
 @strawberry.type(description="An item of a connection with its cursor.")
 class Edge(Generic[N]):
-    node: N
-    cursor: str
+    node: N = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(
+        description="Where the list stands after this item: opaque, signed, about 70 characters; valid only "
+        "on this list, with these arguments, for this caller (INVALID_CURSOR otherwise)."
+    )
 
 
-@strawberry.type(description="A page of items; ask for the next one with `after: pageInfo.endCursor`.")
+@strawberry.type(
+    description="A page of a list: at most 100 items (`first` or `last`, default 20), in the list's order "
+    "whichever way it is paged. Each item costs as much as its own fields in the query cost limit, times "
+    "the page size asked."
+)
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
+    edges: list[Edge[N]] = strawberry.field(description="The items of this page with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     total_count: int | None = strawberry.field(
         default=None,
         description="How many items the whole list holds, where that is cheap to know: a contract's payouts "

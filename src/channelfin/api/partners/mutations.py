@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
@@ -14,22 +16,32 @@ from channelfin.domain.money import Money
 from channelfin.services import partners as partner_service
 
 
-@strawberry.type
+@strawberry.type(description="What `registerPartner` answers: what it changed, or its userErrors.")
 class RegisterPartnerPayload:
-    partner: Partner | None
-    user_errors: list[UserError]
+    partner: Partner | None = strawberry.field(description="The new partner; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `signFinancingAgreement` answers: what it changed, or its userErrors.")
 class SignFinancingAgreementPayload:
-    agreement: FinancingAgreement | None
-    user_errors: list[UserError]
+    agreement: FinancingAgreement | None = strawberry.field(description="The new agreement; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 @strawberry.type
 class PartnersMutations:
     @strawberry.mutation(description="Register a company on the platform (leaser-admin).")
-    def register_partner(self, info: Info, input: RegisterPartnerInput) -> RegisterPartnerPayload:
+    def register_partner(
+        self,
+        info: Info,
+        input: Annotated[
+            RegisterPartnerInput, strawberry.argument(description="What to do: see `RegisterPartnerInput`.")
+        ],
+    ) -> RegisterPartnerPayload:
         ctx = info.context
         return object_payload(
             RegisterPartnerPayload,
@@ -46,7 +58,14 @@ class PartnersMutations:
         )
 
     @strawberry.mutation(description="Record a financing agreement between a leaser and a partner (leaser-admin).")
-    def sign_financing_agreement(self, info: Info, input: SignFinancingAgreementInput) -> SignFinancingAgreementPayload:
+    def sign_financing_agreement(
+        self,
+        info: Info,
+        input: Annotated[
+            SignFinancingAgreementInput,
+            strawberry.argument(description="What to do: see `SignFinancingAgreementInput`."),
+        ],
+    ) -> SignFinancingAgreementPayload:
         ctx = info.context
         return object_payload(
             SignFinancingAgreementPayload,

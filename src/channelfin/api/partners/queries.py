@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, paging
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.partners.inputs import PartnerFilter
 from channelfin.api.partners.types import FinancingAgreement, Partner, Viewer
 from channelfin.services import partners as partner_service
@@ -20,14 +22,25 @@ class PartnersQueries:
         return Viewer(sub=p.sub, roles=sorted(r.value for r in p.roles), partner_id=p.partner_id)
 
     @strawberry.field(description="A partner: your own, or any for leaser staff; null otherwise.")
-    def partner(self, info: Info, id: strawberry.ID) -> Partner | None:
+    def partner(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")]
+    ) -> Partner | None:
         ctx = info.context
         found = partner_service.visible_partner(ctx.ports, ctx.principal, local_id(id, "Partner", field=["id"]))
         return Partner.from_domain(found) if found else None
 
     @strawberry.field(description="Partners by name (leaser staff: all; a partner's users: their own).")
     def partners(
-        self, info: Info, filter: PartnerFilter | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[
+            PartnerFilter | None,
+            strawberry.argument(
+                description="Which partners (a partner's users: their own, or every reseller with role RESELLER)."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Partner]:
         ctx = info.context
         request = paging(info, first, after)

@@ -21,14 +21,14 @@ from channelfin.services import partners as partner_service
 
 @strawberry.type(description="A convention d'agrément: a leaser agrees to finance a partner's contracts.")
 class FinancingAgreement(Node):
-    status: AgreementStatus
+    status: AgreementStatus = strawberry.field(description="Whether contracts may be financed under it.")
     annual_rate: Decimal = strawberry.field(description='Yearly rate as a fraction, e.g. "0.06" for 6%.')
     file_fee: Money = strawberry.field(description="Flat fee deducted from each upfront payout.")
     payout_sla_hours: int = strawberry.field(description="Hours from file transmission to payment.")
     instant_decision_limit: Money = strawberry.field(
         description="Financed amounts strictly below it are decided at once; at or above, by credit review."
     )
-    signed_at: dt.datetime
+    signed_at: dt.datetime = strawberry.field(description="When it was signed (UTC).")
     partner_id: strawberry.Private[str]
     leaser_id: strawberry.Private[str]
 
@@ -57,9 +57,9 @@ class FinancingAgreement(Node):
 
 @strawberry.type(description="A company on the platform: leaser, publisher, reseller, distributor...")
 class Partner(Node):
-    name: str
-    roles: list[PartnerRole]
-    created_at: dt.datetime
+    name: str = strawberry.field(description="Its name.")
+    roles: list[PartnerRole] = strawberry.field(description="What it is to the platform.")
+    created_at: dt.datetime = strawberry.field(description="When it was registered (UTC).")
     local_id: strawberry.Private[str]
     identifiers: strawberry.Private[tuple[str | None, str | None]]  # registration number, country
 

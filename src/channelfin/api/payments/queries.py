@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, paging
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.payments.types import PaymentRun
 from channelfin.services import payment_runs as run_service
 
@@ -15,7 +17,14 @@ from channelfin.services import payment_runs as run_service
 class PaymentsQueries:
     @strawberry.field(description="A payer's payment runs, newest first (its users and leaser staff).")
     def payment_runs(
-        self, info: Info, payer_id: strawberry.ID, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        payer_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The paying partner (a leaser or a publisher) whose runs are listed."),
+        ],
+        first: First = None,
+        after: After = None,
     ) -> Connection[PaymentRun]:
         ctx = info.context
         payer = local_id(payer_id, "Partner", field=["payerId"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import optional_local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, paging
+from channelfin.api.core.pagination import After, Before, Connection, First, Last, paging
 from channelfin.api.payouts.inputs import PayoutFilter
 from channelfin.api.payouts.types import Payout
 from channelfin.services import payouts as payout_service
@@ -21,11 +23,13 @@ class PayoutsQueries:
     def payouts(
         self,
         info: Info,
-        filter: PayoutFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            PayoutFilter | None, strawberry.argument(description="Which payouts; none: all the caller may see.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Payout]:
         ctx = info.context
         request = paging(info, first, after, last=last, before=before)
