@@ -50,9 +50,9 @@ def test_just_below_the_limit_is_immediate(world):
         ({"softwareFee": "1000.00", "financedAmount": "5000.00"}, "EXACTLY_ONE_OF"),
         ({}, "EXACTLY_ONE_OF"),
         ({"softwareFee": "1000.00", "periodicity": "QUARTERLY", "termMonths": 10}, "INVALID_TERM"),
-        ({"softwareFee": "abc"}, "INVALID_DECIMAL"),
-        ({"softwareFee": "NaN"}, "INVALID_DECIMAL"),
-        ({"softwareFee": 12.5}, "INVALID_DECIMAL"),
+        ({"softwareFee": "abc"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"softwareFee": "NaN"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"softwareFee": 12.5}, "GRAPHQL_VALIDATION_FAILED"),
         ({"termMonths": "36", "softwareFee": "1.00"}, "GRAPHQL_VALIDATION_FAILED"),
     ],
 )
@@ -61,6 +61,25 @@ def test_invalid_quote_input_is_a_coded_error_not_a_crash(world, fields, code):
     assert result.data is None
     assert result.codes == [code]
     assert "Traceback" not in str(result.errors)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"softwareFee": "12,50"},
+        {"termMonths": "36"},
+        {"termMonths": 36.5},
+        {"startDate": "2027-13-01"},
+        {"startDate": 20270101},
+        {"periodicity": "WEEKLY"},
+        {"customer": {"name": 7}},
+    ],
+)
+def test_a_malformed_value_is_one_code_whatever_the_scalar(world, fields):
+    """Issue 18: a bad Int or Date gave GRAPHQL_VALIDATION_FAILED but a bad Decimal INVALID_DECIMAL."""
+    result = world.run(world.user_of(world.publisher), ops.CREATE_CONTRACT, input=world.contract_input(**fields))
+    assert result.data is None
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"], result.errors
 
 
 def test_quote_on_an_unknown_agreement_is_not_found(world):
