@@ -453,7 +453,6 @@ class FakeRenderer:
         return b"%PDF-fake " + repr(content).encode()
 
 
-@dataclass
 class FakePersistedQueries:
     """The `persisted-queries` table in memory: expiry read as DynamoDB's TTL, trusted documents never replaced."""
 
@@ -476,6 +475,7 @@ class FakePersistedQueries:
         self.items[sha256] = (document, trusted, expires)
 
 
+@dataclass
 class FakeDocumentStore:
     files: dict[str, bytes] = field(default_factory=dict)
 
