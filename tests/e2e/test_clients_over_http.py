@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = Path(__file__).resolve().parent / "clients"
+README_URL = "http://127.0.0.1:8000/graphql"
 
 
 def node(script: str, *args: str) -> object:
@@ -120,6 +122,49 @@ def test_gql_validates_against_the_fetched_schema_and_runs_a_query(dev_server, a
         with pytest.raises(GraphQLError, match="Cannot query field 'nope'"):
             session.execute(gql("{ contracts { nope } }"))
         assert len(sent) == requests_so_far  # refused by gql itself, against the schema: never sent
+
+
+def readme_snippet(language: str) -> str:
+    """The one `language` code block of README's "For client developers", as a developer would copy it."""
+    section = (ROOT / "README.md").read_text().split("\n## For client developers\n", 1)[1].split("\n## ", 1)[0]
+    [snippet] = re.findall(rf"```{language}\n(.*?)```", section, flags=re.DOTALL)
+    assert README_URL in snippet
+    return snippet
+
+
+def test_the_readme_apollo_snippet_lists_contracts(dev_server, admin, contracts):
+    snippet = readme_snippet("js").replace(README_URL, dev_server.url)
+    script = f"const token = {json.dumps(admin)};\n{snippet}\nconsole.log(JSON.stringify(data));"
+    done = subprocess.run(
+        ["node", "--input-type=module", "--eval", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(contracts) <= {edge["node"]["customer"]["name"] for edge in data["contracts"]["edges"]}
+
+
+def test_the_readme_gql_snippet_lists_contracts(dev_server, admin, contracts):
+    names: dict[str, object] = {"token": admin}
+    exec(readme_snippet("python").replace(README_URL, dev_server.url), names)  # noqa: S102 (our README's snippet)
+    assert set(contracts) <= {edge["node"]["customer"]["name"] for edge in names["contracts"]}  # type: ignore[attr-defined]
+
+
+def test_a_query_over_get_is_private_and_a_large_answer_compressed(dev_server, admin):
+    response = httpx.get(
+        dev_server.url,
+        params={"query": "{ __schema { types { name fields { name } } } }"},
+        headers={"Authorization": f"Bearer {admin}", "Accept-Encoding": "br"},
+        timeout=30,
+    )
+    assert response.status_code == 200 and response.headers["cache-control"] == "private"
+    assert response.headers["content-encoding"] == "br"
+    assert int(response.headers["content-length"]) * 2 < len(response.content)  # decoded by httpx: over twice as big
+    assert response.json()["data"]["__schema"]["types"]
 
 
 @pytest.fixture(scope="module")
