@@ -123,3 +123,12 @@ export function Timeline({ events }: { events: readonly { status: string; at: st
     </ol>
   );
 }
+
+/** A table wider than a phone scrolls sideways; focusable and named so a keyboard can scroll it too. */
+export function ScrollArea({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { ContractQuery, SubmitDeliveryReportMutation } from "../api/operations";
 import { FieldErrors, requestErrorCode } from "../api/errors";
 import type { ContractQuery as Result } from "../gql/graphql";
-import { Alert, Field, Figures, Loading, RequestError, StatusBadge, Timeline, UserErrorList } from "../components/ui";
+import { Alert, Field, Figures, Loading, RequestError, StatusBadge, Timeline, UserErrorList, ScrollArea } from "../components/ui";
 import { useTitle } from "../components/useTitle";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages";
@@ -173,14 +173,20 @@ function DeliveryReport({ contract, onDone }: { contract: Contract; onDone: () =
     if (!userErrors.length) onDone();
   };
   let body;
-  if (document && (document.status === "SENT" || document.status === "SIGNED" || !report)) {
-    body = <p data-testid="delivery-document">{t("deliveryDocument", { status: label(document.status) })}</p>;
-  } else if (report) {
+  const documentLine = document && (
+    <p data-testid="delivery-document">{t("deliveryDocument", { status: label(document.status) })}</p>
+  );
+  if (report) {
     body = (
-      <p data-testid="delivery-submitted">
-        {t("deliverySubmitted", { date: dateTime(report.submittedAt), installed: date(report.installedAt), signer: report.signedBy })}
-      </p>
+      <>
+        <p data-testid="delivery-submitted">
+          {t("deliverySubmitted", { date: dateTime(report.submittedAt), installed: date(report.installedAt), signer: report.signedBy })}
+        </p>
+        {document?.status === "SENT" && documentLine}
+      </>
     );
+  } else if (document) {
+    body = documentLine;
   } else if (contract.status === "AWAITING_DELIVERY" && signaturesIn) {
     body = (
       <form onSubmit={(e) => void send(e)} noValidate className="form" data-testid="delivery-form">
@@ -221,7 +227,7 @@ function Payouts({ contract }: { contract: Contract }) {
       {payouts.length === 0 ? (
         <p>{t("noPayouts")}</p>
       ) : (
-        <div className="scroll">
+        <ScrollArea label={t("payouts")}>
           <table className="table" data-testid="contract-payouts">
             <thead>
               <tr>
@@ -253,7 +259,7 @@ function Payouts({ contract }: { contract: Contract }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </section>
   );

@@ -2,7 +2,7 @@
 // extras, outstanding and what is available, and a cut awaiting its second confirmation.
 import { useQuery } from "urql";
 import { CreditLinesQuery } from "../api/operations";
-import { Alert, Loading, RequestError } from "../components/ui";
+import { Alert, Loading, RequestError, ScrollArea } from "../components/ui";
 import { usePartner } from "../components/viewer";
 import { useTitle } from "../components/useTitle";
 import { useI18n } from "../i18n/i18n";
@@ -25,7 +25,7 @@ export default function CreditLines() {
       {fetching && !data && <Loading />}
       {data && lines.length === 0 && <p>{t("noCreditLines")}</p>}
       {lines.length > 0 && (
-        <div className="scroll">
+        <ScrollArea label={t("creditTitle")}>
           <table className="table" data-testid="credit-lines">
             <thead>
               <tr>
@@ -59,7 +59,7 @@ export default function CreditLines() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </>
   );

@@ -60,8 +60,10 @@ export default function NewContract() {
   const [, createContract] = useMutation(CreateContractMutation);
   const [, requestFinancing] = useMutation(RequestFinancingMutation);
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) =>
-    setForm((f) => ({ ...f, [key]: event.currentTarget.value }));
+  const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
+    const value = event.currentTarget.value; // read now: the event is gone when the updater runs
+    setForm((f) => ({ ...f, [key]: value }));
+  };
 
   const siren = checkSiren(form.siren);
   const sirenCheck =

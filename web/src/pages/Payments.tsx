@@ -7,7 +7,7 @@ import { PayoutsQuery, StatementQuery } from "../api/operations";
 import type { PayoutLineFragment as Line } from "../gql/graphql";
 import { downloadCsv, toCsv } from "../lib/csv";
 import { plainDecimal } from "../i18n/format";
-import { Alert, Figures, Loading, RequestError } from "../components/ui";
+import { Alert, Figures, Loading, RequestError, ScrollArea } from "../components/ui";
 import { usePartner } from "../components/viewer";
 import { useTitle } from "../components/useTitle";
 import { useI18n, type I18n } from "../i18n/i18n";
@@ -41,7 +41,7 @@ function PayoutTable({ lines, testId }: { lines: readonly Line[]; testId: string
   const { t, label, money, date } = useI18n();
   if (!lines.length) return <p>{t("noPayouts")}</p>;
   return (
-    <div className="scroll">
+    <ScrollArea label={testId === "payouts" ? t("myPayouts") : t("statement")}>
       <table className="table" data-testid={testId}>
         <thead>
           <tr>
@@ -70,7 +70,7 @@ function PayoutTable({ lines, testId }: { lines: readonly Line[]; testId: string
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 
