@@ -58,22 +58,24 @@ describe("Cognito hosted sign-in, authorization code + PKCE", () => {
     const { verifier } = JSON.parse(storage.getItem("channelfin.pkce")!) as { verifier: string };
     const now = Math.floor(Date.now() / 1000);
     const idToken = jwt({ iss: auth.issuer, aud: auth.clientId, sub: "u1", iat: now, exp: now + 3600, "custom:partner_id": "p1" });
-    const fetchMock = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+    const fetchMock = vi.fn((_url: string | URL | Request, init?: RequestInit) => {
       const body = new URLSearchParams(init?.body as string);
       expect(body.get("grant_type")).toBe("authorization_code");
       expect(body.get("code")).toBe("the-code");
       expect(body.get("code_verifier")).toBe(verifier);
       expect(body.get("client_id")).toBe("frontend-client");
-      return new Response(JSON.stringify({ access_token: "a", id_token: idToken, token_type: "Bearer", expires_in: 3600 }), {
-        headers: { "content-type": "application/json" },
-      });
+      return Promise.resolve(
+        new Response(JSON.stringify({ access_token: "a", id_token: idToken, token_type: "Bearer", expires_in: 3600 }), {
+          headers: { "content-type": "application/json" },
+        }),
+      );
     });
     vi.stubGlobal("fetch", fetchMock);
     try {
       const callback = new URL(`https://extranet.example/auth/callback?code=the-code&state=${start.searchParams.get("state")}`);
       const result = await completeSignIn(auth, callback, storage);
       expect(result).toEqual({ idToken, returnTo: "/paiements" });
-      expect(String(fetchMock.mock.calls[0]![0])).toBe(`${auth.domain}/oauth2/token`);
+      expect(new Request(fetchMock.mock.calls[0]![0]).url).toBe(`${auth.domain}/oauth2/token`);
       expect(storage.getItem("channelfin.pkce")).toBeNull();
     } finally {
       vi.unstubAllGlobals();
