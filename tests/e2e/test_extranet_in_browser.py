@@ -308,6 +308,23 @@ def test_in_english_the_same_figures_read_the_english_way_and_the_choice_is_kept
         context.close()
 
 
+def test_the_statement_shows_the_upfront_payout_and_exports_it_as_csv(context, dev_server, world, journey):
+    page = context.new_page()
+    _sign_in(page, dev_server, world["user"], "/paiements")
+    # The default period runs from two months back to next month: it holds today's payout.
+    _expect(page.get_by_test_id("statement-lines")).to_contain_text(CUSTOMER)
+    assert _figure(page, "earned") == "32 885,37 €"
+    figures = {name: _figure(page, f"{name}-balance") for name in ("opening", "closing")}
+    with page.expect_download() as download:
+        page.get_by_test_id("export-statement").click()
+    assert re.fullmatch(r"releve-\d{4}-\d{2}-01-\d{4}-\d{2}-01\.csv", download.value.suggested_filename)
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].split(";")[:3] == ["Nature", "Statut", "Montant"]
+    [line] = [row.split(";") for row in rows[1:] if CUSTOMER in row]
+    assert line[2:4] == ["32885,37", "EUR"]  # no grouping: a spreadsheet reads it as a number
+    assert figures == {"opening": "0,00 €", "closing": "0,00 €"}, figures
+
+
 # --- as a new user would ------------------------------------------------------------------------
 
 
