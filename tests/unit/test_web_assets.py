@@ -17,7 +17,16 @@ def _api() -> Starlette:
     async def home(_):
         return PlainTextResponse("graphiql, redirected")
 
-    return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/", home)])
+    async def graphiql_asset(request):
+        return PlainTextResponse(f"graphiql's {request.path_params['name']}")
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphiql/assets/{name}", graphiql_asset),
+            Route("/", home),
+        ]
+    )
 
 
 def _dist(tmp_path):
@@ -51,6 +60,7 @@ def test_the_api_paths_still_reach_the_api(tmp_path):
     client = TestClient(with_web_app(_api(), _dist(tmp_path)))
     assert client.get("/graphql").text == "the api"
     assert client.post("/graphql").text == "the api"
+    assert client.get("/graphiql/assets/graphiql.js").text == "graphiql's graphiql.js"  # GraphiQL served offline
 
 
 def test_missing_files_and_paths_outside_the_build_are_not_found(tmp_path):

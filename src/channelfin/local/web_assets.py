@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, Response
 
 Scope = dict[str, Any]
 
-API_PATHS = ("/graphql", "/health", "/webhooks/", "/esign/")
+API_PATHS = ("/graphql", "/graphiql/", "/health", "/webhooks/", "/esign/")
 # The same policy CloudFront sends (serverless.yml), with the API on this origin.
 SECURITY_HEADERS = {
     "content-security-policy": (
