@@ -1,10 +1,11 @@
 """Publish the partner extranet (web/dist) to a deployed stage: `infra/deploy-web --stage dev`.
 
 The build carries no stage's settings: the same files run on `channelfin dev` and in every stage.
-This reads the stack's outputs (serverless.yml), writes the stage's `config.json` (API URL,
-Cognito's hosted sign-in) next to the build in the private bucket CloudFront reads, then has
-CloudFront drop what it cached. Hashed assets of earlier builds stay in the bucket: a browser
-tab opened before the deploy still loads its lazy chunks.
+This reads the stack's outputs (serverless.yml), writes the stage's `config.json` (Cognito's
+hosted sign-in; the API is /graphql on the extranet's own origin, passed on by CloudFront) next
+to the build in the private bucket CloudFront reads, then has CloudFront drop what it cached.
+Hashed assets of earlier builds stay in the bucket: a browser tab opened before the deploy still
+loads its lazy chunks.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "web" / "dist"
 # The outputs of serverless.yml this reads (tests/unit/test_deploy_web.py checks they exist).
 OUTPUTS = (
-    "GraphqlUrl",
     "UserPoolId",
     "PartnerFrontEndClientId",
     "CognitoDomain",
@@ -45,7 +45,7 @@ def stack_outputs(cloudformation: Any, stage: str) -> dict[str, str]:
 def app_config(outputs: dict[str, str], region: str) -> dict[str, Any]:
     """What web/src/config.ts parses: the API and the authorization-code flow with PKCE at Cognito."""
     return {
-        "apiUrl": outputs["GraphqlUrl"],
+        "apiUrl": "/graphql",  # CloudFront passes it to the HTTP API: same origin, no CORS
         "auth": {
             "mode": "cognito",
             "domain": outputs["CognitoDomain"],
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     outputs = stack_outputs(session.client("cloudformation"), args.stage)
     bucket = outputs["WebBucketName"]
     published = publish(session.client("s3"), bucket, args.dist, app_config(outputs, args.region))
-    print(f"deploy-web: {len(published)} files in s3://{bucket} (config.json for {outputs['GraphqlUrl']})")
+    print(f"deploy-web: {len(published)} files in s3://{bucket} (config.json for {outputs['CognitoDomain']})")
     reference = f"deploy-web-{time.time_ns()}"
     invalidation = invalidate(session.client("cloudfront"), outputs["WebDistributionId"], reference)
     print(f"deploy-web: CloudFront invalidation {invalidation}; the extranet: {outputs['WebUrl']}")

@@ -90,7 +90,7 @@ def test_deploy_publishes_the_build_with_the_stages_config_and_invalidates(dist,
     config = s3.get_object(Bucket=OUTPUTS["WebBucketName"], Key="config.json")
     assert config["CacheControl"] == "no-store"
     assert json.loads(config["Body"].read()) == {
-        "apiUrl": OUTPUTS["GraphqlUrl"],
+        "apiUrl": "/graphql",
         "auth": {
             "mode": "cognito",
             "domain": OUTPUTS["CognitoDomain"],
@@ -122,10 +122,10 @@ def test_without_a_build_nothing_is_published(tmp_path):
 @mock_aws
 def test_a_stack_without_the_extranets_outputs_is_refused(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": {"GraphqlUrl": {"Value": "x"}}}
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": {"UserPoolId": {"Value": "x"}}}
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     cloudformation.create_stack(StackName="channelfin-old", TemplateBody=json.dumps(template))
-    with pytest.raises(SystemExit, match="no output UserPoolId, .*WebBucketName"):
+    with pytest.raises(SystemExit, match="no output PartnerFrontEndClientId, .*WebBucketName"):
         deploy_web.stack_outputs(cloudformation, "old")
 
 
