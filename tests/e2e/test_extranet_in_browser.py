@@ -325,6 +325,46 @@ def test_the_statement_shows_the_upfront_payout_and_exports_it_as_csv(context, d
     assert figures == {"opening": "0,00 €", "closing": "0,00 €"}, figures
 
 
+def _graphql_request(request):
+    """What a request to /graphql carried: method, operation, the hash it names, whether the text went too."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if request.method == "GET":
+        fields = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        extensions = json.loads(fields.get("extensions", "{}"))
+    else:
+        fields = json.loads(request.post_data or "{}")
+        extensions = fields.get("extensions") or {}
+    persisted = extensions.get("persistedQuery") or {}
+    return {
+        "method": request.method,
+        "operation": fields.get("operationName"),
+        "hash": persisted.get("sha256Hash"),
+        "text": bool(fields.get("query")),
+    }
+
+
+def test_queries_travel_by_hash_and_every_hash_ships_with_the_build(browser, dev_server, world, journey):
+    shipped = json.loads((WEB / "dist" / "persisted-documents.json").read_text())
+    context = _context(browser)
+    sent = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: "/graphql" in request.url and sent.append(_graphql_request(request)))
+        _sign_in(page, dev_server, world["user"], "/contrats")
+        _expect(page.get_by_test_id("contracts")).to_contain_text(CUSTOMER)
+        page.reload()
+        _expect(page.get_by_test_id("contracts")).to_contain_text(CUSTOMER)
+    finally:
+        context.close()
+    queries = [r for r in sent if r["operation"] in ("Viewer", "Contracts")]
+    assert queries and all(r["hash"] in shipped for r in queries), sent
+    for operation in ("Viewer", "Contracts"):
+        mine = [r for r in queries if r["operation"] == operation]
+        assert sum(r["text"] for r in mine) <= 1, mine  # the text at most once: on the server's first miss
+        assert mine[-1] == {"method": "GET", "operation": operation, "hash": mine[-1]["hash"], "text": False}
+
+
 # --- as a new user would ------------------------------------------------------------------------
 
 

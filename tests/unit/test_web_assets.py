@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from channelfin.api.http.persisted_queries import manifest_documents
 from channelfin.local.web_assets import with_web_app
 
 
@@ -74,3 +79,12 @@ def test_missing_files_and_paths_outside_the_build_are_not_found(tmp_path):
 def test_without_a_build_the_dev_server_is_as_before(tmp_path):
     client = TestClient(with_web_app(_api(), None))
     assert client.get("/").text == "graphiql, redirected"
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "web" / "dist" / "persisted-documents.json"
+
+
+@pytest.mark.skipif(not SHIPPED.exists(), reason="web/ is not built (scripts/setup builds it)")
+def test_the_extranets_shipped_hashes_are_a_manifest_trust_documents_takes():
+    documents = manifest_documents(json.loads(SHIPPED.read_text()))  # every hash its document's SHA-256
+    assert len(documents) >= 12 and any(d.startswith("query Contracts(") for d in documents.values())

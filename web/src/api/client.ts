@@ -1,5 +1,9 @@
-// The GraphQL client (urql): the bearer token on every request, no cache shared between users, and
-// a 401 taken as "sign in again".
+// The GraphQL client (urql): the bearer token on every request, no cache shared between users, a 401
+// taken as "sign in again", and queries sent by hash (the API's automatic persisted queries: the
+// text travels once, on a miss; GET when the URL is short enough). The hashes are those of
+// dist/persisted-documents.json (scripts/persisted-documents.mjs), so a stage running only trusted
+// documents accepts them.
+import { persistedExchange } from "@urql/exchange-persisted";
 import { Client, cacheExchange, fetchExchange, mapExchange } from "urql";
 
 export function createClient(apiUrl: string, token: () => string | null, onUnauthenticated: () => void): Client {
@@ -14,6 +18,7 @@ export function createClient(apiUrl: string, token: () => string | null, onUnaut
         },
       }),
       cacheExchange,
+      persistedExchange({ preferGetForPersistedQueries: "within-url-limit" }),
       fetchExchange,
     ],
     fetchOptions: () => {
