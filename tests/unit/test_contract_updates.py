@@ -91,6 +91,27 @@ def test_every_term_is_checked_as_at_creation_and_nothing_is_written_on_a_refusa
     assert after["softwareFee"]["amount"] == "1000.00" and after["customer"]["name"] == "Boulangerie Martin"
 
 
+def test_an_automatic_rejection_is_fixed_and_financing_asked_again(world):
+    flow = FinancingFlow(world)
+    draft = world.create_contract(customer={"name": "Boulangerie Martin"})["id"]
+    rejected = flow.request(draft)
+    assert rejected["contract"]["status"] == "REJECTED", rejected
+    fixed = update(world, contractId=draft, customer={"name": "Boulangerie Martin", "registrationNumber": "732829320"})
+    assert fixed["userErrors"] == [] and fixed["contract"]["status"] == "DRAFT"
+    assert "after an automatic rejection" in fixed["contract"]["timeline"][-1]["note"]
+    again = flow.request(draft)
+    assert again["userErrors"] == [] and again["contract"]["status"] == "APPROVED", again
+
+
+def test_an_analysts_rejection_is_final(world):
+    flow = FinancingFlow(world)
+    contract = flow.new_contract(softwareFee="2000.00")  # above the instant-decision limit: a credit review
+    assert flow.request(contract)["contract"]["status"] == "UNDER_REVIEW"
+    flow.review(contract, approve=False)
+    refused = update(world, contractId=contract, softwareFee="1000.00")
+    assert [e["code"] for e in refused["userErrors"]] == ["NOT_A_DRAFT"]
+
+
 def test_only_a_draft_can_be_updated(world):
     flow = FinancingFlow(world)
     contract = flow.new_contract()

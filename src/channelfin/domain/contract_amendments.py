@@ -16,6 +16,7 @@ from channelfin.domain.customers import Customer
 from channelfin.domain.error_codes import ContractCode
 from channelfin.domain.errors import InvalidTransition
 from channelfin.domain.financing import Periodicity
+from channelfin.domain.financing_file import AUTOMATIC, DecisionOutcome
 from channelfin.domain.money import Money
 from channelfin.domain.partners import Partner
 
@@ -40,10 +41,17 @@ def amended(
     actor: str,
     changed: list[str],
 ) -> Contract:
-    """`current` with these terms; `changed` names the fields the owner sent, for the timeline."""
-    if current.status is not ContractStatus.DRAFT:
+    """`current` with these terms; `changed` names the fields the owner sent, for the timeline.
+
+    A contract the automatic decision REJECTED goes back to DRAFT with its financing request
+    dropped: that decision's reasons (no SIREN, a file fee that eats the amount, too long a term)
+    are all terms the owner fixes here, then it asks again. An analyst's rejection is final.
+    """
+    reopened = rejected_automatically(current)
+    if current.status is not ContractStatus.DRAFT and not reopened:
         raise InvalidTransition(
-            f"only a DRAFT contract can be updated; this one is {current.status.value}",
+            f"only a DRAFT contract (or one the automatic decision rejected) can be updated; "
+            f"this one is {current.status.value}",
             code=ContractCode.NOT_A_DRAFT,
             field=["contractId"],
         )
@@ -66,6 +74,8 @@ def amended(
         partner_supports=partner_supports,
     )
     note = "contract updated: " + ", ".join(changed) if changed else "contract updated"
+    if reopened:
+        note += " (after an automatic rejection; financing to be asked again)"
     return replace(
         current,
         owner_id=fresh.owner_id,
@@ -81,6 +91,19 @@ def amended(
         enrollment_id=fresh.enrollment_id,
         program_partner_id=fresh.program_partner_id,
         support_provider_id=fresh.support_provider_id,
+        status=ContractStatus.DRAFT,
+        financing=None,
         timeline=(*current.timeline, TimelineEvent(ContractStatus.DRAFT, at, actor, note)),
         version=current.version + 1,
+    )
+
+
+def rejected_automatically(contract: Contract) -> bool:
+    """REJECTED at request time by the automatic decision (no workflow ran, no document was made)."""
+    decision = contract.financing.decision if contract.financing else None
+    return (
+        contract.status is ContractStatus.REJECTED
+        and decision is not None
+        and decision.outcome is DecisionOutcome.REJECTED
+        and decision.decided_by == AUTOMATIC
     )

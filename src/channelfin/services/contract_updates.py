@@ -61,7 +61,8 @@ def _pick(value: T | Keep, current: T) -> T:
 
 
 def update_draft(ports: Ports, principal: Principal, *, contract_id: str, changes: ContractChanges) -> Contract:
-    """The contract with `changes`, while it is a DRAFT (NOT_A_DRAFT after), by its owner's users.
+    """The contract with `changes`, while it is a DRAFT or was REJECTED by the automatic decision (then
+    back to DRAFT: `contract_amendments`), NOT_A_DRAFT otherwise; by its owner's users.
 
     Everything `createContract` checks is checked again on the result: roles, who owns it, fees,
     term, the enrolment (when it or the publisher changes) and the support provider (kept if

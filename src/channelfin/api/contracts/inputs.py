@@ -52,12 +52,14 @@ class CreateContractInput:
 
 
 @strawberry.input(
-    description="Changes to a DRAFT contract: `contractId` plus any field of `CreateContractInput`. A field "
-    "left out stays as it is; null clears the optional ones (`resellerId`, `enrollmentId`, `supportProviderId`) "
-    "and is refused (REQUIRED) on the others. `customer` is replaced as a whole."
+    description="Changes to a DRAFT (or automatically REJECTED) contract: `contractId` plus any field of "
+    "`CreateContractInput`. A field left out stays as it is; null clears the optional ones (`resellerId`, "
+    "`enrollmentId`, `supportProviderId`) and is refused (REQUIRED) on the others. `customer` is replaced as a whole."
 )
 class UpdateContractInput:
-    contract_id: strawberry.ID = strawberry.field(description="The DRAFT contract to change.")
+    contract_id: strawberry.ID = strawberry.field(
+        description="The DRAFT (or automatically REJECTED) contract to change."
+    )
     owner_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
     publisher_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
     customer: CustomerInput | None = strawberry.field(
