@@ -99,6 +99,16 @@ class ProgramCode(StrEnum):
     SEGMENT_POTENTIAL_REQUIRED = "SEGMENT_POTENTIAL_REQUIRED"
     NOT_TECHNICALLY_QUALIFIED = "NOT_TECHNICALLY_QUALIFIED"
     WRONG_PROGRAM = "WRONG_PROGRAM"
+    RATE_ABOVE_BOUND = "RATE_ABOVE_BOUND"
+
+
+class ConsentCode(StrEnum):
+    """Consent: enrolments and reseller links, answered by the partner they concern."""
+
+    ALREADY_ANSWERED = "ALREADY_ANSWERED"
+    ENROLLMENT_NOT_ACCEPTED = "ENROLLMENT_NOT_ACCEPTED"
+    NO_ACCEPTED_RELATIONSHIP = "NO_ACCEPTED_RELATIONSHIP"
+    LINK_EXISTS = "LINK_EXISTS"
 
 
 class IncentiveCode(StrEnum):
@@ -137,6 +147,7 @@ ErrorCode = (
     | FinancingCode
     | DocumentCode
     | ProgramCode
+    | ConsentCode
     | IncentiveCode
     | PaymentCode
     | EscrowCode
@@ -148,6 +159,7 @@ CATALOGUE: tuple[type[StrEnum], ...] = (
     FinancingCode,
     DocumentCode,
     ProgramCode,
+    ConsentCode,
     IncentiveCode,
     PaymentCode,
     EscrowCode,

@@ -18,6 +18,7 @@ from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.programs import ProgramRecord
+from channelfin.store.relations import RelationRecord
 
 
 class IdempotencyRecord(Model):
@@ -38,6 +39,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     PaymentRunRecord,
     TransferRecord,
     ProgramRecord,
+    RelationRecord,
     EscrowRecord,
     IncentiveRecord,
     AuditRecord,
@@ -53,6 +55,7 @@ LOGICAL_NAMES = {
     "PaymentRunRecord": "payouts",
     "TransferRecord": "payouts",
     "ProgramRecord": "partners",
+    "RelationRecord": "partners",
     "EscrowRecord": "partners",
     "IncentiveRecord": "partners",
     "AuditRecord": "partners",

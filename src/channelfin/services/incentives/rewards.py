@@ -25,6 +25,7 @@ from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout
 from channelfin.services.incentives.checks import MAX_QUOTE_LINES, clean_reference, partner_with_role, require_admin_of
 from channelfin.services.ports import Ports
+from channelfin.services.relations import require_relation
 
 
 def price_quote(
@@ -52,12 +53,14 @@ def record_licence_sale(
     sold_at: datetime,
     sale_reference: str | None = None,
 ) -> tuple[Payout, Rebate]:
-    """A sell-out reported to the vendor: one REBATE payout to the seller (once per sale reference)."""
+    """A sell-out reported to the vendor: one REBATE payout to a seller that agreed to deal with the vendor
+    (once per sale reference)."""
     require_admin_of(principal, vendor_id, Role.PARTNER_ADMIN, action="recordLicenceSale", field=["vendorId"])
     partner_with_role(ports, vendor_id, PartnerRole.PUBLISHER, "vendorId")
     seller = ports.partners.get(seller_id)
     if seller is None:
         raise NotFound("no such partner", field=["sellerId"])
+    require_relation(ports, publisher_id=vendor_id, partner_id=seller.id, field="sellerId", who="seller")
     family = product_family.strip()
     if not family:
         raise ValidationError("name the product family", code=CommonCode.REQUIRED, field=["productFamily"])
