@@ -41,7 +41,10 @@ class ProgramFlow:
         self.program = payload["program"]["id"]
         return payload["program"]
 
-    def enroll(self, tier: str, *roles: str, potential: str | None = None, name: str | None = None) -> dict[str, Any]:
+    def enroll(
+        self, tier: str, *roles: str, potential: str | None = None, name: str | None = None, accept: bool = True
+    ) -> dict[str, Any]:
+        """A new partner enrolled at `tier`, its enrolment accepted by its partner-admin (unless `accept` is False)."""
         partner = register(self.world.ports, name or f"{tier.title()} SARL", *(roles or ("RESELLER",)))
         payload = self.mutate(
             self.publisher_admin,
@@ -55,7 +58,8 @@ class ProgramFlow:
         assert payload["userErrors"] == [], payload["userErrors"]
         self.partners[tier] = partner
         self.enrollments[tier] = payload["enrollment"]["id"]
-        self.accept(tier)
+        if accept:
+            self.accept(tier)
         return payload["enrollment"]
 
     def accept(self, tier: str) -> dict[str, Any]:

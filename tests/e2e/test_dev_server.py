@@ -26,6 +26,7 @@ def setup(dev_server):
     leaser = _register(dev_server, admin, "Leasecom", "LEASER")
     publisher = _register(dev_server, admin, "all-in-web", "PUBLISHER")
     reseller = _register(dev_server, admin, "Logiciels du Sud", "RESELLER")
+    dev_server.link(publisher, reseller)  # so the publisher may name it on its contracts
     agreement = dev_server.gql(
         admin,
         ops.SIGN_AGREEMENT,

@@ -34,6 +34,7 @@ from channelfin.domain.programs import (
 from channelfin.domain.relations import ConsentStatus, Relation
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
 
 SETTLED_KINDS = frozenset({PayoutKind.COMMISSION})  # what settleCommissions pays: a run of commissions
 
@@ -134,20 +135,23 @@ def answer_enrollment(ports: Ports, principal: Principal, *, enrollment_id: str,
         raise NotFound("no such enrolment", field=["enrollmentId"])
     require(principal, Role.PARTNER_ADMIN, action=action)
     require_acting_for(principal, enrollment.partner_id, action=action, field=["enrollmentId"])
-    answered = enrollment.answered(accept=accept, by=principal.sub, at=ports.clock())
-    relation = None
-    if answered.is_accepted:
-        partner = ports.partners.get(enrollment.partner_id)
-        assert partner is not None and answered.answered_at is not None
-        relation = Relation.of_enrollment(enrollment.publisher_id, partner, enrollment.id, answered.answered_at)
-    try:
-        ports.programs.answer_enrollment(answered, charge=entry_fee(answered), relation=relation)
-    except Conflict:
-        current = ports.programs.get_enrollment(enrollment_id)
-        if current is not None:
-            current.answered(accept=accept, by=principal.sub, at=ports.clock())  # answered meanwhile: says so
-        raise
-    return answered
+    partner = ports.partners.get(enrollment.partner_id)
+    assert partner is not None
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
+        current = ports.programs.get_enrollment(enrollment_id) if attempt else enrollment
+        assert current is not None
+        answered = current.answered(accept=accept, by=principal.sub, at=ports.clock())  # ALREADY_ANSWERED after a race
+        relation = None
+        if answered.is_accepted:
+            assert answered.answered_at is not None
+            relation = Relation.of_enrollment(enrollment.publisher_id, partner, enrollment.id, answered.answered_at)
+        try:
+            ports.programs.answer_enrollment(answered, charge=entry_fee(answered), relation=relation)
+        except Conflict:
+            continue
+        return answered
+    raise Conflict("the enrolment is being answered by others; try again")
 
 
 def enrollments_of_partner(

@@ -13,6 +13,7 @@ from channelfin.domain.partners import Partner, PartnerRole
 from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
+from channelfin.services.retry import optimistic_update
 
 
 def request_reseller_link(ports: Ports, principal: Principal, *, publisher_id: str, reseller_id: str) -> ResellerLink:
@@ -59,20 +60,23 @@ def answer_reseller_link(ports: Ports, principal: Principal, *, link_id: str, ac
     require(principal, Role.PARTNER_ADMIN, action=action)
     if not principal.acts_for(link.answering_partner):
         raise PermissionDenied(f"{action} is done by the other side's partner-admin", field=["linkId"])
-    answered = link.answered(accept=accept, by=principal.sub, at=ports.clock())
-    relation = None
-    if answered.status is ConsentStatus.ACCEPTED:
-        reseller = ports.partners.get(link.reseller_id)
-        assert reseller is not None
-        relation = Relation.of_link(answered, reseller)
-    try:
-        ports.relations.save_link(answered, expected_version=link.version, relation=relation)
-    except Conflict:
-        current = ports.relations.get_link(link_id)
-        if current is not None:
-            current.answered(accept=accept, by=principal.sub, at=ports.clock())  # answered meanwhile: says so
-        raise
-    return answered
+    reseller = ports.partners.get(link.reseller_id)
+    assert reseller is not None
+
+    def write(answered: ResellerLink, version: int) -> None:
+        accepted = answered.status is ConsentStatus.ACCEPTED
+        relation = Relation.of_link(answered, reseller) if accepted else None
+        ports.relations.save_link(answered, expected_version=version, relation=relation)
+
+    def answered(current: ResellerLink) -> ResellerLink:
+        if not principal.acts_for(current.answering_partner):  # asked for again meanwhile, by this side
+            raise PermissionDenied(f"{action} is done by the other side's partner-admin", field=["linkId"])
+        return current.answered(accept=accept, by=principal.sub, at=now)  # ALREADY_ANSWERED after a race
+
+    now = ports.clock()
+    return optimistic_update(
+        lambda: ports.relations.get_link(link_id), write, answered, what="reseller link", field=["linkId"]
+    )
 
 
 def list_links(
