@@ -24,7 +24,6 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -34,7 +33,7 @@ from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, Partne
 from channelfin.domain.relations import ConsentStatus, Relation
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import Gsi1, TableMeta, connection, put_with_copies, query_page, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, put_with_copies, query_page, sort_stamp
 from channelfin.store.payouts import new_payout_writes
 from channelfin.store.relations import relation_update
 
@@ -53,15 +52,9 @@ class TierRulesMap(MapAttribute[str, Any]):
     evolutive_maintenance_by = UnicodeAttribute()
 
 
-class ProgramRecord(Model):
+class ProgramRecord(PartnersTableItem):
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     # program (and, for an enrolment, its publisher, rules and when it was made)
     publisher_id = UnicodeAttribute(null=True)

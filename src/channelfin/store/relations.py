@@ -18,7 +18,6 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -26,22 +25,16 @@ from channelfin.domain.partners import PartnerRole
 from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, TableMeta, connection, put_with_copies, query_page
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, put_with_copies, query_page
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
-class RelationRecord(Model):
+class RelationRecord(PartnersTableItem):
     """Reseller links (and their reseller copies) and relations."""
 
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     publisher_id = UnicodeAttribute(null=True)
 
