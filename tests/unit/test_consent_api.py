@@ -386,3 +386,41 @@ def test_a_licence_sale_of_an_unlinked_seller_is_refused(channel):
     channel.link(channel.outsider)
     paid = channel.sale(channel.outsider, "Windows Server", "1000.00", "2027-03-01T00:00:00Z", saleReference="F-9")
     assert paid["userErrors"] == [] and paid["payout"]["amount"]["amount"] == "30.00"
+
+
+# ---------------------------------------------------------------- what a contract carries into the reseller's list
+
+
+def test_a_contracts_customer_fields_are_bounded(world):
+    """A publisher naming its linked reseller cannot make the reseller's contract list heavy."""
+
+    def listed() -> int:
+        found = world.run(LEASER_ADMIN, ops.CONTRACTS, filter={"partnerId": world.reseller}).data["contracts"]
+        return len(found["edges"])
+
+    before = listed()
+    too_long = [
+        ({"name": "B" * 201}, ("TOO_LONG", ["input", "customer", "name"])),
+        ({"email": "a" * 250 + "@b.fr"}, ("INVALID_EMAIL", ["input", "customer", "email"])),
+        ({"registrationNumber": "7" * 200}, ("INVALID_SIREN", ["input", "customer", "registrationNumber"])),
+    ]
+    for customer, error in too_long:
+        refused = payload_of(
+            world.run(
+                world.user_of(world.publisher),
+                ops.CREATE_CONTRACT,
+                input=world.contract_input(customer={"name": "Boulangerie Martin", **customer}),
+            ),
+            "createContract",
+        )
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [error], customer
+        assert refused["contract"] is None
+    assert listed() == before  # nothing written
+    longest = world.create_contract(customer={"name": "B" * 200, "email": "a" * 243 + "@exemple.fr"})
+    read = world.run(
+        world.user_of(world.reseller),
+        "query($id: ID!) { contract(id: $id) { customer { name email } } }",
+        id=longest["id"],
+    ).data["contract"]["customer"]
+    assert (len(read["name"]), len(read["email"])) == (200, 254)
+    assert listed() == before + 1
