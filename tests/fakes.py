@@ -14,7 +14,7 @@ from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
-from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
@@ -460,6 +460,7 @@ class FakeIncentives:
     campaigns: dict[str, IncentiveCampaign] = field(default_factory=dict)
     lines: dict[str, CreditLine] = field(default_factory=dict)
     moves: list[CreditMovement] = field(default_factory=list)
+    by_reference: dict[tuple[str, MovementKind, str], CreditMovement] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
@@ -501,9 +502,18 @@ class FakeIncentives:
         with self.lock:
             if self.lines[line.id].version != expected_version:
                 raise Conflict("changed")
+            key = (line.id, movement.kind, movement.reference) if movement and movement.reference else None
+            if key in self.by_reference:
+                raise Conflict("a movement has that reference")
             self.lines[line.id] = line
             if movement is not None:
                 self.moves.append(movement)
+            if key is not None:
+                assert movement is not None
+                self.by_reference[key] = movement
+
+    def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
+        return self.by_reference.get((line_id, kind, reference))
 
     def get_line(self, line_id: str) -> CreditLine | None:
         return self.lines.get(line_id)

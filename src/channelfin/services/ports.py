@@ -14,7 +14,7 @@ from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
-from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
@@ -182,7 +182,11 @@ class IncentiveRepository(Protocol):
         """Store a new line; `Conflict` if the pair has one already."""
 
     def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
-        """Replace the line (and record the movement with it) if it is still at `expected_version`."""
+        """Replace the line (and record the movement with it) if it is still at `expected_version`; a movement
+        with a reference is recorded only if none of its kind has that reference on the line (`Conflict`)."""
+
+    def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
+        """The movement of that kind recorded on the line with that reference (one GetItem)."""
 
     def get_line(self, line_id: str) -> CreditLine | None: ...
     def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]: ...

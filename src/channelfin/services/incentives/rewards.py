@@ -14,8 +14,10 @@ from channelfin.domain.incentives.rewards import (
     OrderLine,
     PriceQuote,
     Rebate,
+    legacy_rebate_id,
     price_lines,
     rebate_for,
+    rebate_id,
     rebate_payout,
     referral_for,
 )
@@ -53,8 +55,8 @@ def record_licence_sale(
     sold_at: datetime,
     sale_reference: str | None = None,
 ) -> tuple[Payout, Rebate]:
-    """A sell-out reported to the vendor: one REBATE payout to a seller that agreed to deal with the vendor
-    (once per sale reference)."""
+    """A sell-out reported to the vendor: one REBATE payout to a seller that agreed to deal with the vendor,
+    once per sale (the seller's invoice reference, or without one what the report says of the sale)."""
     require_admin_of(principal, vendor_id, Role.PARTNER_ADMIN, action="recordLicenceSale", field=["vendorId"])
     partner_with_role(ports, vendor_id, PartnerRole.PUBLISHER, "vendorId")
     seller = ports.partners.get(seller_id)
@@ -78,7 +80,18 @@ def record_licence_sale(
             code=IncentiveCode.NO_REBATE_IN_FORCE,
             field=["soldAt"],
         )
-    payout_id = f"rebate-{vendor_id}-{sale_reference}" if sale_reference else f"rebate-{ports.new_id()}"
+    if sale_reference is not None:
+        before = ports.payouts.get(legacy_rebate_id(vendor_id, sale_reference))
+        if before is not None and before.beneficiary_id == seller.id:
+            return before, rebate  # reported, and paid, before references were per seller
+    payout_id = rebate_id(
+        vendor_id=vendor_id,
+        seller_id=seller.id,
+        sale_reference=sale_reference,
+        product_family=family,
+        amount=amount,
+        sold_at=sold_at,
+    )
     payout = rebate_payout(
         id=payout_id, seller_id=seller.id, vendor_id=vendor_id, rebate=rebate, created_at=ports.clock()
     )
