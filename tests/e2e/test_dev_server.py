@@ -151,7 +151,9 @@ def test_seed_demo_fills_the_stack_once(empty_server):
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Actebis" in first.stdout and "contract Boulangerie Martin" in first.stdout
-    assert "Web Affilié Nantes enrolled as AFFILIATE, entry fee 6000.00" in first.stdout
+    # the demo's partners consent as real ones would: each accepts its enrolment or its reseller link
+    assert "Web Affilié Nantes enrolled as AFFILIATE, accepted, entry fee 6000.00 charged" in first.stdout
+    assert "reseller link all-in-web ↔ Logiciels du Sud, accepted by Logiciels du Sud" in first.stdout
     assert "a commission for Prescripteur Conseil" in first.stdout
     assert "firm OEM order of 2,500.00 at ETC: extras 10000.00, available 27500.00" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
