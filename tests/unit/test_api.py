@@ -296,7 +296,10 @@ def test_viewer_and_partner_scoping(world):
     partners = world.run(who, "{ partners { edges { node { name } } } }").data["partners"]["edges"]
     assert partners == [{"node": {"name": "Logiciels du Sud"}}]
     q = "query($id: ID!) { partner(id: $id) { name financingAgreements { id } } }"
-    assert world.run(who, q, id=world.publisher).data == {"partner": None}
+    # Issue 18: a partner in business with it (here an accepted reseller link) reads its public profile,
+    # never its agreements; a partner in no business with it, nothing.
+    assert world.run(who, q, id=world.publisher).data == {"partner": {"name": "all-in-web", "financingAgreements": []}}
+    assert world.run(who, q, id=world.stranger).data == {"partner": None}
     publisher_view = world.run(world.user_of(world.publisher), q, id=world.publisher).data["partner"]
     assert [a["id"] for a in publisher_view["financingAgreements"]] == [world.agreement]
 

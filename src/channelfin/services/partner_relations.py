@@ -3,8 +3,8 @@
 Issue 18: a partner's users saw the leaser, resellers and referrers named in their own
 contracts but got null from `node(id:)`/`partner(id:)` for them. A partner's users now read the
 public profile of every partner they are in business with: one they share a contract with (in
-any status), a financing agreement, a credit line or a partner program; and of every reseller,
-since any reseller may be named on a contract (`createContract`'s `resellerId`). Everything else
+any status), a financing agreement, a credit line, a partner program, or an accepted reseller
+link or enrolment (`services/relations.py`: the resellers a publisher may name). Everything else
 about a partner (its identifiers, agreements, balances) stays its own users' and leaser staff's.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from channelfin.domain.access import Principal
 from channelfin.domain.incentives.credit_lines import CreditLine
-from channelfin.domain.partners import Partner, PartnerRole
+from channelfin.domain.partners import Partner
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports
 
@@ -22,6 +22,8 @@ from channelfin.services.ports import Ports
 def in_business_with(ports: Ports, own: str, other: str) -> bool:
     """Whether `own` and `other` share a contract, an agreement, a credit line or a program, cheapest check first."""
     if any(other in (a.partner_id, a.leaser_id) for a in ports.partners.agreements_of(own)):
+        return True
+    if ports.relations.related(own, other) or ports.relations.related(other, own):  # an accepted link or enrolment
         return True
     for publisher, member in ((own, other), (other, own)):
         for program in ports.programs.programs_of(publisher):
@@ -45,4 +47,4 @@ def sees_profile(ports: Ports, principal: Principal, partner: Partner) -> bool:
     own = principal.partner_id
     if own is None or not principal.acts_for(own):
         return False
-    return partner.has_role(PartnerRole.RESELLER) or in_business_with(ports, own, partner.id)
+    return in_business_with(ports, own, partner.id)

@@ -83,9 +83,6 @@ def visible_partner(ports: Ports, principal: Principal, partner_id: str) -> Part
 def list_partners(ports: Ports, principal: Principal, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:
     if principal.sees_everything:
         return ports.partners.find(role=role, page=page)
-    if role is PartnerRole.RESELLER and principal.partner_id and principal.acts_for(principal.partner_id):
-        # The resellers a contract may name (`resellerId`), as public profiles.
-        return ports.partners.find(role=role, page=page)
     # A partner's users see the directory of one: their own partner.
     own = ports.partners.get(principal.partner_id) if principal.partner_id else None
     if own is None or (role is not None and not own.has_role(role)) or page.after is not None:

@@ -156,6 +156,11 @@ VALUES: dict[str, dict[str, str]] = {
         "PARTNER": "The enrolled partner.",
         "PUBLISHER": "The program's publisher.",
     },
+    "ConsentStatus": {
+        "PENDING": "Asked; waiting for the other side's answer.",
+        "ACCEPTED": "The other side agreed.",
+        "DECLINED": "The other side refused.",
+    },
     "RewardKind": {
         "COMMISSION": "Paid once per sale.",
         "RECURRING_CHARGE": "Charged each year to a partner holding the contract.",

@@ -70,14 +70,20 @@ class RecordFirmOrderInput:
     distributor_id: strawberry.ID = strawberry.field(description="The distributor whose credit line it charges.")
     amount: Decimal = strawberry.field(description="EUR, charged to the reseller's credit line.")
     licence_program: str = strawberry.field(description="e.g. OEM, Open.")
-    reference: str | None = strawberry.field(default=None, description="The distributor's order reference.")
+    reference: str | None = strawberry.field(
+        default=None,
+        description="The distributor's order reference: the same order sent again (a retry) is charged once; "
+        "another order under a reference already used is REFERENCE_USED.",
+    )
 
 
 @strawberry.input(description="The input of `recordResellerPayment`.")
 class RecordResellerPaymentInput:
     credit_line_id: strawberry.ID = strawberry.field(description="The line the payment repays.")
     amount: Decimal = strawberry.field(description="EUR paid by the reseller to the distributor.")
-    reference: str | None = strawberry.field(default=None, description="The payment's reference.")
+    reference: str | None = strawberry.field(
+        default=None, description="The payment's reference (e.g. the transfer's): sent again, it is recorded once."
+    )
 
 
 @strawberry.input(description="The input of `recordLicenceSale`.")
@@ -88,7 +94,9 @@ class RecordLicenceSaleInput:
     amount: Decimal = strawberry.field(description="Licence revenue of the sale, EUR.")
     sold_at: dt.datetime = strawberry.field(description="When it was sold (UTC).")
     sale_reference: str | None = strawberry.field(
-        default=None, description="The seller's invoice number: reporting the same sale again pays nothing more."
+        default=None,
+        description="The seller's invoice number: reporting the same sale again pays nothing more. Without it, "
+        "a sale is known by seller, product family, amount and instant: the same report sent again pays once.",
     )
 
 

@@ -29,10 +29,24 @@ class SignFinancingAgreementInput:
 
 
 @strawberry.input(
-    description="Filters of the partners list; a partner's users see their own partner, or every reseller "
-    "with `role: RESELLER`."
+    description="Filters of the partners list; a partner's users see their own partner only (the resellers a "
+    "publisher may name: `nameableResellers`)."
 )
 class PartnerFilter:
-    role: PartnerRole | None = strawberry.field(
-        default=None, description="Only partners with this role (a partner's users: RESELLER lists every reseller)."
-    )
+    role: PartnerRole | None = strawberry.field(default=None, description="Only partners with this role.")
+
+
+@strawberry.input(description="Asked by the partner-admin of either side; the other side answers.")
+class RequestResellerLinkInput:
+    publisher_id: strawberry.ID = strawberry.field(description="The publisher (or vendor).")
+    reseller_id: strawberry.ID = strawberry.field(description="The reseller (or IT services firm).")
+
+
+@strawberry.input(description="The input of `acceptResellerLink`.")
+class AcceptResellerLinkInput:
+    link_id: strawberry.ID = strawberry.field(description="The link the other side asked for.")
+
+
+@strawberry.input(description="The input of `declineResellerLink`.")
+class DeclineResellerLinkInput:
+    link_id: strawberry.ID = strawberry.field(description="The link the other side asked for.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
@@ -10,10 +11,12 @@ from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.money import Money as MoneyType
 from channelfin.api.core.node import Info, present
-from channelfin.api.core.payloads import attempt, object_payload
+from channelfin.api.core.payloads import P, attempt, object_payload
 from channelfin.api.core.refs import PayoutRef
 from channelfin.api.programs.inputs import (
+    AcceptEnrollmentInput,
     CreatePartnerProgramInput,
+    DeclineEnrollmentInput,
     EnrollPartnerInput,
     SetTechnicalQualificationInput,
     SettleCommissionsInput,
@@ -52,6 +55,22 @@ class EnrollPartnerPayload:
     )
 
 
+@strawberry.type(description="What `acceptEnrollment` answers: what it changed, or its userErrors.")
+class AcceptEnrollmentPayload:
+    enrollment: Enrollment | None = strawberry.field(description="The enrolment, ACCEPTED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
+
+
+@strawberry.type(description="What `declineEnrollment` answers: what it changed, or its userErrors.")
+class DeclineEnrollmentPayload:
+    enrollment: Enrollment | None = strawberry.field(description="The enrolment, DECLINED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
+
+
 @strawberry.type(description="What `setTechnicalQualification` answers: what it changed, or its userErrors.")
 class SetTechnicalQualificationPayload:
     enrollment: Enrollment | None = strawberry.field(description="The enrolment after it; null when refused.")
@@ -66,6 +85,21 @@ class SettleCommissionsPayload:
     total: MoneyType = strawberry.field(description="What was paid in all.")
     user_errors: list[UserError] = strawberry.field(
         description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
+
+
+def _answer(info: Info, payload: Callable[..., P], enrollment_id: strawberry.ID, *, accept: bool) -> P:
+    ctx = info.context
+    return object_payload(
+        payload,
+        "enrollment",
+        Enrollment.from_domain,
+        lambda: program_service.answer_enrollment(
+            ctx.ports,
+            ctx.principal,
+            enrollment_id=local_id(enrollment_id, "Enrollment", field=["enrollmentId"]),
+            accept=accept,
+        ),
     )
 
 
@@ -122,6 +156,32 @@ class ProgramsMutations:
                 segment_potential=Money(input.segment_potential) if input.segment_potential is not None else None,
             ),
         )
+
+    @strawberry.mutation(
+        description="Accept an enrolment (the enrolled partner's partner-admin, once): from then on contracts may "
+        "be attributed to it, and an affiliate's entry fee is charged."
+    )
+    def accept_enrollment(
+        self,
+        info: Info,
+        input: Annotated[
+            AcceptEnrollmentInput, strawberry.argument(description="What to do: see `AcceptEnrollmentInput`.")
+        ],
+    ) -> AcceptEnrollmentPayload:
+        return _answer(info, AcceptEnrollmentPayload, input.enrollment_id, accept=True)
+
+    @strawberry.mutation(
+        description="Decline an enrolment (the enrolled partner's partner-admin, once): nothing is ever "
+        "attributed to it or charged."
+    )
+    def decline_enrollment(
+        self,
+        info: Info,
+        input: Annotated[
+            DeclineEnrollmentInput, strawberry.argument(description="What to do: see `DeclineEnrollmentInput`.")
+        ],
+    ) -> DeclineEnrollmentPayload:
+        return _answer(info, DeclineEnrollmentPayload, input.enrollment_id, accept=False)
 
     @strawberry.mutation(description="Record (or withdraw) an integrator's technical qualification (publisher admin).")
     def set_technical_qualification(
