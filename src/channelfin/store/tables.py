@@ -14,10 +14,12 @@ from channelfin.store.dynamo import TableMeta
 from channelfin.store.escrow import EscrowRecord
 from channelfin.store.incentives import IncentiveRecord
 from channelfin.store.ledger import LedgerEntryRecord
+from channelfin.store.outbox import EventRecord
 from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.programs import ProgramRecord
+from channelfin.store.webhooks import DeliveryRecord, EndpointRecord
 
 
 class IdempotencyRecord(Model):
@@ -41,6 +43,9 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     EscrowRecord,
     IncentiveRecord,
     AuditRecord,
+    EventRecord,
+    EndpointRecord,
+    DeliveryRecord,
     IdempotencyRecord,
 )
 
@@ -56,6 +61,9 @@ LOGICAL_NAMES = {
     "EscrowRecord": "partners",
     "IncentiveRecord": "partners",
     "AuditRecord": "partners",
+    "EventRecord": "events",
+    "EndpointRecord": "events",
+    "DeliveryRecord": "events",
     "IdempotencyRecord": "idempotency",
 }
 
