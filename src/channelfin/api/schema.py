@@ -38,6 +38,9 @@ from channelfin.api.payouts.types import Payout
 from channelfin.api.programs.mutations import ProgramsMutations
 from channelfin.api.programs.queries import ProgramsQueries
 from channelfin.api.programs.types import Enrollment, PartnerProgram
+from channelfin.api.webhooks.mutations import WebhooksMutations
+from channelfin.api.webhooks.queries import WebhooksQueries
+from channelfin.api.webhooks.types import WebhookEndpoint
 
 Query = merge_types(
     "Query",
@@ -53,6 +56,7 @@ Query = merge_types(
         LedgerQueries,
         PaymentsQueries,
         AuditQueries,
+        WebhooksQueries,
     ),
 )
 Mutation = merge_types(
@@ -66,6 +70,7 @@ Mutation = merge_types(
         EscrowMutations,
         IncentivesMutations,
         PaymentsMutations,
+        WebhooksMutations,
     ),
 )
 
@@ -83,6 +88,7 @@ schema = strawberry.Schema(
         CreditLine,
         IncentiveCampaign,
         PaymentRun,
+        WebhookEndpoint,
     ],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
 )

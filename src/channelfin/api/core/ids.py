@@ -19,6 +19,7 @@ NODE_TYPES = (
     "CreditLine",
     "IncentiveCampaign",
     "PaymentRun",
+    "WebhookEndpoint",
 )
 
 
