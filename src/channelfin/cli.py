@@ -45,6 +45,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.signing_pages import signing_routes
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
+    from channelfin.local.webhook_worker import WebhookWorker
     from channelfin.services.financing import restart_in_flight_workflows
     from channelfin.services.migrations import migrate
     from channelfin.store.tables import create_missing_tables
@@ -67,6 +68,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         print(f"channelfin dev: {exc}", file=sys.stderr)
         return 1
     engine = LocalStepFunctions()
+    worker: WebhookWorker | None = None
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
         _say("==> starting the local Step Functions engine (moto) with infra/{financing,escrow,payments}.asl.json")
@@ -83,6 +85,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         os.environ.setdefault(
             "CHANNELFIN_ESIGN_WEBHOOK_SECRET", load_or_create_secret(data_dir, "esign-webhook-secret")
         )
+        # Test receivers run on this machine: http to a loopback address is allowed here only.
+        os.environ.setdefault("CHANNELFIN_WEBHOOK_ALLOW_LOOPBACK", "true")
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
@@ -97,6 +101,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         if migrated:
             _say(f"    {migrated} payouts given their payer and ledger entries")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
+        worker = WebhookWorker(ports, float(os.environ.get("CHANNELFIN_WEBHOOK_POLL_SECONDS", "0.25")))
+        worker.start()
+        _say("    webhook delivery running (the outbox is polled; what a crash left in it is sent now)")
         api = create_app(
             ports,
             graphiql=True,
@@ -117,7 +124,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:
-        _say("==> stopping Step Functions and DynamoDB Local")
+        _say("==> stopping webhook delivery, Step Functions and DynamoDB Local")
+        if worker is not None:
+            worker.stop()
         engine.stop()
         dynamo.stop()
         _say("    stopped")

@@ -15,25 +15,11 @@ from standardwebhooks import Webhook
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.webhook_deliveries import Answer
 from channelfin.services import webhook_delivery
+from tests import operations as ops
 from tests.financing_flow import FinancingFlow
 from tests.unit.test_outbox import _to_active
 
 HOOK = "https://hooks.example.com/channelfin"
-
-CREATE = """mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
-  webhookEndpoint { id url eventTypes status } secret userErrors { field code message } } }"""
-ROTATE = """mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) {
-  webhookEndpoint { id previousSecretExpiresAt } secret userErrors { code } } }"""
-DISABLE = """mutation($input: DisableWebhookEndpointInput!) { disableWebhookEndpoint(input: $input) {
-  webhookEndpoint { id status disabledReason } userErrors { code } } }"""
-RESEND = """mutation($input: ResendWebhookEventInput!) { resendWebhookEvent(input: $input) {
-  delivery { id eventId status } userErrors { field code } } }"""
-ENDPOINTS = """query($p: ID!) { webhookEndpoints(partnerId: $p) {
-  id url status disabledReason failedDeliveriesInARow } }"""
-DELIVERIES = """query($e: ID!, $first: Int) { webhookDeliveries(endpointId: $e, first: $first) { edges { node {
-  id eventId eventType status nextAttemptAt attempts { number statusCode durationMs responseBody error } } } } }"""
-EVENTS = """query($p: ID, $since: DateTime, $types: [String!]) { events(partnerId: $p, since: $since, types: $types,
-  first: 100) { edges { node { id type occurredAt subjectId payload } } } }"""
 
 
 @pytest.fixture
@@ -44,14 +30,14 @@ def flow(world):
 def _create(flow, partner=None, who=None, **fields):
     partner = partner or flow.world.publisher
     who = who or flow.world.user_of(partner, "partner-admin")
-    result = flow.world.run(who, CREATE, input={"partnerId": partner, "url": HOOK, **fields})
+    result = flow.world.run(who, ops.CREATE_WEBHOOK_ENDPOINT, input={"partnerId": partner, "url": HOOK, **fields})
     assert result.errors == [], result.errors
     return result.data["createWebhookEndpoint"]
 
 
 def _deliveries(flow, endpoint, who=None):
     who = who or flow.world.user_of(flow.world.publisher, "partner-admin")
-    result = flow.world.run(who, DELIVERIES, e=endpoint, first=100)
+    result = flow.world.run(who, ops.WEBHOOK_DELIVERIES, e=endpoint, first=100)
     assert result.errors == [], result.errors
     return [e["node"] for e in result.data["webhookDeliveries"]["edges"]]
 
@@ -97,7 +83,7 @@ def test_a_partner_never_receives_an_event_about_a_contract_it_is_not_party_to(f
     _to_active(flow, flow.new_contract())
     webhook_delivery.run_once(flow.world.ports)
     assert flow.world.ports.webhook_sender.to(stranger_hook) == []
-    result = flow.world.run(flow.world.user_of(flow.world.stranger), EVENTS, p=flow.world.stranger)
+    result = flow.world.run(flow.world.user_of(flow.world.stranger), ops.EVENTS, p=flow.world.stranger)
     assert result.data["events"]["edges"] == []
 
 
@@ -138,7 +124,7 @@ def test_an_endpoint_that_never_answers_ends_failed_with_each_attempt_and_is_dis
         assert len(delivery["attempts"]) >= 10
         assert all(a["error"] == "no answer within 10 s" and a["statusCode"] is None for a in delivery["attempts"])
     admin = flow.world.user_of(flow.world.publisher, "partner-admin")
-    (listed,) = flow.world.run(admin, ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"]
+    (listed,) = flow.world.run(admin, ops.WEBHOOK_ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"]
     assert listed["status"] == "DISABLED" and "3 deliveries in a row failed" in listed["disabledReason"]
     before = len(ports.webhook_sender.sent)
     flow.new_contract()
@@ -154,7 +140,9 @@ def test_resend_delivers_an_event_again_as_a_new_delivery(flow):
     webhook_delivery.run_once(ports)
     (first,) = _deliveries(flow, endpoint)
     admin = flow.world.user_of(flow.world.publisher, "partner-admin")
-    resent = flow.world.run(admin, RESEND, input={"eventId": first["eventId"], "endpointId": endpoint})
+    resent = flow.world.run(
+        admin, ops.RESEND_WEBHOOK_EVENT, input={"eventId": first["eventId"], "endpointId": endpoint}
+    )
     assert resent.data["resendWebhookEvent"]["userErrors"] == []
     webhook_delivery.run_once(ports)
     deliveries = _deliveries(flow, endpoint)
@@ -162,7 +150,7 @@ def test_resend_delivers_an_event_again_as_a_new_delivery(flow):
     assert {d["status"] for d in deliveries} == {"SUCCEEDED"}
     sent = ports.webhook_sender.to(HOOK)
     assert [s.headers["webhook-id"] for s in sent] == [first["eventId"]] * 2 and sent[0].body == sent[1].body
-    unknown = flow.world.run(admin, RESEND, input={"eventId": "evt_nope", "endpointId": endpoint})
+    unknown = flow.world.run(admin, ops.RESEND_WEBHOOK_EVENT, input={"eventId": "evt_nope", "endpointId": endpoint})
     assert unknown.data["resendWebhookEvent"]["userErrors"] == [{"field": ["input", "eventId"], "code": "NOT_FOUND"}]
 
 
@@ -170,17 +158,17 @@ def test_events_lets_an_integrator_catch_up_since_a_time_by_type(flow):
     contract = flow.new_contract()
     _to_active(flow, contract)
     user = flow.world.user_of(flow.world.publisher)
-    everything = flow.world.run(user, EVENTS).data["events"]["edges"]
+    everything = flow.world.run(user, ops.EVENTS).data["events"]["edges"]
     nodes = [e["node"] for e in everything]
     assert len(nodes) > 5 and [n["id"] for n in nodes] == sorted(n["id"] for n in nodes)
     middle = nodes[len(nodes) // 2]
-    later = flow.world.run(user, EVENTS, since=middle["occurredAt"]).data["events"]["edges"]
+    later = flow.world.run(user, ops.EVENTS, since=middle["occurredAt"]).data["events"]["edges"]
     assert later and all(e["node"]["occurredAt"] >= middle["occurredAt"] for e in later)
     assert later[0]["node"]["id"] <= middle["id"] < later[-1]["node"]["id"] or len(later) == 1
-    paid = flow.world.run(user, EVENTS, types=["payout.paid"]).data["events"]["edges"]
+    paid = flow.world.run(user, ops.EVENTS, types=["payout.paid"]).data["events"]["edges"]
     assert [e["node"]["type"] for e in paid] == ["payout.paid"]
     assert json.loads(paid[0]["node"]["payload"])["data"]["payout"]["status"] == "PAID"
-    bad = flow.world.run(user, EVENTS, types=["payout.lost"])
+    bad = flow.world.run(user, ops.EVENTS, types=["payout.lost"])
     assert bad.errors and bad.errors[0]["extensions"]["code"] == "UNKNOWN_EVENT_TYPE"
 
 
@@ -213,19 +201,19 @@ def test_another_partners_endpoint_is_invisible_and_unchangeable(flow):
     endpoint = made["webhookEndpoint"]["id"]
     stranger = flow.world.user_of(flow.world.stranger, "partner-admin")
     run = flow.world.run
-    assert run(stranger, ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"] == []
-    for document, fields in ((ROTATE, {}), (DISABLE, {"reason": "mine now"})):
+    assert run(stranger, ops.WEBHOOK_ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"] == []
+    for document, fields in ((ops.ROTATE_WEBHOOK_SECRET, {}), (ops.DISABLE_WEBHOOK_ENDPOINT, {"reason": "mine now"})):
         result = run(stranger, document, input={"endpointId": endpoint, **fields})
         payload = next(iter(result.data.values()))
         assert payload["userErrors"] == [{"code": "NOT_FOUND"}] and payload["webhookEndpoint"] is None
-    resent = run(stranger, RESEND, input={"eventId": "evt_x", "endpointId": endpoint})
+    resent = run(stranger, ops.RESEND_WEBHOOK_EVENT, input={"eventId": "evt_x", "endpointId": endpoint})
     assert resent.data["resendWebhookEvent"]["userErrors"] == [{"field": ["input", "endpointId"], "code": "NOT_FOUND"}]
-    deliveries = run(stranger, DELIVERIES, e=endpoint, first=10)
+    deliveries = run(stranger, ops.WEBHOOK_DELIVERIES, e=endpoint, first=10)
     assert deliveries.errors and deliveries.errors[0]["extensions"]["code"] == "NOT_FOUND"
     node = run(stranger, "query($id: ID!) { node(id: $id) { id } }", id=endpoint)
     assert node.data["node"] is None
     admin = flow.world.user_of(flow.world.publisher, "partner-admin")
-    (listed,) = run(admin, ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"]
+    (listed,) = run(admin, ops.WEBHOOK_ENDPOINTS, p=flow.world.publisher).data["webhookEndpoints"]
     assert listed["status"] == "ENABLED"
 
 
@@ -233,7 +221,9 @@ def test_rotation_signs_with_both_secrets_for_24_hours(flow):
     made = _create(flow, eventTypes=["contract.status_changed"])
     endpoint = made["webhookEndpoint"]["id"]
     admin = flow.world.user_of(flow.world.publisher, "partner-admin")
-    rotated = flow.world.run(admin, ROTATE, input={"endpointId": endpoint}).data["rotateWebhookSecret"]
+    rotated = flow.world.run(admin, ops.ROTATE_WEBHOOK_SECRET, input={"endpointId": endpoint}).data[
+        "rotateWebhookSecret"
+    ]
     assert rotated["userErrors"] == [] and rotated["secret"] != made["secret"]
     assert rotated["webhookEndpoint"]["previousSecretExpiresAt"] is not None
     flow.new_contract()
@@ -256,6 +246,6 @@ def test_the_secret_is_shown_only_when_made(flow):
     endpoints = flow.world.ports.webhooks.endpoints_of(partner_id)
     assert len(endpoints) == 1
     schema_text = flow.world.run(
-        flow.world.user_of(flow.world.publisher, "partner-admin"), ENDPOINTS, p=flow.world.publisher
+        flow.world.user_of(flow.world.publisher, "partner-admin"), ops.WEBHOOK_ENDPOINTS, p=flow.world.publisher
     )
     assert made["secret"] not in json.dumps(schema_text.data)
