@@ -77,7 +77,7 @@ def since_key(at: datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Fact:
+class Fact:
     type: EventType
     subject_id: str
     recipients: Iterable[str]
@@ -93,7 +93,7 @@ class EventMaker:
         self.events: list[Event] = []
         self._seq = 0
 
-    def add(self, fact: _Fact) -> None:
+    def add(self, fact: Fact) -> None:
         identifier = event_id(self.at, self._seq, self.unique())
         self._seq += 1
         stamp = self.at.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
@@ -141,20 +141,20 @@ def contract_events(before: Contract | None, after: Contract, maker: EventMaker)
     for number, entry in enumerate(after.timeline[known:], start=known):
         previous = after.timeline[number - 1].status.value if number else None
         change = {"from": previous, "to": entry.status.value, "at": view.stamp(entry.at), "note": entry.note}
-        maker.add(_Fact(EventType.CONTRACT_STATUS_CHANGED, subject, parties, with_contract(**change)))
+        maker.add(Fact(EventType.CONTRACT_STATUS_CHANGED, subject, parties, with_contract(**change)))
     decision = after.financing.decision if after.financing else None
     earlier = before.financing.decision if before and before.financing else None
     if decision and decision.outcome is not DecisionOutcome.REFERRED and decision != earlier:
-        maker.add(_Fact(EventType.FINANCING_DECIDED, subject, parties, with_contract(decision=view.decision(decision))))
+        maker.add(Fact(EventType.FINANCING_DECIDED, subject, parties, with_contract(decision=view.decision(decision))))
     for kind in DocumentKind:
         signed = _signed(after, kind)
         if signed and not _signed(before, kind):
             extra = {"document": kind.value, "signedBy": signed[0], "signedAt": view.stamp(signed[1])}
-            maker.add(_Fact(EventType.DOCUMENT_SIGNED, subject, parties, with_contract(**extra)))
+            maker.add(Fact(EventType.DOCUMENT_SIGNED, subject, parties, with_contract(**extra)))
     declined = _declined(after)
     if declined and not _declined(before):
         extra = {"document": declined[0].value if declined[0] else None, "reason": declined[1]}
-        maker.add(_Fact(EventType.DOCUMENT_DECLINED, subject, parties, with_contract(**extra)))
+        maker.add(Fact(EventType.DOCUMENT_DECLINED, subject, parties, with_contract(**extra)))
     return maker.events
 
 
@@ -189,7 +189,7 @@ def payout_events(changes: Iterable[tuple[Payout | None, Payout]], maker: EventM
             continue
         subject = view.gid("Contract", after.contract_id) if after.contract_id else view.gid("Payout", after.id)
         recipients = [p for p in after.parties() if p]
-        maker.add(_Fact(kind, subject, recipients, _payout_view(after)))
+        maker.add(Fact(kind, subject, recipients, _payout_view(after)))
     return maker.events
 
 
@@ -200,7 +200,7 @@ def escrow_events(before: EscrowAgreement | None, after: EscrowAgreement, maker:
     """The escrow triggered: its leaser, publisher, host and continuity provider are told."""
     if after.status is EscrowStatus.TRIGGERED and (before is None or before.status is not EscrowStatus.TRIGGERED):
         subject = view.gid("EscrowAgreement", after.id)
-        maker.add(_Fact(EventType.ESCROW_TRIGGERED, subject, after.party_ids, lambda _: view.escrow(after)))
+        maker.add(Fact(EventType.ESCROW_TRIGGERED, subject, after.party_ids, lambda _: view.escrow(after)))
     return maker.events
 
 
@@ -218,7 +218,7 @@ def credit_line_events(
     subject = view.gid("CreditLine", after.id)
     recipients = (after.distributor_id, after.reseller_id)
     maker.add(
-        _Fact(
+        Fact(
             EventType.CREDIT_LINE_CHANGED,
             subject,
             recipients,
