@@ -49,13 +49,18 @@ def receiver() -> Iterator[tuple[str, set[str]]]:
         server.shutdown()
 
 
-def seed_events(partner_id: str, subject: str) -> set[str]:
+SUBJECTS = 100  # the events are about 100 contracts, 10 each (delivered in order per contract)
+
+
+def seed_events(partner_id: str) -> set[str]:
     """EVENTS events of the partner in the outbox, as facts' transactions leave them."""
+    from channelfin.api.core.ids import to_global_id
     from channelfin.domain.events import EventMaker, EventType, Fact
     from channelfin.store.outbox import EventRecord, event_record
 
     maker = EventMaker(datetime.now(UTC), lambda: uuid.uuid4().hex)
     for n in range(EVENTS):
+        subject = to_global_id("Contract", f"bench-webhooks-{n % SUBJECTS:03d}")
         maker.add(Fact(EventType.CONTRACT_STATUS_CHANGED, subject, [partner_id], lambda _, n=n: {"n": n}))
     with EventRecord.batch_write() as batch:
         for event in maker.events:
@@ -109,7 +114,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
             input={"partnerId": to_global_id("Partner", publisher), "url": url},
         )
         assert made["createWebhookEndpoint"]["userErrors"] == [], made
-        seeded = seed_events(publisher, to_global_id("Contract", "bench-webhooks"))
+        seeded = seed_events(publisher)
         worker = WebhookWorker(ports, interval_seconds=0.05)
         start = time.perf_counter()
         worker.start()

@@ -249,3 +249,16 @@ def test_the_secret_is_shown_only_when_made(flow):
         flow.world.user_of(flow.world.publisher, "partner-admin"), ops.WEBHOOK_ENDPOINTS, p=flow.world.publisher
     )
     assert made["secret"] not in json.dumps(schema_text.data)
+
+
+def test_events_of_several_contracts_each_arrive_in_their_contracts_order(flow):
+    made = _create(flow, eventTypes=["contract.status_changed"])
+    contracts = [flow.new_contract() for _ in range(4)]
+    for contract in contracts:
+        flow.request(contract)
+    ports = flow.world.ports
+    webhook_delivery.run_once(ports)
+    messages = [_verified(made["secret"], s) for s in ports.webhook_sender.to(HOOK)]
+    for contract in contracts:
+        sent = [m["data"]["to"] for m in messages if m["data"]["contract"]["id"] == contract]
+        assert sent == [t["status"] for t in flow.read(contract)["timeline"]]
