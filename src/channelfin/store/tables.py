@@ -18,6 +18,7 @@ from channelfin.store.outbox import EventRecord
 from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
+from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.programs import ProgramRecord
 from channelfin.store.webhooks import DeliveryRecord, EndpointRecord
 
@@ -47,6 +48,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     EndpointRecord,
     DeliveryRecord,
     IdempotencyRecord,
+    PersistedQueryRecord,
 )
 
 # Each record's logical table: the aggregates of the partners table share it (single-table design).
@@ -65,6 +67,7 @@ LOGICAL_NAMES = {
     "EndpointRecord": "events",
     "DeliveryRecord": "events",
     "IdempotencyRecord": "idempotency",
+    "PersistedQueryRecord": "persisted-queries",
 }
 
 
