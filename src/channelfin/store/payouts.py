@@ -168,6 +168,15 @@ def _events(changes: Sequence[tuple[Payout | None, Payout]], at: datetime | None
     return payout_events(changes, EventMaker(when, lambda: uuid.uuid4().hex))
 
 
+def new_payout_writes(tx: TransactWrite, payout: Payout) -> None:
+    """A new payout, its ledger entries and its events (the outbox), written in `tx` (the payout must not exist yet)."""
+    tx.save(_payout_record(payout), condition=PayoutRecord.pk.does_not_exist())
+    for entry in journal(None, payout, payout.created_at):
+        tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
+    for item, condition in outbox_items(_events([(None, payout)], payout.created_at)):
+        tx.save(item, condition=condition)
+
+
 class DynamoPayoutRepository:
     KEYS = {
         1: ("pk", "sk", "gsi1pk", "gsi1sk"),
@@ -197,11 +206,7 @@ class DynamoPayoutRepository:
             keys = ["CONTRACT", *(f"PARTY#{p}" for p in sorted(p for p in parties if p))]
         try:
             with TransactWrite(connection=connection(PayoutRecord)) as tx:
-                tx.save(_payout_record(payout), condition=PayoutRecord.pk.does_not_exist())
-                for entry in journal(None, payout, payout.created_at):
-                    tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
-                for item, condition in outbox_items(_events([(None, payout)], payout.created_at)):
-                    tx.save(item, condition=condition)
+                new_payout_writes(tx, payout)
                 for sk in keys:
                     tx.update(
                         ContractRecord(pk=f"CONTRACT#{payout.contract_id}", sk=sk),
