@@ -17,7 +17,7 @@ from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampai
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
-from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -56,6 +56,11 @@ class FakePartners:
         return _page(items, lambda p: p.id, page)
 
     def add_agreement(self, agreement: FinancingAgreement) -> None:
+        self.agreements[agreement.id] = agreement
+
+    def save_agreement(self, agreement: FinancingAgreement, *, expected_status: AgreementStatus) -> None:
+        if self.agreements[agreement.id].status is not expected_status:
+            raise Conflict("changed")
         self.agreements[agreement.id] = agreement
 
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:

@@ -75,6 +75,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # ---------------------------------------------------------------- Mutation
     "registerPartner":             (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "signFinancingAgreement":      (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
+    "terminateFinancingAgreement": (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "createContract":              (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NO),
     "requestFinancing":            (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "reviewFinancing":             (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -331,6 +332,9 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
         leaserId=w.leaser,
         annualRate="0.05",
         fileFee="100.00",
+    ),
+    "terminateFinancingAgreement": lambda w: _mutate(
+        "terminateFinancingAgreement", w.publisher, agreementId=w.agreement, reason="accounts not filed"
     ),
     "createContract": lambda w: _mutate(
         "createContract",

@@ -64,6 +64,12 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     agreement = ports.partners.get_agreement(agreement_id)
     if agreement is None or agreement.partner_id != contract.owner_id:
         raise NotFound("the contract owner has no such financing agreement", field=["agreementId"])
+    if agreement.status is AgreementStatus.TERMINATED:
+        raise InvalidTransition(
+            "the leaser terminated this financing agreement: no new request under it",
+            code=PartnerCode.AGREEMENT_TERMINATED,
+            field=["agreementId"],
+        )
     if agreement.status is not AgreementStatus.ACTIVE:
         raise InvalidTransition(
             "the financing agreement is not active", code=PartnerCode.NO_ACTIVE_AGREEMENT, field=["agreementId"]

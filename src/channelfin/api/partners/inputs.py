@@ -27,5 +27,11 @@ class SignFinancingAgreementInput:
 
 
 @strawberry.input
+class TerminateFinancingAgreementInput:
+    agreement_id: strawberry.ID
+    reason: str | None = strawberry.field(default=None, description="Why the leaser ends it (500 characters).")
+
+
+@strawberry.input
 class PartnerFilter:
     role: PartnerRole | None = None

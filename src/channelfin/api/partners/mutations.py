@@ -8,7 +8,11 @@ from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import object_payload
-from channelfin.api.partners.inputs import RegisterPartnerInput, SignFinancingAgreementInput
+from channelfin.api.partners.inputs import (
+    RegisterPartnerInput,
+    SignFinancingAgreementInput,
+    TerminateFinancingAgreementInput,
+)
 from channelfin.api.partners.types import FinancingAgreement, Partner
 from channelfin.domain.money import Money
 from channelfin.services import partners as partner_service
@@ -22,6 +26,12 @@ class RegisterPartnerPayload:
 
 @strawberry.type
 class SignFinancingAgreementPayload:
+    agreement: FinancingAgreement | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class TerminateFinancingAgreementPayload:
     agreement: FinancingAgreement | None
     user_errors: list[UserError]
 
@@ -63,5 +73,25 @@ class PartnersMutations:
                 instant_decision_limit=(
                     Money(input.instant_decision_limit) if input.instant_decision_limit is not None else None
                 ),
+            ),
+        )
+
+    @strawberry.mutation(
+        description="End a financing agreement (leaser-admin): status TERMINATED, new financing requests under it "
+        "are refused (AGREEMENT_TERMINATED); contracts already requested go on. Terminating it again changes nothing."
+    )
+    def terminate_financing_agreement(
+        self, info: Info, input: TerminateFinancingAgreementInput
+    ) -> TerminateFinancingAgreementPayload:
+        ctx = info.context
+        return object_payload(
+            TerminateFinancingAgreementPayload,
+            "agreement",
+            FinancingAgreement.from_domain,
+            lambda: partner_service.terminate_financing_agreement(
+                ctx.ports,
+                ctx.principal,
+                agreement_id=local_id(input.agreement_id, "FinancingAgreement", field=["agreementId"]),
+                reason=input.reason,
             ),
         )
