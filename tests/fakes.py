@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
@@ -80,16 +81,26 @@ class FakePartners:
 @dataclass
 class FakeContracts:
     contracts: dict[str, Contract] = field(default_factory=dict)
+    exposures: dict[ExposureKey, CreditExposure] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add(self, contract: Contract) -> None:
         if contract.id in self.contracts:
             raise Conflict("exists")
         self.contracts[contract.id] = contract
 
-    def save(self, contract: Contract, *, expected_version: int) -> None:
-        if self.contracts[contract.id].version != expected_version:
-            raise Conflict("changed")
-        self.contracts[contract.id] = contract
+    def save(self, contract: Contract, *, expected_version: int, exposure: CreditExposure | None = None) -> None:
+        with self.lock:  # one transaction: both conditions hold or nothing is written
+            if self.contracts[contract.id].version != expected_version:
+                raise Conflict("changed")
+            if exposure is not None:
+                if self.exposure(exposure.key).version != exposure.version:
+                    raise Conflict("the exposure changed")
+                self.exposures[exposure.key] = replace(exposure, version=exposure.version + 1)
+            self.contracts[contract.id] = contract
+
+    def exposure(self, key: ExposureKey) -> CreditExposure:
+        return self.exposures.get(key) or CreditExposure(key)
 
     def get(self, contract_id: str) -> Contract | None:
         return self.contracts.get(contract_id)

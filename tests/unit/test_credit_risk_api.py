@@ -16,6 +16,7 @@ from channelfin.services import financing_workflow as steps
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN
 from tests.financing_flow import ANALYST, TREASURY, FinancingFlow
+from tests.world import register
 
 
 @pytest.fixture
@@ -80,3 +81,90 @@ def test_only_a_leaser_admin_terminates_an_agreement(flow, who):
 def test_a_termination_reason_is_bounded(flow):
     payload = _terminate(flow, reason="x" * 501).data["terminateFinancingAgreement"]
     assert codes(payload) == ["TOO_LONG"] and payload["userErrors"][0]["field"] == ["input", "reason"]
+
+
+# ------------------------------------------------------------------ the end client's total
+
+
+def _annual(flow, amount="49999.99", siren="732829320", **overrides):
+    """One rent paid in advance: the financed amount is the rent itself, to the cent."""
+    return flow.new_contract(
+        periodicity="ANNUAL",
+        termMonths=12,
+        softwareFee=amount,
+        supportFee="0.00",
+        customer={"name": "Boulangerie Martin", "registrationNumber": siren},
+        **overrides,
+    )
+
+
+def test_two_contracts_of_49999_99_for_one_siren_refer_the_second(flow):
+    first, second = _annual(flow), _annual(flow)
+    assert flow.request(first)["decision"] == {"outcome": "APPROVED", "reasons": []}
+
+    referred = flow.request(second)
+    assert referred["decision"]["outcome"] == "REFERRED"
+    [reason] = referred["decision"]["reasons"]
+    assert "99999.98 EUR with this file (49999.99 EUR before it)" in reason
+    data = flow.read(second)
+    assert data["status"] == "UNDER_REVIEW"
+    assert data["financing"]["financedAmount"]["amount"] == "49999.99"
+    assert data["financing"]["decisionMode"] == "CREDIT_REVIEW"
+    assert flow.world.ports.workflows.started[f"financing-{flow.local(second)}"]["decision"] == "REFERRED"
+
+
+def test_the_total_counts_what_reaches_the_limit_exactly(flow):
+    first, second = _annual(flow, "30000.00"), _annual(flow, "20000.00")
+    assert flow.request(first)["decision"]["outcome"] == "APPROVED"
+    assert flow.request(second)["decision"]["outcome"] == "REFERRED"  # 50,000.00 is not below the limit
+    third = _annual(flow, "19999.99", siren="552100554")
+    assert flow.request(third)["decision"]["outcome"] == "APPROVED"  # another end client
+
+
+def test_a_file_under_review_counts_and_a_rejected_one_stops_counting(flow):
+    big = _annual(flow, "60000.00")
+    assert flow.request(big)["decision"]["outcome"] == "REFERRED"
+    small = _annual(flow, "1000.00")
+    assert flow.request(small)["decision"]["outcome"] == "REFERRED"  # 61,000.00 with the pending one
+
+    assert flow.review(big, False, comment="no")["userErrors"] == []
+    after = _annual(flow, "49999.99")
+    # The small one (still under review) counts: 1,000.00 + 49,999.99 reaches the limit.
+    assert flow.request(after)["decision"]["outcome"] == "REFERRED"
+    for pending in (small, after):
+        assert flow.review(pending, False)["userErrors"] == []
+    last = _annual(flow, "49999.99")
+    assert flow.request(last)["decision"]["outcome"] == "APPROVED"
+
+
+def test_a_cancelled_file_stops_counting(flow):
+    first = _annual(flow)
+    flow.request(first)
+    flow.world.ports.workflows.issue("t-sign")
+    steps.send_for_signature(flow.world.ports, flow.local(first), "t-sign")
+    flow.decline(first)
+    steps.cancel(flow.world.ports, flow.local(first), "declined")
+    assert flow.read(first)["status"] == "CANCELLED"
+    assert flow.request(_annual(flow))["decision"]["outcome"] == "APPROVED"
+
+
+def test_another_leasers_files_do_not_count(flow):
+    world = flow.world
+    assert flow.request(_annual(flow))["decision"]["outcome"] == "APPROVED"
+    other_leaser = register(world.ports, "Autre Bailleur", "LEASER")
+    signed = world.run(
+        LEASER_ADMIN,
+        ops.SIGN_AGREEMENT,
+        input={"partnerId": world.publisher, "leaserId": other_leaser, "annualRate": "0.05", "fileFee": "100.00"},
+    )
+    other_agreement = signed.data["signFinancingAgreement"]["agreement"]["id"]
+    contract = _annual(flow)
+    assert flow.request(contract, agreement=other_agreement)["decision"]["outcome"] == "APPROVED"
+    assert flow.request(_annual(flow), agreement=other_agreement)["decision"]["outcome"] == "REFERRED"
+
+
+def test_a_retried_request_does_not_count_its_file_twice(flow):
+    first = _annual(flow, "25000.00")
+    assert flow.request(first)["decision"]["outcome"] == "APPROVED"
+    assert flow.request(first)["decision"]["outcome"] == "APPROVED"
+    assert flow.request(_annual(flow, "24999.99"))["decision"]["outcome"] == "APPROVED"  # 49,999.99 in all

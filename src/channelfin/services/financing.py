@@ -15,6 +15,7 @@ from datetime import date, datetime
 from channelfin.domain.access import Principal, Role, require, require_acting_for
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract
+from channelfin.domain.credit_exposure import CreditExposure, key_of
 from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import LeaseTerms, quote
@@ -30,7 +31,7 @@ from channelfin.domain.financing_file import (
 )
 from channelfin.domain.partners import AgreementStatus
 from channelfin.domain.payouts import Payout, support_share
-from channelfin.services.contracts import contract_for, update_contract
+from channelfin.services.contracts import contract_for, update_contract, update_contract_with_exposure
 from channelfin.services.documents import add_delivery_report
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports, TaskTokenRejected
@@ -86,20 +87,27 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         software_fee=contract.software_fee,
     )
     now = ports.clock()
-    decision = decide(
-        lease,
-        term_months=contract.term_months,
-        customer_registration=contract.customer.registration_number,
-        decided_at=now,
-    )
-    file = open_file(agreement, lease, decision, at=now, by=principal.sub)
 
-    def record(current: Contract) -> Contract:
+    def record(current: Contract, exposure: CreditExposure | None) -> Contract:
         if current.financing is not None:
             return current  # a concurrent duplicate won the race; it started the workflow
+        currency = lease.financed_amount.currency
+        decision = decide(
+            lease,
+            term_months=current.term_months,
+            customer_registration=current.customer.registration_number,
+            decided_at=now,
+            limit=agreement.instant_decision_limit,
+            outstanding=exposure.outstanding(currency, excluding=current.id) if exposure else None,
+        )
+        file = open_file(agreement, lease, decision, at=now, by=principal.sub)
         return current.financing_requested(file, at=now, actor=principal.sub)
 
-    contract = update_contract(ports, contract_id, record)
+    key = key_of(agreement.leaser_id, contract)
+    if key is None:
+        contract = update_contract(ports, contract_id, lambda current: record(current, None))
+    else:
+        contract = update_contract_with_exposure(ports, contract_id, key, record)
     _start(ports, contract)
     return contract
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey
 from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
@@ -40,8 +41,13 @@ class PartnerRepository(Protocol):
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None: ...
-    def save(self, contract: Contract, *, expected_version: int) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise."""
+    def save(self, contract: Contract, *, expected_version: int, exposure: CreditExposure | None = None) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read; with `exposure`,
+        write that end client's exposure in the same transaction if it is still at the version it was
+        read at (and bump it). `Conflict` otherwise, and nothing is written."""
+
+    def exposure(self, key: ExposureKey) -> CreditExposure:
+        """The end client's open files with that leaser (version 0 and no file if none was stored)."""
 
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...

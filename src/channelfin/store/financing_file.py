@@ -57,6 +57,7 @@ class FinancingMap(MapAttribute[str, Any]):
     declined = UnicodeAttribute(null=True)
     waiting_for = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    leaser_id = UnicodeAttribute(null=True)  # absent from files stored before payers: read from the agreement
 
 
 class SignatureMap(MapAttribute[str, Any]):
@@ -156,6 +157,7 @@ def financing_map(f: ContractFinancing) -> FinancingMap:
         declined=f.declined,
         waiting_for=f.waiting_for.value if f.waiting_for else None,
         task_token=f.task_token,
+        leaser_id=f.leaser_id or None,
     )
 
 
@@ -183,4 +185,5 @@ def financing(m: FinancingMap, currency: str) -> ContractFinancing:
         declined=m.declined,
         waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
         task_token=m.task_token,
+        leaser_id=m.leaser_id or "",
     )
