@@ -10,7 +10,7 @@ matrix's callers, so "a different user" rules never refuse a matrix caller.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from channelfin.api.core.ids import from_global_id
@@ -156,6 +156,7 @@ class AuthzWorld:
             installedAt="2026-11-01",
             signedBy="Marie Martin",
         )
+        self.sign(contract, "DELIVERY_REPORT")  # the end client's signature, from the provider
         key = local(contract)
         steps.transmit_file(self.ports, key)
         payout = steps.create_upfront_payout(self.ports, key)["payoutId"]
@@ -223,7 +224,7 @@ class AuthzWorld:
             "continuityProviderId": provider,
             "products": ["all-in-web CRM"],
             "depositReference": "APP-2026-114",
-            "lastDepositAt": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+            "lastDepositAt": (self.ports.clock() - timedelta(days=30)).isoformat(),  # the fakes' clock
         }
 
     # ---------------------------------------------------------------- reseller support

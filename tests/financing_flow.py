@@ -47,15 +47,19 @@ class FinancingFlow:
             who, ops.REVIEW_FINANCING, "reviewFinancing", contractId=contract, approve=approve, comment=comment
         )
 
-    def sign(self, contract: str, document: str, who: Principal = SIGNATURE_CONNECTOR) -> dict[str, Any]:
-        return self._mutate(
-            who,
-            ops.RECORD_SIGNATURE,
-            "recordSignature",
-            contractId=contract,
-            document=document,
-            signedBy="Marie Martin",
-        )
+    def sign(
+        self,
+        contract: str,
+        document: str,
+        who: Principal = SIGNATURE_CONNECTOR,
+        override_reason: str | None = None,
+        signed_by: str = "Marie Martin",
+    ) -> dict[str, Any]:
+        """The end client's signature as the provider reports it (or a leaser-admin's override, with a reason)."""
+        fields: dict[str, Any] = {"contractId": contract, "document": document, "signedBy": signed_by}
+        if override_reason is not None:
+            fields["overrideReason"] = override_reason
+        return self._mutate(who, ops.RECORD_SIGNATURE, "recordSignature", **fields)
 
     def sign_both(self, contract: str) -> None:
         for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
@@ -81,6 +85,15 @@ class FinancingFlow:
             installedAt="2026-11-01",
             signedBy="Marie Martin",
         )
+
+    def sign_delivery(self, contract: str, who: Principal = SIGNATURE_CONNECTOR) -> dict[str, Any]:
+        """The end client signs the submitted delivery report (the provider's word, via the connector)."""
+        return self.sign(contract, "DELIVERY_REPORT", who=who)
+
+    def deliver_and_sign(self, contract: str) -> None:
+        """The owner submits the report and the end client signs it: delivery is complete."""
+        assert self.deliver(contract)["userErrors"] == []
+        assert self.sign_delivery(contract)["userErrors"] == []
 
     def collect(self, contract: str, installment: int, who: Principal = TREASURY) -> dict[str, Any]:
         return self._mutate(

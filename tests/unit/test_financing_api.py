@@ -33,6 +33,8 @@ def _to_active(flow, contract):
     flow.sign_both(contract)
     _step(flow, steps.await_delivery_report, contract, "t-delivery")
     flow.deliver(contract)
+    _step(flow, steps.send_delivery_report, contract, "t-report")
+    flow.sign_delivery(contract)
     ports = flow.world.ports
     steps.transmit_file(ports, flow.local(contract))
     payout = steps.create_upfront_payout(ports, flow.local(contract))["payoutId"]
@@ -97,7 +99,9 @@ def test_signatures_come_from_the_connector_or_a_leaser_admin(flow, who):
         i={"contractId": contract, "document": "SALE_CONTRACT", "signedBy": "M"},
     )
     assert result.codes == ["FORBIDDEN"]
-    assert flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN)["userErrors"] == []
+    assert codes(flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN)) == ["OVERRIDE_REASON_REQUIRED"]
+    overridden = flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN, override_reason="signed on paper")
+    assert overridden["userErrors"] == []
 
 
 def test_signatures_before_the_step_opens_complete_it_when_it_does(flow):
@@ -240,6 +244,7 @@ def test_delivery_report_rules(flow):
     assert [r for r in flow.world.ports.workflows.resumed if r[0] == "t-delivery"] == [
         ("t-delivery", {"installedAt": "2026-11-01"})
     ]
+    assert flow.sign_delivery(contract)["userErrors"] == []
     steps.transmit_file(flow.world.ports, flow.local(contract))
     assert flow.deliver(contract)["userErrors"] == []  # an integrator's late retry is still fine
     different = flow.world.run(

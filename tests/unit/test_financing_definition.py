@@ -28,7 +28,7 @@ def test_every_task_has_a_step_handler(definition):
 
 def test_waiting_tasks_pass_their_token_and_time_out(definition):
     waiting = [s for s in definition["States"].values() if s.get("Resource", "").endswith(".waitForTaskToken")]
-    assert len(waiting) == 3
+    assert len(waiting) == 4  # credit review, signatures, the owner's report, the end client's signature of it
     for state in waiting:
         assert state["Parameters"]["Payload"]["taskToken.$"] == "$$.Task.Token"
         assert state["TimeoutSecondsPath"].startswith("$.timeouts.")

@@ -46,7 +46,15 @@ class WaitStep(enum.Enum):
 
     CREDIT_REVIEW = "CREDIT_REVIEW"
     SIGNATURES = "SIGNATURES"
-    DELIVERY_REPORT = "DELIVERY_REPORT"
+    DELIVERY_REPORT = "DELIVERY_REPORT"  # the owner's submission, after installation
+    DELIVERY_SIGNATURE = "DELIVERY_SIGNATURE"  # the end client's signature of the submitted report
+
+
+class SignatureSource(enum.Enum):
+    """Who vouches for a signature: never the party that is paid (issue 17)."""
+
+    PROVIDER = "PROVIDER"  # the e-signature provider: its webhook, or the platform's connector
+    OVERRIDE = "OVERRIDE"  # a leaser-admin, with the reason it gave (signed on paper...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +67,22 @@ class FinancingDecision:
 
 @dataclass(frozen=True, slots=True)
 class Signature:
+    """The end client's signature of one document of the file."""
+
     document: DocumentKind
     signed_by: str
     signed_at: datetime
+    source: SignatureSource = SignatureSource.PROVIDER
+    recorded_by: str = ""  # the connector's or the admin's id ("" on signatures older than the field)
+    override_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
+    """What the owner submits after installation; it counts once the end client signed it."""
+
     installed_at: date
-    signed_by: str
+    signed_by: str  # the end client's signer the report names (and the signature request is addressed to)
     submitted_at: datetime
 
 

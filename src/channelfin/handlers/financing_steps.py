@@ -10,6 +10,7 @@ from channelfin.handlers.workflow_task import task
 await_credit_review = task("AwaitCreditReview")
 send_for_signature = task("SendForSignature")
 await_delivery_report = task("AwaitDeliveryReport")
+send_delivery_report = task("SendDeliveryReport")
 transmit_file = task("TransmitFile")
 create_upfront_payout = task("CreateUpfrontPayout")
 disburse = task("Disburse")

@@ -22,6 +22,7 @@ from channelfin.domain.financing_file import (
     DocumentKind,
     FinancingDecision,
     Signature,
+    SignatureSource,
     WaitStep,
 )
 from channelfin.domain.money import Money
@@ -64,6 +65,9 @@ class SignatureMap(MapAttribute[str, Any]):
     document = UnicodeAttribute()
     signed_by = UnicodeAttribute()
     signed_at = UTCDateTimeAttribute()
+    source = UnicodeAttribute(null=True)  # absent on signatures older than the field: the provider's
+    recorded_by = UnicodeAttribute(null=True)
+    override_reason = UnicodeAttribute(null=True)
 
 
 class FileDocumentMap(MapAttribute[str, Any]):
@@ -83,12 +87,30 @@ class FileDocumentMap(MapAttribute[str, Any]):
 
 def signature_maps(signatures: Iterable[Signature]) -> list[SignatureMap] | None:
     return [
-        SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at) for s in signatures
+        SignatureMap(
+            document=s.document.value,
+            signed_by=s.signed_by,
+            signed_at=s.signed_at,
+            source=s.source.value,
+            recorded_by=s.recorded_by or None,
+            override_reason=s.override_reason,
+        )
+        for s in signatures
     ] or None
 
 
 def signatures(maps: Iterable[Any] | None) -> tuple[Signature, ...]:
-    return tuple(Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in maps or ())
+    return tuple(
+        Signature(
+            DocumentKind(s.document),
+            s.signed_by,
+            s.signed_at,
+            SignatureSource(s.source) if s.source else SignatureSource.PROVIDER,
+            s.recorded_by or "",
+            s.override_reason,
+        )
+        for s in maps or ()
+    )
 
 
 def document_maps(documents: Iterable[FileDocument]) -> list[FileDocumentMap] | None:

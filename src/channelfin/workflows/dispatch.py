@@ -21,6 +21,7 @@ FINANCING_STEPS: dict[str, Step] = {
     "AwaitCreditReview": lambda ports, e: steps.await_credit_review(ports, e["contractId"], e["taskToken"]),
     "SendForSignature": lambda ports, e: steps.send_for_signature(ports, e["contractId"], e["taskToken"]),
     "AwaitDeliveryReport": lambda ports, e: steps.await_delivery_report(ports, e["contractId"], e["taskToken"]),
+    "SendDeliveryReport": lambda ports, e: steps.send_delivery_report(ports, e["contractId"], e["taskToken"]),
     "TransmitFile": lambda ports, e: steps.transmit_file(ports, e["contractId"]),
     "CreateUpfrontPayout": lambda ports, e: steps.create_upfront_payout(ports, e["contractId"]),
     "Disburse": lambda ports, e: steps.disburse(ports, e["payoutId"]),

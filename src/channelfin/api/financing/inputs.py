@@ -36,7 +36,9 @@ class ReviewFinancingInput:
 class SubmitDeliveryReportInput:
     contract_id: strawberry.ID
     installed_at: dt.date
-    signed_by: str = strawberry.field(description="The end client's signer of the delivery report.")
+    signed_by: str = strawberry.field(
+        description="Who signs the report for the end client: the signature request is addressed to them."
+    )
 
 
 @strawberry.input

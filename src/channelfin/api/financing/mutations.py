@@ -17,6 +17,7 @@ from channelfin.api.financing.inputs import (
 )
 from channelfin.api.financing.types import Financing, FinancingDecision
 from channelfin.services import financing as financing_service
+from channelfin.services import signatures as signature_service
 
 
 @strawberry.type
@@ -80,14 +81,15 @@ class FinancingMutations:
         )
 
     @strawberry.mutation(
-        description="Submit the delivery report signed after installation (the owner's users); "
-        "refused before the sale and lease contracts are signed."
+        description="Submit the delivery report after installation (the owner's users): it is sent to the end "
+        "client for signature, and delivery is complete once the end client signed it (recordSignature, "
+        "DELIVERY_REPORT). Refused before the sale and lease contracts are signed."
     )
     def submit_delivery_report(self, info: Info, input: SubmitDeliveryReportInput) -> SubmitDeliveryReportPayload:
         ctx = info.context
         return contract_payload(
             SubmitDeliveryReportPayload,
-            lambda: financing_service.submit_delivery_report(
+            lambda: signature_service.submit_delivery_report(
                 ctx.ports,
                 ctx.principal,
                 contract_id=contract_id(input.contract_id),
