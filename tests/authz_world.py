@@ -224,7 +224,7 @@ class AuthzWorld:
             "continuityProviderId": provider,
             "products": ["all-in-web CRM"],
             "depositReference": "APP-2026-114",
-            "lastDepositAt": (self.ports.clock() - timedelta(days=30)).isoformat(),  # the fakes' clock
+            "lastDepositAt": (self.ports.clock() - timedelta(days=30)).isoformat(),
         }
 
     # ---------------------------------------------------------------- reseller support

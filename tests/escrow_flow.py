@@ -24,7 +24,7 @@ class EscrowFlow:
     def setup(self, *, deposit_age_days: int = 30) -> dict[str, Any]:
         self.host = register(self.world.ports, "OVH Hébergement", "HOST")
         self.provider = register(self.world.ports, "SSII Continuité", "SERVICES_FIRM")
-        # On the world's clock (the fakes' starts on 2026-11-02): a deposit "30 days ago" stays in the past.
+        # The ports' clock, not the machine's: the fakes' clock starts on a fixed day.
         deposit = self.world.ports.clock() - timedelta(days=deposit_age_days)
         result = self.world.run(
             LEASER_ADMIN,
