@@ -90,6 +90,18 @@ class FinancingFlow:
         """The end client signs the submitted delivery report (the provider's word, via the connector)."""
         return self.sign(contract, "DELIVERY_REPORT", who=who)
 
+    def decline_delivery(self, contract: str, reason: str = "not installed") -> dict[str, Any]:
+        """The end client refuses to sign the submitted report (the provider's word, via the connector)."""
+        return self._mutate(
+            SIGNATURE_CONNECTOR,
+            ops.DECLINE_SIGNATURE,
+            "declineSignature",
+            contractId=contract,
+            document="DELIVERY_REPORT",
+            declinedBy="Marie Martin",
+            reason=reason,
+        )
+
     def deliver_and_sign(self, contract: str) -> None:
         """The owner submits the report and the end client signs it: delivery is complete."""
         assert self.deliver(contract)["userErrors"] == []
