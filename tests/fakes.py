@@ -18,7 +18,7 @@ from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampai
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
-from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -37,6 +37,7 @@ def _page(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]
 class FakePartners:
     partners: dict[str, Partner] = field(default_factory=dict)
     agreements: dict[str, FinancingAgreement] = field(default_factory=dict)
+    defaults: dict[tuple[str, str], PublisherDefault] = field(default_factory=dict)
 
     def add(self, partner: Partner) -> None:
         if partner.id in self.partners:
@@ -69,6 +70,12 @@ class FakePartners:
 
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
         return {a: self.agreements[a] for a in agreement_ids if a in self.agreements}
+
+    def record_default(self, default: PublisherDefault) -> None:
+        self.defaults.setdefault((default.publisher_id, default.leaser_id), default)  # the first stays
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None:
+        return self.defaults.get((publisher_id, leaser_id))
 
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
         return sorted(

@@ -16,3 +16,4 @@ from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financin
 from tests.unit.test_incentives_api import *  # noqa: E402, F403 — campaigns and credit lines, on DynamoDB Local
 from tests.unit.test_payments_api import *  # noqa: E402, F403 — payers, runs, set-off and the ledger, on DynamoDB Local
 from tests.unit.test_programs_api import *  # noqa: E402, F403 — partner programs, on DynamoDB Local
+from tests.unit.test_signature_control import *  # noqa: E402, F403 — who vouches for signatures (issue 17), on DynamoDB Local

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from channelfin.services import escrow as escrow_steps
 from channelfin.services import financing_workflow as steps
 from tests import operations as ops
+from tests.escrow_flow import SECOND_ADMIN, EscrowFlow
 from tests.factories import LEASER_ADMIN
 from tests.financing_flow import ANALYST, TREASURY, FinancingFlow
 from tests.world import register
@@ -168,3 +170,49 @@ def test_a_retried_request_does_not_count_its_file_twice(flow):
     assert flow.request(first)["decision"]["outcome"] == "APPROVED"
     assert flow.request(first)["decision"]["outcome"] == "APPROVED"
     assert flow.request(_annual(flow, "24999.99"))["decision"]["outcome"] == "APPROVED"  # 49,999.99 in all
+
+
+# ------------------------------------------------------------------ a publisher in default
+
+
+def _trigger(flow, confirm=True):
+    """Declare the publisher's default on its escrow agreement; a second admin confirms (or dismisses) it."""
+    escrow = EscrowFlow(flow.world)
+    escrow.setup()
+    assert escrow.declare().data["declarePublisherDefault"]["userErrors"] == []
+    flow.world.ports.escrow_workflows.issue("t-confirm")
+    escrow_steps.await_confirmation(flow.world.ports, escrow.local, "t-confirm")
+    assert escrow.confirm(confirm=confirm).data["confirmEscrowTrigger"]["userErrors"] == []
+    return escrow
+
+
+def test_after_an_escrow_trigger_a_new_request_of_the_publisher_is_referred(flow):
+    before = flow.new_contract()
+    assert flow.request(before)["decision"]["outcome"] == "APPROVED"
+    _trigger(flow)
+
+    later = flow.new_contract(customer={"name": "Garage Dupont", "registrationNumber": "552100554"})
+    referred = flow.request(later)
+    assert referred["decision"]["outcome"] == "REFERRED"
+    assert referred["decision"]["reasons"] == [
+        "the publisher is in default (publisher in receivership): no automatic approval"
+    ]
+    assert flow.read(later)["status"] == "UNDER_REVIEW"
+    assert flow.world.ports.workflows.started[f"financing-{flow.local(later)}"]["decision"] == "REFERRED"
+
+
+def test_a_dismissed_default_freezes_nothing(flow):
+    _trigger(flow, confirm=False)
+    assert flow.request(flow.new_contract())["decision"]["outcome"] == "APPROVED"
+
+
+def test_the_triggered_workflow_step_freezes_the_publisher_too(flow):
+    escrow = EscrowFlow(flow.world)
+    escrow.setup()
+    escrow.declare()
+    # The confirmation's resume was lost (a confirmation racing the step): the step still freezes.
+    agreement = flow.world.ports.escrows.get(escrow.local)
+    confirmed = agreement.decided(confirm=True, by=SECOND_ADMIN.sub, at=flow.world.ports.clock())
+    flow.world.ports.escrows.save(confirmed, expected_version=agreement.version)
+    escrow_steps.mark_triggered(flow.world.ports, escrow.local)
+    assert flow.request(flow.new_contract())["decision"]["outcome"] == "REFERRED"

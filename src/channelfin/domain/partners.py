@@ -184,3 +184,18 @@ class FinancingAgreement:
         return replace(
             self, status=AgreementStatus.TERMINATED, terminated_at=at, terminated_by=by, termination_reason=note
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherDefault:
+    """A confirmed escrow trigger freezes the publisher with that leaser (issue 17).
+
+    While it stands, no new file of the publisher is approved automatically (it is referred to
+    a credit analyst) and the upfront payouts of its files not paid yet are held for an analyst.
+    """
+
+    publisher_id: str
+    leaser_id: str
+    escrow_agreement_id: str
+    reason: str
+    confirmed_at: datetime

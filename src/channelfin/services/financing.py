@@ -69,6 +69,7 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         software_fee=contract.software_fee,
     )
     now = ports.clock()
+    default = ports.partners.default_of(contract.publisher_id, agreement.leaser_id)
 
     def record(current: Contract, exposure: CreditExposure | None) -> Contract:
         if current.financing is not None:
@@ -81,6 +82,7 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
             decided_at=now,
             limit=agreement.instant_decision_limit,
             outstanding=exposure.outstanding(currency, excluding=current.id) if exposure else None,
+            publisher_default=default.reason if default else None,
         )
         file = open_file(agreement, lease, decision, at=now, by=principal.sub)
         return current.financing_requested(file, at=now, actor=principal.sub)

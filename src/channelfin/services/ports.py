@@ -18,7 +18,7 @@ from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampai
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
-from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -37,6 +37,10 @@ class PartnerRepository(Protocol):
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None: ...
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]: ...
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]: ...
+    def record_default(self, default: PublisherDefault) -> None:
+        """Freeze the publisher with that leaser; the first confirmed default stays (idempotent)."""
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None: ...
 
 
 class ContractRepository(Protocol):

@@ -6,12 +6,14 @@
 
 Access patterns: partner by id (GetItem), partners by id (BatchGetItem), all partners by
 name (Query gsi1 PARTNERS), partners with a role by name (Query gsi1 ROLE#r), agreement by
-id (GetItem), agreements by id (BatchGetItem), a partner's agreements newest first (Query gsi1).
+id (GetItem), agreements by id (BatchGetItem), a partner's agreements newest first (Query gsi1),
+a publisher's default with a leaser (GetItem PARTNER#p / DEFAULT#l).
 An agreement's change (its termination) is a put conditioned on the status it was read in.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -21,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
-from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
 from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, query_page, save_if, sort_stamp
@@ -50,6 +52,11 @@ class PartnerRecord(PartnersTableItem):
     signed_at = UTCDateTimeAttribute(null=True)
     signed_by = UnicodeAttribute(null=True)
     terminated_at = UTCDateTimeAttribute(null=True)
+
+    # a publisher's default with a leaser (pk PARTNER#publisher, sk DEFAULT#leaser)
+    escrow_agreement_id = UnicodeAttribute(null=True)
+    default_reason = UnicodeAttribute(null=True)
+    confirmed_at = UTCDateTimeAttribute(null=True)
     terminated_by = UnicodeAttribute(null=True)
     termination_reason = UnicodeAttribute(null=True)
 
@@ -185,3 +192,29 @@ class DynamoPartnerRepository:
         hash_key = f"{_partner_key(partner_id)}#AGREEMENTS"
         records = reads.query(PartnerRecord, hash_key, index=PartnerRecord.gsi1, scan_index_forward=False)
         return [_agreement(r) for r in records]
+
+    def record_default(self, default: PublisherDefault) -> None:
+        """Freeze the publisher with that leaser; the first confirmed default stays (idempotent)."""
+        record = PartnerRecord(
+            pk=_partner_key(default.publisher_id),
+            sk=f"DEFAULT#{default.leaser_id}",
+            partner_id=default.publisher_id,
+            leaser_id=default.leaser_id,
+            escrow_agreement_id=default.escrow_agreement_id,
+            default_reason=default.reason,
+            confirmed_at=default.confirmed_at,
+        )
+        with contextlib.suppress(Conflict):
+            save_if(record, PartnerRecord.pk.does_not_exist(), "the publisher is in default already")
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None:
+        found = reads.get(PartnerRecord, _partner_key(publisher_id), f"DEFAULT#{leaser_id}")
+        if found is None:
+            return None
+        return PublisherDefault(
+            publisher_id=publisher_id,
+            leaser_id=leaser_id,
+            escrow_agreement_id=found.escrow_agreement_id,
+            reason=found.default_reason,
+            confirmed_at=found.confirmed_at,
+        )
