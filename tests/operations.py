@@ -52,7 +52,7 @@ CONTRACT_FIELDS = """
   financing { financedAmount { amount } upfrontPayout { amount } leaserFees { amount } decisionMode
               decision { outcome reasons decidedBy } transmittedAt payoutDueBy waitingFor declined
               deliveryReport { installedAt signedBy } agreement { id } }
-  documents { kind status signedBy signedAt signatureSource }
+  documents { kind signedBy signedAt }
   timeline { status actor note }
   supportProvider { id }
   payouts { edges { node { id kind status amount { amount } installment dueBy paidAt slaMet failureReason

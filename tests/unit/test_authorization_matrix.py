@@ -80,6 +80,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "createContract":              (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NO),
     "requestFinancing":            (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "reviewFinancing":             (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
+    "releaseHeldPayout":           (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
     "recordSignature":             (OR,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "declineSignature":            (OK,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "submitDeliveryReport":        (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
@@ -355,6 +356,9 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     ),
     "reviewFinancing": lambda w: _mutate(
         "reviewFinancing", w.publisher, contractId=w.requested("2000.00"), approve=True, comment="ok"
+    ),
+    "releaseHeldPayout": lambda w: _mutate(
+        "releaseHeldPayout", w.publisher, contractId=w.held_payout(), comment="the leaser's risk desk agreed"
     ),
     "recordSignature": lambda w: _mutate(
         "recordSignature", w.publisher, contractId=w.contract(), document="SALE_CONTRACT", signedBy="Marie Martin"

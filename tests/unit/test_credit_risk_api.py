@@ -216,3 +216,75 @@ def test_the_triggered_workflow_step_freezes_the_publisher_too(flow):
     flow.world.ports.escrows.save(confirmed, expected_version=agreement.version)
     escrow_steps.mark_triggered(flow.world.ports, escrow.local)
     assert flow.request(flow.new_contract())["decision"]["outcome"] == "REFERRED"
+
+
+RELEASE = """mutation($input: ReleaseHeldPayoutInput!) {
+  releaseHeldPayout(input: $input) { contract { id status } userErrors { field code } }
+}"""
+
+
+def _transmitted(flow) -> str:
+    """Signed, delivered and transmitted: the upfront payout is created, not paid yet."""
+    contract = flow.new_contract()
+    flow.request(contract)
+    ports = flow.world.ports
+    ports.workflows.issue("t-sign")
+    steps.send_for_signature(ports, flow.local(contract), "t-sign")
+    flow.sign_both(contract)
+    ports.workflows.issue("t-delivery")
+    steps.await_delivery_report(ports, flow.local(contract), "t-delivery")
+    flow.deliver_and_sign(contract)
+    steps.transmit_file(ports, flow.local(contract))
+    steps.create_upfront_payout(ports, flow.local(contract))
+    return contract
+
+
+def _hold(flow, contract, token="t-hold"):
+    flow.world.ports.workflows.issue(token)
+    steps.hold_upfront_payout(flow.world.ports, flow.local(contract), token)
+
+
+def test_the_upfront_payout_of_a_file_in_flight_is_held_for_an_analyst_after_a_trigger(flow):
+    contract = _transmitted(flow)  # approved and signed before the default
+    _trigger(flow)
+    _hold(flow, contract)
+    engine = flow.world.ports.workflows
+    assert [t for t, _ in engine.resumed if t == "t-hold"] == []
+    held = flow.read(contract)
+    assert held["status"] == "AWAITING_PAYMENT" and held["financing"]["waitingFor"] == "PAYOUT_RELEASE"
+    assert (
+        "upfront payout held: the publisher is in default (publisher in receivership)" in held["timeline"][-1]["note"]
+    )
+    [upfront] = flow.payouts(held, "SOFTWARE_UPFRONT")
+    assert upfront["status"] == "SCHEDULED" and upfront["paidAt"] is None
+    _hold(flow, contract)  # a retried step notes nothing twice
+    assert len(flow.read(contract)["timeline"]) == len(held["timeline"])
+
+    assert flow.world.run(flow.owner, RELEASE, input={"contractId": contract}).codes == ["FORBIDDEN"]
+    released = flow.world.run(ANALYST, RELEASE, input={"contractId": contract, "comment": "continuity provider paid"})
+    assert released.data["releaseHeldPayout"]["userErrors"] == []
+    assert ("t-hold", {"released": True}) in engine.resumed
+    after = flow.read(contract)
+    assert after["financing"]["waitingFor"] is None
+    assert after["timeline"][-1]["note"] == "upfront payout released by a credit analyst: continuity provider paid"
+    again = flow.world.run(ANALYST, RELEASE, input={"contractId": contract})
+    assert again.data["releaseHeldPayout"]["userErrors"] == []  # released already: nothing changes
+    assert engine.resumed.count(("t-hold", {"released": True})) == 1
+
+
+def test_without_a_default_the_hold_step_goes_on_at_once_and_nothing_is_held(flow):
+    contract = _transmitted(flow)
+    _hold(flow, contract)
+    assert ("t-hold", {"released": True}) in flow.world.ports.workflows.resumed
+    assert flow.read(contract)["financing"]["waitingFor"] is None
+    refused = flow.world.run(ANALYST, RELEASE, input={"contractId": contract}).data["releaseHeldPayout"]
+    assert codes(refused) == ["PAYOUT_NOT_HELD"]
+
+
+def test_a_release_comment_is_bounded(flow):
+    contract = _transmitted(flow)
+    _trigger(flow)
+    _hold(flow, contract)
+    payload = flow.world.run(ANALYST, RELEASE, input={"contractId": contract, "comment": "x" * 501}).data
+    assert codes(payload["releaseHeldPayout"]) == ["TOO_LONG"]
+    assert flow.read(contract)["financing"]["waitingFor"] == "PAYOUT_RELEASE"

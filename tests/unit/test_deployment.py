@@ -21,6 +21,7 @@ STEPS = [
     "SendDeliveryReport",
     "TransmitFile",
     "CreateUpfrontPayout",
+    "HoldUpfrontPayout",
     "Disburse",
     "MarkPayoutFailed",
     "Activate",

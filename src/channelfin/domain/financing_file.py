@@ -48,6 +48,7 @@ class WaitStep(enum.Enum):
     SIGNATURES = "SIGNATURES"
     DELIVERY_REPORT = "DELIVERY_REPORT"  # the owner's submission, after installation
     DELIVERY_SIGNATURE = "DELIVERY_SIGNATURE"  # the end client's signature of the submitted report
+    PAYOUT_RELEASE = "PAYOUT_RELEASE"  # the publisher is in default: an analyst releases the upfront payout
 
 
 class SignatureSource(enum.Enum):
@@ -103,6 +104,7 @@ class ContractFinancing:
     waiting_for: WaitStep | None = None
     task_token: str | None = None  # the workflow's callback while `waiting_for` is set
     leaser_id: str = ""  # who pays the software part and the support shares ("" in files older than payers)
+    payout_released_by: str | None = None  # the analyst who released an upfront payout held for a default
 
     @property
     def payout_due_by(self) -> datetime | None:

@@ -28,6 +28,7 @@ WAITING_STATUS = {
     WaitStep.SIGNATURES: Status.AWAITING_SIGNATURES,
     WaitStep.DELIVERY_REPORT: Status.AWAITING_DELIVERY,
     WaitStep.DELIVERY_SIGNATURE: Status.AWAITING_DELIVERY,
+    WaitStep.PAYOUT_RELEASE: Status.AWAITING_PAYMENT,
 }
 
 
@@ -184,6 +185,36 @@ def create_upfront_payout(ports: Ports, contract_id: str) -> dict[str, str]:
     with contextlib.suppress(Conflict):  # a retried step: the payout is there already
         ports.payouts.add(payout)
     return {"payoutId": payout.id}
+
+
+def hold_upfront_payout(ports: Ports, contract_id: str, token: str) -> None:
+    """Go on to the transfer at once, unless the publisher is in default with the leaser (issue 17).
+
+    Then the payout stays SCHEDULED and unpaid, and the file waits (PAYOUT_RELEASE) for a credit
+    analyst's `releaseHeldPayout`; a release that came first completes the step at once.
+    """
+    contract = _get(ports, contract_id)
+    default = ports.partners.default_of(contract.publisher_id, leaser_of(ports, contract))
+    go_on = False
+
+    def hold(current: Contract) -> Contract:
+        nonlocal go_on
+        file = current.financing
+        assert file is not None
+        go_on = default is None or file.payout_released_by is not None
+        if go_on:
+            return current.done_waiting() if file.task_token else current
+        if file.waiting_for is WaitStep.PAYOUT_RELEASE and file.task_token == token:
+            return current  # a retried step
+        assert default is not None
+        note = f"upfront payout held: the publisher is in default ({default.reason}); an analyst releases it"
+        return current.waiting(WaitStep.PAYOUT_RELEASE, token).noted(
+            note, at=ports.clock(), actor=_actor("HoldUpfrontPayout")
+        )
+
+    update_contract(ports, contract_id, hold)
+    if go_on:
+        ports.workflows.resume(token, {"released": True})
 
 
 def disburse(ports: Ports, payout_id: str) -> dict[str, str]:

@@ -57,6 +57,7 @@ class FinancingMap(MapAttribute[str, Any]):
     transmitted_at = UTCDateTimeAttribute(null=True)
     declined = UnicodeAttribute(null=True)
     waiting_for = UnicodeAttribute(null=True)
+    payout_released_by = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
     leaser_id = UnicodeAttribute(null=True)  # absent from files stored before payers: read from the agreement
 
@@ -178,6 +179,7 @@ def financing_map(f: ContractFinancing) -> FinancingMap:
         transmitted_at=f.transmitted_at,
         declined=f.declined,
         waiting_for=f.waiting_for.value if f.waiting_for else None,
+        payout_released_by=f.payout_released_by,
         task_token=f.task_token,
         leaser_id=f.leaser_id or None,
     )
@@ -206,6 +208,7 @@ def financing(m: FinancingMap, currency: str) -> ContractFinancing:
         transmitted_at=m.transmitted_at,
         declined=m.declined,
         waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
+        payout_released_by=m.payout_released_by,
         task_token=m.task_token,
         leaser_id=m.leaser_id or "",
     )

@@ -24,6 +24,7 @@ FINANCING_STEPS: dict[str, Step] = {
     "SendDeliveryReport": lambda ports, e: steps.send_delivery_report(ports, e["contractId"], e["taskToken"]),
     "TransmitFile": lambda ports, e: steps.transmit_file(ports, e["contractId"]),
     "CreateUpfrontPayout": lambda ports, e: steps.create_upfront_payout(ports, e["contractId"]),
+    "HoldUpfrontPayout": lambda ports, e: steps.hold_upfront_payout(ports, e["contractId"], e["taskToken"]),
     "Disburse": lambda ports, e: steps.disburse(ports, e["payoutId"]),
     "MarkPayoutFailed": lambda ports, e: steps.mark_payout_failed(ports, e["payoutId"], str(e.get("cause") or "")),
     "Activate": lambda ports, e: steps.activate(ports, e["contractId"]),

@@ -42,6 +42,12 @@ class SubmitDeliveryReportInput:
 
 
 @strawberry.input
+class ReleaseHeldPayoutInput:
+    contract_id: strawberry.ID
+    comment: str | None = strawberry.field(default=None, description="Why it is released (500 characters).")
+
+
+@strawberry.input
 class RecordInstallmentCollectedInput:
     contract_id: strawberry.ID
     installment: int = strawberry.field(description="1..n")

@@ -11,12 +11,14 @@ from channelfin.api.core.payloads import ContractPayload, attempt, contract_payl
 from channelfin.api.core.refs import ContractRef, PayoutRef
 from channelfin.api.financing.inputs import (
     RecordInstallmentCollectedInput,
+    ReleaseHeldPayoutInput,
     RequestFinancingInput,
     ReviewFinancingInput,
     SubmitDeliveryReportInput,
 )
 from channelfin.api.financing.types import Financing, FinancingDecision
 from channelfin.services import financing as financing_service
+from channelfin.services import payout_holds
 from channelfin.services import signatures as signature_service
 
 
@@ -34,6 +36,11 @@ class ReviewFinancingPayload(ContractPayload):
 
 @strawberry.type
 class SubmitDeliveryReportPayload(ContractPayload):
+    pass
+
+
+@strawberry.type
+class ReleaseHeldPayoutPayload(ContractPayload):
     pass
 
 
@@ -95,6 +102,19 @@ class FinancingMutations:
                 contract_id=contract_id(input.contract_id),
                 installed_at=input.installed_at,
                 signed_by=input.signed_by,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Release the upfront payout held because the publisher is in default (a confirmed escrow "
+        "trigger): the workflow transfers it (credit-analyst). Only while the file waits for it (PAYOUT_RELEASE)."
+    )
+    def release_held_payout(self, info: Info, input: ReleaseHeldPayoutInput) -> ReleaseHeldPayoutPayload:
+        ctx = info.context
+        return contract_payload(
+            ReleaseHeldPayoutPayload,
+            lambda: payout_holds.release_held_payout(
+                ctx.ports, ctx.principal, contract_id=contract_id(input.contract_id), comment=input.comment
             ),
         )
 
