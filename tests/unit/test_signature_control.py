@@ -25,6 +25,10 @@ DOCUMENTS = """query($id: ID!) { contract(id: $id) { status financing { waitingF
   documents { kind status signingUrl signedBy signatureSource overrideReason } timeline { status note } } }"""
 
 
+AUDIT = """query($day: Date!) { auditTrail(day: $day, first: 100) {
+  edges { node { actor operation outcome arguments } } } }"""
+
+
 @pytest.fixture
 def flow(world):
     return FinancingFlow(world)
@@ -140,12 +144,16 @@ def test_a_leaser_admin_overrides_only_with_a_reason_and_it_is_kept_and_audited(
     report = _file(flow, contract)["documents"]["DELIVERY_REPORT"]
     assert (report["signatureSource"], report["overrideReason"]) == ("OVERRIDE", reason)
     assert ("t-report", {"deliveryReportSigned": True}) in flow.world.ports.workflows.resumed
+    day = flow.world.ports.clock().date().isoformat()
+    trail = flow.world.run(LEASER_ADMIN, AUDIT, day=day).data["auditTrail"]["edges"]
     [entry] = [
-        e
-        for e in flow.world.ports.audit.entries
-        if e.operation == "recordSignature" and e.outcome.value == "DONE" and e.actor == LEASER_ADMIN.sub
+        e["node"]
+        for e in trail
+        if (e["node"]["operation"], e["node"]["outcome"], e["node"]["actor"])
+        == ("recordSignature", "DONE", LEASER_ADMIN.sub)
+        and json.loads(e["node"]["arguments"])["input"]["contractId"] == contract
     ]
-    assert json.loads(entry.arguments)["input"]["overrideReason"] == reason
+    assert json.loads(entry["arguments"])["input"]["overrideReason"] == reason
 
 
 def test_the_connector_does_not_override(flow):
