@@ -11,6 +11,10 @@ counted in the answer.
 
 Files requested before end clients' exposures existed (issue 17) are counted in theirs: every
 contract in an open financed status (one Query per status).
+
+Enrolments made before consent (no status: read as ACCEPTED, their entry fee charged when
+made) are listed among their partner's and, accepted, relate their partner to the publisher
+(`index_enrollments`), as an acceptance does today.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from dataclasses import replace
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract
 from channelfin.domain.errors import Conflict, NotFound
+from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, journal
+from channelfin.domain.relations import Relation
 from channelfin.services.contracts import count_in_exposure
 from channelfin.services.financing import leaser_of
 from channelfin.services.paging import Page, PageRequest, all_items
@@ -102,3 +108,20 @@ def count_open_files(ports: Ports, *, dry_run: bool = False) -> int:
 
 def _in_status(ports: Ports, status: ContractStatus) -> Callable[[PageRequest], Page[Contract]]:
     return lambda page: ports.contracts.find(party_id=None, role=None, status=status, page=page)
+
+
+def index_enrollments(ports: Ports, *, dry_run: bool = False) -> int:
+    """List every enrolment among its partner's, with the relation an accepted one makes; how many were
+    (with `dry_run`, would be) listed. Enrolments made since consent are listed when made: 0 for them."""
+    count = 0
+    publishers = all_items(lambda page: ports.partners.find(role=PartnerRole.PUBLISHER, page=page))
+    for publisher in publishers:
+        for program in ports.programs.programs_of(publisher.id):
+            for enrollment in ports.programs.enrollments_of(program.id):
+                partner = ports.partners.get(enrollment.partner_id)
+                relation = None
+                if enrollment.is_accepted and partner is not None:
+                    since = enrollment.answered_at or enrollment.enrolled_at
+                    relation = Relation.of_enrollment(publisher.id, partner, enrollment.id, since)
+                count += ports.programs.index_enrollment(enrollment, relation, dry_run=dry_run)
+    return count
