@@ -108,13 +108,14 @@ def new_id() -> str:
 
 def build_idempotency(settings: Settings) -> IdempotentRequests:
     """Idempotency-Key handling on Powertools' DynamoDB persistence layer (the `idempotency` table)."""
-    import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     from channelfin.api.http.idempotency import IdempotentRequests
+    from channelfin.store.sessions import client as aws_client
     from channelfin.store.tables import table_name
 
-    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
+    # On the thread's shared session: PynamoDB's first client then skips loading DynamoDB's model again.
+    client = aws_client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     persistence = DynamoDBPersistenceLayer(
         table_name=table_name(settings.table_prefix, "idempotency"), boto3_client=client
     )
@@ -149,8 +150,6 @@ def build_ports(
     signatures: SignatureProvider | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Ports:
-    import boto3
-
     from channelfin.adapters.metrics import EmfMetrics
     from channelfin.adapters.notifications import LoggedNotifier
     from channelfin.adapters.payments import InstantPayments
@@ -166,6 +165,7 @@ def build_ports(
     from channelfin.store.payouts import DynamoPayoutRepository
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
+    from channelfin.store.sessions import client as aws_client
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(
@@ -178,21 +178,21 @@ def build_ports(
         audit=DynamoAuditLog(),
         renderer=_PdfOnFirstUse(),
         # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
-        document_store=S3PdfStore(lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket),
+        document_store=S3PdfStore(lambda: aws_client("s3", region_name=settings.region), settings.documents_bucket),
         signatures=signatures or build_signatures(settings),
         webhook_events=DynamoWebhookEvents(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.
         workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.financing_state_machine_arn,
             settings.timeouts,
         ),
         payments=payments or InstantPayments(),
         metrics=metrics or EmfMetrics(),
         escrow_workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.escrow_state_machine_arn,
             settings.escrow_timeouts or {},
         ),
@@ -200,7 +200,7 @@ def build_ports(
         ledger=DynamoLedger(),
         payment_runs=DynamoPaymentRuns(),
         payment_workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.payments_state_machine_arn,
             {},
         ),

@@ -1,0 +1,53 @@
+"""The GraphQL Lambda's SnapStart hooks: what is done before the snapshot, and after each restore."""
+
+from __future__ import annotations
+
+import random
+
+from channelfin.api.http import execution
+from channelfin.api.http.known_operations import KNOWN_OPERATIONS
+from channelfin.api.http.limits import Limits
+from channelfin.api.http.warm_up import warm_caches
+from channelfin.handlers import graphql as graphql_handler
+from channelfin.store import sessions
+
+
+def test_the_handler_module_has_built_its_app_at_import():
+    # Lambda's init phase (and SnapStart's snapshot) holds the built app: the first request builds nothing.
+    assert graphql_handler._asgi_handler is not None
+
+
+def test_every_known_operation_is_valid_against_the_schema():
+    executor = execution.executor(Limits())
+    problems = {text.split("(")[0]: [e.message for e in executor.prepare(text)] for text in KNOWN_OPERATIONS}
+    assert {name: errors for name, errors in problems.items() if errors} == {}
+
+
+def test_before_the_snapshot_the_known_operations_are_parsed_and_validated():
+    execution._parsed.cache_clear()
+    execution._validated.cache_clear()
+    assert warm_caches(Limits()) == len(KNOWN_OPERATIONS)
+    assert execution._parsed.cache_info().currsize == len(KNOWN_OPERATIONS)
+    assert execution._validated.cache_info().currsize == len(KNOWN_OPERATIONS)
+    # A request with one of them now parses and validates nothing.
+    before = execution._validated.cache_info().misses
+    execution.executor(Limits()).prepare(KNOWN_OPERATIONS[0])
+    assert execution._validated.cache_info().misses == before
+
+
+def test_after_a_restore_random_state_sessions_and_the_app_are_new(monkeypatch):
+    built = graphql_handler._asgi_handler
+    session = sessions.session()
+    random.seed(7)
+    snapshot_draw = random.random()
+    random.seed(7)  # as every copy restored from one snapshot would be
+    graphql_handler.after_restore()
+    assert random.random() != snapshot_draw
+    assert graphql_handler._asgi_handler is not built
+    assert sessions.session() is not session
+
+
+def test_the_hooks_are_registered_with_the_runtime_library():
+    snapshot_restore_py = __import__("pytest").importorskip("snapshot_restore_py")
+    assert graphql_handler.before_snapshot in snapshot_restore_py.get_before_snapshot()
+    assert graphql_handler.after_restore in snapshot_restore_py.get_after_restore()
