@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from channelfin.api.http.limits import Limits
 from channelfin.domain.document_content import DocumentContent
-from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
+from channelfin.services.ports import DocumentRenderer, Metrics, Notifier, Payments, Ports, SignatureProvider
 
 if TYPE_CHECKING:
     from channelfin.api.http.idempotency import IdempotentRequests
@@ -52,6 +52,10 @@ class Settings:
     esign_provider: str = "local"  # or "yousign"
     esign_webhook_secret: str = ""
     yousign_api_key: str = ""
+    # In AWS: the Secrets Manager secret holding both (read at run time), instead of the two above.
+    esign_secret_id: str = ""
+    # In AWS: the function that draws PDFs for this one (the GraphQL function's zip has no fpdf2).
+    renderer_function: str = ""
     public_url: str = "http://127.0.0.1:8000"  # where the local signer's pages are served
 
     @classmethod
@@ -79,23 +83,38 @@ class Settings:
             credit_cut_lookback_days=int(env.get("CHANNELFIN_CREDIT_CUT_LOOKBACK_DAYS", 30)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
             limits=Limits.from_env(env, introspection=introspection),
-            integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
+            integration_clients=_integration_clients(
+                env.get("CHANNELFIN_INTEGRATION_CLIENTS", ""), connector=env.get("CHANNELFIN_CONNECTOR_CLIENT_ID", "")
+            ),
             documents_bucket=env.get("CHANNELFIN_DOCUMENTS_BUCKET") or f"{table_prefix}documents",
             esign_provider=env.get("CHANNELFIN_ESIGN_PROVIDER", "local"),
             esign_webhook_secret=env.get("CHANNELFIN_ESIGN_WEBHOOK_SECRET", ""),
             yousign_api_key=env.get("CHANNELFIN_YOUSIGN_API_KEY", ""),
+            esign_secret_id=env.get("CHANNELFIN_ESIGN_SECRET_ID", ""),
+            renderer_function=env.get("CHANNELFIN_RENDERER_FUNCTION", ""),
             public_url=env.get("CHANNELFIN_PUBLIC_URL", "http://127.0.0.1:8000"),
         )
 
 
-def _integration_clients(text: str) -> dict[str, str | None]:
-    """`CHANNELFIN_INTEGRATION_CLIENTS`: a JSON object {"<client id>": "<partner id>" or null}."""
-    if not text.strip():
-        return {}
-    value = json.loads(text)
+def _integration_clients(text: str, *, connector: str = "") -> dict[str, str | None]:
+    """`CHANNELFIN_INTEGRATION_CLIENTS`: a JSON object {"<client id>": "<partner id>" or null}; and
+    `CHANNELFIN_CONNECTOR_CLIENT_ID`, the stack's own client of the e-signature connector (null)."""
+    value = json.loads(text) if text.strip() else {}
     if not isinstance(value, dict) or not all(isinstance(v, str | None) for v in value.values()):
         raise ValueError('CHANNELFIN_INTEGRATION_CLIENTS is a JSON object {"client id": "partner id" or null}')
-    return {str(k): v or None for k, v in value.items()}
+    clients: dict[str, str | None] = {str(k): v or None for k, v in value.items()}
+    if connector:
+        clients[connector] = None
+    return clients
+
+
+def esign_webhook_secret(settings: Settings) -> str:
+    """The webhook's shared secret: from Secrets Manager in AWS (cached), else the setting."""
+    if settings.esign_secret_id:
+        from channelfin.adapters.esign.secrets import esign_secret
+
+        return esign_secret(settings.esign_secret_id, "webhookSecret")
+    return settings.esign_webhook_secret
 
 
 def utc_now() -> datetime:
@@ -131,7 +150,20 @@ class _PdfOnFirstUse:
         return PdfRenderer().render(content)
 
 
+def build_renderer(settings: Settings) -> DocumentRenderer:
+    if settings.renderer_function:
+        from channelfin.adapters.remote_renderer import LambdaRenderer
+        from channelfin.store.sessions import client as aws_client
+
+        return LambdaRenderer(lambda: aws_client("lambda", region_name=settings.region), settings.renderer_function)
+    return _PdfOnFirstUse()
+
+
 def build_signatures(settings: Settings) -> SignatureProvider:
+    if settings.esign_provider == "yousign" and settings.esign_secret_id:
+        from channelfin.adapters.esign.secrets import YousignFromSecret
+
+        return YousignFromSecret(settings.esign_secret_id)
     if settings.esign_provider == "yousign":
         from channelfin.adapters.esign.yousign import YousignProvider
 
@@ -176,7 +208,7 @@ def build_ports(
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
         audit=DynamoAuditLog(),
-        renderer=_PdfOnFirstUse(),
+        renderer=build_renderer(settings),
         # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
         document_store=S3PdfStore(lambda: aws_client("s3", region_name=settings.region), settings.documents_bucket),
         signatures=signatures or build_signatures(settings),

@@ -48,6 +48,8 @@ def test_after_a_restore_random_state_sessions_and_the_app_are_new(monkeypatch):
 
 
 def test_the_hooks_are_registered_with_the_runtime_library():
-    snapshot_restore_py = __import__("pytest").importorskip("snapshot_restore_py")
-    assert graphql_handler.before_snapshot in snapshot_restore_py.get_before_snapshot()
-    assert graphql_handler.after_restore in snapshot_restore_py.get_after_restore()
+    import snapshot_restore_py  # PyPI's copy of the runtime's library (the test extra)
+
+    # The runtime calls each registered (function, args, kwargs) before the snapshot / after a restore.
+    assert (graphql_handler.before_snapshot, (), {}) in snapshot_restore_py.get_before_snapshot()
+    assert (graphql_handler.after_restore, (), {}) in snapshot_restore_py.get_after_restore()

@@ -41,7 +41,7 @@ def _sessions() -> tuple[botocore.session.Session, boto3.session.Session]:
 
 def client(service: str, **options: Any) -> Any:
     """A boto3 client of `service` on the calling thread's session (boto3 honours AWS_ENDPOINT_URL_<SERVICE>)."""
-    return _sessions()[1].client(service, **options)  # type: ignore[call-overload]
+    return _sessions()[1].client(service, **options)
 
 
 def forget_sessions() -> None:
@@ -52,4 +52,4 @@ def forget_sessions() -> None:
 
 def share_sessions() -> None:
     """PynamoDB's connections take their session from `session()` (they call `get_session` once per thread)."""
-    pynamodb.connection.base.get_session = session  # type: ignore[attr-defined]
+    pynamodb.connection.base.get_session = session
