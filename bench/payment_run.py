@@ -62,14 +62,14 @@ def measure(ports: Any, counter: Any) -> dict[str, Any]:
     from channelfin.domain.access import Principal
     from channelfin.domain.payouts import PayoutStatus
     from channelfin.services.ledger import trial_balance
-    from channelfin.services.payment_runs import paid_in_run, run_payments
+    from channelfin.services.payment_runs import paid_in_run, run_payments_inline
 
     now = datetime.now(UTC)
     seed_due_payouts(ports, now)
     treasury = Principal.from_groups("bench-treasury", ["leaser-admin"])
     start = time.perf_counter()
     with counter.delta() as calls:
-        run = run_payments(ports, treasury, payer_id=PAYER, up_to=now, inline=True)
+        run, _ = run_payments_inline(ports, treasury, payer_id=PAYER, up_to=now)
     elapsed = time.perf_counter() - start
 
     paid = paid_in_run(ports, run)

@@ -30,7 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-import payment_run  # noqa: E402  (bench/, beside this script)
+import hostile  # noqa: E402  (bench/, beside this script)
+import payment_run  # noqa: E402
 
 DEPENDENCIES = "import strawberry, mangum, pynamodb, boto3, aws_lambda_powertools"
 GOALS = {
@@ -38,6 +39,7 @@ GOALS = {
     "warm_request_ratio": 1.5,
     "ddb_calls_nested_list_100": 4,
     "ddb_calls_per_paid_payout": 3,
+    "exploding_fragments_refusal_ms": 50,
     "scan_calls": 0,
 }
 WARM_UP = 50  # interleaved pairs run before measuring: both sides in their steady state
@@ -436,6 +438,9 @@ def run(quick: bool) -> dict[str, Any]:
         figures["dependencies_import_ms"] = round(cold["dependencies_import_s"] * 1000, 1)
         figures["cold_start_ratio"] = round(cold["cold_start_s"] / cold["dependencies_import_s"], 3)
         figures["first_request_after_build_ms"] = round(cold["first_request_s"] * 1000, 1)
+
+        say("the red team's exploding fragments, refused")
+        figures["exploding_fragments_refusal_ms"] = hostile.refusal_ms(api, api_event, admin)
 
         with counter.delta() as nested:
             data = api(NESTED_LIST, admin)

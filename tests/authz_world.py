@@ -10,7 +10,7 @@ matrix's callers, so "a different user" rules never refuse a matrix caller.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from channelfin.api.core.ids import from_global_id
@@ -223,7 +223,7 @@ class AuthzWorld:
             "continuityProviderId": provider,
             "products": ["all-in-web CRM"],
             "depositReference": "APP-2026-114",
-            "lastDepositAt": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+            "lastDepositAt": (self.ports.clock() - timedelta(days=30)).isoformat(),
         }
 
     # ---------------------------------------------------------------- reseller support

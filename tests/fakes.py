@@ -224,6 +224,14 @@ class FakePaymentRuns:
     def get(self, run_id: str) -> PaymentRun | None:
         return self.runs.get(run_id)
 
+    def claim(self, run: PaymentRun, at: datetime) -> bool:
+        with self.lock:
+            stored = self.runs[run.id]
+            if stored.status is not RunStatus.RUNNING or stored.claimed_at != run.claimed_at:
+                return False
+            self.runs[run.id] = replace(stored, claimed_at=at)
+            return True
+
     def save(self, run: PaymentRun, *, expected: RunStatus) -> None:
         with self.lock:
             if self.runs[run.id].status is not expected:

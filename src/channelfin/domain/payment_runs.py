@@ -150,6 +150,11 @@ class PaymentRun:
     failed_count: int = 0
     netted: Money = field(default_factory=Money.zero)
     failure: str | None = None
+    claimed_at: datetime | None = None  # when a process last took the run in hand (inline runs)
+
+    def executor_gone(self, now: datetime, lease: timedelta) -> bool:
+        """Still RUNNING, and nobody took it in hand for longer than `lease`: its process died."""
+        return self.status is RunStatus.RUNNING and (self.claimed_at or self.started_at) + lease < now
 
     def planned(self, counterparties: list[str]) -> PaymentRun:
         return replace(self, counterparties=tuple(counterparties))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from channelfin.domain import ledger
@@ -78,9 +78,45 @@ def run_payments(
     up_to: datetime,
     kinds: frozenset[PayoutKind] | None = None,
     program_id: str | None = None,
-    inline: bool = False,
 ) -> PaymentRun:
-    """Start (or find) the run of `payer_id` up to `up_to`; `inline` runs its steps here (settlements)."""
+    """Start the run of `payer_id` up to `up_to` on the payments state machine (or find it started)."""
+    run, created = _start(ports, principal, payer_id, up_to, kinds, program_id)
+    if created:
+        ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
+    return ports.payment_runs.get(run.id) or run  # as it stands now (it may be done already)
+
+
+def run_payments_inline(
+    ports: Ports,
+    principal: Principal,
+    *,
+    payer_id: str,
+    up_to: datetime,
+    kinds: frozenset[PayoutKind] | None = None,
+    program_id: str | None = None,
+) -> tuple[PaymentRun, bool]:
+    """The run's steps executed in this process (settlements): (the run, whether this call executed it).
+
+    Only the call that started the run executes it, so identical concurrent calls do not run the
+    same steps side by side; a run left RUNNING by a process that died (no claim for
+    `INLINE_RUN_LEASE`) is taken over by the next call that claims it.
+    """
+    run, created = _start(ports, principal, payer_id, up_to, kinds, program_id)
+    now = ports.clock()
+    if not created and not (run.executor_gone(now, INLINE_RUN_LEASE) and ports.payment_runs.claim(run, now)):
+        return run, False
+    execute_inline(ports, run.id)
+    return ports.payment_runs.get(run.id) or run, True
+
+
+def _start(
+    ports: Ports,
+    principal: Principal,
+    payer_id: str,
+    up_to: datetime,
+    kinds: frozenset[PayoutKind] | None,
+    program_id: str | None,
+) -> tuple[PaymentRun, bool]:
     _require_payer_agent(ports, principal, payer_id)
     now = ports.clock()
     check_up_to(up_to, now)
@@ -93,17 +129,11 @@ def run_payments(
         kinds=kinds,
         program_id=program_id,
     )
-    run, created = ports.payment_runs.start(run)
-    if inline:
-        if run.status is not RunStatus.RUNNING:
-            return run  # done before: this call pays nothing
-        execute_inline(ports, run.id)
-        return ports.payment_runs.get(run.id) or run
-    if created:
-        ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
-    return ports.payment_runs.get(run.id) or run  # as it stands now (it may be done already)
+    return ports.payment_runs.start(run)
 
 
+# Longer than any process executing a run inline lives (a Lambda invocation: 15 minutes at most).
+INLINE_RUN_LEASE = timedelta(minutes=20)
 INLINE_TRANSFER_ATTEMPTS = 3
 
 

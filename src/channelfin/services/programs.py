@@ -255,24 +255,22 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:
     """A payment run of the program's commissions due by `up_to`, run at once: the commissions it paid
     (in full, by transfer or set off against what the partner owes); a second call pays nothing more."""
-    from channelfin.domain.payment_runs import MAX_DAYS_AHEAD, RunStatus, run_id
-    from channelfin.services.payment_runs import paid_in_run, run_payments
+    from channelfin.domain.payment_runs import MAX_DAYS_AHEAD
+    from channelfin.services.payment_runs import paid_in_run, run_payments_inline
 
     program = _program_for_admin(ports, principal, program_id, "settleCommissions")
     # A settlement has always accepted any `upTo`; what it pays is due by now at the latest.
     up_to = min(up_to, ports.clock() + timedelta(days=MAX_DAYS_AHEAD))
-    done_before = ports.payment_runs.get(run_id(program.publisher_id, up_to, SETTLED_KINDS, program.id))
-    if done_before is not None and done_before.status is not RunStatus.RUNNING:
-        return []  # the same settlement, asked again: nothing more is paid
-    run = run_payments(
+    run, executed = run_payments_inline(
         ports,
         principal,
         payer_id=program.publisher_id,
         up_to=up_to,
         kinds=SETTLED_KINDS,
         program_id=program.id,
-        inline=True,
     )
+    if not executed:
+        return []  # the same settlement asked again (or meanwhile): that call pays, this one nothing
     return paid_in_run(ports, run)
 
 

@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.models import Model
 
 from channelfin.domain.ledger import Account, Entry, Line
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableMeta, sort_stamp
+from channelfin.store.dynamo import PayoutsTableItem, TableMeta, sort_stamp
 
 
 class LineMap(MapAttribute[str, Any]):
@@ -29,27 +28,9 @@ class LineMap(MapAttribute[str, Any]):
     credit = NumberAttribute()
 
 
-class LedgerEntryRecord(Model):
+class LedgerEntryRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
-    gsi3pk = UnicodeAttribute(null=True)
-    gsi3sk = UnicodeAttribute(null=True)
-    gsi4pk = UnicodeAttribute(null=True)
-    gsi4sk = UnicodeAttribute(null=True)
-    gsi5pk = UnicodeAttribute(null=True)
-    gsi5sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
-    gsi2 = Gsi2()
-    gsi3 = Gsi3()
-    gsi4 = Gsi4()
-    gsi5 = Gsi5()
 
     entry_id = UnicodeAttribute()
     holder = UnicodeAttribute()

@@ -10,6 +10,7 @@ Access patterns: a run by id (GetItem), a payer's runs (Query gsi1), a run's tra
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -21,7 +22,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.models import Model
+from pynamodb.exceptions import UpdateError
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
@@ -29,35 +30,17 @@ from channelfin.domain.payment_runs import Netting, Offset, PaymentRun, RunStatu
 from channelfin.domain.payouts import PayoutKind
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableMeta, query_page, save_if, sort_stamp
+from channelfin.store.dynamo import (
+    PayoutsTableItem,
+    TableMeta,
+    condition_failed,
+    query_page,
+    save_if,
+    sort_stamp,
+)
 
 
-class _Indexed(Model):
-    """The payouts table's keys and indexes, which every record of the table declares alike."""
-
-    class Meta(TableMeta):
-        table_name = "payouts"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
-    gsi3pk = UnicodeAttribute(null=True)
-    gsi3sk = UnicodeAttribute(null=True)
-    gsi4pk = UnicodeAttribute(null=True)
-    gsi4sk = UnicodeAttribute(null=True)
-    gsi5pk = UnicodeAttribute(null=True)
-    gsi5sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
-    gsi2 = Gsi2()
-    gsi3 = Gsi3()
-    gsi4 = Gsi4()
-    gsi5 = Gsi5()
-
-
-class PaymentRunRecord(_Indexed):
+class PaymentRunRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
 
@@ -77,6 +60,7 @@ class PaymentRunRecord(_Indexed):
     netted_cents = NumberAttribute(default=0)
     currency = UnicodeAttribute(default="EUR")
     failure = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute(null=True)
 
 
 class OffsetMap(MapAttribute[str, Any]):
@@ -90,7 +74,7 @@ class PartMap(MapAttribute[str, Any]):
     cents = NumberAttribute()
 
 
-class TransferRecord(_Indexed):
+class TransferRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
 
@@ -133,6 +117,7 @@ def _run_record(run: PaymentRun) -> PaymentRunRecord:
         netted_cents=run.netted.to_cents(),
         currency=run.paid.currency,
         failure=run.failure,
+        claimed_at=run.claimed_at,
     )
 
 
@@ -154,6 +139,7 @@ def _run(record: Any) -> PaymentRun:
         failed_count=int(record.failed_count),
         netted=Money.from_cents(int(record.netted_cents), currency),
         failure=record.failure,
+        claimed_at=record.claimed_at,
     )
 
 
@@ -239,6 +225,21 @@ class DynamoPaymentRuns:
     def get(self, run_id: str) -> PaymentRun | None:
         found = reads.get(PaymentRunRecord, f"RUN#{run_id}", "RUN")
         return _run(found) if found else None
+
+    def claim(self, run: PaymentRun, at: datetime) -> bool:
+        record = PaymentRunRecord(pk=f"RUN#{run.id}", sk="RUN")
+        claimed = PaymentRunRecord.claimed_at
+        as_read = claimed.does_not_exist() if run.claimed_at is None else claimed == run.claimed_at
+        try:
+            record.update(
+                actions=[claimed.set(at)],
+                condition=(PaymentRunRecord.status == RunStatus.RUNNING.value) & as_read,
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
 
     def save(self, run: PaymentRun, *, expected: RunStatus) -> None:
         save_if(_run_record(run), PaymentRunRecord.status == expected.value, f"run {run.id} is no longer {expected}")

@@ -28,7 +28,6 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -39,11 +38,7 @@ from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
 from channelfin.store.contracts import ContractRecord
 from channelfin.store.dynamo import (
-    Gsi1,
-    Gsi2,
-    Gsi3,
-    Gsi4,
-    Gsi5,
+    PayoutsTableItem,
     TableMeta,
     condition_failed,
     connection,
@@ -55,27 +50,9 @@ from channelfin.store.ledger import LedgerEntryRecord, entry_record
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
 
 
-class PayoutRecord(Model):
+class PayoutRecord(PayoutsTableItem):
     class Meta(TableMeta):
         table_name = "payouts"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
-    gsi3pk = UnicodeAttribute(null=True)
-    gsi3sk = UnicodeAttribute(null=True)
-    gsi4pk = UnicodeAttribute(null=True)  # sparse: open payouts a run pays
-    gsi4sk = UnicodeAttribute(null=True)
-    gsi5pk = UnicodeAttribute(null=True)
-    gsi5sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
-    gsi2 = Gsi2()
-    gsi3 = Gsi3()
-    gsi4 = Gsi4()
-    gsi5 = Gsi5()
 
     payout_id = UnicodeAttribute()
     kind = UnicodeAttribute()

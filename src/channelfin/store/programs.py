@@ -19,14 +19,13 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import Gsi1, TableMeta, connection, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, sort_stamp
 
 
 class TierRulesMap(MapAttribute[str, Any]):
@@ -43,15 +42,9 @@ class TierRulesMap(MapAttribute[str, Any]):
     evolutive_maintenance_by = UnicodeAttribute()
 
 
-class ProgramRecord(Model):
+class ProgramRecord(PartnersTableItem):
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     # program (and, for an enrolment, its publisher, rules and when it was made)
     publisher_id = UnicodeAttribute(null=True)
