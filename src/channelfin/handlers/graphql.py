@@ -45,7 +45,7 @@ def lambda_adapter(app: Any) -> Any:
 
 
 def _build() -> Any:
-    from channelfin.api.http.app import create_graphql_app
+    from channelfin.api.http.graphql_app import create_graphql_app
     from channelfin.bootstrap import Settings, build_idempotency, build_ports
 
     settings = Settings.from_env()

@@ -15,9 +15,8 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from channelfin.api.http import esign_webhook
-from channelfin.api.http.endpoint import GraphQLEndpoint
-from channelfin.api.http.execution import executor
-from channelfin.api.http.guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
+from channelfin.api.http.graphql_app import create_graphql_app, guarded_endpoint
+from channelfin.api.http.guards import CLAIMS_SCOPE_KEY
 from channelfin.api.http.idempotency import IdempotentRequests
 from channelfin.api.http.limits import Limits
 from channelfin.services.ports import Ports
@@ -31,22 +30,6 @@ async def _health(_: Request) -> JSONResponse:
 
 async def _home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
-
-
-def _guarded(
-    ports: Ports,
-    graphiql: bool,
-    limits: Limits,
-    idempotency: IdempotentRequests | None,
-    integration_clients: Mapping[str, str | None] | None,
-) -> ASGIApp:
-    """The endpoint behind its guards: body size and shape first, then idempotency keys."""
-    endpoint = GraphQLEndpoint(
-        executor(limits), ports, graphiql=graphiql, integration_clients=integration_clients or {}
-    )
-    return RequestGuard(
-        IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
-    )
 
 
 def esign_webhook_route(ports: Ports, secret: str) -> Route:
@@ -72,7 +55,7 @@ def create_app(
     esign_secret: str = "",
     extra_routes: list[Route] | None = None,
 ) -> Starlette:
-    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
+    endpoint = guarded_endpoint(ports, graphiql, limits or Limits(), idempotency, integration_clients)
     return Starlette(
         routes=[
             Route("/", _home),
@@ -82,15 +65,3 @@ def create_app(
             *(extra_routes or []),
         ]
     )
-
-
-def create_graphql_app(
-    ports: Ports,
-    *,
-    graphiql: bool = False,
-    limits: Limits | None = None,
-    idempotency: IdempotentRequests | None = None,
-    integration_clients: Mapping[str, str | None] | None = None,
-) -> ASGIApp:
-    """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed."""
-    return _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
