@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,18 @@ def test_data_is_kept_and_alarms_reach_someone():
         for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
     }
     assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5xx")} <= watched
+    # A function a schedule invokes (asynchronously) fails before no caller: an alarm must say so.
+    errors_watched = {
+        a["Properties"]["Dimensions"][0]["Value"]["Ref"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == "Errors" and a["Properties"].get("Dimensions")
+    }
+    scheduled = {
+        target["Arn"]["Fn::GetAtt"][0]
+        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for target in rule["Properties"]["Targets"]
+    }
+    assert scheduled and scheduled <= errors_watched
     for machine in of_type(resources, "AWS::StepFunctions::StateMachine").values():
         assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
         assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ERROR"
@@ -218,3 +231,17 @@ def test_the_api_is_throttled_logged_and_its_functions_bounded():
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 if any(a.startswith("states:SendTask") for a in actions):
                     assert statement["Resource"] == "*", "AWS documents SendTask* without resource-level permissions"
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_readmes_first_deploy_fills_the_secret_the_stack_creates():
+    [secret] = of_type(packaged(), "AWS::SecretsManager::Secret").values()
+    name = secret["Properties"]["Name"]  # packaged for the stage ci
+    keys = set(json.loads(secret["Properties"]["SecretString"]))
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(
+        r"aws secretsmanager put-secret-value --secret-id (\S+) \\\n\s+--secret-string '([^']+)'", readme
+    )
+    assert command, "README's first deploy fills the e-signature secret"
+    assert command.group(1) == name.replace("/ci/", "/dev/")
+    assert set(json.loads(command.group(2).replace("<key>", "k").replace("<a long random string>", "s"))) == keys
