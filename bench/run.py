@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import hostile  # noqa: E402  (bench/, beside this script)
+import load  # noqa: E402
 import payment_run  # noqa: E402
 
 DEPENDENCIES = "import strawberry, mangum, pynamodb, boto3, aws_lambda_powertools"
@@ -41,6 +42,9 @@ GOALS = {
     "ddb_calls_per_paid_payout": 3,
     "exploding_fragments_refusal_ms": 50,
     "scan_calls": 0,
+    "load_5xx": 0,
+    "load_lost_mutations": 0,
+    "load_payouts_twice": 0,
 }
 WARM_UP = 50  # interleaved pairs run before measuring: both sides in their steady state
 NESTED_LIST = """{ contracts(first: 100) { edges { node { id status owner { name } publisher { name }
@@ -55,8 +59,14 @@ def say(message: str) -> None:
 
 
 def fresh_interpreter(code: str, stdin: bytes | None = None) -> tuple[float, str]:
-    """Wall seconds of a fresh interpreter running `code` (with the environment as it is now), and what it printed."""
+    """Wall seconds of a fresh interpreter running `code` (with the environment as it is now), and what it printed.
+
+    Bytecode may be written: Lambda's zips carry every module's (tests/unit/test_packages.py), and
+    the installed libraries have theirs, so with PYTHONDONTWRITEBYTECODE (or a fresh clone) only
+    channelfin would be compiled from source on every start, which no Lambda does.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], input=stdin, check=True, env=env, capture_output=True)
     return time.perf_counter() - start, done.stdout.decode()
@@ -83,6 +93,7 @@ def cold_start(runs: int, event: dict[str, Any]) -> dict[str, float]:
     """Fresh interpreters, alternating: the bare dependencies' import, and the handler's import
     (the app built) plus one request. Medians of the wall times, and of the first request alone."""
     deps, cold, first = [], [], []
+    fresh_interpreter(COLD_REQUEST, json.dumps(event).encode())  # unmeasured: writes what bytecode is missing
     for _ in range(runs):
         deps.append(fresh_interpreter(DEPENDENCIES)[0])
         wall, printed = fresh_interpreter(COLD_REQUEST, json.dumps(event).encode())
@@ -475,6 +486,8 @@ def run(quick: bool) -> dict[str, Any]:
         figures.update(payment_run.measure(ports, counter))
         figures["scan_calls"] = counter.calls["Scan"]
         figures["ddb_calls_total"] = sum(counter.calls.values())
+    # Issue 17's load test, after the local stack above is stopped: `channelfin dev` brings its own.
+    figures.update(load.measure(seconds=20 if quick else 60, users=20))
     return figures
 
 
