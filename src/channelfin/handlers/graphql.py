@@ -84,7 +84,7 @@ def after_restore() -> None:
 
 
 try:  # the runtime's SnapStart hooks (Lambda's Python 3.12+ runtimes; PyPI's snapshot-restore-py elsewhere)
-    from snapshot_restore_py import register_after_restore, register_before_snapshot  # type: ignore[import-untyped]
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
 except ImportError:  # not on Lambda, and the module is not installed: nothing is ever snapshotted
     pass
 else:
