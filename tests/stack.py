@@ -9,11 +9,12 @@ from typing import Any
 
 from channelfin.bootstrap import Settings, build_ports
 from channelfin.services.ports import Ports
+from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.tables import ALL_RECORDS, IdempotencyRecord, create_missing_tables, delete_tables
 
-# The idempotency table serves the HTTP layer only (tests/integration/test_idempotency.py makes its own):
-# one CreateTable less per test.
-RECORDS = tuple(r for r in ALL_RECORDS if r is not IdempotencyRecord)
+# The idempotency and persisted-queries tables serve the HTTP layer only (tests/integration/test_idempotency.py
+# and test_persisted_queries.py make their own): two CreateTable less per test.
+RECORDS = tuple(r for r in ALL_RECORDS if r not in (IdempotencyRecord, PersistedQueryRecord))
 
 
 @contextmanager

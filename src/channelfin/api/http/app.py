@@ -15,10 +15,12 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from channelfin.api.http import esign_webhook
+from channelfin.api.http.endpoint import GraphiQLPage
 from channelfin.api.http.graphql_app import create_graphql_app, guarded_endpoint
 from channelfin.api.http.guards import CLAIMS_SCOPE_KEY
 from channelfin.api.http.idempotency import IdempotentRequests
 from channelfin.api.http.limits import Limits
+from channelfin.api.http.persisted_queries import PersistedQueries
 from channelfin.services.ports import Ports
 
 __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
@@ -48,19 +50,21 @@ def esign_webhook_route(ports: Ports, secret: str) -> Route:
 def create_app(
     ports: Ports,
     *,
-    graphiql: bool = True,
+    graphiql: GraphiQLPage | None = None,
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
     integration_clients: Mapping[str, str | None] | None = None,
+    persisted: PersistedQueries | None = None,
     esign_secret: str = "",
     extra_routes: list[Route] | None = None,
 ) -> Starlette:
-    endpoint = guarded_endpoint(ports, graphiql, limits or Limits(), idempotency, integration_clients)
+    """The dev server's app: /graphql (GET and POST), /health, the webhook, and what the local stack adds."""
+    endpoint = guarded_endpoint(ports, graphiql, limits or Limits(), idempotency, integration_clients, persisted)
     return Starlette(
         routes=[
             Route("/", _home),
             Route("/health", _health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", endpoint),  # every method: the endpoint answers the others 405, as JSON with Allow
             esign_webhook_route(ports, esign_secret),
             *(extra_routes or []),
         ]
