@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,6 +122,46 @@ def install_libraries(version: str, platform: str, python: str) -> Path:
     return site
 
 
+def host_extensions(version: str, platform: str, site: Path) -> Path | None:
+    """The lock's extension modules built for this machine, for tests/unit/test_packages.py alone.
+
+    An x86_64 machine cannot load the zips' aarch64 extension modules (brotli's `_brotli`, which
+    the GraphQL function imports at init). The same pinned releases, hash-checked from the same
+    lock, are installed for this machine and only their extension modules kept: run beside the
+    unzipped package, Python skips the aarch64 files (their suffix is not this machine's) and
+    loads these, while every Python module still comes from the zip. Never shipped.
+    """
+    import sysconfig
+
+    machine = sysconfig.get_platform().split("-")[-1]  # linux-x86_64 -> x86_64
+    if platform.endswith(machine):
+        return None
+    native = sorted({p.relative_to(site).parts[0] for p in site.glob("*.so")})
+    records = [r for r in site.glob("*.dist-info/RECORD") if any(f"{n}," in r.read_text() for n in native)]
+    pins = {r.parent.name.removesuffix(".dist-info").rsplit("-", 1)[0].lower().replace("_", "-") for r in records}
+    blocks = re.split(r"\n(?=[a-z0-9])", LOCK.read_text())
+    wanted = [b for b in blocks if b.split("==")[0].strip().lower().replace("_", "-") in pins]
+    host = BUILD / "host-extensions"
+    shutil.rmtree(host, ignore_errors=True)
+    if not wanted:
+        return None
+    host.mkdir(parents=True)
+    (host / "requirements.txt").write_text("\n".join(wanted) + "\n")
+    target = f"manylinux2014_{machine}"
+    say(f"extension modules of {', '.join(sorted(pins))} for this machine ({target}), for the tests")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--require-hashes", "--only-binary=:all:", f"--platform={target}", "--implementation=cp",
+         f"--python-version={version}", "--no-compile", "--target", str(host / "site"),
+         "-r", str(host / "requirements.txt")],
+        check=True,
+    )  # fmt: skip
+    for path in sorted((host / "site").glob("*.so")):
+        path.rename(host / path.name)
+    shutil.rmtree(host / "site")
+    return host
+
+
 def compile_tree(python: str, folder: Path) -> None:
     """Hash-checked bytecode of every module under `folder`, as Lambda's /var/task will hold it."""
     subprocess.run(
@@ -176,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     python = runtime_python(version)
     site = install_libraries(version, platform, python)
     code = own_code(python)
+    host_extensions(version, platform, site)
     for group in GROUPS:
         target = OUT / f"{group}.zip"
         write_zip(target, [site, code], documents=group == "documents")

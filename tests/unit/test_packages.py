@@ -81,8 +81,12 @@ def bare_python(task: Path, modules: list[str], event: dict | None) -> dict:
     python = package.runtime_python(package.custom_value("lambdaPython"))
     env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "eu-west-3", "CHANNELFIN_STAGE": "ci",
            "AWS_ACCESS_KEY_ID": "bare", "AWS_SECRET_ACCESS_KEY": "bare", "LAMBDA_TASK_ROOT": str(task)}  # fmt: skip
+    # This machine's builds of the lock's extension modules (infra/package.py, when it is not
+    # aarch64): after the package on the path, so only what the zip's aarch64 files cannot be is loaded.
+    host = ROOT / ".build" / "host-extensions"
+    paths = f"sys.path.insert(0, {str(task)!r}); sys.path.append({str(host)!r})"
     done = subprocess.run(
-        [python, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(task)!r}); exec({BARE_RUN!r})"],
+        [python, "-I", "-S", "-c", f"import sys; {paths}; exec({BARE_RUN!r})"],
         input=json.dumps([modules, event]),
         capture_output=True,
         text=True,
