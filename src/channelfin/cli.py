@@ -47,6 +47,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.signing_pages import signing_routes
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
+    from channelfin.local.web_assets import web_dist_dir, with_web_app
     from channelfin.services.financing import restart_in_flight_workflows
     from channelfin.services.migrations import migrate
     from channelfin.store.tables import create_missing_tables
@@ -121,12 +122,22 @@ def cmd_dev(args: argparse.Namespace) -> int:
             ],
         )
         origins = args.cors_origin or [o for o in os.environ.get("CHANNELFIN_CORS_ORIGINS", "").split(",") if o]
-        app = with_cors(with_dev_tokens(api, secret), origins or DEFAULT_CORS_ORIGINS)
+        web = web_dist_dir()
+        app = with_web_app(with_cors(with_dev_tokens(api, secret), origins or DEFAULT_CORS_ORIGINS), web)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
         _say(f"==> GraphQL API and GraphiQL on {url} (CORS: {', '.join(origins or DEFAULT_CORS_ORIGINS)})")
         _say("    a leaser-admin token for the Authorization header (others: `channelfin token --help`):")
         _say(f"    Bearer {admin}")
+        if web:
+            _say(
+                f"==> partner extranet on http://127.0.0.1:{args.port}/ (from {web}); sign in as a partner's user with"
+            )
+            _say(
+                f"    http://127.0.0.1:{args.port}/?token=$(channelfin token --role partner-user --partner PARTNER_ID)"
+            )
+        else:
+            _say("    (the partner extranet is not built: scripts/setup builds web/ when Node.js is there)")
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:
