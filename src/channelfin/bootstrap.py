@@ -214,6 +214,7 @@ def build_ports(
     from channelfin.store.payouts import DynamoPayoutRepository
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
+    from channelfin.store.relations import DynamoRelationRepository
     from channelfin.store.sessions import client as aws_client
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
@@ -222,6 +223,7 @@ def build_ports(
         contracts=DynamoContractRepository(),
         payouts=DynamoPayoutRepository(),
         programs=DynamoProgramRepository(),
+        relations=DynamoRelationRepository(),
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
         audit=DynamoAuditLog(),

@@ -49,7 +49,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.tokens import issue, load_or_create_secret
     from channelfin.local.web_assets import web_dist_dir, with_web_app
     from channelfin.services.financing import restart_in_flight_workflows
-    from channelfin.services.migrations import migrate
+    from channelfin.services.migrations import index_enrollments, migrate
     from channelfin.store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
@@ -102,6 +102,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         migrated = migrate(ports, progress=lambda m: _say(f"    {m}"))
         if migrated:
             _say(f"    {migrated} payouts given their payer and ledger entries")
+        if indexed := index_enrollments(ports):
+            _say(f"    {indexed} enrolments made before consent listed among their partners'")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         node_modules = graphiql.find_node_modules()
         if missing := graphiql.missing_assets(node_modules):
@@ -200,7 +202,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from channelfin.bootstrap import Settings, build_ports
-    from channelfin.services.migrations import migrate
+    from channelfin.services.migrations import index_enrollments, migrate
 
     env = dict(os.environ)
     if args.stage:
@@ -209,8 +211,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = Settings.from_env(env)
     where = settings.dynamodb_endpoint or f"DynamoDB in {settings.region}"
     _say(f"==> {'checking' if args.dry_run else 'migrating'} the tables {settings.table_prefix}* on {where}")
-    count = migrate(build_ports(settings), progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
+    ports = build_ports(settings)
+    count = migrate(ports, progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
     _say(f"==> {count} payouts {'to be given' if args.dry_run else 'given'} their payer and ledger entries")
+    indexed = index_enrollments(ports, dry_run=args.dry_run)
+    _say(f"==> {indexed} enrolments made before consent {'to be listed' if args.dry_run else 'listed'}")
     return 0
 
 

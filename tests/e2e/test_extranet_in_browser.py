@@ -110,6 +110,7 @@ def world(built, dev_server):
     enrollment = s.gql(
         publisher_admin, ops.ENROLL, input={"programId": program, "partnerId": reseller, "tier": "PRESCRIBER"}
     )["enrollPartner"]["enrollment"]["id"]
+    s.accept_enrollment(enrollment, reseller)  # the reseller's own partner-admin accepts the offer
     line = s.gql(
         s.token("partner-admin", partner=distributor, sub="dora"),
         ops.SET_CREDIT_LINE,
