@@ -18,7 +18,15 @@ from channelfin.api.http.limits import Limits
 from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.webhook_deliveries import RetrySchedule
 from channelfin.domain.webhook_urls import UrlPolicy
-from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider, WebhookSettings
+from channelfin.services.ports import (
+    DocumentRenderer,
+    Metrics,
+    Notifier,
+    Payments,
+    Ports,
+    SignatureProvider,
+    WebhookSettings,
+)
 
 if TYPE_CHECKING:
     from channelfin.api.http.idempotency import IdempotentRequests
@@ -57,10 +65,16 @@ class Settings:
     esign_provider: str = "local"  # or "yousign"
     esign_webhook_secret: str = ""
     yousign_api_key: str = ""
+    # In AWS: the Secrets Manager secret holding both (read at run time), instead of the two above.
+    esign_secret_id: str = ""
+    # In AWS: the function that draws PDFs for this one (the GraphQL function's zip has no fpdf2).
+    renderer_function: str = ""
     public_url: str = "http://127.0.0.1:8000"  # where the local signer's pages are served
     # The keys pagination cursors are signed with, comma-separated, newest last (api/core/cursors.py).
     # Unset: each process signs with a key of its own, so a cursor works only where it was issued.
     cursor_secret: str = ""
+    # In AWS: the Secrets Manager secret holding those keys, read once at init instead.
+    cursor_secret_id: str = ""
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @classmethod
@@ -90,13 +104,18 @@ class Settings:
             persisted_query_seconds=int(env.get("CHANNELFIN_PERSISTED_QUERY_SECONDS", 30 * DAY)),
             trusted_documents=env.get("CHANNELFIN_TRUSTED_DOCUMENTS", "false") == "true",
             limits=Limits.from_env(env, introspection=introspection),
-            integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
+            integration_clients=_integration_clients(
+                env.get("CHANNELFIN_INTEGRATION_CLIENTS", ""), connector=env.get("CHANNELFIN_CONNECTOR_CLIENT_ID", "")
+            ),
             documents_bucket=env.get("CHANNELFIN_DOCUMENTS_BUCKET") or f"{table_prefix}documents",
             esign_provider=env.get("CHANNELFIN_ESIGN_PROVIDER", "local"),
             esign_webhook_secret=env.get("CHANNELFIN_ESIGN_WEBHOOK_SECRET", ""),
             yousign_api_key=env.get("CHANNELFIN_YOUSIGN_API_KEY", ""),
+            esign_secret_id=env.get("CHANNELFIN_ESIGN_SECRET_ID", ""),
+            renderer_function=env.get("CHANNELFIN_RENDERER_FUNCTION", ""),
             public_url=env.get("CHANNELFIN_PUBLIC_URL", "http://127.0.0.1:8000"),
             cursor_secret=env.get("CHANNELFIN_CURSOR_SECRET", ""),
+            cursor_secret_id=env.get("CHANNELFIN_CURSOR_SECRET_ID", ""),
             webhooks=_webhook_settings(env),
         )
 
@@ -113,14 +132,34 @@ def _webhook_settings(env: Mapping[str, str]) -> WebhookSettings:
     )
 
 
-def _integration_clients(text: str) -> dict[str, str | None]:
-    """`CHANNELFIN_INTEGRATION_CLIENTS`: a JSON object {"<client id>": "<partner id>" or null}."""
-    if not text.strip():
-        return {}
-    value = json.loads(text)
+def _integration_clients(text: str, *, connector: str = "") -> dict[str, str | None]:
+    """`CHANNELFIN_INTEGRATION_CLIENTS`: a JSON object {"<client id>": "<partner id>" or null}; and
+    `CHANNELFIN_CONNECTOR_CLIENT_ID`, the stack's own client of the e-signature connector (null)."""
+    value = json.loads(text) if text.strip() else {}
     if not isinstance(value, dict) or not all(isinstance(v, str | None) for v in value.values()):
         raise ValueError('CHANNELFIN_INTEGRATION_CLIENTS is a JSON object {"client id": "partner id" or null}')
-    return {str(k): v or None for k, v in value.items()}
+    clients: dict[str, str | None] = {str(k): v or None for k, v in value.items()}
+    if connector:
+        clients[connector] = None
+    return clients
+
+
+def cursor_keys(settings: Settings) -> str:
+    """The cursors' signing keys: from Secrets Manager in AWS (read when the ports are built), else the setting."""
+    if settings.cursor_secret_id and not settings.cursor_secret:
+        from channelfin.adapters.secrets import secret_text
+
+        return secret_text(settings.cursor_secret_id)
+    return settings.cursor_secret
+
+
+def esign_webhook_secret(settings: Settings) -> str:
+    """The webhook's shared secret: from Secrets Manager in AWS (cached), else the setting."""
+    if settings.esign_secret_id:
+        from channelfin.adapters.esign.secrets import esign_secret
+
+        return esign_secret(settings.esign_secret_id, "webhookSecret")
+    return settings.esign_webhook_secret
 
 
 def utc_now() -> datetime:
@@ -133,13 +172,14 @@ def new_id() -> str:
 
 def build_idempotency(settings: Settings) -> IdempotentRequests:
     """Idempotency-Key handling on Powertools' DynamoDB persistence layer (the `idempotency` table)."""
-    import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     from channelfin.api.http.idempotency import IdempotentRequests
+    from channelfin.store.sessions import client as aws_client
     from channelfin.store.tables import table_name
 
-    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
+    # On the thread's shared session: PynamoDB's first client then skips loading DynamoDB's model again.
+    client = aws_client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     persistence = DynamoDBPersistenceLayer(
         table_name=table_name(settings.table_prefix, "idempotency"), boto3_client=client
     )
@@ -167,7 +207,20 @@ class _PdfOnFirstUse:
         return PdfRenderer().render(content)
 
 
+def build_renderer(settings: Settings) -> DocumentRenderer:
+    if settings.renderer_function:
+        from channelfin.adapters.remote_renderer import LambdaRenderer
+        from channelfin.store.sessions import client as aws_client
+
+        return LambdaRenderer(lambda: aws_client("lambda", region_name=settings.region), settings.renderer_function)
+    return _PdfOnFirstUse()
+
+
 def build_signatures(settings: Settings) -> SignatureProvider:
+    if settings.esign_provider == "yousign" and settings.esign_secret_id:
+        from channelfin.adapters.esign.secrets import YousignFromSecret
+
+        return YousignFromSecret(settings.esign_secret_id)
     if settings.esign_provider == "yousign":
         from channelfin.adapters.esign.yousign import YousignProvider
 
@@ -186,8 +239,6 @@ def build_ports(
     signatures: SignatureProvider | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Ports:
-    import boto3
-
     from channelfin.adapters.metrics import EmfMetrics
     from channelfin.adapters.notifications import LoggedNotifier
     from channelfin.adapters.payments import InstantPayments
@@ -205,6 +256,7 @@ def build_ports(
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
     from channelfin.store.relations import DynamoRelationRepository
+    from channelfin.store.sessions import client as aws_client
     from channelfin.store.webhooks import DynamoWebhookStore
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
@@ -218,23 +270,23 @@ def build_ports(
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
         audit=DynamoAuditLog(),
-        renderer=_PdfOnFirstUse(),
+        renderer=build_renderer(settings),
         # boto3 honours AWS_ENDPOINT_URL_S3, which points at moto's server in dev.
-        document_store=S3PdfStore(lambda: boto3.client("s3", region_name=settings.region), settings.documents_bucket),
+        document_store=S3PdfStore(lambda: aws_client("s3", region_name=settings.region), settings.documents_bucket),
         signatures=signatures or build_signatures(settings),
         webhook_events=DynamoWebhookEvents(),
         clock=clock,
         new_id=new_id,
         # boto3 honours AWS_ENDPOINT_URL_SFN, which points at the local engine in dev.
         workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.financing_state_machine_arn,
             settings.timeouts,
         ),
         payments=payments or InstantPayments(),
         metrics=metrics or EmfMetrics(),
         escrow_workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.escrow_state_machine_arn,
             settings.escrow_timeouts or {},
         ),
@@ -242,7 +294,7 @@ def build_ports(
         ledger=DynamoLedger(),
         payment_runs=DynamoPaymentRuns(),
         payment_workflows=StepFunctionsEngine(
-            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            lambda: aws_client("stepfunctions", region_name=settings.region),
             settings.payments_state_machine_arn,
             {},
         ),
@@ -251,6 +303,6 @@ def build_ports(
         resolver=resolver,
         stale_deposit_days=settings.stale_deposit_days,
         credit_cut_lookback_days=settings.credit_cut_lookback_days,
-        cursor_secret=settings.cursor_secret,
+        cursor_secret=cursor_keys(settings),
         webhook_settings=settings.webhooks,
     )

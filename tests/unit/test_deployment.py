@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,9 @@ def test_the_packaged_template_has_what_the_service_needs():
         "PaymentsStateMachine",
     ]
     functions = by_type["AWS::Lambda::Function"]
-    # graphql and e-signature webhook, then the steps of financing, escrow and payments, then webhook delivery
-    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 12 + 9 + 6 + 2
+    # graphql, e-signature webhook and RenderDocument, then the steps of financing, escrow and payments,
+    # then webhook delivery
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 3 + 13 + 9 + 6 + 2
     [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
     assert authorizer["AuthorizerType"] == "JWT"
     groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}
@@ -132,7 +134,7 @@ def test_the_outbox_reaches_the_delivery_lambda_through_a_queue_with_a_dead_lett
     assert queue["VisibilityTimeout"] >= 6 * resources["DeliverWebhooksLambdaFunction"]["Properties"]["Timeout"]
     writers = resources["OutboxWritePolicy"]["Properties"]["Roles"]
     roles = {r["Properties"].get("RoleName", name) for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"}
-    step_roles = {name for name in roles if name.endswith("StepRole")} | {"GraphqlFunctionRole"}
+    step_roles = {name for name in roles if name.endswith("StepRole")} | {"GraphqlFunctionRole", "EsignWebhookRole"}
     assert {w["Ref"] for w in writers} >= step_roles - {"PaymentScheduleRole"}
 
 
@@ -157,32 +159,151 @@ def test_no_stage_lets_every_origin_call_the_api_and_prod_names_its_own():
     assert params["prod"]["corsOrigins"] and all(o.startswith("https://") for o in params["prod"]["corsOrigins"])
 
 
-PACKAGE = ROOT / ".serverless" / "channelfin.zip"
+LAMBDA_RETRIED = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"}
 
 
-@pytest.mark.skipif(not PACKAGE.exists(), reason="infra/validate (run by scripts/test first) packages the zip")
-def test_the_package_carries_bytecode_valid_on_a_read_only_lambda():
-    """Every module of ours and of the libraries has a hash-checked .pyc for the runtime's Python 3.11.
+@pytest.mark.parametrize("name", ["financing", "escrow", "payments"])
+def test_every_lambda_task_retries_the_errors_aws_recommends(name):
+    definition = json.loads((ROOT / "infra" / f"{name}.asl.json").read_text())
 
-    osls dates every file of the zip alike, so timestamp-checked .pyc files would be stale and
-    Lambda (read-only) would compile everything from source on each cold start.
-    """
-    import zipfile
+    def tasks(states):
+        for state_name, state in states.items():
+            if state.get("Type") == "Task" and "lambda:invoke" in state.get("Resource", ""):
+                yield state_name, state
+            for branch in state.get("Branches", []):
+                yield from tasks(branch["States"])
 
-    with zipfile.ZipFile(PACKAGE) as package:
-        names = set(package.namelist())
-        sources = [n for n in names if n.endswith(".py") and "/" in n and not n.startswith(("bin/", "share/"))]
-        missing = []
-        for source in sources:
-            folder, _, module = source.rpartition("/")
-            compiled = f"{folder}/__pycache__/{module[:-3]}.cpython-311.pyc"
-            if compiled not in names:
-                missing.append(source)
-            elif source.startswith(("src/channelfin/handlers/", "strawberry/schema/", "pynamodb/")):
-                flags = int.from_bytes(package.read(compiled)[4:8], "little")
-                assert flags == 0b11, f"{compiled}: not hash-checked (flags {flags})"
-    assert sources and not missing, f"{len(missing)} modules without bytecode, e.g. {sorted(missing)[:5]}"
-    assert not any(n.startswith("src/channelfin/local/") for n in names)
+    for state_name, state in tasks(definition["States"]):
+        retried = {e for retry in state.get("Retry", []) for e in retry["ErrorEquals"]}
+        assert retried >= LAMBDA_RETRIED, f"{name}: {state_name} does not retry {LAMBDA_RETRIED - retried}"
+
+
+def packaged() -> dict:
+    return json.loads(PACKAGED.read_text())["Resources"]
+
+
+def of_type(resources: dict, kind: str) -> dict:
+    return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_graphql_function_runs_on_snapstart_through_its_alias():
+    resources = packaged()
+    function = resources["GraphqlLambdaFunction"]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert function["Runtime"] in {"python3.12", "python3.13"}
+    [alias] = of_type(resources, "AWS::Lambda::Alias").values()
+    integration = resources["HttpApiIntegrationGraphql"]["Properties"]["IntegrationUri"]
+    assert integration == {
+        "Fn::Join": [":", [{"Fn::GetAtt": ["GraphqlLambdaFunction", "Arn"]}, alias["Properties"]["Name"]]]
+    }
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_no_function_environment_holds_a_secret_and_the_secret_they_read_is_the_stacks():
+    resources = packaged()
+    secret = resources["EsignSecret"]
+    readers = set()
+    for name, function in of_type(resources, "AWS::Lambda::Function").items():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        assert "resolve:secretsmanager" not in json.dumps(variables), name
+        assert not {k for k in variables if k.endswith(("_SECRET", "_API_KEY", "_PASSWORD"))}, name
+        if "CHANNELFIN_ESIGN_SECRET_ID" in variables:
+            assert variables["CHANNELFIN_ESIGN_SECRET_ID"] == secret["Properties"]["Name"]
+            readers.add(name)
+    assert readers == {
+        "EsignWebhookLambdaFunction",
+        "SendForSignatureLambdaFunction",
+        "SendDeliveryReportLambdaFunction",
+    }
+    granted = {
+        role
+        for role, resource in of_type(resources, "AWS::IAM::Role").items()
+        if "secretsmanager:GetSecretValue" in json.dumps(resource)
+    }
+    assert granted == {"EsignWebhookRole", "SignatureStepRole", "GraphqlFunctionRole"}
+    # The API reads the cursors' signing keys, and only those.
+    graphql = resources["GraphqlLambdaFunction"]["Properties"]["Environment"]["Variables"]
+    assert graphql["CHANNELFIN_CURSOR_SECRET_ID"] == {"Ref": "CursorSigningSecret"}
+    statements = resources["GraphqlFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    reads = [s for s in statements if "secretsmanager:GetSecretValue" in json.dumps(s)]
+    assert [s["Resource"] for s in reads] == [{"Ref": "CursorSigningSecret"}]
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_data_is_kept_and_alarms_reach_someone():
+    resources = packaged()
+    kept = [
+        *of_type(resources, "AWS::DynamoDB::Table"),
+        # Not the framework's artifacts nor the extranet's build (infra/deploy-web uploads it again): data only.
+        *of_type(resources, "AWS::S3::Bucket").keys() - {"ServerlessDeploymentBucket", "WebBucket"},
+        *of_type(resources, "AWS::Cognito::UserPool"),
+        *of_type(resources, "AWS::SecretsManager::Secret"),
+    ]
+    assert len(kept) >= 7
+    for name in kept:
+        assert resources[name].get("DeletionPolicy") == "Retain", name
+        assert resources[name].get("UpdateReplacePolicy") == "Retain", name
+    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["DeletionProtection"] == "ACTIVE" and pool["Properties"]["MfaConfiguration"] == "ON"
+    integrator = resources["IntegratorClient"]["Properties"]
+    assert integrator["AllowedOAuthFlows"] == ["client_credentials"]
+    assert integrator["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    [topic] = of_type(resources, "AWS::SNS::Topic").values()
+    assert topic["Properties"]["KmsMasterKeyId"] == {"Ref": "AlarmTopicKey"}
+    [subscription] = of_type(resources, "AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"} and subscription["Properties"]["Endpoint"]
+    watched = {
+        (a["Properties"]["Namespace"], a["Properties"]["MetricName"])
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
+    assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5xx")} <= watched
+    # A function a schedule invokes (asynchronously) fails before no caller: an alarm must say so.
+    errors_watched = {
+        a["Properties"]["Dimensions"][0]["Value"]["Ref"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == "Errors" and a["Properties"].get("Dimensions")
+    }
+    scheduled = {
+        target["Arn"]["Fn::GetAtt"][0]
+        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for target in rule["Properties"]["Targets"]
+    }
+    assert scheduled and scheduled <= errors_watched
+    for machine in of_type(resources, "AWS::StepFunctions::StateMachine").values():
+        assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
+        assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ERROR"
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_api_is_throttled_logged_and_its_functions_bounded():
+    resources = packaged()
+    for function in ("GraphqlLambdaFunction", "EsignWebhookLambdaFunction"):
+        assert resources[function]["Properties"]["ReservedConcurrentExecutions"] > 0
+    stage = resources["HttpApiStage"]["Properties"]
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    assert stage["RouteSettings"]["POST /webhooks/esign"]["ThrottlingBurstLimit"] > 0
+    assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["HttpApiLogGroup", "Arn"]}
+    for role in of_type(resources, "AWS::IAM::Role").values():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if any(a.startswith("states:SendTask") for a in actions):
+                    assert statement["Resource"] == "*", "AWS documents SendTask* without resource-level permissions"
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_readmes_first_deploy_fills_the_secret_the_stack_creates():
+    secret = packaged()["EsignSecret"]
+    name = secret["Properties"]["Name"]  # packaged for the stage ci
+    keys = set(json.loads(secret["Properties"]["SecretString"]))
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(
+        r"aws secretsmanager put-secret-value --secret-id (\S+) \\\n\s+--secret-string '([^']+)'", readme
+    )
+    assert command, "README's first deploy fills the e-signature secret"
+    assert command.group(1) == name.replace("/ci/", "/dev/")
+    assert set(json.loads(command.group(2).replace("<key>", "k").replace("<a long random string>", "s"))) == keys
 
 
 # --- the partner extranet (web/, issue 20): a private bucket behind CloudFront ------------------
@@ -262,3 +383,13 @@ def test_the_spa_fallback_gives_the_apps_routes_index_html_and_files_themselves(
     script = code + f"\nconsole.log(JSON.stringify({json.dumps(uris)}.map(u => handler({{request: {{uri: u}}}}).uri)))"
     out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
     assert json.loads(out) == ["/index.html"] * 4 + ["/assets/index-Ab12.js", "/config.json"]
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_every_function_runs_one_of_the_group_zips():
+    # A function without `package: {artifact: ...}` makes osls zip the whole checkout for it
+    # (node_modules and .venv included): minutes of packaging and a zip Lambda refuses.
+    groups = {"graphql.zip", "webhook.zip", "steps.zip", "documents.zip"}
+    for name, function in of_type(packaged(), "AWS::Lambda::Function").items():
+        key = function["Properties"]["Code"]["S3Key"]
+        assert key.rsplit("/", 1)[-1] in groups, (name, key)

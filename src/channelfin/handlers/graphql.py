@@ -1,18 +1,27 @@
 """The GraphQL Lambda: API Gateway (HTTP API, JWT authorizer) → Mangum → the ASGI app.
 
-The app is built on the first invocation, not at import, so the cold start only pays for
-imports; later invocations of the same container reuse it.
+The app is built at import, in Lambda's init phase: the schema, the executor and the ports,
+so the first request has only itself to do. With SnapStart (`serverless.yml`: the function is
+invoked through its published version's alias) that init runs once per published version and
+is snapshotted; the runtime's `snapshot_restore_py` hooks then
+- before the snapshot, fill the parse and validation caches with the operations clients send
+  (`api/http/known_operations.graphql`), opening nothing;
+- after each restore, reseed `random` (every restored copy would share its state) and build
+  fresh ports: new botocore sessions and clients, so no client, credential or connection of the
+  snapshot is shared between copies.
+Without SnapStart (an unpublished version, the tests, the bench) the hooks never run: the
+import still builds the app, and caches fill as requests come.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 
 logger = Logger(service="channelfin")
-_asgi_handler: Any = None
 
 
 def _claims_from_authorizer(app: Any) -> Any:
@@ -36,12 +45,12 @@ def lambda_adapter(app: Any) -> Any:
 
 
 def _build() -> Any:
-    from channelfin.api.http.app import create_graphql_app
+    from channelfin.api.http.graphql_app import create_graphql_app
     from channelfin.bootstrap import Settings, build_idempotency, build_persisted_queries, build_ports
 
     settings = Settings.from_env()
-    if not settings.cursor_secret:
-        logger.warning("CHANNELFIN_CURSOR_SECRET is not set: cursors work only on the instance that issued them")
+    if not (settings.cursor_secret or settings.cursor_secret_id):
+        logger.warning("no cursor signing key configured: cursors work only on the instance that issued them")
     # The bare GraphQL endpoint behind its guards: Starlette's router and middleware cost ~0.3 ms
     # a request for nothing here.
     ports = build_ports(settings)
@@ -55,9 +64,37 @@ def _build() -> Any:
     return lambda_adapter(app)
 
 
+_asgi_handler: Any = _build()
+
+
+def before_snapshot() -> None:
+    """Parse and validate the known operations, so a restored copy answers them from its caches."""
+    from channelfin.api.http.warm_up import warm_caches
+    from channelfin.bootstrap import Settings
+
+    warmed = warm_caches(Settings.from_env().limits)
+    logger.info("caches warmed before the snapshot", extra={"operations": warmed})
+
+
+def after_restore() -> None:
+    """A restored copy: its own random state, its own AWS sessions, clients and connections."""
+    global _asgi_handler
+    random.seed()
+    from channelfin.store.sessions import forget_sessions
+
+    forget_sessions()
+    _asgi_handler = _build()
+
+
+try:  # the runtime's SnapStart hooks (Lambda's Python 3.12+ runtimes; PyPI's snapshot-restore-py elsewhere)
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+except ImportError:  # not on Lambda, and the module is not installed: nothing is ever snapshotted
+    pass
+else:
+    register_before_snapshot(before_snapshot)
+    register_after_restore(after_restore)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    global _asgi_handler
-    if _asgi_handler is None:
-        _asgi_handler = _build()
     return _asgi_handler(event, context)

@@ -8,6 +8,7 @@ from typing import Any, cast
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
+from channelfin.store import sessions
 from channelfin.store.audit import AuditRecord
 from channelfin.store.contracts import ContractRecord, ExposureRecord
 from channelfin.store.dynamo import TableMeta
@@ -82,6 +83,7 @@ def table_name(prefix: str, logical: str) -> str:
 
 def bind(*, prefix: str, region: str, host: str | None = None) -> None:
     """Point every record at `<prefix><table>` in `region` (at `host`, e.g. DynamoDB Local)."""
+    sessions.share_sessions()
     shared: dict[str, Any] = {}
     for record in ALL_RECORDS:
         record.Meta.table_name = table_name(prefix, LOGICAL_NAMES[record.__name__])

@@ -15,11 +15,9 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from channelfin.api.http import esign_webhook
-from channelfin.api.http.compression import compressed
-from channelfin.api.http.endpoint import GraphiQLPage, GraphQLEndpoint
-from channelfin.api.http.execution import executor
-from channelfin.api.http.failures import MaskingFailures
-from channelfin.api.http.guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
+from channelfin.api.http.endpoint import GraphiQLPage
+from channelfin.api.http.graphql_app import create_graphql_app, guarded_endpoint
+from channelfin.api.http.guards import CLAIMS_SCOPE_KEY
 from channelfin.api.http.idempotency import IdempotentRequests
 from channelfin.api.http.limits import Limits
 from channelfin.api.http.persisted_queries import PersistedQueries
@@ -34,28 +32,6 @@ async def _health(_: Request) -> JSONResponse:
 
 async def _home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
-
-
-def _guarded(
-    ports: Ports,
-    graphiql: GraphiQLPage | None,
-    limits: Limits,
-    idempotency: IdempotentRequests | None,
-    integration_clients: Mapping[str, str | None] | None,
-    persisted: PersistedQueries | None,
-) -> ASGIApp:
-    """The endpoint behind its guards: failures masked, answers compressed, body size and shape, idempotency keys."""
-    endpoint = GraphQLEndpoint(
-        executor(limits),
-        ports,
-        graphiql=graphiql,
-        integration_clients=integration_clients or {},
-        persisted=persisted,
-    )
-    guarded = RequestGuard(
-        IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
-    )
-    return MaskingFailures(compressed(guarded))
 
 
 def esign_webhook_route(ports: Ports, secret: str) -> Route:
@@ -83,7 +59,7 @@ def create_app(
     extra_routes: list[Route] | None = None,
 ) -> Starlette:
     """The dev server's app: /graphql (GET and POST), /health, the webhook, and what the local stack adds."""
-    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients, persisted)
+    endpoint = guarded_endpoint(ports, graphiql, limits or Limits(), idempotency, integration_clients, persisted)
     return Starlette(
         routes=[
             Route("/", _home),
@@ -93,18 +69,3 @@ def create_app(
             *(extra_routes or []),
         ]
     )
-
-
-def create_graphql_app(
-    ports: Ports,
-    *,
-    limits: Limits | None = None,
-    idempotency: IdempotentRequests | None = None,
-    integration_clients: Mapping[str, str | None] | None = None,
-    persisted: PersistedQueries | None = None,
-) -> ASGIApp:
-    """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed.
-
-    No GraphiQL: its assets are served by the dev server from node_modules, which Lambda has not.
-    """
-    return _guarded(ports, None, limits or Limits(), idempotency, integration_clients, persisted)

@@ -93,6 +93,14 @@ class Executor:
             *(() if limits.introspection else (NoSchemaIntrospectionCustomRule,)),
         )
 
+    def prepare(self, query: str) -> tuple[GraphQLError, ...]:
+        """Parse, price and validate `query` into the caches (a warm-up before a snapshot); its errors."""
+        document = _parsed(query, self.limits.max_tokens)
+        over = limit_error(self.schema, document, query, {}, self.limits)
+        if over is not None:
+            return (over,)
+        return _validated(self.schema, query, self.limits.max_tokens, self.rules, self.limits.introspection)
+
     async def execute(
         self,
         query: str,

@@ -1,0 +1,73 @@
+"""The GraphQL Lambda's SnapStart hooks: what is done before the snapshot, and after each restore."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from channelfin.api.http import execution
+from channelfin.api.http.known_operations import KNOWN_OPERATIONS
+from channelfin.api.http.limits import Limits
+from channelfin.api.http.warm_up import warm_caches
+from channelfin.handlers import graphql as graphql_handler
+from channelfin.store import sessions
+
+
+def test_the_handler_module_has_built_its_app_at_import():
+    # Lambda's init phase (and SnapStart's snapshot) holds the built app: the first request builds nothing.
+    assert graphql_handler._asgi_handler is not None
+
+
+def test_every_known_operation_is_valid_against_the_schema():
+    executor = execution.executor(Limits())
+    problems = {text.split("(")[0]: [e.message for e in executor.prepare(text)] for text in KNOWN_OPERATIONS}
+    assert {name: errors for name, errors in problems.items() if errors} == {}
+
+
+def test_before_the_snapshot_the_known_operations_are_parsed_and_validated():
+    execution._parsed.cache_clear()
+    execution._validated.cache_clear()
+    assert warm_caches(Limits()) == len(KNOWN_OPERATIONS)
+    assert execution._parsed.cache_info().currsize == len(KNOWN_OPERATIONS)
+    assert execution._validated.cache_info().currsize == len(KNOWN_OPERATIONS)
+    # A request with one of them now parses and validates nothing.
+    before = execution._validated.cache_info().misses
+    execution.executor(Limits()).prepare(KNOWN_OPERATIONS[0])
+    assert execution._validated.cache_info().misses == before
+
+
+def test_after_a_restore_random_state_sessions_and_the_app_are_new(monkeypatch):
+    built = graphql_handler._asgi_handler
+    session = sessions.session()
+    random.seed(7)
+    snapshot_draw = random.random()
+    random.seed(7)  # as every copy restored from one snapshot would be
+    graphql_handler.after_restore()
+    assert random.random() != snapshot_draw
+    assert graphql_handler._asgi_handler is not built
+    assert sessions.session() is not session
+
+
+def test_the_hooks_are_registered_with_the_runtime_library():
+    import snapshot_restore_py  # PyPI's copy of the runtime's library (the test extra)
+
+    # The runtime calls each registered (function, args, kwargs) before the snapshot / after a restore.
+    assert (graphql_handler.before_snapshot, (), {}) in snapshot_restore_py.get_before_snapshot()
+    assert (graphql_handler.after_restore, (), {}) in snapshot_restore_py.get_after_restore()
+
+
+def test_the_handler_imports_only_what_a_graphql_request_needs():
+    # The dev server's app, the webhook and the e-signature and PDF adapters belong to other
+    # functions: the GraphQL Lambda's init has no use for them. (Starlette comes in with
+    # brotli-asgi, which compresses the answers.)
+    code = "import sys, channelfin.handlers.graphql; print(' '.join(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    )
+    unwanted = {"channelfin.api.http.app", "channelfin.api.http.esign_webhook", "channelfin.adapters.pdf",
+                "fpdf", "PIL", "channelfin.adapters.esign.yousign"}  # fmt: skip
+    assert loaded & unwanted == set()
