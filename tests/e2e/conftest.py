@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from channelfin.local.dynamodb_local import free_port
+from tests.wait import wait_until
 
 
 @dataclass
@@ -63,13 +64,18 @@ class DevServer:
         self._wait_http(deadline)
 
     def _wait_http(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
+        def healthy() -> bool:
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:
-                    return
+                return httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("channelfin dev did not answer:\n" + "".join(self.output or []))
+                return False
+
+        wait_until(
+            healthy,
+            timeout=max(0.0, deadline - time.monotonic()),
+            interval=0.1,
+            what=lambda: "channelfin dev did not answer:\n" + "".join(self.output or []),
+        )
 
     def stop(self) -> int:
         assert self.process is not None

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ import httpx
 import pytest
 
 from tests import operations as ops
+from tests.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -132,13 +132,18 @@ def _raw_id(global_id):
 
 
 def _wait_for(server, token, contract, condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        data = _file(server, token, contract)
-        if condition(data):
-            return data
-        assert time.monotonic() < deadline, f"not {what} after {timeout} s: {json.dumps(data, indent=1)}"
-        time.sleep(0.2)
+    last = {}
+
+    def arrived():
+        data = last["contract"] = _file(server, token, contract)
+        return data if condition(data) else None
+
+    return wait_until(
+        arrived,
+        timeout=timeout,
+        interval=0.2,
+        what=lambda: f"not {what}: {json.dumps(last['contract'], indent=1)}",
+    )
 
 
 @pytest.fixture(scope="module")

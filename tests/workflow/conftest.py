@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -13,6 +12,7 @@ from channelfin.local.stepfunctions_local import LocalStepFunctions
 from tests.fakes import RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.financing_flow import FinancingFlow
 from tests.stack import fresh_ports
+from tests.wait import wait_until
 from tests.world import build_world
 
 pytestmark = pytest.mark.workflow
@@ -41,14 +41,16 @@ class WorkflowFlow(FinancingFlow):
 
     def escrow_execution(self, agreement_local_id: str, declaration: int = 1, timeout: float = 30) -> dict[str, Any]:
         name = f"escrow-{agreement_local_id}-{declaration}"
-        execution_arn = self.escrow_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        return self._finished(self.escrow_arn.replace(":stateMachine:", ":execution:") + f":{name}", timeout)
+
+    def _finished(self, execution_arn: str, timeout: float) -> dict[str, Any]:
         client = self.engine.client()
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def finished() -> dict[str, Any] | None:
             described = client.describe_execution(executionArn=execution_arn)
-            if described["status"] != "RUNNING" or time.monotonic() > deadline:
-                return described
-            time.sleep(0.05)
+            return described if described["status"] != "RUNNING" else None
+
+        return wait_until(finished, timeout=timeout, what=f"{execution_arn} still RUNNING")
 
     @property
     def payments(self) -> ScriptedPayments:
@@ -63,13 +65,9 @@ class WorkflowFlow(FinancingFlow):
 
     def execution(self, contract: str, *, until_done: bool = True, timeout: float = 30) -> dict[str, Any]:
         execution_arn = self.arn.replace(":stateMachine:", ":execution:") + f":financing-{self.local(contract)}"
-        client = self.engine.client()
-        deadline = time.monotonic() + timeout
-        while True:
-            described = client.describe_execution(executionArn=execution_arn)
-            if not until_done or described["status"] != "RUNNING" or time.monotonic() > deadline:
-                return described
-            time.sleep(0.05)
+        if until_done:
+            return self._finished(execution_arn, timeout)
+        return self.engine.client().describe_execution(executionArn=execution_arn)
 
     def executions(self) -> list[dict[str, Any]]:
         return self.engine.client().list_executions(stateMachineArn=self.arn, maxResults=1000)["executions"]
