@@ -84,7 +84,11 @@ def parties(dev_server):
 
 
 def _financed_contract(server, p, customer):
-    """A contract whose financing was approved at once (PV about 33,000) and whose two documents are SENT."""
+    """A contract whose financing was approved at once (PV about 33,000), its two documents SENT, AWAITING_SIGNATURES.
+
+    The workflow sends the documents, then moves the contract to AWAITING_SIGNATURES in a save of its
+    own just after: a test that starts between the two sees the contract change under it.
+    """
     created = server.gql(
         p["owner"],
         ops.CREATE_CONTRACT,
@@ -110,10 +114,11 @@ def _financed_contract(server, p, customer):
         server,
         p["owner"],
         contract,
-        lambda c: all(
-            d["status"] == "SENT" and d["signingUrl"] for d in _documents(c, SIGNED_BEFORE_DELIVERY).values()
+        lambda c: (
+            c["status"] == "AWAITING_SIGNATURES"
+            and all(d["status"] == "SENT" and d["signingUrl"] for d in _documents(c, SIGNED_BEFORE_DELIVERY).values())
         ),
-        "both documents SENT with a signingUrl",
+        "AWAITING_SIGNATURES with both documents SENT with a signingUrl",
     )
 
 
