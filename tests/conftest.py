@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,8 +10,10 @@ import pytest
 from channelfin.api.core.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
 from tests.factories import principal
+from tests.fakes import FakeEngine, FakeSignatureProvider, RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.graphql_client import execute
 from tests.incentive_flow import Channel, Who
+from tests.stack import fresh_ports
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +41,24 @@ def aws_local_env(dynamodb_local, s3_local, monkeypatch):
     for name, value in aws_env(dynamodb_local.endpoint_url).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_local)
+
+
+@pytest.fixture
+def dynamodb_ports(aws_local_env, dynamodb_local):
+    """The real repositories on DynamoDB Local; the workflow engine and the outside world are fakes.
+
+    tests/workflow runs the real state machine, on ports of its own.
+    """
+    with fresh_ports(dynamodb_local.endpoint_url) as real:
+        yield replace(
+            real,
+            workflows=FakeEngine(),
+            escrow_workflows=FakeEngine(),
+            payments=ScriptedPayments(),
+            metrics=RecordedMetrics(),
+            notifier=ScriptedNotifier(),
+            signatures=FakeSignatureProvider(),
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

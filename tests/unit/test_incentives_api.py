@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests import operations as ops
 from tests.incentive_flow import LEASER_ADMIN, Who, credit_line_acceptance, figures, rebate_acceptance
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
 
 
 def codes(payload: dict[str, Any]) -> list[str]:
