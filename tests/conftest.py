@@ -1,7 +1,8 @@
-"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory)."""
+"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory), its tables pooled."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +14,7 @@ from tests.factories import principal
 from tests.fakes import FakeEngine, FakeSignatureProvider, RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.graphql_client import execute
 from tests.incentive_flow import Channel, Who
-from tests.stack import fresh_ports
+from tests.stack import TablePool, pooled_ports
 
 
 @pytest.fixture(scope="session")
@@ -43,13 +44,24 @@ def aws_local_env(dynamodb_local, s3_local, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_local)
 
 
+@pytest.fixture(scope="session")
+def table_pool(dynamodb_local):
+    """Sets of tables made once on DynamoDB Local, each test given a clean one (tests/stack.py)."""
+    pool = TablePool(dynamodb_local.endpoint_url)
+    pool.start()
+    yield pool
+    pool.stop()
+    if pool.stats["dirty"]:
+        warnings.warn(f"table sets left with unnoted items, made anew: {pool.stats}", stacklevel=1)
+
+
 @pytest.fixture
-def dynamodb_ports(aws_local_env, dynamodb_local):
+def dynamodb_ports(aws_local_env, table_pool):
     """The real repositories on DynamoDB Local; the workflow engine and the outside world are fakes.
 
     tests/workflow runs the real state machine, on ports of its own.
     """
-    with fresh_ports(dynamodb_local.endpoint_url) as real:
+    with pooled_ports(table_pool) as real:
         yield replace(
             real,
             workflows=FakeEngine(),

@@ -1,4 +1,4 @@
-"""Integration layer: the real repositories on DynamoDB Local, fresh tables per test."""
+"""Integration layer: the real repositories on DynamoDB Local, a clean set of pooled tables per test."""
 
 import pytest
 

@@ -11,7 +11,7 @@ import pytest
 from channelfin.local.stepfunctions_local import LocalStepFunctions
 from tests.fakes import RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.financing_flow import FinancingFlow
-from tests.stack import fresh_ports
+from tests.stack import pooled_ports
 from tests.wait import wait_until
 from tests.world import build_world
 
@@ -77,14 +77,14 @@ class WorkflowFlow(FinancingFlow):
 
 
 @pytest.fixture
-def flow(aws_local_env, dynamodb_local, local_engine, monkeypatch):
+def flow(aws_local_env, table_pool, local_engine, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_SFN", local_engine.engine.endpoint_url)
     env = {
         "CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn,
         "CHANNELFIN_ESCROW_STATE_MACHINE_ARN": local_engine.escrow_arn,
     }
-    with fresh_ports(
-        dynamodb_local.endpoint_url,
+    with pooled_ports(
+        table_pool,
         env,
         payments=ScriptedPayments(),
         metrics=RecordedMetrics(),
