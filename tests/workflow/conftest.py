@@ -1,4 +1,4 @@
-"""Workflow layer: infra/financing.asl.json executed by moto's interpreter, steps on DynamoDB Local."""
+"""Workflow layer: infra/*.asl.json executed by moto's interpreter (retries quickened), steps on DynamoDB Local."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from channelfin.local.stepfunctions_local import LocalStepFunctions
 from tests.fakes import RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.financing_flow import FinancingFlow
 from tests.stack import pooled_ports
+from tests.state_machines import quick_retries
 from tests.wait import wait_until
 from tests.world import build_world
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.workflow
 
 @pytest.fixture(scope="session")
 def local_engine():
-    engine = LocalStepFunctions()
+    engine = LocalStepFunctions(edit_definition=quick_retries)  # retries wait 1 s each: tests/state_machines.py
     engine.start()
     current = SimpleNamespace(ports=None)
     arn = engine.deploy_financing(lambda: current.ports)
