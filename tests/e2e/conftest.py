@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,30 @@ def process_alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-@pytest.fixture(scope="module")
-def dev_server(tmp_path_factory):
-    server = DevServer(data_dir=tmp_path_factory.mktemp("devdata"), port=free_port())
+def started(data_dir: Path) -> Iterator[DevServer]:
+    server = DevServer(data_dir=data_dir, port=free_port())
     server.start()
-    yield server
-    if server.process and server.process.poll() is None:
-        server.stop()
+    try:
+        yield server
+    finally:
+        if server.process and server.process.poll() is None:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_dev_server(tmp_path_factory):
+    """One `channelfin dev` for every module that only adds data of its own (10–15 s to start, paid once).
+
+    Its tests stay independent: each module registers its own partners and creates its own contracts,
+    and reads them back by id or through its own partners.
+    """
+    yield from started(tmp_path_factory.mktemp("devdata"))
+
+
+@pytest.fixture(scope="module")
+def dev_server(request, tmp_path_factory):
+    """The shared server, or one of the module's own when it is marked `own_dev_server`."""
+    if request.node.get_closest_marker("own_dev_server") is None:
+        yield request.getfixturevalue("shared_dev_server")
+    else:
+        yield from started(tmp_path_factory.mktemp("devdata"))

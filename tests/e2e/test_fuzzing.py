@@ -41,7 +41,9 @@ from schemathesis.graphql import nodes
 from tests import operations as ops
 from tests.e2e.conftest import DevServer
 
-pytestmark = pytest.mark.e2e
+# A server of its own: the fuzzers feed every id they see back into mutations (as leaser-admin), so on
+# the shared server they would change other modules' data, and a run would depend on what ran before.
+pytestmark = [pytest.mark.e2e, pytest.mark.own_dev_server]
 
 # Examples per operation: (positive, negative). 43 operations at the time of writing.
 BUDGETS = {
