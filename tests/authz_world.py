@@ -10,7 +10,7 @@ matrix's callers, so "a different user" rules never refuse a matrix caller.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from channelfin.api.core.ids import from_global_id
@@ -223,7 +223,7 @@ class AuthzWorld:
             "continuityProviderId": provider,
             "products": ["all-in-web CRM"],
             "depositReference": "APP-2026-114",
-            "lastDepositAt": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+            "lastDepositAt": (self.ports.clock() - timedelta(days=30)).isoformat(),
         }
 
     # ---------------------------------------------------------------- reseller support
@@ -247,6 +247,17 @@ class AuthzWorld:
 
     def rebate_campaign(self) -> str:
         return self.campaign("REBATE", partnerRoles=["RESELLER"], rate="0.03")
+
+    def now(self) -> str:
+        return self.ports.clock().isoformat()
+
+    def payment_run(self) -> str:
+        """A payment run of the publisher (asked by a leaser admin): its global id."""
+        from channelfin.api.core.ids import to_global_id
+        from channelfin.services.payment_runs import run_payments
+
+        run = run_payments(self.ports, LEASER_ADMIN, payer_id=local(self.publisher), up_to=self.ports.clock())
+        return to_global_id("PaymentRun", run.id)
 
     def rebate_payout(self) -> str:
         """A REBATE payout to the reseller (its beneficiary), reported by the publisher as vendor."""

@@ -11,7 +11,14 @@ import pytest
 from channelfin.api.core.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
 from tests.factories import principal
-from tests.fakes import FakeEngine, FakeSignatureProvider, RecordedMetrics, ScriptedNotifier, ScriptedPayments
+from tests.fakes import (
+    FakeEngine,
+    FakeSignatureProvider,
+    InlinePaymentRuns,
+    RecordedMetrics,
+    ScriptedNotifier,
+    ScriptedPayments,
+)
 from tests.graphql_client import execute
 from tests.incentive_flow import Channel, Who
 from tests.stack import TablePool, pooled_ports
@@ -38,7 +45,8 @@ def s3_local():
 
 
 @pytest.fixture
-def aws_local_env(dynamodb_local, s3_local, monkeypatch):
+def aws_local_env(dynamodb_local, s3_local, table_pool, monkeypatch):
+    # table_pool: running, it serves `tests.stack.fresh_ports` too (the way older tests get tables).
     for name, value in aws_env(dynamodb_local.endpoint_url).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_local)
@@ -62,35 +70,77 @@ def dynamodb_ports(aws_local_env, table_pool):
     tests/workflow runs the real state machine, on ports of its own.
     """
     with pooled_ports(table_pool) as real:
-        yield replace(
+        runner = InlinePaymentRuns()  # tests/workflow runs the payments state machine itself
+        ports = replace(
             real,
             workflows=FakeEngine(),
             escrow_workflows=FakeEngine(),
+            payment_workflows=runner,
             payments=ScriptedPayments(),
             metrics=RecordedMetrics(),
             notifier=ScriptedNotifier(),
             signatures=FakeSignatureProvider(),
         )
+        runner.ports = ports
+        yield ports
+
+
+class LedgerWrites:
+    """Every journal entry the suite writes to DynamoDB (in this process), checked as it is written."""
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.debits = 0
+        self.credits = 0
+        self.unbalanced: list[str] = []
+
+    def see(self, operation_name: str, api_params: dict[str, Any]) -> None:
+        if operation_name == "TransactWriteItems":
+            items = [i["Put"]["Item"] for i in api_params.get("TransactItems", []) if "Put" in i]
+        elif operation_name == "PutItem":
+            items = [api_params.get("Item", {})]
+        else:
+            return
+        for item in items:
+            if not str(item.get("pk", {}).get("S", "")).startswith("ENTRY#"):
+                continue
+            lines = [line["M"] for line in item.get("lines", {}).get("L", [])]
+            debit = sum(int(line["debit"]["N"]) for line in lines)
+            credit = sum(int(line["credit"]["N"]) for line in lines)
+            self.entries += 1
+            self.debits += debit
+            self.credits += credit
+            if debit != credit:
+                self.unbalanced.append(f"{item['pk']['S']} {item['sk']['S']}: {debit} != {credit}")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def no_scan_ever():
-    """Every list is a Query on a key or index (DESIGN 3): a Scan anywhere in the suite fails it."""
+    """Every list is a Query on a key or index (DESIGN 3): a Scan anywhere in the suite fails it.
+
+    The same hook watches every ledger entry written to DynamoDB: at the end of the session each
+    must have balanced and the whole ledger must balance (debits = credits), or the suite fails.
+    """
     from botocore.client import BaseClient
 
     original = BaseClient._make_api_call
     scans: list[str] = []
+    ledger = LedgerWrites()
 
     def guarded(self, operation_name, api_params):
         if operation_name == "Scan":
             scans.append(str(api_params.get("TableName")))
             raise AssertionError(f"Scan on {api_params.get('TableName')}: lists must be Queries")
-        return original(self, operation_name, api_params)
+        answer = original(self, operation_name, api_params)
+        ledger.see(operation_name, api_params)  # written: it counts
+        return answer
 
     BaseClient._make_api_call = guarded
     yield scans
     BaseClient._make_api_call = original
     assert scans == [], f"Scan requests were made: {scans}"
+    assert ledger.unbalanced == [], f"unbalanced ledger entries were written: {ledger.unbalanced[:10]}"
+    assert ledger.debits == ledger.credits, f"the ledger does not balance: {ledger.debits} != {ledger.credits}"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from channelfin.api.core.ids import from_global_id
@@ -24,7 +24,8 @@ class EscrowFlow:
     def setup(self, *, deposit_age_days: int = 30) -> dict[str, Any]:
         self.host = register(self.world.ports, "OVH Hébergement", "HOST")
         self.provider = register(self.world.ports, "SSII Continuité", "SERVICES_FIRM")
-        deposit = datetime.now(UTC) - timedelta(days=deposit_age_days)
+        # The ports' clock, not the machine's: the fakes' clock starts on a fixed day.
+        deposit = self.world.ports.clock() - timedelta(days=deposit_age_days)
         result = self.world.run(
             LEASER_ADMIN,
             ops.SIGN_ESCROW,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -15,8 +15,11 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.ledger import Entry
+from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
-from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
+from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.services.paging import Page, PageRequest, paginate
 from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
@@ -104,15 +107,38 @@ class FakeContracts:
 
 
 @dataclass
+class FakeLedger:
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+
+    def write(self, entries: Sequence[Entry]) -> None:
+        if any((e.id, e.holder) in self.entries for e in entries):
+            raise Conflict("an entry of this fact exists")
+        self.entries.update(((e.id, e.holder), e) for e in entries)
+
+    def entries_of(self, holder: str, *, until: datetime | None = None) -> list[Entry]:
+        found = [e for e in self.entries.values() if e.holder == holder and (until is None or e.at <= until)]
+        return sorted(found, key=lambda e: (e.at, e.id))
+
+    def journal_until(self, at: datetime) -> list[Entry]:
+        return sorted((e for e in self.entries.values() if e.at <= at), key=lambda e: (e.at, e.id, e.holder))
+
+
+def _as_read(stored: Payout, before: Payout) -> bool:
+    return (stored.status, stored.settled, stored.run_id) == (before.status, before.settled, before.run_id)
+
+
+@dataclass
 class FakePayouts:
     contracts: FakeContracts = field(default_factory=FakeContracts)
+    ledger: FakeLedger = field(default_factory=FakeLedger)
     payouts: dict[str, Payout] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add(self, payout: Payout) -> None:
         with self.lock:
             if payout.id in self.payouts:
                 raise Conflict("exists")
+            self.ledger.write(journal(None, payout, payout.created_at))
             self.payouts[payout.id] = payout
             contract = self.contracts.contracts.get(payout.contract_id or "")
             if contract is not None:  # like the DynamoDB store: the contract lists its payouts
@@ -123,27 +149,47 @@ class FakePayouts:
     def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
         return {p: self.payouts[p] for p in payout_ids if p in self.payouts}
 
-    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+    def save(self, payout: Payout, *, before: Payout, at: datetime) -> None:
+        self.settle([(before, payout)], journal(before, payout, at))
+
+    def settle(self, changes: Sequence[tuple[Payout, Payout]], entries: Sequence[Entry]) -> None:
         with self.lock:
-            if self.payouts[payout.id].status is not expected_status:
+            if len(changes) + len(entries) > 100:
+                raise ValueError("too many items for one transaction")
+            if any(not _as_read(self.payouts[b.id], b) for b, _ in changes):
                 raise Conflict("changed")
-            self.payouts[payout.id] = payout
+            self.ledger.write(entries)
+            for _, after in changes:
+                self.payouts[after.id] = after
+
+    def hold(self, payouts: Sequence[Payout], run_id: str) -> list[Payout]:
+        held = []
+        with self.lock:
+            for payout in payouts:
+                stored = self.payouts.get(payout.id)
+                if stored is not None and stored.is_open and stored.run_id in (None, run_id):
+                    self.payouts[payout.id] = stored.held_by(run_id)
+                    held.append(self.payouts[payout.id])
+        return held
+
+    def release(self, payout: Payout, run_id: str) -> None:
+        with self.lock:
+            stored = self.payouts.get(payout.id)
+            if stored is not None and stored.run_id == run_id:
+                self.payouts[payout.id] = stored.held_by(None)
 
     def get(self, payout_id: str) -> Payout | None:
         return self.payouts.get(payout_id)
 
-    def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
-        found = [p for p in self.payouts.values() if p.beneficiary_id == beneficiary_id and start <= p.value_date < end]
+    def of_party_between(self, partner_id: str, start: datetime, end: datetime) -> list[Payout]:
+        found = [p for p in self.payouts.values() if partner_id in p.parties() and start <= p.value_date < end]
         return sorted(found, key=lambda p: (p.value_date, p.id))
 
-    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
+    def open_owed_by(self, payer_id: str, up_to: datetime) -> list[Payout]:
         found = [
             p
             for p in self.payouts.values()
-            if p.program_id == program_id
-            and p.kind is kind
-            and p.status is PayoutStatus.SCHEDULED
-            and p.value_date <= up_to
+            if p.payer_id == payer_id and p.is_open and p.kind not in WORKFLOW_KINDS and p.value_date <= up_to
         ]
         return sorted(found, key=lambda p: (p.value_date, p.id))
 
@@ -156,6 +202,89 @@ class FakePayouts:
         ]
         items.sort(key=lambda p: (p.created_at, p.id), reverse=True)
         return _page(items, lambda p: p.id, page)
+
+    def of_payer(self, payer_id: str, page: PageRequest) -> Page[Payout]:
+        items = sorted((p for p in self.payouts.values() if p.payer_id == payer_id), key=lambda p: (p.value_date, p.id))
+        return _page(list(reversed(items)), lambda p: p.id, page)
+
+
+@dataclass
+class FakePaymentRuns:
+    runs: dict[str, PaymentRun] = field(default_factory=dict)
+    transfers_: dict[tuple[str, str], Transfer] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self, run: PaymentRun) -> tuple[PaymentRun, bool]:
+        with self.lock:
+            if run.id in self.runs:
+                return self.runs[run.id], False
+            self.runs[run.id] = run
+            return run, True
+
+    def get(self, run_id: str) -> PaymentRun | None:
+        return self.runs.get(run_id)
+
+    def claim(self, run: PaymentRun, at: datetime) -> bool:
+        with self.lock:
+            stored = self.runs[run.id]
+            if stored.status is not RunStatus.RUNNING or stored.claimed_at != run.claimed_at:
+                return False
+            self.runs[run.id] = replace(stored, claimed_at=at)
+            return True
+
+    def save(self, run: PaymentRun, *, expected: RunStatus) -> None:
+        with self.lock:
+            if self.runs[run.id].status is not expected:
+                raise Conflict("changed")
+            self.runs[run.id] = run
+
+    def add_transfer(self, transfer: Transfer) -> None:
+        with self.lock:
+            key = (transfer.run_id, transfer.counterparty_id)
+            if key in self.transfers_:
+                raise Conflict("exists")
+            self.transfers_[key] = transfer
+
+    def get_transfer(self, run_id: str, counterparty_id: str) -> Transfer | None:
+        return self.transfers_.get((run_id, counterparty_id))
+
+    def save_transfer(self, transfer: Transfer, *, expected: Transfer) -> None:
+        with self.lock:
+            stored = self.transfers_[(transfer.run_id, transfer.counterparty_id)]
+            if (stored.status, stored.netting is not None) != (expected.status, expected.netting is not None):
+                raise Conflict("changed")
+            self.transfers_[(transfer.run_id, transfer.counterparty_id)] = transfer
+
+    def all_transfers(self, run_id: str) -> list[Transfer]:
+        return sorted((t for (r, _), t in self.transfers_.items() if r == run_id), key=lambda t: t.counterparty_id)
+
+    def transfers(self, run_id: str, page: PageRequest) -> Page[Transfer]:
+        return _page(self.all_transfers(run_id), lambda t: t.counterparty_id, page)
+
+    def runs_of(self, payer_id: str, page: PageRequest) -> Page[PaymentRun]:
+        items = sorted((r for r in self.runs.values() if r.payer_id == payer_id), key=lambda r: r.started_at)
+        return _page(list(reversed(items)), lambda r: r.id, page)
+
+
+class InlinePaymentRuns:
+    """The payments state machine's path, run at once in the test (tests/workflow runs the real one)."""
+
+    def __init__(self) -> None:
+        self.ports: Ports | None = None
+        self.started: list[str] = []
+
+    def start(self, name: str, payload: dict[str, Any]) -> None:
+        from channelfin.services.payment_runs import execute_inline
+
+        self.started.append(name)
+        assert self.ports is not None, "InlinePaymentRuns.ports is set by fake_ports"
+        execute_inline(self.ports, payload["runId"])
+
+    def resume(self, token: str, output: dict[str, Any]) -> None:
+        raise TaskTokenRejected("the payments workflow has no waits")
+
+    def fail(self, token: str, error: str, cause: str) -> None:
+        raise TaskTokenRejected("the payments workflow has no waits")
 
 
 @dataclass
@@ -203,9 +332,12 @@ class FakePrograms:
             return self.sales[key]
 
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
-        key = (enrollment_id, contract_id)
-        if key in self.sales:
-            self.sales[key] = replace(self.sales[key], cancelled=True)
+        with self.lock:
+            key = (enrollment_id, contract_id)
+            if key in self.sales and not self.sales[key].cancelled:
+                self.sales[key] = replace(self.sales[key], cancelled=True)
+                enrollment = self.enrollments[enrollment_id]
+                self.enrollments[enrollment_id] = replace(enrollment, sales_count=enrollment.sales_count - 1)
 
 
 @dataclass
@@ -412,12 +544,22 @@ class ScriptedPayments:
     failures: int = 0
     attempts: list[str] = field(default_factory=list)
     refused_kinds: set[PayoutKind] = field(default_factory=set)
+    refused_beneficiaries: set[str] = field(default_factory=set)
+    paid: dict[str, tuple[str, str, Money]] = field(default_factory=dict)
 
     def transfer(self, payout: Payout) -> str:
         self.attempts.append(payout.id)
         if len(self.attempts) <= self.failures or payout.kind in self.refused_kinds:
             raise TransferFailed(f"bank refused transfer {len(self.attempts)} of {payout.id}")
         return f"ref-{payout.id}"
+
+    def transfer_net(self, transfer_id: str, *, payer_id: str, beneficiary_id: str, amount: Money) -> str:
+        """Idempotent per transfer id, like a bank's idempotency key; `paid` records each transfer once."""
+        self.attempts.append(transfer_id)
+        if len(self.attempts) <= self.failures or beneficiary_id in self.refused_beneficiaries:
+            raise TransferFailed(f"bank refused transfer {len(self.attempts)}: {transfer_id}")
+        self.paid.setdefault(transfer_id, (payer_id, beneficiary_id, amount))
+        return f"ref-{transfer_id}"
 
 
 @dataclass
@@ -430,10 +572,12 @@ class RecordedMetrics:
 
 def fake_ports() -> Ports:
     contracts = FakeContracts()
-    return Ports(
+    ledger = FakeLedger()
+    runner = InlinePaymentRuns()
+    ports = Ports(
         partners=FakePartners(),
         contracts=contracts,
-        payouts=FakePayouts(contracts),
+        payouts=FakePayouts(contracts, ledger),
         programs=FakePrograms(),
         escrows=FakeEscrows(),
         incentives=FakeIncentives(),
@@ -449,4 +593,9 @@ def fake_ports() -> Ports:
         metrics=RecordedMetrics(),
         escrow_workflows=FakeEngine(),
         notifier=ScriptedNotifier(),
+        ledger=ledger,
+        payment_runs=FakePaymentRuns(),
+        payment_workflows=runner,
     )
+    runner.ports = ports
+    return ports

@@ -46,8 +46,9 @@ CONTRACT_FIELDS = """
               deliveryReport { installedAt signedBy } agreement { id } }
   documents { kind signedBy signedAt }
   timeline { status actor note }
+  supportProvider { id }
   payouts { edges { node { id kind status amount { amount } installment dueBy paidAt slaMet failureReason
-                           beneficiary { id name } } } }
+                           settled { amount } beneficiary { id name } payer { id name } } } }
 """
 
 FINANCED_CONTRACT = "query($id: ID!) { contract(id: $id) {" + CONTRACT_FIELDS + "} }"
@@ -253,5 +254,48 @@ mutation($input: RecordLicenceSaleInput!) {
     payout { id kind status amount { amount currency } beneficiary { id } }
     rebate { baseRate multiplier baseCampaign { name } multiplierCampaign { name } }
     userErrors { field code message }
+  }
+}"""
+
+RUN_PAYMENTS = """
+mutation($input: RunPaymentsInput!) {
+  runPayments(input: $input) {
+    run { id status upTo paidCount paid { amount } failedCount netted { amount } payer { id }
+          transfers { edges { node { status amount { amount } netted { amount } paidCount reference
+                                     counterparty { id } payouts { id kind status } } } } }
+    userErrors { field code message }
+  }
+}"""
+
+TRIAL_BALANCE = """
+query($at: DateTime) {
+  ledgerTrialBalance(at: $at) {
+    at balanced debits { amount } credits { amount }
+    accounts(first: 100) { edges { node { account type kind debits { amount } credits { amount }
+                                          balance { amount } holder { id } counterparty { id } } } }
+  }
+}"""
+
+BALANCES = """
+query($id: ID!) {
+  partner(id: $id) { id balances { counterparty { id } owedToPartner { amount } owedByPartner { amount }
+                                   net { amount } } }
+}"""
+
+LEDGER_STATEMENT = """
+query($partnerId: ID!, $from: DateTime!, $to: DateTime!) {
+  partnerStatement(partnerId: $partnerId, from: $from, to: $to) {
+    openingBalance { amount } closingBalance { amount }
+    entries { id description positionChange { amount } counterparty { id }
+              lines { account type kind debit { amount } credit { amount } } }
+    lines { id kind status amount { amount } payer { id } beneficiary { id } }
+    earned { amount } charged { amount } net { amount }
+  }
+}"""
+
+PAYOUTS_OF_PAYER = """
+query($payer: ID!) {
+  payouts(filter: {payerId: $payer}, first: 100) {
+    edges { node { id kind status amount { amount } settled { amount } payer { id } beneficiary { id } } }
   }
 }"""

@@ -10,6 +10,10 @@ test gets it; one that is not (a write that was not noted) is dropped for a new 
 
 A set is emptied when it is next taken, not when its test ends: a Step Functions execution stopped
 by the workflow layer may still be finishing a step, and its late write is then noted and removed.
+
+`pooled_ports(table_pool)` is the way in; `fresh_ports(endpoint_url)`, the older one that tests
+written before the pool still call, takes its set from the session's pool too when one is running
+for that endpoint (tests/conftest.py's `table_pool`), and makes and deletes fresh tables otherwise.
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ from botocore.client import BaseClient
 
 from channelfin.bootstrap import Settings, build_ports
 from channelfin.services.ports import Ports
-from channelfin.store.tables import ALL_RECORDS, LOGICAL_NAMES, bind, create_missing_tables
+from channelfin.store.tables import (
+    ALL_RECORDS,
+    LOGICAL_NAMES,
+    IdempotencyRecord,
+    bind,
+    create_missing_tables,
+    delete_tables,
+)
 
 REGION = "eu-west-3"
 # Each logical table (several records share the partners table) and the names of its key attributes.
@@ -43,6 +54,8 @@ KEYS: dict[str, tuple[str, ...]] = {
 # Writes the pool cannot note: PartiQL. Nothing in channelfin uses it; if something starts to, say so.
 UNNOTED_WRITES = {"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"}
 Key = tuple[tuple[str, str], ...]  # ((type, value), ...) of each key attribute, in KEYS order
+# The pool running for each DynamoDB Local endpoint, for `fresh_ports`.
+RUNNING: dict[str, TablePool] = {}
 
 
 def _key_value(value: Any) -> tuple[str, str]:
@@ -104,8 +117,10 @@ class TablePool:
 
         self._original = original
         BaseClient._make_api_call = noting  # type: ignore[method-assign]
+        RUNNING[self.endpoint_url] = self
 
     def stop(self) -> None:
+        RUNNING.pop(self.endpoint_url, None)
         if self._original is not None:
             BaseClient._make_api_call = self._original  # type: ignore[method-assign]
             self._original = None
@@ -240,3 +255,33 @@ def pooled_ports(pool: TablePool, env: dict[str, str] | None = None, **build: An
         table_set.keep_connections()
         ports.document_store.ensure_bucket()  # type: ignore[attr-defined]
         yield ports
+
+
+@contextmanager
+def fresh_ports(endpoint_url: str, env: dict[str, str] | None = None, **build: Any) -> Iterator[Ports]:
+    """Ports on empty tables: a set from the session's pool when one runs, fresh tables otherwise.
+
+    The way tests were written before the pool (and still may be): same signature, same promise.
+    """
+    pool = RUNNING.get(endpoint_url)
+    if pool is not None:
+        with pooled_ports(pool, env, **build) as ports:
+            yield ports
+        return
+    settings = Settings.from_env(
+        {
+            "CHANNELFIN_TABLE_PREFIX": f"t{uuid.uuid4().hex[:10]}-",
+            "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+            "AWS_REGION": REGION,
+            **(env or {}),
+        }
+    )
+    ports = build_ports(settings, **build)
+    # The idempotency table serves the HTTP layer only: one CreateTable less.
+    records = tuple(r for r in ALL_RECORDS if r is not IdempotencyRecord)
+    create_missing_tables(records=records)
+    ports.document_store.ensure_bucket()  # type: ignore[attr-defined]
+    try:
+        yield ports
+    finally:
+        delete_tables(records=records)

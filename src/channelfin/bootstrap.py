@@ -41,6 +41,7 @@ class Settings:
     timeouts: dict[str, int]
     escrow_state_machine_arn: str = ""
     escrow_timeouts: dict[str, int] | None = None
+    payments_state_machine_arn: str = ""
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30
     idempotency_seconds: int = DAY
@@ -73,6 +74,7 @@ class Settings:
             escrow_timeouts={
                 "confirmationSeconds": int(env.get("CHANNELFIN_ESCROW_CONFIRMATION_TIMEOUT_SECONDS", 7 * DAY))
             },
+            payments_state_machine_arn=env.get("CHANNELFIN_PAYMENTS_STATE_MACHINE_ARN", ""),
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
             credit_cut_lookback_days=int(env.get("CHANNELFIN_CREDIT_CUT_LOOKBACK_DAYS", 30)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
@@ -158,7 +160,9 @@ def build_ports(
     from channelfin.store.contracts import DynamoContractRepository
     from channelfin.store.escrow import DynamoEscrowRepository
     from channelfin.store.incentives import DynamoIncentiveRepository
+    from channelfin.store.ledger import DynamoLedger
     from channelfin.store.partners import DynamoPartnerRepository
+    from channelfin.store.payment_runs import DynamoPaymentRuns
     from channelfin.store.payouts import DynamoPayoutRepository
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
@@ -193,6 +197,13 @@ def build_ports(
             settings.escrow_timeouts or {},
         ),
         notifier=notifier or LoggedNotifier(),
+        ledger=DynamoLedger(),
+        payment_runs=DynamoPaymentRuns(),
+        payment_workflows=StepFunctionsEngine(
+            lambda: boto3.client("stepfunctions", region_name=settings.region),
+            settings.payments_state_machine_arn,
+            {},
+        ),
         stale_deposit_days=settings.stale_deposit_days,
         credit_cut_lookback_days=settings.credit_cut_lookback_days,
     )

@@ -1,4 +1,4 @@
-"""`channelfin dev | token | export-schema | seed-demo` — the local commands of DESIGN 5."""
+"""`channelfin dev | token | export-schema | seed-demo | migrate` — the local commands of DESIGN 5."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
     from channelfin.services.financing import restart_in_flight_workflows
+    from channelfin.services.migrations import migrate
     from channelfin.store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
@@ -68,13 +69,15 @@ def cmd_dev(args: argparse.Namespace) -> int:
     engine = LocalStepFunctions()
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
-        _say("==> starting the local Step Functions engine (moto) with infra/financing.asl.json and escrow.asl.json")
+        _say("==> starting the local Step Functions engine (moto) with infra/{financing,escrow,payments}.asl.json")
         engine.start()
         state_machine = engine.deploy_financing(lambda: ports)
         escrow_machine = engine.deploy_escrow(lambda: ports)
+        payments_machine = engine.deploy_payments(lambda: ports)
         os.environ["AWS_ENDPOINT_URL_SFN"] = engine.endpoint_url
         os.environ["CHANNELFIN_FINANCING_STATE_MACHINE_ARN"] = state_machine
         os.environ["CHANNELFIN_ESCROW_STATE_MACHINE_ARN"] = escrow_machine
+        os.environ["CHANNELFIN_PAYMENTS_STATE_MACHINE_ARN"] = payments_machine
         os.environ["AWS_ENDPOINT_URL_S3"] = engine.endpoint_url  # the documents' bucket, on the same moto server
         os.environ["CHANNELFIN_PUBLIC_URL"] = f"http://127.0.0.1:{args.port}"
         os.environ.setdefault(
@@ -89,7 +92,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
             f"    DynamoDB Local on {dynamo.endpoint_url} (pid {dynamo.pid}); "
             f"{'tables created' if created else 'tables already there'}"
         )
-        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}")
+        _say(f"    Step Functions on {engine.endpoint_url}: {state_machine}, {escrow_machine}, {payments_machine}")
+        migrated = migrate(ports, progress=lambda m: _say(f"    {m}"))
+        if migrated:
+            _say(f"    {migrated} payouts given their payer and ledger entries")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         api = create_app(
             ports,
@@ -168,9 +174,26 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from channelfin.bootstrap import Settings, build_ports
+    from channelfin.services.migrations import migrate
+
+    env = dict(os.environ)
+    if args.stage:
+        env["CHANNELFIN_STAGE"] = args.stage
+        env.pop("CHANNELFIN_TABLE_PREFIX", None)
+    settings = Settings.from_env(env)
+    where = settings.dynamodb_endpoint or f"DynamoDB in {settings.region}"
+    _say(f"==> {'checking' if args.dry_run else 'migrating'} the tables {settings.table_prefix}* on {where}")
+    count = migrate(build_ports(settings), progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
+    _say(f"==> {count} payouts {'to be given' if args.dry_run else 'given'} their payer and ledger entries")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="channelfin", description="channelfin's local tools: the dev stack, dev tokens, the schema, demo data."
+        prog="channelfin",
+        description="channelfin's tools: the dev stack, dev tokens, the schema, demo data, data migrations.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_help = f"data directory (default ${{CHANNELFIN_DATA_DIR}} or ./{DEFAULT_DATA_DIR})"
@@ -217,6 +240,17 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the dev API's GraphQL URL")
     seed.add_argument("--data-dir", help=data_help + "; must be the one `channelfin dev` uses")
     seed.set_defaults(func=cmd_seed_demo)
+
+    migrate = sub.add_parser(
+        "migrate",
+        help="bring stored data up to the current rules",
+        description="Give payouts stored before payers existed their payer and ledger entries (idempotent; "
+        "`channelfin dev` does it at start). Uses the AWS credentials and region of the environment; the "
+        "tables are channelfin-STAGE-* unless CHANNELFIN_TABLE_PREFIX says otherwise.",
+    )
+    migrate.add_argument("--stage", help="the deployed stage (default ${CHANNELFIN_STAGE} or local)")
+    migrate.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
+    migrate.set_defaults(func=cmd_migrate)
     return parser
 
 

@@ -15,21 +15,25 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from channelfin.api.core.ids import from_global_id
+from channelfin.domain.access import Role
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
+from channelfin.domain.payment_runs import PaymentRun
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, software_upfront_id, support_share_id
 from channelfin.services import financing_workflow as steps
+from channelfin.services import payment_runs
 from channelfin.services.paging import PageRequest
 from channelfin.services.ports import Ports
 from tests import operations as ops
+from tests.factories import principal
 from tests.financing_flow import TREASURY, FinancingFlow
 from tests.graphql_client import execute
 from tests.program_flow import ProgramFlow
@@ -69,24 +73,29 @@ def run_together(call: Callable[[int], Any], threads: int = THREADS) -> list[Out
 class WatchedPayouts:
     """The real payout repository, recording the writes DynamoDB accepted.
 
-    `hold_after_read` holds every caller of `scheduled_of_program` after its Query, and
-    `hold_before_add` every caller of `add` before its put, until all threads got there.
+    `hold_before_add` holds every caller of `add` before its put, until all threads got there.
     """
 
     inner: Any
-    hold_after_read: threading.Barrier | None = None
     hold_before_add: threading.Barrier | None = None
-    saved: list[Payout] = field(default_factory=list)  # conditional puts that went through
+    saved: list[Payout] = field(default_factory=list)  # conditional writes that went through
     save_attempts: list[str] = field(default_factory=list)
     added: list[Payout] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
+    def save(self, payout: Payout, *, before: Payout, at: datetime) -> None:
         with self.lock:
             self.save_attempts.append(payout.id)
-        self.inner.save(payout, expected_status=expected_status)
+        self.inner.save(payout, before=before, at=at)
         with self.lock:
             self.saved.append(payout)
+
+    def settle(self, changes: list[tuple[Payout, Payout]], entries: list[Any]) -> None:
+        with self.lock:
+            self.save_attempts += [after.id for _, after in changes]
+        self.inner.settle(changes, entries)
+        with self.lock:
+            self.saved += [after for _, after in changes]
 
     def add(self, payout: Payout) -> None:
         if self.hold_before_add is not None:
@@ -95,11 +104,20 @@ class WatchedPayouts:
         with self.lock:
             self.added.append(payout)
 
-    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
-        found = self.inner.scheduled_of_program(program_id, kind, up_to)
-        if self.hold_after_read is not None:
-            self.hold_after_read.wait()
-        return found
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@dataclass
+class HeldRuns:
+    """The payment-run repository, holding every caller of `start` until all threads got there."""
+
+    inner: Any
+    hold: threading.Barrier
+
+    def start(self, run: PaymentRun) -> tuple[PaymentRun, bool]:
+        self.hold.wait()
+        return self.inner.start(run)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -160,15 +178,21 @@ def test_eight_concurrent_settlements_pay_each_commission_exactly_once(programs)
     ports = programs.world.ports
     contracts = {FinancingFlow.local(programs.sell("PRESCRIBER")) for _ in range(3)}
     program_id = from_global_id(programs.program)[1]
+    publisher = from_global_id(programs.world.publisher)[1]
     up_to = datetime.now(UTC)
-    scheduled = ports.payouts.scheduled_of_program(program_id, PayoutKind.COMMISSION, up_to)
+
+    def commissions_open() -> list[Payout]:
+        owed = ports.payouts.open_owed_by(publisher, up_to)
+        return [p for p in owed if p.kind is PayoutKind.COMMISSION and p.program_id == program_id]
+
+    scheduled = commissions_open()
     assert {p.contract_id for p in scheduled} == contracts
     assert [p.amount for p in scheduled] == [Money.of("900.00")] * 3
     owed = sum((p.amount for p in scheduled), Money.zero())
 
-    # Every thread reads the three SCHEDULED commissions before any of them writes.
-    watched = WatchedPayouts(ports.payouts, hold_after_read=hold())
-    racing = replace(ports, payouts=watched)
+    # Every thread asks for the settlement's run at the same moment: one conditional put starts it.
+    watched = WatchedPayouts(ports.payouts)
+    racing = replace(ports, payouts=watched, payment_runs=HeldRuns(ports.payment_runs, hold()))
     outcomes = run_together(lambda _: _settle(racing, programs, up_to))
 
     assert [o.error for o in outcomes] == [None] * THREADS
@@ -181,20 +205,44 @@ def test_eight_concurrent_settlements_pay_each_commission_exactly_once(programs)
         assert Money.of(answer["total"]["amount"]) == paid_here
     assert sum((Money.of(a["total"]["amount"]) for a in answers), Money.zero()) == owed == Money.of("2700.00")
 
-    # 8 threads x 3 commissions were tried; DynamoDB accepted one PAID write per commission.
-    assert len(watched.save_attempts) == THREADS * len(scheduled)
-    assert Counter(p.id for p in watched.saved) == {p.id: 1 for p in scheduled}
-    accepted = {p.id: p for p in watched.saved}
+    # One run, one transfer to the prescriber, each commission recorded PAID once.
+    (run,) = ports.payment_runs.runs_of(publisher, PageRequest()).items
+    (transfer,) = ports.payment_runs.all_transfers(run.id)
+    assert transfer.amount == owed and sorted(transfer.payout_ids) == sorted(p.id for p in scheduled)
+    paid = [p for p in watched.saved if p.status is PayoutStatus.PAID]
+    assert Counter(p.id for p in paid) == {p.id: 1 for p in scheduled}
     for payout in scheduled:
         stored = ports.payouts.get(payout.id)
-        assert stored is not None and stored.status is PayoutStatus.PAID
-        assert stored.transfer_reference == accepted[payout.id].transfer_reference
-        assert stored.transfer_reference.startswith(f"settlement-{program_id}-")
-        assert stored.paid_at == accepted[payout.id].paid_at
+        assert stored is not None and stored.status is PayoutStatus.PAID and stored.run_id is None
+        assert stored.transfer_reference == transfer.reference is not None
 
-    assert ports.payouts.scheduled_of_program(program_id, PayoutKind.COMMISSION, up_to) == []
+    assert commissions_open() == []
     ninth = _settle(ports, programs, datetime.now(UTC))
     assert ninth["settled"] == [] and ninth["total"] == {"amount": "0.00"}
+
+
+def test_a_settlement_whose_process_died_is_taken_over_by_the_next_call(programs):
+    """The call that started the run died before finishing it: the run stays RUNNING, its payouts
+    held. Asked again after the lease, the settlement claims the run and pays them, once."""
+    ports = programs.world.ports
+    programs.sell("PRESCRIBER")
+    publisher = from_global_id(programs.world.publisher)[1]
+    program_id = from_global_id(programs.program)[1]
+    up_to = datetime.now(UTC)
+    run, created = payment_runs._start(
+        ports, principal(Role.LEASER_ADMIN), publisher, up_to, frozenset({PayoutKind.COMMISSION}), program_id
+    )
+    payment_runs.plan_run(ports, run.id)  # ...then the process died
+    (transfer,) = ports.payment_runs.all_transfers(run.id)
+    (held,) = ports.payouts.get_many(transfer.payout_ids).values()
+    assert created and held.run_id == run.id and held.status is PayoutStatus.SCHEDULED
+
+    assert _settle(ports, programs, up_to)["settled"] == []  # within the lease: someone may be at it
+    later = replace(ports, clock=lambda: ports.clock() + payment_runs.INLINE_RUN_LEASE + timedelta(minutes=1))
+    taken_over = [_settle(later, programs, up_to) for _ in range(2)]
+    assert [len(t["settled"]) for t in taken_over] == [1, 0]
+    assert ports.payouts.get(held.id).status is PayoutStatus.PAID
+    assert ports.payment_runs.get(run.id).status.value == "DONE"
 
 
 # ---------------------------------------------------------------- the financing steps

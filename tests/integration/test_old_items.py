@@ -33,16 +33,20 @@ from channelfin.domain.incentives.credit_lines import (
 )
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, PartnerTier
+from channelfin.services.migrations import migrate
 from channelfin.services.paging import PageRequest
 from channelfin.store.contracts import ContractRecord
 from channelfin.store.escrow import EscrowRecord
+from channelfin.store.payouts import _payout_record
 from channelfin.store.programs import ProgramRecord
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
 
 T0 = f.T0
+DAY = timedelta(days=1)
 PARIS = timezone(timedelta(hours=1))
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
@@ -458,3 +462,54 @@ def test_programs_and_enrolments_whose_rules_are_of_the_old_form_read_as_before_
     raw = _raw(dynamodb, table, f"ENROLLMENT#{enrollment.id}", "ENROLLMENT")
     assert "tiers" not in raw and raw["rules"]["M"]["rate"] == {"S": "0.12"}
     assert ports.programs.get_enrollment(enrollment.id) == replace(counted, technically_qualified=True)
+
+
+def _old_payout(payout_id: str, kind: PayoutKind, beneficiary: str, contract_id: str | None, **more: Any) -> Payout:
+    """A payout as stored before payers existed: no `payer_id`, no ledger entries."""
+    payout = Payout(
+        id=payout_id,
+        kind=kind,
+        status=more.pop("status", PayoutStatus.SCHEDULED),
+        amount=Money.of("120.00"),
+        beneficiary_id=beneficiary,
+        payer_id="",
+        created_at=T0,
+        contract_id=contract_id,
+        **more,
+    )
+    _payout_record(payout).save()
+    return payout
+
+
+def test_payouts_stored_before_payers_get_their_payer_and_ledger_entries_once(ports):
+    publisher, affiliate = f.partner(PartnerRole.PUBLISHER), f.partner(PartnerRole.RESELLER)
+    vendor = f.partner(PartnerRole.PUBLISHER, name="Vendor")  # a vendor is a publisher with campaigns
+    for partner in (publisher, affiliate, vendor):
+        ports.partners.add(partner)
+    contract = f.contract(affiliate, publisher, affiliate)  # the affiliate holds it
+    ports.contracts.add(contract)
+    _old_payout("old-commission", PayoutKind.COMMISSION, affiliate.id, contract.id)
+    _old_payout("old-charge", PayoutKind.PARTNER_CHARGE, affiliate.id, contract.id)
+    _old_payout(f"rebate-{vendor.id}-S1", PayoutKind.REBATE, affiliate.id, None)
+    _old_payout("old-paid", PayoutKind.COMMISSION, affiliate.id, contract.id, status=PayoutStatus.PAID, paid_at=T0)
+    _old_payout("rebate", PayoutKind.REBATE, affiliate.id, None)  # whose vendor cannot be told
+    told: list[str] = []
+
+    assert migrate(ports, dry_run=True) == 4
+    assert ports.payouts.get("old-commission").payer_id == "" and ports.ledger.journal_until(T0 + DAY) == []
+
+    assert migrate(ports, progress=told.append) == 4
+    ids = ["old-commission", "old-charge", f"rebate-{vendor.id}-S1", "old-paid", "rebate"]
+    payers = {p.id: (p.payer_id, p.beneficiary_id) for p in ports.payouts.get_many(ids).values()}
+    assert payers == {
+        "old-commission": (publisher.id, affiliate.id),
+        "old-charge": (affiliate.id, publisher.id),  # turned round: the affiliate owes the publisher
+        f"rebate-{vendor.id}-S1": (vendor.id, affiliate.id),
+        "old-paid": (publisher.id, affiliate.id),
+        "rebate": ("", affiliate.id),
+    }
+    assert told == ["1 payouts have no payer that can be told (see services/migrations.py)"]
+    entries = ports.ledger.journal_until(T0 + DAY)
+    assert {e.payout_id for e in entries} == {"old-commission", "old-charge", f"rebate-{vendor.id}-S1", "old-paid"}
+    assert [e.id for e in entries if e.payout_id == "old-paid" and e.id.endswith("/paid")]  # its history, paid
+    assert migrate(ports) == 0 and len(ports.ledger.journal_until(T0 + DAY)) == len(entries)  # once

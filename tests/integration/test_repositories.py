@@ -105,6 +105,7 @@ def test_payouts_by_contract_and_by_beneficiary(ports):
         status=PayoutStatus.SCHEDULED,
         amount=Money.of("32885.37"),
         beneficiary_id="b1",
+        payer_id="leaser1",
         created_at=f.T0,
         contract_id="c1",
         due_by=f.T0 + timedelta(hours=72),
@@ -114,3 +115,37 @@ def test_payouts_by_contract_and_by_beneficiary(ports):
     assert ports.payouts.find(contract_id="c1", beneficiary_id=None, page=PageRequest()).items == [payout]
     assert ports.payouts.find(contract_id="c1", beneficiary_id="other", page=PageRequest()).items == []
     assert ports.payouts.find(contract_id=None, beneficiary_id="b1", page=PageRequest()).items == [payout]
+
+
+def test_a_run_holds_only_the_payouts_still_free_in_batches(ports):
+    """150 payouts (two transactions): those another run holds or that are paid stay as they are."""
+    payouts = [
+        Payout(
+            id=f"held-{n:03d}",
+            kind=PayoutKind.COMMISSION,
+            status=PayoutStatus.PAID if n in (7, 120) else PayoutStatus.SCHEDULED,
+            amount=Money.of("10.00"),
+            beneficiary_id=f"b{n % 3}",
+            payer_id="payer",
+            created_at=f.T0 + timedelta(seconds=n),
+        )
+        for n in range(150)
+    ]
+    for payout in payouts:
+        ports.payouts.add(payout)
+    assert [p.id for p in ports.payouts.hold([payouts[3], payouts[130]], "other-run")] == ["held-003", "held-130"]
+
+    held = ports.payouts.hold(payouts, "this-run")
+
+    taken = {"held-003", "held-130", "held-007", "held-120"}
+    assert [p.id for p in held] == [p.id for p in payouts if p.id not in taken]  # in the order asked
+    stored = ports.payouts.get_many(p.id for p in payouts)
+    assert {p.id: p.run_id for p in stored.values() if p.run_id != "this-run"} == {
+        "held-003": "other-run",
+        "held-130": "other-run",
+        "held-007": None,
+        "held-120": None,
+    }
+    assert ports.payouts.hold(payouts[:5], "this-run") == [
+        p.held_by("this-run") for p in payouts[:5] if p.id != "held-003"
+    ]

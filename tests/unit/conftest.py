@@ -3,13 +3,8 @@
 import pytest
 
 from tests.fakes import fake_ports
+from tests.parametrised_ports import PORTS
 from tests.world import build_world
-
-PORTS = {
-    "fake": pytest.param("fake", id="fake"),
-    # The same test on DynamoDB Local is an integration test: `-m "not integration"` leaves it out.
-    "dynamodb": pytest.param("dynamodb", id="dynamodb", marks=pytest.mark.integration),
-}
 
 
 def pytest_generate_tests(metafunc):

@@ -39,9 +39,10 @@ NOT_FOUND = "NOT_FOUND"
 NULL = "null"
 EMPTY = "empty"
 SELF = "self"
+NOT_PAYER = "NOT_ACTING_FOR_PAYER"  # a userError: the caller does not pay for that payer
 
 # Short names for the table below.
-OK, NO, NF = ALLOWED, FORBIDDEN, NOT_FOUND
+OK, NO, NF, NP = ALLOWED, FORBIDDEN, NOT_FOUND, NOT_PAYER
 
 # One row per operation. Columns: leaser-admin, credit-analyst, treasury, the related partner's
 # partner-admin, partner-user and integration token, the platform connector (integration token
@@ -69,6 +70,8 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "incentiveCampaigns":          (OK,      OK,      OK,       OK,      OK,     OK,      OK,        OK),
     "priceQuote":                  (OK,      OK,      OK,       OK,      OK,     OK,      OK,        OK),
     "auditTrail":                  (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
+    "ledgerTrialBalance":          (OK,      NO,      OK,       NO,      NO,     NO,      NO,        NO),
+    "paymentRuns":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     # ---------------------------------------------------------------- Mutation
     "registerPartner":             (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "signFinancingAgreement":      (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -95,6 +98,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "recordFirmOrder":             (OK,      NO,      NO,       OK,      OK,     OK,      NO,        NO),
     "recordResellerPayment":       (OK,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "recordLicenceSale":           (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NO),
+    "runPayments":                 (OK,      NO,      NP,       OK,      NO,     NO,      NO,        NP),
 }
 # fmt: on
 
@@ -166,6 +170,22 @@ def _contracts(w: AuthzWorld) -> Request:
 def _payouts(w: AuthzWorld) -> Request:
     payout = w.rebate_payout()
     return Request("query { payouts(first: 50) { edges { node { id } } } }", {}, w.reseller, payout, _edges)
+
+
+def _ledger_trial_balance(w: AuthzWorld) -> Request:
+    w.rebate_payout()  # something in the books
+    return Request("query { ledgerTrialBalance { balanced debits { amount } } }", {}, w.publisher)
+
+
+def _payment_runs(w: AuthzWorld) -> Request:
+    run = w.payment_run()
+    return Request(
+        "query($p: ID!) { paymentRuns(payerId: $p) { edges { node { id } } } }",
+        {"p": w.publisher},
+        w.publisher,
+        run,
+        _edges,
+    )
 
 
 def _lease_quote(w: AuthzWorld) -> Request:
@@ -285,6 +305,8 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     "partners": _partners,
     "contract": _contract,
     "contracts": _contracts,
+    "ledgerTrialBalance": _ledger_trial_balance,
+    "paymentRuns": _payment_runs,
     "payouts": _payouts,
     "leaseQuote": _lease_quote,
     "partnerProgram": _partner_program,
@@ -359,6 +381,7 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     "setTechnicalQualification": lambda w: _mutate(
         "setTechnicalQualification", w.publisher, enrollmentId=w.enrollment(w.program()), qualified=True
     ),
+    "runPayments": lambda w: _mutate("runPayments", w.publisher, payerId=w.publisher, upTo=w.now()),
     "settleCommissions": lambda w: _mutate(
         "settleCommissions", w.publisher, programId=w.program(), upTo="2100-01-01T00:00:00Z"
     ),
@@ -419,8 +442,8 @@ def observe(world: AuthzWorld, operation: str, request: Request, result: Any) ->
     value = result.data[operation]
     if operation in MUTATIONS:
         codes = sorted(e["code"] for e in value["userErrors"])
-        if codes == [NOT_FOUND]:
-            return NOT_FOUND
+        if codes in ([NOT_FOUND], [NOT_PAYER]):
+            return codes[0]
         return ALLOWED if not codes else f"userErrors {value['userErrors']}"
     if value is None:
         return NULL

@@ -91,9 +91,14 @@ def test_the_packaged_template_has_what_the_service_needs():
         by_type.setdefault(resource["Type"], []).append(name)
     tables = {resources[t]["Properties"]["TableName"].split("-")[-1] for t in by_type["AWS::DynamoDB::Table"]}
     assert tables == {"partners", "contracts", "payouts", "idempotency"}
-    assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == ["EscrowStateMachine", "FinancingStateMachine"]
+    assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == [
+        "EscrowStateMachine",
+        "FinancingStateMachine",
+        "PaymentsStateMachine",
+    ]
     functions = by_type["AWS::Lambda::Function"]
-    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9
+    # graphql and e-signature webhook, then the steps of financing, escrow and payments
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9 + 6
     [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
     assert authorizer["AuthorizerType"] == "JWT"
     groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}

@@ -592,7 +592,6 @@ def test_a_referral_under_the_default_sla_is_due_48_hours_after_activation_and_n
         (CampaignKind.DISCOUNT, {}, "rate"),
         (CampaignKind.REBATE, {"product_family": "SQL Server"}, "rate"),
         (CampaignKind.REBATE_MULTIPLIER, {}, "multiplier"),
-        (CampaignKind.FINANCING_REFERRAL, {"payout_sla_hours": 24}, "rate"),
     ],
 )
 def test_each_kind_of_campaign_requires_its_figures(kind, fields, missing):

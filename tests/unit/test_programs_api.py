@@ -181,7 +181,7 @@ def test_settlement_pays_due_commissions_once_and_statements_add_up(programs):
     assert programs.world.run(other, ops.STATEMENT, partnerId=partner, **EVER).data == {"partnerStatement": None}
 
 
-def test_cancelling_before_settlement_cancels_the_commission_never_a_paid_one(programs):
+def test_cancelling_cancels_an_unpaid_commission_and_claws_a_paid_one_back(programs):
     programs.enroll("PRESCRIBER", "PRESCRIBER")
     settled = programs.sell("PRESCRIBER")
     programs.mutate(
@@ -201,11 +201,17 @@ def test_cancelling_before_settlement_cancels_the_commission_never_a_paid_one(pr
             reason="client went bankrupt",
         )
         assert cancelled["contract"]["status"] == "CANCELLED"
-    assert [p["status"] for p in programs.payouts_of(settled, "COMMISSION")] == ["PAID"]
+    assert [p["status"] for p in programs.payouts_of(settled, "COMMISSION")] == ["PAID"]  # paid stays paid
     assert [p["status"] for p in programs.payouts_of(unsettled, "COMMISSION")] == ["CANCELLED"]
+    # ...and what it paid is owed back by the partner (issue 16): a clawback, set off in the next run.
+    (clawback,) = programs.payouts_of(settled, "CLAWBACK")
+    assert (clawback["status"], clawback["amount"]) == ("SCHEDULED", {"amount": "900.00"})
+    assert clawback["payer"]["id"] == programs.partners["PRESCRIBER"]
+    assert clawback["beneficiary"]["id"] == programs.world.publisher
     partner = programs.partners["PRESCRIBER"]
     statement = programs.world.run(LEASER_ADMIN, ops.STATEMENT, partnerId=partner, **EVER).data["partnerStatement"]
-    assert statement["earned"] == {"amount": "900.00"} and len(statement["lines"]) == 2
+    assert statement["earned"] == {"amount": "900.00"} and statement["net"] == {"amount": "0.00"}
+    assert len(statement["lines"]) == 3
 
 
 def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
-from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, Statement
+from channelfin.domain.payouts import CHARGE_KINDS, Payout, PayoutKind, PayoutStatus, Statement
 from channelfin.domain.programs import DEFAULT_TIERS, PartnerTier, commission_for, first_annuity, partner_charges
 from tests.factories import contract, partner
 
@@ -77,16 +77,16 @@ def test_statements_reconcile_to_the_cent(rows):
             kind=kind,
             status=status,
             amount=Money.from_cents(cents),
-            beneficiary_id="x",
+            # x owes its charges to the publisher; every other kind is owed to x
+            beneficiary_id="publisher" if kind in CHARGE_KINDS else "x",
+            payer_id="x" if kind in CHARGE_KINDS else "publisher",
             created_at=T0 + timedelta(hours=i),
         )
         for i, (kind, status, cents) in enumerate(rows)
     ]
     statement = Statement.of("x", T0, T0 + timedelta(days=30), payouts)
     counted = [p for p in payouts if p.status is not PayoutStatus.CANCELLED]
-    signed = sum(
-        (-p.amount.amount if p.kind is PayoutKind.PARTNER_CHARGE else p.amount.amount for p in counted), Decimal(0)
-    )
+    signed = sum((-p.amount.amount if p.kind in CHARGE_KINDS else p.amount.amount for p in counted), Decimal(0))
     assert statement.net.amount == signed
     assert statement.earned == sum((m for _, m in statement.earned_by_kind), Money.zero())
     assert statement.earned - statement.charged == statement.net

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 from aws_lambda_powertools import Logger
 
-from channelfin.handlers import escrow_steps, financing_steps, workflow_task
+from channelfin.handlers import escrow_steps, financing_steps, payment_steps, workflow_task
 from channelfin.handlers.workflow_task import lambda_name
 from channelfin.workflows.definitions import definition_path, placeholders
 
@@ -28,10 +28,12 @@ def entries(module: ModuleType) -> set[str]:
     return {name for name, _ in inspect.getmembers(module, inspect.isfunction) if not name.startswith("_")}
 
 
-@pytest.mark.parametrize(("definition", "module"), [("financing", financing_steps), ("escrow", escrow_steps)])
+@pytest.mark.parametrize(
+    ("definition", "module"), [("financing", financing_steps), ("escrow", escrow_steps), ("payments", payment_steps)]
+)
 def test_every_task_of_a_definition_has_its_lambda_entry_in_its_module(definition, module):
     tasks = {lambda_name(step) for step in placeholders(definition_path(definition).read_text())}
-    assert tasks == entries(module) - {"task"}
+    assert tasks == entries(module) - {"task", "start_due_runs", "workflow_ports"}
 
 
 def test_a_step_logs_under_its_contract_with_the_function_context(monkeypatch):
@@ -44,7 +46,7 @@ def test_a_step_logs_under_its_contract_with_the_function_context(monkeypatch):
         return {"payoutId": "pay-1", "step": step}
 
     monkeypatch.setattr("channelfin.workflows.dispatch.run_step", run_step)
-    monkeypatch.setattr("channelfin.handlers.workflow_task._ports", lambda: None)
+    monkeypatch.setattr("channelfin.handlers.workflow_task.workflow_ports", lambda: None)
 
     answer = financing_steps.disburse({"contractId": "c-42", "payoutId": "pay-1"}, LambdaContext())
 

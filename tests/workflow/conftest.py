@@ -26,7 +26,8 @@ def local_engine():
     current = SimpleNamespace(ports=None)
     arn = engine.deploy_financing(lambda: current.ports)
     escrow_arn = engine.deploy_escrow(lambda: current.ports)
-    yield SimpleNamespace(engine=engine, arn=arn, escrow_arn=escrow_arn, current=current)
+    payments_arn = engine.deploy_payments(lambda: current.ports)
+    yield SimpleNamespace(engine=engine, arn=arn, escrow_arn=escrow_arn, payments_arn=payments_arn, current=current)
     engine.stop()
 
 
@@ -83,6 +84,7 @@ def flow(aws_local_env, table_pool, local_engine, monkeypatch):
     env = {
         "CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn,
         "CHANNELFIN_ESCROW_STATE_MACHINE_ARN": local_engine.escrow_arn,
+        "CHANNELFIN_PAYMENTS_STATE_MACHINE_ARN": local_engine.payments_arn,
     }
     with pooled_ports(
         table_pool,

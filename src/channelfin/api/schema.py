@@ -26,9 +26,13 @@ from channelfin.api.financing.queries import FinancingQueries
 from channelfin.api.incentives.mutations import IncentivesMutations
 from channelfin.api.incentives.queries import IncentivesQueries
 from channelfin.api.incentives.types import CreditLine, IncentiveCampaign
+from channelfin.api.ledger.queries import LedgerQueries
 from channelfin.api.partners.mutations import PartnersMutations
 from channelfin.api.partners.queries import PartnersQueries
 from channelfin.api.partners.types import FinancingAgreement, Partner
+from channelfin.api.payments.mutations import PaymentsMutations
+from channelfin.api.payments.queries import PaymentsQueries
+from channelfin.api.payments.types import PaymentRun
 from channelfin.api.payouts.queries import PayoutsQueries
 from channelfin.api.payouts.types import Payout
 from channelfin.api.programs.mutations import ProgramsMutations
@@ -46,6 +50,8 @@ Query = merge_types(
         ProgramsQueries,
         EscrowQueries,
         IncentivesQueries,
+        LedgerQueries,
+        PaymentsQueries,
         AuditQueries,
     ),
 )
@@ -59,6 +65,7 @@ Mutation = merge_types(
         ProgramsMutations,
         EscrowMutations,
         IncentivesMutations,
+        PaymentsMutations,
     ),
 )
 
@@ -75,6 +82,7 @@ schema = strawberry.Schema(
         EscrowAgreement,
         CreditLine,
         IncentiveCampaign,
+        PaymentRun,
     ],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
 )

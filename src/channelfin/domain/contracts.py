@@ -74,7 +74,7 @@ class Contract:
     under_continuity: bool = False
     financing: ContractFinancing | None = None
     signatures: tuple[Signature, ...] = ()
-    support_provider_id: str | None = None  # None: the publisher gives support
+    support_provider_id: str | None = None  # None (contracts older than the field): the owner
     collected_installments: tuple[int, ...] = ()
     enrollment_id: str | None = None
     program_partner_id: str | None = None
@@ -100,7 +100,12 @@ class Contract:
         created_by: str,
         enrollment_id: str | None = None,
         program_partner_id: str | None = None,
+        support_provider_id: str | None = None,
+        partner_supports: bool = False,
     ) -> Contract:
+        """A draft contract. Support goes to `support_provider_id` when given (a party of the contract),
+        else to the enrolled partner when its tier says the partner supports (`partner_supports`),
+        else to the owner."""
         if not publisher.has_role(PartnerRole.PUBLISHER):
             raise ValidationError(
                 "the publisher must have the PUBLISHER role", code=PartnerCode.NOT_A_PUBLISHER, field=["publisherId"]
@@ -133,6 +138,15 @@ class Contract:
         for name, fee in (("softwareFee", software_fee), ("supportFee", support_fee)):
             if fee.rounded() != fee:
                 raise ValidationError("fees are whole cents", code=CommonCode.INVALID_AMOUNT, field=[name])
+        parties = {owner.id, publisher.id, reseller.id if reseller else None, program_partner_id} - {None}
+        if support_provider_id is not None and support_provider_id not in parties:
+            raise ValidationError(
+                "the support provider is a party of the contract: its owner, publisher, reseller or program partner",
+                code=ContractCode.SUPPORT_PROVIDER_NOT_A_PARTY,
+                field=["supportProviderId"],
+            )
+        if support_provider_id is None:
+            support_provider_id = program_partner_id if partner_supports and program_partner_id else owner.id
         return cls(
             id=id,
             owner_id=owner.id,
@@ -151,6 +165,7 @@ class Contract:
             timeline=(TimelineEvent(ContractStatus.DRAFT, created_at, created_by, "contract created"),),
             enrollment_id=enrollment_id,
             program_partner_id=program_partner_id,
+            support_provider_id=support_provider_id,
         )
 
     @property
@@ -178,7 +193,7 @@ class Contract:
             roles.add(PartyRole.RESELLER)
         if partner_id == self.program_partner_id:
             roles.add(PartyRole.PROGRAM_PARTNER)
-        if partner_id == self.support_provider_id:
+        if self.under_continuity and partner_id == self.support_provider_id:
             roles.add(PartyRole.SUPPORT_PROVIDER)
         return frozenset(roles)
 
@@ -200,7 +215,8 @@ class Contract:
 
     @property
     def support_provider(self) -> str:
-        return self.support_provider_id or self.publisher_id
+        """Who gives support and is paid each installment's support fee (DESIGN 1.1)."""
+        return self.support_provider_id or self.owner_id
 
     @property
     def payout_due_by(self) -> datetime | None:
@@ -342,8 +358,11 @@ class Contract:
     def done_waiting(self) -> Contract:
         return self._with_financing(self._file().waiting(None, None))
 
-    def transmitted(self, *, at: datetime, actor: str) -> Contract:
+    def transmitted(self, *, at: datetime, actor: str, sla_hours: int | None = None) -> Contract:
+        """The complete file goes to the leaser; a shorter SLA (a vendor's fast payment) replaces the agreement's."""
         file = replace(self._file(), transmitted_at=at, waiting_for=None, task_token=None)
+        if sla_hours is not None and sla_hours < file.payout_sla_hours:
+            file = replace(file, payout_sla_hours=sla_hours)
         return replace(self, financing=file).moved_to(
             ContractStatus.AWAITING_PAYMENT, at=at, actor=actor, note="file transmitted to the leaser"
         )

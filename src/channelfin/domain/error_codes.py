@@ -61,6 +61,7 @@ class ContractCode(StrEnum):
     INVALID_DOCUMENT = "INVALID_DOCUMENT"
     INVALID_INSTALLMENT = "INVALID_INSTALLMENT"
     OWNER_NOT_A_PARTY = "OWNER_NOT_A_PARTY"
+    SUPPORT_PROVIDER_NOT_A_PARTY = "SUPPORT_PROVIDER_NOT_A_PARTY"
     PARTNER_REQUIRED = "PARTNER_REQUIRED"
     NOT_A_DRAFT = "NOT_A_DRAFT"
     NOT_ACTIVE = "NOT_ACTIVE"
@@ -114,6 +115,13 @@ class IncentiveCode(StrEnum):
     NO_REBATE_IN_FORCE = "NO_REBATE_IN_FORCE"
 
 
+class PaymentCode(StrEnum):
+    """Payment runs and the ledger."""
+
+    UP_TO_TOO_FAR = "UP_TO_TOO_FAR"
+    NOT_ACTING_FOR_PAYER = "NOT_ACTING_FOR_PAYER"
+
+
 class EscrowCode(StrEnum):
     """Escrow agreements and the continuity they give."""
 
@@ -123,7 +131,15 @@ class EscrowCode(StrEnum):
 
 
 ErrorCode = (
-    CommonCode | PartnerCode | ContractCode | FinancingCode | DocumentCode | ProgramCode | IncentiveCode | EscrowCode
+    CommonCode
+    | PartnerCode
+    | ContractCode
+    | FinancingCode
+    | DocumentCode
+    | ProgramCode
+    | IncentiveCode
+    | PaymentCode
+    | EscrowCode
 )
 CATALOGUE: tuple[type[StrEnum], ...] = (
     CommonCode,
@@ -133,6 +149,7 @@ CATALOGUE: tuple[type[StrEnum], ...] = (
     DocumentCode,
     ProgramCode,
     IncentiveCode,
+    PaymentCode,
     EscrowCode,
 )
 

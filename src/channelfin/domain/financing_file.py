@@ -85,6 +85,7 @@ class ContractFinancing:
     declined: str | None = None  # who declined to sign what, and why
     waiting_for: WaitStep | None = None
     task_token: str | None = None  # the workflow's callback while `waiting_for` is set
+    leaser_id: str = ""  # who pays the software part and the support shares ("" in files older than payers)
 
     @property
     def payout_due_by(self) -> datetime | None:
@@ -131,4 +132,5 @@ def open_file(
         payout_sla_hours=agreement.payout_sla_hours,
         requested_at=at,
         requested_by=by,
+        leaser_id=agreement.leaser_id,
     )

@@ -29,6 +29,7 @@ from channelfin.domain.error_codes import CommonCode, ProgramCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import clean_name
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, entry_fee_id
 
 
 class PartnerTier(enum.Enum):
@@ -211,6 +212,24 @@ class Enrollment:
                 code=ProgramCode.NOT_TECHNICALLY_QUALIFIED,
                 field=["enrollmentId"],
             )
+
+
+def entry_fee(enrollment: Enrollment) -> Payout | None:
+    """An affiliate's entry fee: a charge of its enrolment, owed to the publisher when it is enrolled."""
+    if enrollment.entry_fee is None or enrollment.entry_fee.amount <= 0:
+        return None
+    return Payout(
+        id=entry_fee_id(enrollment.id),
+        kind=PayoutKind.ENTRY_FEE,
+        status=PayoutStatus.SCHEDULED,
+        amount=enrollment.entry_fee,
+        beneficiary_id=enrollment.publisher_id,
+        payer_id=enrollment.partner_id,
+        created_at=enrollment.enrolled_at,
+        due_by=enrollment.enrolled_at,
+        program_id=enrollment.program_id,
+        enrollment_id=enrollment.id,
+    )
 
 
 @dataclass(frozen=True, slots=True)

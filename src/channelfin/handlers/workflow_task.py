@@ -21,7 +21,7 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @cache
-def _ports() -> Ports:
+def workflow_ports() -> Ports:
     from channelfin.bootstrap import Settings, build_ports
 
     return build_ports(Settings.from_env())
@@ -40,7 +40,7 @@ def task(step: str) -> Handler:
         from channelfin.workflows.dispatch import run_step
 
         logger.append_keys(step=step, payout_id=event.get("payoutId"))
-        return run_step(_ports(), step, event)
+        return run_step(workflow_ports(), step, event)
 
     handler.__name__ = handler.__qualname__ = lambda_name(step)
     return handler

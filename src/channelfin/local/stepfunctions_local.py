@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from channelfin.local.dynamodb_local import REGION, free_port
 from channelfin.services.ports import Ports
 from channelfin.workflows.definitions import definition_path, substitute
-from channelfin.workflows.dispatch import ESCROW_STEPS, FINANCING_STEPS, run_step
+from channelfin.workflows.dispatch import ESCROW_STEPS, FINANCING_STEPS, PAYMENT_STEPS, run_step
 
 ACCOUNT = "123456789012"
 StepRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -134,6 +134,10 @@ class LocalStepFunctions:
     def deploy_escrow(self, ports: Callable[[], Ports]) -> str:
         """The escrow-trigger state machine, its steps run on `ports()`."""
         return self.deploy("escrow", lambda step, event: run_step(ports(), step, event), list(ESCROW_STEPS))
+
+    def deploy_payments(self, ports: Callable[[], Ports]) -> str:
+        """The payment-run state machine, its steps run on `ports()`."""
+        return self.deploy("payments", lambda step, event: run_step(ports(), step, event), list(PAYMENT_STEPS))
 
     def stop_running_executions(self, state_machine_arn: str) -> int:
         client = self.client()

@@ -13,6 +13,7 @@ from channelfin.domain.error_codes import CommonCode, ContractCode
 from channelfin.domain.errors import InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
+from channelfin.domain.programs import Actor
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract, undo_sale
@@ -33,6 +34,7 @@ def create_contract(
     software_fee: Money,
     support_fee: Money,
     enrollment_id: str | None = None,
+    support_provider_id: str | None = None,
 ) -> Contract:
     require_acting_for(principal, owner_id, action="createContract", field=["ownerId"])
     enrollment = enrollment_for_contract(ports, principal, enrollment_id, publisher_id) if enrollment_id else None
@@ -56,6 +58,8 @@ def create_contract(
         created_by=principal.sub,
         enrollment_id=enrollment.id if enrollment else None,
         program_partner_id=enrollment.partner_id if enrollment else None,
+        support_provider_id=support_provider_id,
+        partner_supports=enrollment is not None and enrollment.rules.support_by is Actor.PARTNER,
     )
     ports.contracts.add(contract)
     return contract

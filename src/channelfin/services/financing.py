@@ -222,6 +222,19 @@ def submit_delivery_report(
     return add_delivery_report(ports, contract_id) or contract
 
 
+def leaser_of(ports: Ports, contract: Contract) -> str:
+    """The leaser financing the contract (files older than payers: read from their agreement)."""
+    file = contract.financing
+    if file is None:
+        raise InvalidTransition("the contract is not financed", code=FinancingCode.NOT_FINANCED)
+    if file.leaser_id:
+        return file.leaser_id
+    agreement = ports.partners.get_agreement(file.agreement_id)
+    if agreement is None:
+        raise NotFound(f"the agreement {file.agreement_id} of contract {contract.id} is gone")
+    return agreement.leaser_id
+
+
 def record_installment_collected(
     ports: Ports, principal: Principal, *, contract_id: str, installment: int, collected_at: datetime | None
 ) -> tuple[Contract, Payout]:
@@ -239,6 +252,7 @@ def record_installment_collected(
     payout = support_share(
         contract_id=contract.id,
         provider_id=contract.support_provider,
+        leaser_id=leaser_of(ports, contract),
         installment=installment,
         amount=contract.support_fee,
         collected_at=at,

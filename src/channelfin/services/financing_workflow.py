@@ -17,8 +17,8 @@ from channelfin.domain.financing_file import WaitStep
 from channelfin.domain.payouts import Payout, PayoutStatus, software_upfront
 from channelfin.services import documents
 from channelfin.services.contracts import update_contract
-from channelfin.services.financing import SIGNATURE_DECLINED
-from channelfin.services.incentives.rewards import register_referral
+from channelfin.services.financing import SIGNATURE_DECLINED, leaser_of
+from channelfin.services.incentives.rewards import fast_payment_hours, register_referral
 from channelfin.services.ports import Ports
 
 Status = ContractStatus
@@ -106,10 +106,13 @@ def await_delivery_report(ports: Ports, contract_id: str, token: str) -> None:
 def transmit_file(ports: Ports, contract_id: str) -> dict[str, str]:
     """The complete file goes to the leaser: AWAITING_PAYMENT, and the SLA clock starts."""
 
+    now = ports.clock()
+    fast = fast_payment_hours(ports, _get(ports, contract_id), now)
+
     def transmit(current: Contract) -> Contract:
         if current.status is Status.AWAITING_PAYMENT:
             return current
-        return current.transmitted(at=ports.clock(), actor=_actor("TransmitFile"))
+        return current.transmitted(at=now, actor=_actor("TransmitFile"), sla_hours=fast)
 
     contract = update_contract(ports, contract_id, transmit)
     assert contract.payout_due_by is not None
@@ -125,6 +128,7 @@ def create_upfront_payout(ports: Ports, contract_id: str) -> dict[str, str]:
     payout = software_upfront(
         contract_id=contract.id,
         owner_id=contract.owner_id,
+        payer_id=leaser_of(ports, contract),
         amount=file.upfront_payout,
         due_by=file.payout_due_by,
         created_at=ports.clock(),
@@ -140,8 +144,9 @@ def disburse(ports: Ports, payout_id: str) -> dict[str, str]:
     if payout.status is PayoutStatus.PAID:
         return {"payoutId": payout.id, "status": payout.status.value}
     reference = ports.payments.transfer(payout)
-    paid = payout.paid(at=ports.clock(), reference=reference)
-    ports.payouts.save(paid, expected_status=PayoutStatus.SCHEDULED)
+    now = ports.clock()
+    paid = payout.paid(at=now, reference=reference)
+    ports.payouts.save(paid, before=payout, at=now)
     if paid.sla_met is False:
         ports.metrics.count("PayoutSlaMissed", kind=paid.kind.value)
     return {"payoutId": paid.id, "status": paid.status.value}
@@ -151,7 +156,7 @@ def mark_payout_failed(ports: Ports, payout_id: str, cause: str) -> dict[str, st
     """Retries are exhausted: the payout is FAILED for treasury to see, and a metric raises the alarm."""
     payout = _payout(ports, payout_id)
     if payout.status is not PayoutStatus.FAILED:
-        ports.payouts.save(payout.failed(cause[:500] or "transfer failed"), expected_status=payout.status)
+        ports.payouts.save(payout.failed(cause[:500] or "transfer failed"), before=payout, at=ports.clock())
         ports.metrics.count("PayoutFailed", kind=payout.kind.value)
     return {"payoutId": payout.id, "status": PayoutStatus.FAILED.value}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -15,8 +15,11 @@ from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.ledger import Entry
+from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
-from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
+from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.services.paging import Page, PageRequest
 
@@ -50,20 +53,56 @@ class ContractRepository(Protocol):
 
 
 class PayoutRepository(Protocol):
+    """Payouts, each change written in one transaction with the ledger entries it makes."""
+
     def add(self, payout: Payout) -> None:
-        """Store a new payout; `Conflict` if one with that id exists (ids are deterministic)."""
+        """Store a new payout and its entries; `Conflict` if one with that id exists (ids are deterministic)."""
 
-    def save(self, payout: Payout, *, expected_status: PayoutStatus) -> None:
-        """Replace the payout if its stored status is still `expected_status`; `Conflict` otherwise."""
+    def save(self, payout: Payout, *, before: Payout, at: datetime) -> None:
+        """Replace the payout as it was read (`before`: status, settled part, holding run) and journal
+        the change; `Conflict` if it moved meanwhile."""
 
+    def settle(self, changes: Sequence[tuple[Payout, Payout]], entries: Sequence[Entry]) -> None:
+        """Payouts changed as they were read and these entries, in one transaction (at most 100 items)."""
+
+    def hold(self, payouts: Sequence[Payout], run_id: str) -> list[Payout]:
+        """Those of `payouts` still open and held by no other run, now held by the run."""
+
+    def release(self, payout: Payout, run_id: str) -> None: ...
     def get(self, payout_id: str) -> Payout | None: ...
     def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]: ...
     def find(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]: ...
-    def of_beneficiary_between(self, beneficiary_id: str, start: datetime, end: datetime) -> list[Payout]:
-        """A partner's payouts and charges whose value date is in [start, end), oldest first."""
+    def of_payer(self, payer_id: str, page: PageRequest) -> Page[Payout]: ...
+    def of_party_between(self, partner_id: str, start: datetime, end: datetime) -> list[Payout]:
+        """A partner's payouts, paid to it or by it, whose value date is in [start, end), oldest first."""
 
-    def scheduled_of_program(self, program_id: str, kind: PayoutKind, up_to: datetime) -> list[Payout]:
-        """A program's SCHEDULED payouts of one kind whose value date is at or before `up_to`."""
+    def open_owed_by(self, payer_id: str, up_to: datetime) -> list[Payout]:
+        """What the payer owes, open, that a payment run pays, with a value date at or before `up_to`."""
+
+
+class Ledger(Protocol):
+    def entries_of(self, holder: str, *, until: datetime | None = None) -> list[Entry]:
+        """A party's entries, oldest first (up to `until` included)."""
+
+    def journal_until(self, at: datetime) -> list[Entry]:
+        """Every party's entries up to `at` included."""
+
+
+class PaymentRuns(Protocol):
+    def start(self, run: PaymentRun) -> tuple[PaymentRun, bool]:
+        """Store a new run, or find the one started under its id: (the run, whether it is new)."""
+
+    def get(self, run_id: str) -> PaymentRun | None: ...
+    def claim(self, run: PaymentRun, at: datetime) -> bool:
+        """Take a RUNNING run in hand at `at` if it is still as read (not claimed since); whether we got it."""
+
+    def save(self, run: PaymentRun, *, expected: RunStatus) -> None: ...
+    def add_transfer(self, transfer: Transfer) -> None: ...
+    def get_transfer(self, run_id: str, counterparty_id: str) -> Transfer | None: ...
+    def save_transfer(self, transfer: Transfer, *, expected: Transfer) -> None: ...
+    def transfers(self, run_id: str, page: PageRequest) -> Page[Transfer]: ...
+    def all_transfers(self, run_id: str) -> list[Transfer]: ...
+    def runs_of(self, payer_id: str, page: PageRequest) -> Page[PaymentRun]: ...
 
 
 class ProgramRepository(Protocol):
@@ -200,6 +239,9 @@ class Payments(Protocol):
     def transfer(self, payout: Payout) -> str:
         """Pay the payout (idempotent per payout id); return the transfer reference or raise `TransferFailed`."""
 
+    def transfer_net(self, transfer_id: str, *, payer_id: str, beneficiary_id: str, amount: Money) -> str:
+        """Pay a run's net amount to one counterparty, idempotent per `transfer_id` (a retry pays once)."""
+
 
 class Metrics(Protocol):
     def count(self, name: str, **dimensions: str) -> None: ...
@@ -225,5 +267,8 @@ class Ports:
     metrics: Metrics
     escrow_workflows: WorkflowEngine
     notifier: Notifier
+    ledger: Ledger
+    payment_runs: PaymentRuns
+    payment_workflows: WorkflowEngine
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30

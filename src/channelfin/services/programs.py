@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from channelfin.domain.access import Principal, Role, require, require_acting_for
@@ -13,10 +13,27 @@ from channelfin.domain.error_codes import CommonCode, PartnerCode, ProgramCode
 from channelfin.domain.errors import Conflict, NotFound, ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
-from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, Statement, commission_id, partner_charge_id
-from channelfin.domain.programs import Enrollment, PartnerProgram, PartnerTier, commission_for, partner_charges
+from channelfin.domain.payouts import (
+    Payout,
+    PayoutKind,
+    PayoutStatus,
+    Statement,
+    clawback,
+    commission_id,
+    partner_charge_id,
+)
+from channelfin.domain.programs import (
+    Enrollment,
+    PartnerProgram,
+    PartnerTier,
+    commission_for,
+    entry_fee,
+    partner_charges,
+)
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports
+
+SETTLED_KINDS = frozenset({PayoutKind.COMMISSION})  # what settleCommissions pays: a run of commissions
 
 
 def _require_publisher_admin(principal: Principal, publisher_id: str, *, action: str, field: list[str]) -> None:
@@ -100,7 +117,16 @@ def enroll_partner(
         enrolled_by=principal.sub,
     )
     ports.programs.add_enrollment(enrollment)
+    charge_entry_fee(ports, enrollment)
     return enrollment
+
+
+def charge_entry_fee(ports: Ports, enrollment: Enrollment) -> None:
+    """An affiliate's entry fee is a charge of the enrolment (not of a contract), owed to the publisher, once."""
+    fee = entry_fee(enrollment)
+    if fee is not None:
+        with contextlib.suppress(Conflict):  # charged already
+            ports.payouts.add(fee)
 
 
 def visible_enrollment(ports: Ports, principal: Principal, enrollment_id: str) -> Enrollment | None:
@@ -168,31 +194,35 @@ def register_sale(ports: Ports, contract: Contract) -> None:
     amount = commission_for(enrollment.rules, sale.number, contract)
     if amount is not None and amount.amount > 0:
         due.append(
-            Payout(
+            Payout(  # the publisher pays its partner's commission
                 id=commission_id(contract.id),
                 kind=PayoutKind.COMMISSION,
                 status=PayoutStatus.SCHEDULED,
                 amount=amount,
                 beneficiary_id=enrollment.partner_id,
+                payer_id=enrollment.publisher_id,
                 created_at=contract.sold_at,
                 contract_id=contract.id,
                 due_by=contract.sold_at,
                 program_id=enrollment.program_id,
+                enrollment_id=enrollment.id,
             )
         )
     for charge in partner_charges(enrollment.rules, contract):
         due.append(
-            Payout(
+            Payout(  # an affiliate holding the contract owes the publisher its share, year by year
                 id=partner_charge_id(contract.id, charge.year),
                 kind=PayoutKind.PARTNER_CHARGE,
                 status=PayoutStatus.SCHEDULED,
                 amount=charge.amount,
-                beneficiary_id=enrollment.partner_id,
+                beneficiary_id=enrollment.publisher_id,
+                payer_id=enrollment.partner_id,
                 created_at=contract.sold_at,
                 contract_id=contract.id,
                 installment=charge.year,
                 due_by=max(_midnight(charge.due_on), contract.sold_at),
                 program_id=enrollment.program_id,
+                enrollment_id=enrollment.id,
             )
         )
     for payout in due:
@@ -201,31 +231,47 @@ def register_sale(ports: Ports, contract: Contract) -> None:
 
 
 def undo_sale(ports: Ports, contract: Contract) -> None:
-    """A cancelled contract: its sale stops counting, and what it earned and was not settled is CANCELLED."""
+    """A cancelled contract: its sale stops counting (the next sale takes its number), what it earned
+    and was not settled is CANCELLED, and a commission already paid is clawed back: the partner owes
+    it to the publisher, set off in the next payment run of that pair."""
     if contract.enrollment_id is not None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
+    now = ports.clock()
     for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
-        if payout.kind in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE) and payout.status is (
-            PayoutStatus.SCHEDULED
-        ):
+        if payout.kind not in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE):
+            continue
+        if payout.status is PayoutStatus.SCHEDULED and payout.run_id is None and payout.settled is None:
             with contextlib.suppress(Conflict):  # settled meanwhile: a paid line stays paid
-                ports.payouts.save(payout.cancelled(), expected_status=PayoutStatus.SCHEDULED)
+                ports.payouts.save(payout.cancelled(), before=payout, at=now)
+                continue
+            payout = ports.payouts.get(payout.id) or payout
+        if payout.kind is PayoutKind.COMMISSION and (payout.status is PayoutStatus.PAID or payout.settled):
+            settled = payout.amount if payout.status is PayoutStatus.PAID else payout.settled
+            assert settled is not None
+            with contextlib.suppress(Conflict):  # clawed back already
+                ports.payouts.add(replace(clawback(payout, publisher_id=payout.payer_id, at=now), amount=settled))
 
 
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:
-    """Pay the program's scheduled commissions due by `up_to`; a second run finds nothing left to pay."""
+    """A payment run of the program's commissions due by `up_to`, run at once: the commissions it paid
+    (in full, by transfer or set off against what the partner owes); a second call pays nothing more."""
+    from channelfin.domain.payment_runs import MAX_DAYS_AHEAD
+    from channelfin.services.payment_runs import paid_in_run, run_payments_inline
+
     program = _program_for_admin(ports, principal, program_id, "settleCommissions")
-    now = ports.clock()
-    reference = f"settlement-{program.id}-{now:%Y%m%dT%H%M%S}"
-    settled = []
-    for payout in ports.payouts.scheduled_of_program(program.id, PayoutKind.COMMISSION, up_to):
-        paid = payout.paid(at=now, reference=reference)
-        try:
-            ports.payouts.save(paid, expected_status=PayoutStatus.SCHEDULED)
-        except Conflict:
-            continue  # a concurrent settlement (or a cancellation) got there first
-        settled.append(paid)
-    return settled
+    # A settlement has always accepted any `upTo`; what it pays is due by now at the latest.
+    up_to = min(up_to, ports.clock() + timedelta(days=MAX_DAYS_AHEAD))
+    run, executed = run_payments_inline(
+        ports,
+        principal,
+        payer_id=program.publisher_id,
+        up_to=up_to,
+        kinds=SETTLED_KINDS,
+        program_id=program.id,
+    )
+    if not executed:
+        return []  # the same settlement asked again (or meanwhile): that call pays, this one nothing
+    return paid_in_run(ports, run)
 
 
 def partner_statement(
@@ -235,7 +281,7 @@ def partner_statement(
         return None
     if end <= start:
         raise ValidationError("the period ends after it starts", code=CommonCode.INVALID_PERIOD, field=["to"])
-    lines = ports.payouts.of_beneficiary_between(partner_id, start, end)
+    lines = ports.payouts.of_party_between(partner_id, start, end)
     return Statement.of(partner_id, start, end, lines)
 
 

@@ -15,25 +15,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from channelfin.domain.audit import AuditEntry, AuditOutcome
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json
-from channelfin.store.dynamo import Gsi1, IsoDateTimeAttribute, TableMeta, query_page, sort_stamp
+from channelfin.store.dynamo import IsoDateTimeAttribute, PartnersTableItem, TableMeta, query_page, sort_stamp
 
 
-class AuditRecord(Model):
+class AuditRecord(PartnersTableItem):
     """Audit entries and the e-signature events processed (the partners table)."""
 
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)  # unused: declared as by every record of the partners table
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     at = IsoDateTimeAttribute(null=True)  # an entry's, or when an event was processed
     entry_id = UnicodeAttribute(null=True)

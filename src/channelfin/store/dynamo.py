@@ -76,6 +76,56 @@ class Gsi4(GlobalSecondaryIndex[Any]):
     gsi4sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi5(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "gsi5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True)
+    gsi5sk = UnicodeAttribute(range_key=True)
+
+
+class PartnersTableItem(Model):
+    """The keys and index every record of the partners table declares alike (each subclasses this)."""
+
+    class Meta(TableMeta):
+        table_name = "partners"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+
+class PayoutsTableItem(Model):
+    """The keys and indexes every record of the payouts table declares alike (each subclasses this).
+
+    The indexes are sparse: an item fills only the keys of the indexes it is found by.
+    """
+
+    class Meta(TableMeta):
+        table_name = "payouts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    gsi5pk = UnicodeAttribute(null=True)
+    gsi5sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+    gsi3 = Gsi3()
+    gsi4 = Gsi4()
+    gsi5 = Gsi5()
+
+
 class IsoDateTimeAttribute(Attribute[datetime]):
     """A datetime as its ISO 8601 text, with the offset it was given (`UTCDateTimeAttribute` turns
     every time into UTC): a campaign's start sent as "2027-03-01T00:00:00+01:00" comes back so, as

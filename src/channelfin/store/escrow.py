@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import Gsi1, IsoDateTimeAttribute, TableMeta, save_if, sort_stamp
+from channelfin.store.dynamo import IsoDateTimeAttribute, PartnersTableItem, TableMeta, save_if, sort_stamp
 
 
 class EscrowEventMap(MapAttribute[str, Any]):
@@ -33,17 +32,11 @@ class NotificationMap(MapAttribute[str, Any]):
     contract_id = UnicodeAttribute(null=True)
 
 
-class EscrowRecord(Model):
+class EscrowRecord(PartnersTableItem):
     """An escrow agreement (the partners table)."""
 
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     leaser_id = UnicodeAttribute()
     publisher_id = UnicodeAttribute()

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import (
@@ -36,9 +35,9 @@ from channelfin.domain.partners import PartnerRole
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json, reads
 from channelfin.store.dynamo import (
-    Gsi1,
     IsoDateTimeAttribute,
     MoneyMap,
+    PartnersTableItem,
     TableMeta,
     money,
     money_map,
@@ -63,17 +62,11 @@ class CreditLineEventMap(MapAttribute[str, Any]):
     to_limit = MoneyMap()
 
 
-class IncentiveRecord(Model):
+class IncentiveRecord(PartnersTableItem):
     """Campaigns (and their distributor copies), credit lines (and their reseller copies) and movements."""
 
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     # campaign
     vendor_id = UnicodeAttribute(null=True)

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
@@ -24,18 +23,12 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, TableMeta, connection, query_page, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, query_page, sort_stamp
 
 
-class PartnerRecord(Model):
+class PartnerRecord(PartnersTableItem):
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     # partner profile (and its role copies)
     name = UnicodeAttribute(null=True)

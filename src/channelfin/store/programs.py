@@ -18,15 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.models import Model
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import Gsi1, TableMeta, condition_failed, connection, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, sort_stamp
 
 
 class TierRulesMap(MapAttribute[str, Any]):
@@ -43,15 +42,9 @@ class TierRulesMap(MapAttribute[str, Any]):
     evolutive_maintenance_by = UnicodeAttribute()
 
 
-class ProgramRecord(Model):
+class ProgramRecord(PartnersTableItem):
     class Meta(TableMeta):
         table_name = "partners"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
     # program (and, for an enrolment, its publisher, rules and when it was made)
     publisher_id = UnicodeAttribute(null=True)
@@ -264,10 +257,19 @@ class DynamoProgramRepository:
         raise Conflict("too many concurrent sales on this enrolment; try again")
 
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None:
+        """The sale stops counting: marked cancelled and, in the same transaction, the enrolment's count of
+        standing sales goes down, so the next sale takes the number this one had (DESIGN 1.2)."""
         try:
-            ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk=f"SALE#{contract_id}").update(
-                actions=[ProgramRecord.cancelled.set(1)], condition=ProgramRecord.pk.exists()
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):  # no sale recorded: nothing to cancel
-                raise
+            with TransactWrite(connection=connection(ProgramRecord)) as tx:
+                tx.update(
+                    ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk=f"SALE#{contract_id}"),
+                    actions=[ProgramRecord.cancelled.set(1)],
+                    condition=ProgramRecord.pk.exists() & (ProgramRecord.cancelled != 1),
+                )
+                tx.update(
+                    ProgramRecord(pk=f"ENROLLMENT#{enrollment_id}", sk="ENROLLMENT"),
+                    actions=[ProgramRecord.sales_count.add(-1)],
+                    condition=ProgramRecord.sales_count > 0,
+                )
+        except TransactWriteError:
+            return  # no sale recorded, or cancelled already: nothing to do

@@ -13,7 +13,9 @@ from channelfin.store.contracts import ContractRecord
 from channelfin.store.dynamo import TableMeta
 from channelfin.store.escrow import EscrowRecord
 from channelfin.store.incentives import IncentiveRecord
+from channelfin.store.ledger import LedgerEntryRecord
 from channelfin.store.partners import PartnerRecord
+from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.programs import ProgramRecord
 
@@ -32,6 +34,9 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     PartnerRecord,
     ContractRecord,
     PayoutRecord,
+    LedgerEntryRecord,
+    PaymentRunRecord,
+    TransferRecord,
     ProgramRecord,
     EscrowRecord,
     IncentiveRecord,
@@ -44,6 +49,9 @@ LOGICAL_NAMES = {
     "PartnerRecord": "partners",
     "ContractRecord": "contracts",
     "PayoutRecord": "payouts",
+    "LedgerEntryRecord": "payouts",
+    "PaymentRunRecord": "payouts",
+    "TransferRecord": "payouts",
     "ProgramRecord": "partners",
     "EscrowRecord": "partners",
     "IncentiveRecord": "partners",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from channelfin.services import escrow
+from channelfin.services import escrow, payment_runs
 from channelfin.services import financing_workflow as steps
 from channelfin.services.ports import Ports
 
@@ -43,7 +43,16 @@ ESCROW_STEPS: dict[str, Step] = {
     "MarkTriggered": lambda ports, e: escrow.mark_triggered(ports, e["escrowAgreementId"]),
     "DismissUnconfirmed": lambda ports, e: escrow.dismiss_unconfirmed(ports, e["escrowAgreementId"]),
 }
-ALL_STEPS: dict[str, Step] = {**FINANCING_STEPS, **ESCROW_STEPS}
+PAYMENT_STEPS: dict[str, Step] = {
+    "PlanRun": lambda ports, e: payment_runs.plan_run(ports, e["runId"]),
+    "PayCounterparty": lambda ports, e: payment_runs.pay_counterparty(ports, e["runId"], e["counterpartyId"]),
+    "MarkTransferFailed": lambda ports, e: payment_runs.mark_transfer_failed(
+        ports, e["runId"], e["counterpartyId"], str(e.get("cause") or "")
+    ),
+    "FinishRun": lambda ports, e: payment_runs.finish_run(ports, e["runId"]),
+    "FailRun": lambda ports, e: payment_runs.fail_run(ports, e["runId"], str(e.get("cause") or "")),
+}
+ALL_STEPS: dict[str, Step] = {**FINANCING_STEPS, **ESCROW_STEPS, **PAYMENT_STEPS}
 
 
 def run_step(ports: Ports, name: str, event: Event) -> dict[str, Any]:

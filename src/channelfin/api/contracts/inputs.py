@@ -33,6 +33,11 @@ class CreateContractInput:
     enrollment_id: strawberry.ID | None = strawberry.field(
         default=None, description="The program enrolment of the partner who brought or holds the deal."
     )
+    support_provider_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Who gives support (a party of the contract); default: the owner, or the enrolled partner "
+        "when its tier's rules say the partner supports.",
+    )
 
 
 @strawberry.input(description="Filters of the contracts list; a partner's users only ever see their own.")

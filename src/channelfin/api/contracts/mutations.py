@@ -7,7 +7,7 @@ import strawberry
 from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput
 from channelfin.api.contracts.types import Contract
 from channelfin.api.core.errors import UserError
-from channelfin.api.core.ids import contract_id, local_id
+from channelfin.api.core.ids import contract_id, local_id, optional_local_id
 from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import ContractPayload, contract_payload
 from channelfin.domain.customers import Customer
@@ -48,6 +48,9 @@ class ContractsMutations:
                 enrollment_id=local_id(input.enrollment_id, "Enrollment", field=["enrollmentId"])
                 if input.enrollment_id
                 else None,
+                support_provider_id=optional_local_id(
+                    input.support_provider_id, "Partner", field=["supportProviderId"]
+                ),
             ),
         )
 

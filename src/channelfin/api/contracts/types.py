@@ -107,6 +107,14 @@ class Contract(Node):
     async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.publisher_id)
 
+    @strawberry.field(
+        description="Who gives the end client support and is paid each installment's support share: the owner "
+        "by default (the reseller in buy-resell, an affiliate for its contracts), a continuity provider after an "
+        "escrow trigger."
+    )
+    async def support_provider(self, info: strawberry.Info[Context, None]) -> PartnerRef:
+        return await load_partner(info, self.domain.support_provider)
+
     @strawberry.field
     async def reseller(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         if self.reseller_id is None:

@@ -16,7 +16,9 @@ from channelfin.domain import documents as ddoc
 from channelfin.domain import escrow as de
 from channelfin.domain import financing as df
 from channelfin.domain import financing_file as dff
+from channelfin.domain import ledger as dl
 from channelfin.domain import partners as dp
+from channelfin.domain import payment_runs as dpr
 from channelfin.domain import payouts as dpay
 from channelfin.domain import programs as dprog
 from channelfin.domain.incentives import campaigns as dcampaigns
@@ -65,3 +67,12 @@ strawberry.enum(
     dprog.RewardKind,
     description="COMMISSION paid once per sale, or RECURRING_CHARGE to a partner holding the contract.",
 )
+
+# ledger
+strawberry.enum(
+    dl.AccountType, description="RECEIVABLE, PAYABLE, FAILED (owed after a failed transfer), INCOME, EXPENSE, BANK."
+)
+
+# payments
+strawberry.enum(dpr.RunStatus, description="RUNNING, DONE (every counterparty handled) or FAILED (the run broke).")
+strawberry.enum(dpr.TransferStatus, description="PENDING, PAID, NETTED (all set off), FAILED (still owed).")

@@ -18,6 +18,7 @@ NODE_TYPES = (
     "EscrowAgreement",
     "CreditLine",
     "IncentiveCampaign",
+    "PaymentRun",
 )
 
 

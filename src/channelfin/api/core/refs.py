@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from channelfin.api.contracts.types import Contract
     from channelfin.api.documents.types import Document
     from channelfin.api.financing.types import Financing
+    from channelfin.api.ledger.types import CounterpartyBalance, LedgerEntry
     from channelfin.api.partners.types import FinancingAgreement, Partner
     from channelfin.api.payouts.types import Payout
     from channelfin.api.programs.types import Enrollment
@@ -27,3 +28,5 @@ FinancingRef = Annotated["Financing", strawberry.lazy("channelfin.api.financing.
 DocumentRef = Annotated["Document", strawberry.lazy("channelfin.api.documents.types")]
 PayoutRef = Annotated["Payout", strawberry.lazy("channelfin.api.payouts.types")]
 EnrollmentRef = Annotated["Enrollment", strawberry.lazy("channelfin.api.programs.types")]
+CounterpartyBalanceRef = Annotated["CounterpartyBalance", strawberry.lazy("channelfin.api.ledger.types")]
+LedgerEntryRef = Annotated["LedgerEntry", strawberry.lazy("channelfin.api.ledger.types")]

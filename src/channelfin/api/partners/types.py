@@ -9,11 +9,13 @@ import strawberry
 from channelfin.api.core.context import Context
 from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
-from channelfin.api.core.node import Node, presenter
+from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
+from channelfin.api.core.refs import CounterpartyBalanceRef
 from channelfin.api.core.scalars import Decimal
 from channelfin.domain import partners as dp
 from channelfin.domain.partners import AgreementStatus, PartnerRole
+from channelfin.services import ledger as ledger_service
 from channelfin.services import partners as partner_service
 
 
@@ -79,6 +81,15 @@ class Partner(Node):
         ctx = info.context
         agreements = partner_service.visible_agreements_of(ctx.ports, ctx.principal, self.local_id)
         return [FinancingAgreement.from_domain(a) for a in agreements]
+
+    @strawberry.field(
+        description="From the ledger, now: what each counterparty owes this partner and what it owes them, "
+        "counterparty by counterparty (its own users and leaser staff; null for others)."
+    )
+    def balances(self, info: strawberry.Info[Context, None]) -> list[CounterpartyBalanceRef] | None:
+        ctx = info.context
+        found = ledger_service.balances(ctx.ports, ctx.principal, self.local_id)
+        return None if found is None else [present("CounterpartyBalance", b) for b in found]
 
 
 @strawberry.type(description="The caller, as the token says.")

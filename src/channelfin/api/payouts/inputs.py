@@ -9,3 +9,6 @@ import strawberry
 class PayoutFilter:
     contract_id: strawberry.ID | None = None
     beneficiary_id: strawberry.ID | None = None
+    payer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="What a partner pays (alone: not with the other filters)."
+    )

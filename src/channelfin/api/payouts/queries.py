@@ -14,7 +14,10 @@ from channelfin.services import payouts as payout_service
 
 @strawberry.type
 class PayoutsQueries:
-    @strawberry.field(description="Payouts newest first (a partner's users: the ones their partner receives).")
+    @strawberry.field(
+        description="Payouts newest first (a partner's users: the ones their partner receives, or with "
+        "`payerId`, the ones it pays)."
+    )
     def payouts(
         self, info: Info, filter: PayoutFilter | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Payout]:
@@ -25,6 +28,7 @@ class PayoutsQueries:
             ctx.principal,
             contract_id=optional_local_id(filter.contract_id, "Contract", field=["filter", "contractId"]),
             beneficiary_id=optional_local_id(filter.beneficiary_id, "Partner", field=["filter", "beneficiaryId"]),
+            payer_id=optional_local_id(filter.payer_id, "Partner", field=["filter", "payerId"]),
             page=page_request(first, after),
         )
         return Connection[Payout].from_page(page, Payout.from_domain, after=after)

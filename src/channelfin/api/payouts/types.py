@@ -16,7 +16,10 @@ from channelfin.domain import payouts as dpay
 from channelfin.domain.payouts import PayoutKind, PayoutStatus
 
 
-@strawberry.type(description="A payment to (or charge on) a partner.")
+@strawberry.type(
+    description="Money one partner owes another: who pays (`payer`), who is paid (`beneficiary`), how much, "
+    "when it is due and where it stands. Part of it may be settled by set-off in a payment run (`settled`)."
+)
 class Payout(Node):
     kind: PayoutKind
     status: PayoutStatus
@@ -26,7 +29,11 @@ class Payout(Node):
     paid_at: dt.datetime | None
     sla_met: bool | None = strawberry.field(description="Paid by `dueBy`; null until paid.")
     failure_reason: str | None = strawberry.field(description="Why the transfer failed, for FAILED payouts.")
+    settled: Money | None = strawberry.field(
+        description="The part already settled by set-off against what the beneficiary owes the payer; null if none."
+    )
     beneficiary_id: strawberry.Private[str]
+    payer_id: strawberry.Private[str]
     contract_id: strawberry.Private[str | None]
 
     @classmethod
@@ -41,13 +48,22 @@ class Payout(Node):
             paid_at=p.paid_at,
             sla_met=p.sla_met,
             failure_reason=p.failure_reason,
+            settled=Money.optional(p.settled),
             beneficiary_id=p.beneficiary_id,
+            payer_id=p.payer_id,
             contract_id=p.contract_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who is paid.")
     async def beneficiary(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.beneficiary_id)
+
+    @strawberry.field(
+        description="Who pays: the leaser (software part, support shares), the publisher (commissions), an "
+        "affiliate (charges, entry fee, clawbacks, to its publisher), the vendor (rebates, referral bonuses)."
+    )
+    async def payer(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
+        return await load_partner(info, self.payer_id or None)
 
     @strawberry.field
     async def contract(self, info: strawberry.Info[Context, None]) -> ContractRef | None:

@@ -10,6 +10,7 @@ import strawberry
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
 from channelfin.api.programs.types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
+from channelfin.services import ledger as ledger_service
 from channelfin.services import programs as program_service
 
 
@@ -38,14 +39,12 @@ class ProgramsQueries:
         to: dt.datetime,
     ) -> PartnerStatement | None:
         ctx = info.context
-        statement = program_service.partner_statement(
-            ctx.ports,
-            ctx.principal,
-            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
-            start=from_,
-            end=to,
-        )
-        return PartnerStatement.from_domain(statement) if statement else None
+        partner = local_id(partner_id, "Partner", field=["partnerId"])
+        statement = program_service.partner_statement(ctx.ports, ctx.principal, partner_id=partner, start=from_, end=to)
+        if statement is None:
+            return None
+        ledger = ledger_service.statement(ctx.ports, ctx.principal, partner_id=partner, start=from_, end=to)
+        return PartnerStatement.from_domain(statement, ledger)
 
     @strawberry.field(
         description="Each affiliate's sales in a year and whether it meets the program's minimum "

@@ -11,10 +11,11 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.refs import PartnerRef, PayoutRef
+from channelfin.api.core.refs import LedgerEntryRef, PartnerRef, PayoutRef
 from channelfin.api.core.scalars import Decimal
 from channelfin.domain import payouts as dpay
 from channelfin.domain import programs as dprog
+from channelfin.domain.ledger import LedgerStatement
 from channelfin.domain.payouts import PayoutKind
 from channelfin.domain.programs import Actor, PartnerTier, RewardKind
 
@@ -83,7 +84,7 @@ class Enrollment(Node):
     entry_fee: Money | None = strawberry.field(description="Affiliates only: segmentPotential × entryFeeRate.")
     segment_potential: Money | None
     technically_qualified: bool = strawberry.field(description="Integrators need it before contracts are attributed.")
-    sales_count: int = strawberry.field(description="Sales numbered so far (cancelled ones keep their number).")
+    sales_count: int = strawberry.field(description="Standing sales: a cancelled sale stops counting.")
     enrolled_at: dt.datetime
     partner_id: strawberry.Private[str]
     program_id: strawberry.Private[str]
@@ -119,19 +120,35 @@ class StatementTotal:
     amount: Money
 
 
-@strawberry.type(description="A partner's payouts and charges for a period; cancelled lines count for nothing.")
+@strawberry.type(
+    description="A partner's statement for a period [from, to): its payouts both ways (`lines`, cancelled ones "
+    "count for nothing) and, from the ledger, its position towards everyone it deals with at the start "
+    "(`openingBalance`), the entries of the period and the position at the end (`closingBalance` = "
+    "openingBalance + the entries' positionChange): positive when the partner is owed."
+)
 class PartnerStatement:
     start: dt.datetime
     end: dt.datetime
-    lines: list[PayoutRef]
-    earned: Money = strawberry.field(description="Owed to the partner: every line but charges.")
+    lines: list[PayoutRef] = strawberry.field(description="The payouts paid to or by the partner, by value date.")
+    earned: Money = strawberry.field(description="Owed to the partner: every line it is paid.")
     earned_by_kind: list[StatementTotal]
-    charged: Money = strawberry.field(description="Owed by the partner (PARTNER_CHARGE).")
+    charged: Money = strawberry.field(description="Owed by the partner: charges, entry fee, clawbacks it pays.")
     net: Money = strawberry.field(description="earned − charged.")
+    opening_balance: Money = strawberry.field(description="The ledger position at `from`: owed to it − owed by it.")
+    closing_balance: Money = strawberry.field(description="The ledger position at `to`.")
+    ledger: strawberry.Private[LedgerStatement | None] = None
+
+    @strawberry.field(description="The ledger entries of the partner's books in the period, oldest first.")
+    def entries(self) -> list[LedgerEntryRef]:
+        return [present("LedgerEntry", e) for e in self.ledger.entries] if self.ledger else []
 
     @classmethod
-    def from_domain(cls, s: dpay.Statement) -> PartnerStatement:
+    def from_domain(cls, s: dpay.Statement, ledger: LedgerStatement | None = None) -> PartnerStatement:
+        zero = Money.from_domain(s.earned - s.earned)
         return cls(
+            opening_balance=Money.from_domain(ledger.opening) if ledger else zero,
+            closing_balance=Money.from_domain(ledger.closing) if ledger else zero,
+            ledger=ledger,
             start=s.start,
             end=s.end,
             lines=[present("Payout", p) for p in s.lines],

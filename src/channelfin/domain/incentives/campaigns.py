@@ -37,12 +37,12 @@ _NEEDS: dict[CampaignKind, tuple[str, ...]] = {
     CampaignKind.DISCOUNT: ("rate",),
     CampaignKind.REBATE: ("rate",),
     CampaignKind.REBATE_MULTIPLIER: ("multiplier",),
-    CampaignKind.FINANCING_REFERRAL: ("rate",),
+    CampaignKind.FINANCING_REFERRAL: (),  # a 48-hour payment promise; a bonus `rate` is an option
 }
 _ALLOWED_FIGURES: dict[CampaignKind, frozenset[str]] = {
     kind: frozenset(n for n in needs if n in _FIGURES) for kind, needs in _NEEDS.items()
 }
-_ALLOWED_FIGURES[CampaignKind.FINANCING_REFERRAL] |= {"payout_sla_hours"}
+_ALLOWED_FIGURES[CampaignKind.FINANCING_REFERRAL] |= {"payout_sla_hours", "rate"}
 
 _CAMEL = {
     "amount": "amount",

@@ -127,16 +127,18 @@ def rebate_for(
 
 
 def rebate_payout(
-    *, id: str, seller_id: str, rebate: Rebate, created_at: datetime, due_by: datetime | None = None
+    *, id: str, seller_id: str, vendor_id: str, rebate: Rebate, created_at: datetime, due_by: datetime | None = None
 ) -> Payout:
+    """The vendor owes the seller its back-margin, due when the sale is recorded."""
     return Payout(
         id=id,
         kind=PayoutKind.REBATE,
         status=PayoutStatus.SCHEDULED,
         amount=rebate.amount,
         beneficiary_id=seller_id,
+        payer_id=vendor_id,
         created_at=created_at,
-        due_by=due_by,
+        due_by=due_by or created_at,
     )
 
 
@@ -155,7 +157,11 @@ def referral_for(
 ) -> Payout | None:
     """The REFERRAL payout to the reseller that brought a financed contract, due within the campaign's SLA."""
     roles = frozenset(reseller_roles)
-    covering = [c for c in in_force(campaigns, CampaignKind.FINANCING_REFERRAL, activated_at) if c.covers_roles(roles)]
+    covering = [
+        c
+        for c in in_force(campaigns, CampaignKind.FINANCING_REFERRAL, activated_at)
+        if c.covers_roles(roles) and c.rate is not None  # the bonus is an option of the campaign
+    ]
     best = max(covering, key=lambda c: (c.rate, c.id), default=None)
     if best is None or best.rate is None:
         return None
@@ -168,7 +174,23 @@ def referral_for(
         status=PayoutStatus.SCHEDULED,
         amount=amount,
         beneficiary_id=reseller_id,
+        payer_id=best.vendor_id,
         created_at=activated_at,
         contract_id=contract_id,
         due_by=activated_at + timedelta(hours=best.payout_sla_hours or DEFAULT_REFERRAL_SLA_HOURS),
     )
+
+
+def fast_payment_hours(
+    campaigns: Iterable[IncentiveCampaign], *, owner_roles: Iterable[PartnerRole], at: datetime
+) -> int | None:
+    """Seed 002's promise: a reseller that brings a client to the vendor's financing offer is paid what
+    the sale earns it within the campaign's hours (48) of the file being complete. The shortest such
+    promise in force for the contract's owner; None when no FINANCING_REFERRAL campaign covers it."""
+    roles = frozenset(owner_roles)
+    hours = [
+        c.payout_sla_hours or DEFAULT_REFERRAL_SLA_HOURS
+        for c in in_force(campaigns, CampaignKind.FINANCING_REFERRAL, at)
+        if c.covers_roles(roles)
+    ]
+    return min(hours, default=None)

@@ -19,6 +19,7 @@ from channelfin.domain.incentives.rewards import (
     rebate_payout,
     referral_for,
 )
+from channelfin.domain.incentives.rewards import fast_payment_hours as fast_payment_for
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout
@@ -75,7 +76,9 @@ def record_licence_sale(
             field=["soldAt"],
         )
     payout_id = f"rebate-{vendor_id}-{sale_reference}" if sale_reference else f"rebate-{ports.new_id()}"
-    payout = rebate_payout(id=payout_id, seller_id=seller.id, rebate=rebate, created_at=ports.clock())
+    payout = rebate_payout(
+        id=payout_id, seller_id=seller.id, vendor_id=vendor_id, rebate=rebate, created_at=ports.clock()
+    )
     try:
         ports.payouts.add(payout)
     except Conflict:
@@ -109,3 +112,21 @@ def register_referral(ports: Ports, contract: Contract, activated_at: datetime) 
     with contextlib.suppress(Conflict):  # a retried step: the payout is there already
         ports.payouts.add(payout)
     return ports.payouts.get(payout.id)
+
+
+def fast_payment_hours(ports: Ports, contract: Contract, at: datetime) -> int | None:
+    """The hours within which the owner of a contract financed by a vendor's own offer is paid (seed 002).
+
+    The vendor's offer is an agreement whose leaser is the vendor: it then pays, as leaser, the
+    reseller that brought the client (the owner, in buy-resell) within its campaign's hours.
+    """
+    if contract.financing is None or contract.reseller_id != contract.owner_id:
+        return None
+    agreement = ports.partners.get_agreement(contract.financing.agreement_id)
+    owner = ports.partners.get(contract.owner_id)
+    if agreement is None or owner is None:
+        return None
+    campaigns = ports.incentives.started_campaigns(
+        vendor_id=agreement.leaser_id, kind=CampaignKind.FINANCING_REFERRAL, at=at
+    )
+    return fast_payment_for(campaigns, owner_roles=owner.roles, at=at)

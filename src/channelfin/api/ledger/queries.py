@@ -1,0 +1,22 @@
+"""Root query fields of the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from channelfin.api.core.node import Info
+from channelfin.api.ledger.types import TrialBalance
+from channelfin.services import ledger as ledger_service
+
+
+@strawberry.type
+class LedgerQueries:
+    @strawberry.field(
+        description="Every account of every partner's books up to `at` (default: now): debits, credits, and "
+        "whether they balance (leaser-admin, treasury)."
+    )
+    def ledger_trial_balance(self, info: Info, at: dt.datetime | None = None) -> TrialBalance:
+        ctx = info.context
+        return TrialBalance.from_domain(ledger_service.trial_balance(ctx.ports, ctx.principal, at=at))

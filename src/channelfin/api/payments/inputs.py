@@ -1,0 +1,13 @@
+"""Inputs of payment runs (names binding per DESIGN 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+
+@strawberry.input(description="Pay what a payer owes and is due up to a time (at most 7 days ahead).")
+class RunPaymentsInput:
+    payer_id: strawberry.ID
+    up_to: dt.datetime

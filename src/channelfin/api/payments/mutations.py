@@ -1,0 +1,41 @@
+"""Mutations of payment runs: each returns the run and `userErrors`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from channelfin.api.core.errors import UserError
+from channelfin.api.core.ids import local_id
+from channelfin.api.core.node import Info
+from channelfin.api.core.payloads import object_payload
+from channelfin.api.payments.inputs import RunPaymentsInput
+from channelfin.api.payments.types import PaymentRun
+from channelfin.services import payment_runs as run_service
+
+
+@strawberry.type
+class RunPaymentsPayload:
+    run: PaymentRun | None = strawberry.field(description="The run (the same one when asked again); null if refused.")
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class PaymentsMutations:
+    @strawberry.mutation(
+        description="Pay every payout a payer owes, due up to `upTo` (at most 7 days ahead), net of what each "
+        "counterparty owes it (treasury for the leaser; a partner's own partner-admin for that partner). The "
+        "same payer and `upTo` give the same run, which pays nothing twice."
+    )
+    def run_payments(self, info: Info, input: RunPaymentsInput) -> RunPaymentsPayload:
+        ctx = info.context
+        return object_payload(
+            RunPaymentsPayload,
+            "run",
+            PaymentRun.from_domain,
+            lambda: run_service.run_payments(
+                ctx.ports,
+                ctx.principal,
+                payer_id=local_id(input.payer_id, "Partner", field=["payerId"]),
+                up_to=input.up_to,
+            ),
+        )

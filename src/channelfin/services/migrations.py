@@ -1,0 +1,69 @@
+"""Bringing stored data up to the current rules, idempotently (`channelfin dev` runs it at start;
+`channelfin migrate` runs it against any stage).
+
+Payouts written before payers existed (issue 16) get their payer, and the ledger entries of
+their history (scheduled, then paid, failed or cancelled): the leaser for the software part
+and support shares, the publisher for commissions and referral bonuses, the vendor for
+rebates (read from the payout's id); a partner charge was stored with the affiliate as its
+beneficiary, so it is turned round (the affiliate pays, the publisher is paid). A payout
+whose payer cannot be told (a rebate reported without reference) is left as it is and
+counted in the answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+
+from channelfin.domain.errors import Conflict, NotFound
+from channelfin.domain.payouts import Payout, PayoutKind, journal
+from channelfin.services.financing import leaser_of
+from channelfin.services.paging import all_items
+from channelfin.services.ports import Ports
+
+PROGRESS_EVERY = 500
+
+
+def _with_payer(ports: Ports, payout: Payout) -> Payout | None:
+    contract = ports.contracts.get(payout.contract_id) if payout.contract_id else None
+    kind = payout.kind
+    if kind in (PayoutKind.SOFTWARE_UPFRONT, PayoutKind.SUPPORT_SHARE) and contract is not None:
+        with contextlib.suppress(NotFound):
+            return replace(payout, payer_id=leaser_of(ports, contract))
+        return None
+    if kind in (PayoutKind.COMMISSION, PayoutKind.REFERRAL) and contract is not None:
+        return replace(payout, payer_id=contract.publisher_id)
+    if kind is PayoutKind.PARTNER_CHARGE and contract is not None:
+        return replace(payout, payer_id=payout.beneficiary_id, beneficiary_id=contract.publisher_id)
+    if kind is PayoutKind.REBATE and payout.id.count("-") >= 2:  # rebate-<vendor>-<sale reference>
+        vendor = payout.id.split("-", 2)[1]
+        if ports.partners.get(vendor) is not None:
+            return replace(payout, payer_id=vendor)
+    return None
+
+
+def migrate(ports: Ports, *, progress: Callable[[str], None] = lambda _: None, dry_run: bool = False) -> int:
+    """Give every payout stored without a payer its payer and its ledger entries; how many were
+    changed (with `dry_run`, would be, and nothing is written)."""
+    changed = skipped = seen = 0
+    for payout in all_items(lambda page: ports.payouts.find(contract_id=None, beneficiary_id=None, page=page)):
+        seen += 1
+        if seen % PROGRESS_EVERY == 0:
+            progress(f"{seen} payouts read, {changed} {'to migrate' if dry_run else 'migrated'}")
+        if payout.payer_id:
+            continue
+        migrated = _with_payer(ports, payout)
+        if migrated is None:
+            skipped += 1
+            continue
+        if dry_run:
+            changed += 1
+            continue
+        at = payout.paid_at or payout.created_at
+        with contextlib.suppress(Conflict):  # migrated meanwhile by another process
+            ports.payouts.settle([(payout, migrated)], journal(None, migrated, at))
+            changed += 1
+    if skipped:
+        progress(f"{skipped} payouts have no payer that can be told (see services/migrations.py)")
+    return changed

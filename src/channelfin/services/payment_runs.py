@@ -1,0 +1,451 @@
+"""Use cases of payment runs: a payer pays what it owes, net of what it is owed (DESIGN 4, issue 16).
+
+`run_payments` records the run (its id is the payer and `upTo`, so asking twice finds the
+first) and starts the `payments` state machine; its steps are the functions below, each
+safe to run again:
+- `plan_run` holds every open payout the payer owes up to `upTo` (and, for each
+  counterparty, what that counterparty owes the payer by then) and records one transfer per
+  counterparty: held payouts are the run's, a concurrent run skips them;
+- `pay_counterparty` fixes the netting plan first, then transfers the net amount through the
+  payments port under the transfer's id (a retry pays once), then records every payout's
+  change with its ledger entries, group by group (a group already recorded is skipped);
+- `mark_transfer_failed` leaves the payer's payouts FAILED (still owed) when the transfer
+  failed after its retries; `finish_run` counts; `fail_run` releases what a broken run held.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from channelfin.domain import ledger
+from channelfin.domain.access import Principal, Role, require
+from channelfin.domain.error_codes import PaymentCode
+from channelfin.domain.errors import Conflict, NotFound, ValidationError
+from channelfin.domain.ledger import Entry
+from channelfin.domain.partners import PartnerRole
+from channelfin.domain.payment_runs import (
+    Netting,
+    PaymentRun,
+    RunStatus,
+    Transfer,
+    TransferStatus,
+    check_up_to,
+    net,
+    run_id,
+)
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, journal
+from channelfin.services.paging import Page, PageRequest
+from channelfin.services.ports import Ports, TransferFailed
+from channelfin.services.retry import backoff
+
+# A group (payouts set off against each other, their entries) is recorded whole, in one transaction
+# with as many other groups as fit: a transaction is all or nothing, so a retry skips whole groups.
+MAX_GROUP_ITEMS = 100
+STEP_ACTOR = "workflow:payments"
+
+
+# ---------------------------------------------------------------- asking for a run
+
+
+def _require_payer_agent(ports: Ports, principal: Principal, payer_id: str) -> None:
+    """Treasury for the leaser's payouts; a partner's own partner-admin for its own (leaser-admin: any)."""
+    require(principal, Role.TREASURY, Role.LEASER_ADMIN, Role.PARTNER_ADMIN, action="runPayments")
+    payer = ports.partners.get(payer_id)
+    if payer is None:
+        raise NotFound("no such partner", field=["payerId"])
+    if principal.has_any(Role.LEASER_ADMIN):
+        return
+    if principal.has_any(Role.TREASURY) and payer.has_role(PartnerRole.LEASER):
+        return
+    if principal.has_any(Role.PARTNER_ADMIN) and principal.acts_for(payer_id):
+        return
+    raise ValidationError(
+        "a run pays for its payer: treasury for a leaser, a partner's own partner-admin for that partner",
+        code=PaymentCode.NOT_ACTING_FOR_PAYER,
+        field=["payerId"],
+    )
+
+
+def run_payments(
+    ports: Ports,
+    principal: Principal,
+    *,
+    payer_id: str,
+    up_to: datetime,
+    kinds: frozenset[PayoutKind] | None = None,
+    program_id: str | None = None,
+) -> PaymentRun:
+    """Start the run of `payer_id` up to `up_to` on the payments state machine (or find it started)."""
+    run, created = _start(ports, principal, payer_id, up_to, kinds, program_id)
+    if created:
+        ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
+    return ports.payment_runs.get(run.id) or run  # as it stands now (it may be done already)
+
+
+def run_payments_inline(
+    ports: Ports,
+    principal: Principal,
+    *,
+    payer_id: str,
+    up_to: datetime,
+    kinds: frozenset[PayoutKind] | None = None,
+    program_id: str | None = None,
+) -> tuple[PaymentRun, bool]:
+    """The run's steps executed in this process (settlements): (the run, whether this call executed it).
+
+    Only the call that started the run executes it, so identical concurrent calls do not run the
+    same steps side by side; a run left RUNNING by a process that died (no claim for
+    `INLINE_RUN_LEASE`) is taken over by the next call that claims it.
+    """
+    run, created = _start(ports, principal, payer_id, up_to, kinds, program_id)
+    now = ports.clock()
+    if not created and not (run.executor_gone(now, INLINE_RUN_LEASE) and ports.payment_runs.claim(run, now)):
+        return run, False
+    execute_inline(ports, run.id)
+    return ports.payment_runs.get(run.id) or run, True
+
+
+def _start(
+    ports: Ports,
+    principal: Principal,
+    payer_id: str,
+    up_to: datetime,
+    kinds: frozenset[PayoutKind] | None,
+    program_id: str | None,
+) -> tuple[PaymentRun, bool]:
+    _require_payer_agent(ports, principal, payer_id)
+    now = ports.clock()
+    check_up_to(up_to, now)
+    run = PaymentRun(
+        id=run_id(payer_id, up_to, kinds, program_id),
+        payer_id=payer_id,
+        up_to=up_to,
+        requested_by=principal.sub,
+        started_at=now,
+        kinds=kinds,
+        program_id=program_id,
+    )
+    return ports.payment_runs.start(run)
+
+
+# Longer than any process executing a run inline lives (a Lambda invocation: 15 minutes at most).
+INLINE_RUN_LEASE = timedelta(minutes=20)
+INLINE_TRANSFER_ATTEMPTS = 3
+
+
+def execute_inline(ports: Ports, run_id_: str) -> None:
+    """The state machine's path, run in this process: plan, pay each counterparty (a failing transfer
+    retried with backoff, then FAILED), finish."""
+    try:
+        planned = plan_run(ports, run_id_)
+        for counterparty in planned["counterparties"]:
+            for attempt in range(INLINE_TRANSFER_ATTEMPTS):
+                backoff(attempt)
+                try:
+                    pay_counterparty(ports, run_id_, counterparty)
+                    break
+                except TransferFailed as exc:
+                    if attempt == INLINE_TRANSFER_ATTEMPTS - 1:
+                        mark_transfer_failed(ports, run_id_, counterparty, str(exc))
+        finish_run(ports, run_id_)
+    except Exception as exc:
+        fail_run(ports, run_id_, repr(exc))
+        raise
+
+
+def visible_run(ports: Ports, principal: Principal, run_id_: str) -> PaymentRun | None:
+    run = ports.payment_runs.get(run_id_)
+    if run is None or not principal.can_see_partner(run.payer_id):
+        return None
+    return run
+
+
+def run_transfers(ports: Ports, principal: Principal, run_id_: str, page: PageRequest) -> Page[Transfer]:
+    run = visible_run(ports, principal, run_id_)
+    return ports.payment_runs.transfers(run.id, page) if run else Page(items=[])
+
+
+def list_runs(ports: Ports, principal: Principal, payer_id: str, page: PageRequest) -> Page[PaymentRun]:
+    """A payer's runs, newest first: its own users and leaser staff."""
+    if not principal.can_see_partner(payer_id):
+        return Page(items=[])
+    return ports.payment_runs.runs_of(payer_id, page)
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _run(ports: Ports, run_id_: str) -> PaymentRun:
+    run = ports.payment_runs.get(run_id_)
+    if run is None:
+        raise NotFound(f"no payment run {run_id_}")
+    return run
+
+
+def plan_run(ports: Ports, run_id_: str) -> dict[str, list[str]]:
+    """Hold what the run pays and what each counterparty owes back; one transfer per counterparty."""
+    run = _run(ports, run_id_)
+    if run.counterparties or run.status is not RunStatus.RUNNING:
+        return {"counterparties": list(run.counterparties)}
+    owed_by = defaultdict(list)
+    for payout in ports.payouts.open_owed_by(run.payer_id, run.up_to):
+        if run.pays(payout) and (payout.run_id in (None, run.id)):
+            owed_by[payout.beneficiary_id].append(payout)
+    counterparties = sorted(owed_by)
+    wanted = [
+        payout
+        for counterparty in counterparties
+        for payout in (
+            *owed_by[counterparty],
+            *(p for p in ports.payouts.open_owed_by(counterparty, run.up_to) if p.beneficiary_id == run.payer_id),
+        )
+    ]
+    held: dict[str, list[str]] = defaultdict(list)
+    for payout in ports.payouts.hold(wanted, run.id):
+        held[payout.beneficiary_id if payout.payer_id == run.payer_id else payout.payer_id].append(payout.id)
+    for counterparty in counterparties:
+        transfer = Transfer(run.id, counterparty, tuple(held[counterparty]), currency=run.paid.currency)
+        with contextlib.suppress(Conflict):  # a retried step: planned already
+            ports.payment_runs.add_transfer(transfer)
+    ports.payment_runs.save(run.planned(counterparties), expected=RunStatus.RUNNING)
+    return {"counterparties": counterparties}
+
+
+def _netting(run: PaymentRun, transfer: Transfer, held: dict[str, Payout]) -> Netting:
+    owed_by = [p for p in held.values() if p.payer_id == run.payer_id and p.is_open]
+    owed_to = [p for p in held.values() if p.beneficiary_id == run.payer_id and p.is_open]
+    return net(owed_by, owed_to, transfer.currency)
+
+
+def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[str, Any]:
+    """Plan, transfer the net amount once, then record every change with its entries.
+
+    `TransferFailed` propagates: the definition retries the step with backoff, then marks it failed.
+    """
+    run = _run(ports, run_id_)
+    transfer = ports.payment_runs.get_transfer(run.id, counterparty_id)
+    if transfer is None:
+        raise NotFound(f"no transfer for {counterparty_id} in run {run.id}")
+    if transfer.done:
+        return {"status": transfer.status.value}
+    held = ports.payouts.get_many(transfer.payout_ids)
+    if transfer.netting is None:
+        planned = Transfer(**{**_fields(transfer), "netting": _netting(run, transfer, held)})
+        ports.payment_runs.save_transfer(planned, expected=transfer)
+        transfer = planned
+    netting = transfer.netting
+    assert netting is not None
+    now = ports.clock()
+    reference = None
+    if netting.transfer_total.amount > 0:
+        reference = ports.payments.transfer_net(
+            transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
+        )
+    paid_count = _apply(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
+    done = Transfer(
+        **{
+            **_fields(transfer),
+            "status": TransferStatus.PAID if reference else TransferStatus.NETTED,
+            "amount": netting.transfer_total,
+            "netted": netting.offset_total,
+            "paid_count": paid_count,
+            "reference": reference,
+            "at": now,
+        }
+    )
+    ports.payment_runs.save_transfer(done, expected=transfer)
+    for payout in held.values():
+        if payout.id not in _touched(netting):
+            ports.payouts.release(payout, run.id)
+    return {"status": done.status.value}
+
+
+def _fields(transfer: Transfer) -> dict[str, Any]:
+    return {name: getattr(transfer, name) for name in transfer.__dataclass_fields__}
+
+
+def _touched(netting: Netting) -> set[str]:
+    ids = {pid for pid, _ in netting.transfers}
+    for o in netting.offsets:
+        ids |= {o.owed_by_payer, o.owed_to_payer}
+    return ids
+
+
+def _groups(netting: Netting) -> list[set[str]]:
+    """Payouts recorded together: those set off against each other (and what they touch), linked."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pid in _touched(netting):
+        find(pid)
+    for o in netting.offsets:
+        parent[find(o.owed_by_payer)] = find(o.owed_to_payer)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for pid in parent:
+        groups[find(pid)].add(pid)
+    return sorted(groups.values(), key=lambda g: sorted(g))
+
+
+def _apply(
+    ports: Ports,
+    run: PaymentRun,
+    transfer: Transfer,
+    netting: Netting,
+    held: dict[str, Payout],
+    at: datetime,
+    reference: str,
+) -> int:
+    """Record the plan, groups packed into transactions; a group recorded before is skipped."""
+    paid_count = 0
+    current = ports.payouts.get_many(held)
+    batch: tuple[list[tuple[Payout, Payout]], list[Entry]] = ([], [])
+    for group in _groups(netting):
+        changes, entries = _group_changes(run, netting, group, held, at, reference)
+        if all(_moved(held[p], current.get(p)) for p in group):
+            paid_count += sum(1 for p in group if (now := current.get(p)) is not None and _counts(run, now))
+            continue  # recorded by an earlier attempt of this step (the run held them: nobody else moved them)
+        if len(changes) + len(entries) > MAX_GROUP_ITEMS:
+            raise ValueError(f"transfer {transfer.id}: a group of {len(changes)} payouts is too large to record")
+        if len(batch[0]) + len(batch[1]) + len(changes) + len(entries) > MAX_GROUP_ITEMS:
+            ports.payouts.settle(*batch)
+            batch = ([], [])
+        batch[0].extend(changes)
+        batch[1].extend(entries)
+        paid_count += sum(1 for _, after in changes if _counts(run, after))
+    if batch[0]:
+        ports.payouts.settle(*batch)
+    return paid_count
+
+
+def _moved(held: Payout, now: Payout | None) -> bool:
+    return now is None or (now.status, now.settled) != (held.status, held.settled)
+
+
+def _counts(run: PaymentRun, payout: Payout) -> bool:
+    return payout.payer_id == run.payer_id and payout.status is PayoutStatus.PAID
+
+
+def _group_changes(
+    run: PaymentRun,
+    netting: Netting,
+    group: set[str],
+    held: dict[str, Payout],
+    at: datetime,
+    reference: str,
+) -> tuple[list[tuple[Payout, Payout]], list[Entry]]:
+    state = {pid: held[pid] for pid in group}
+    entries: list[Entry] = []
+    for o in netting.offsets:
+        if o.owed_by_payer not in group:
+            continue
+        by, to = state[o.owed_by_payer], state[o.owed_to_payer]
+        entries += ledger.offset(
+            by.obligation(),
+            to.obligation(),
+            o.amount.to_cents(),
+            at,
+            run_id=run.id,
+            by_failed=by.status is PayoutStatus.FAILED,
+            to_failed=to.status is PayoutStatus.FAILED,
+        )
+        state[by.id] = by.offset(o.amount, at=at, reference=f"offset:{run.id}")
+        state[to.id] = to.offset(o.amount, at=at, reference=f"offset:{run.id}")
+    for pid, _amount in netting.transfers:
+        if pid in group:
+            before = state[pid]
+            state[pid] = before.paid(at=at, reference=reference)
+            entries += journal(before, state[pid], at, run_id=run.id)
+    changes = [(held[pid], _released(state[pid])) for pid in sorted(group)]
+    return changes, entries
+
+
+def _released(payout: Payout) -> Payout:
+    """A payout the run settled in full is no longer held; one still partly owed is released too."""
+    return payout.held_by(None)
+
+
+def mark_transfer_failed(ports: Ports, run_id_: str, counterparty_id: str, cause: str) -> dict[str, Any]:
+    """The transfer failed after its retries: the payer's payouts are FAILED (still owed), nothing set off."""
+    run = _run(ports, run_id_)
+    transfer = ports.payment_runs.get_transfer(run.id, counterparty_id)
+    if transfer is None or transfer.done:
+        return {"status": transfer.status.value if transfer else "UNKNOWN"}
+    now = ports.clock()
+    for payout in ports.payouts.get_many(transfer.payout_ids).values():
+        if payout.payer_id == run.payer_id and payout.status is PayoutStatus.SCHEDULED and payout.run_id == run.id:
+            failed = payout.failed(cause[:500] or "transfer failed")
+            try:
+                ports.payouts.save(failed, before=payout, at=now)
+            except Conflict:
+                continue
+            ports.metrics.count("PayoutFailed", kind=payout.kind.value)
+        else:
+            ports.payouts.release(payout, run.id)
+    failed_transfer = Transfer(
+        **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": cause[:500], "at": now}
+    )
+    ports.payment_runs.save_transfer(failed_transfer, expected=transfer)
+    return {"status": TransferStatus.FAILED.value}
+
+
+def finish_run(ports: Ports, run_id_: str) -> dict[str, Any]:
+    run = _run(ports, run_id_)
+    if run.status is not RunStatus.RUNNING:
+        return {"status": run.status.value}
+    finished = run.finished(ports.payment_runs.all_transfers(run.id), ports.clock())
+    ports.payment_runs.save(finished, expected=RunStatus.RUNNING)
+    if finished.failed_count:
+        ports.metrics.count("PaymentRunTransfersFailed")
+    return {"status": finished.status.value}
+
+
+def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
+    """The run could not complete: FAILED, and every payout it still holds released for a later run."""
+    run = _run(ports, run_id_)
+    if run.status is not RunStatus.RUNNING:
+        return {"status": run.status.value}
+    for transfer in ports.payment_runs.all_transfers(run.id):
+        if not transfer.done:
+            for payout in ports.payouts.get_many(transfer.payout_ids).values():
+                ports.payouts.release(payout, run.id)
+    ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
+    ports.metrics.count("PaymentRunFailed")
+    return {"status": RunStatus.FAILED.value}
+
+
+def paid_in_run(ports: Ports, run: PaymentRun) -> list[Payout]:
+    """The payer's payouts this run settled in full (by its transfer or by set-off)."""
+    ids = [pid for t in ports.payment_runs.all_transfers(run.id) if t.done for pid in t.payout_ids]
+    found = ports.payouts.get_many(ids)
+    settled = [p for p in found.values() if p.payer_id == run.payer_id and p.status is PayoutStatus.PAID]
+    return sorted(settled, key=lambda p: (p.value_date, p.id))
+
+
+# ---------------------------------------------------------------- the daily schedule
+
+
+def start_due_runs(ports: Ports, *, payers: Callable[[], list[str]]) -> list[str]:
+    """The schedule's job: a run up to now for every payer with something due (a Query per payer)."""
+    now = ports.clock()
+    started = []
+    for payer_id in payers():
+        if not ports.payouts.open_owed_by(payer_id, now):
+            continue
+        run = PaymentRun(
+            id=run_id(payer_id, now), payer_id=payer_id, up_to=now, requested_by=STEP_ACTOR, started_at=now
+        )
+        run, created = ports.payment_runs.start(run)
+        if created:
+            ports.payment_workflows.start(f"payments-{run.id}", {"runId": run.id})
+            started.append(run.id)
+    return started
