@@ -145,18 +145,24 @@ def started(data_dir: Path) -> Iterator[DevServer]:
 
 @pytest.fixture(scope="session")
 def shared_dev_server(tmp_path_factory):
-    """One `channelfin dev` for every module that only adds data of its own (10–15 s to start, paid once).
+    """One `channelfin dev` for every module marked `shared_dev_server` (10–15 s to start, paid once).
 
-    Its tests stay independent: each module registers its own partners and creates its own contracts,
-    and reads them back by id or through its own partners.
+    A module earns the mark when it only adds data of its own: it registers its own partners, creates
+    its own contracts and reads them back by id or through its own partners, and never counts or
+    lists what the whole database holds (other modules' data is there, in an order that varies).
     """
     yield from started(tmp_path_factory.mktemp("devdata"))
 
 
 @pytest.fixture(scope="module")
 def dev_server(request, tmp_path_factory):
-    """The shared server, or one of the module's own when it is marked `own_dev_server`."""
-    if request.node.get_closest_marker("own_dev_server") is None:
+    """The module's `channelfin dev`: the shared one when the module is marked `shared_dev_server`.
+
+    Unmarked, a module gets a server of its own on an empty data directory, as every module did
+    before the shared server: a test that needs a clean database (the fuzzers, a seed, counts over
+    everything) keeps working unchanged.
+    """
+    if request.node.get_closest_marker("shared_dev_server") is not None:
         yield request.getfixturevalue("shared_dev_server")
     else:
         yield from started(tmp_path_factory.mktemp("devdata"))

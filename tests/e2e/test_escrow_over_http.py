@@ -11,7 +11,7 @@ from tests import operations as ops
 from tests.e2e.test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
 from tests.wait import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provider(dev_server):

@@ -41,9 +41,7 @@ from schemathesis.graphql import nodes
 from tests import operations as ops
 from tests.e2e.conftest import DevServer
 
-# A server of its own: the fuzzers feed every id they see back into mutations (as leaser-admin), so on
-# the shared server they would change other modules' data, and a run would depend on what ran before.
-pytestmark = [pytest.mark.e2e, pytest.mark.own_dev_server]
+pytestmark = pytest.mark.e2e
 
 # Examples per operation: (positive, negative). 43 operations at the time of writing.
 BUDGETS = {
