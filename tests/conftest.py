@@ -1,4 +1,8 @@
-"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory), its tables pooled."""
+"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory), its tables pooled.
+
+How a new test uses them (the `ports` mark, the table pool, the shared `channelfin dev`,
+`wait_until`), and which older ways still work: tests/README.md.
+"""
 
 from __future__ import annotations
 
