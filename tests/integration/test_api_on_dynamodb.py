@@ -10,6 +10,7 @@ are dropped at the end of this file, so nothing runs twice on DynamoDB Local.
 
 import pytest
 
+from tests.parametrised_ports import runs_on_dynamodb_in_place
 from tests.unit.test_api import *  # noqa: F403 — the same tests, with this layer's `ports` fixture
 
 pytestmark = pytest.mark.integration
@@ -20,8 +21,6 @@ from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financin
 from tests.unit.test_incentives_api import *  # noqa: E402, F403 — campaigns and credit lines, on DynamoDB Local
 from tests.unit.test_payments_api import *  # noqa: E402, F403 — payers, runs, set-off and the ledger, on DynamoDB Local
 from tests.unit.test_programs_api import *  # noqa: E402, F403 — partner programs, on DynamoDB Local
-
-from tests.parametrised_ports import runs_on_dynamodb_in_place  # noqa: E402
 
 # Star imports bring each module's own pytestmark along: this module's is set again after them.
 pytestmark = pytest.mark.integration  # noqa: F811
