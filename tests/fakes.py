@@ -453,6 +453,28 @@ class FakeRenderer:
         return b"%PDF-fake " + repr(content).encode()
 
 
+class FakePersistedQueries:
+    """The `persisted-queries` table in memory: expiry read as DynamoDB's TTL, trusted documents never replaced."""
+
+    def __init__(self, clock: Callable[[], float] = lambda: 1_800_000_000.0) -> None:
+        self.clock = clock
+        self.items: dict[str, tuple[str, bool, float | None]] = {}
+
+    def get(self, sha256: str) -> Any:
+        from channelfin.store.persisted_queries import StoredDocument
+
+        found = self.items.get(sha256)
+        if found is None or (found[2] is not None and found[2] <= self.clock()):
+            return None
+        return StoredDocument(found[0], found[1])
+
+    def put(self, sha256: str, document: str, *, ttl_seconds: int | None, trusted: bool = False) -> None:
+        if not trusted and self.items.get(sha256, ("", False, None))[1]:
+            return  # the real store's condition refuses it, and the refusal is ignored
+        expires = None if ttl_seconds is None else int(self.clock()) + ttl_seconds
+        self.items[sha256] = (document, trusted, expires)
+
+
 @dataclass
 class FakeDocumentStore:
     files: dict[str, bytes] = field(default_factory=dict)

@@ -1,6 +1,6 @@
 """Real ports on DynamoDB Local (integration and workflow layers), on sets of tables made once and reused.
 
-Creating a set of tables costs 1.5–3 s on DynamoDB Local (the four tables with their indexes, on
+Creating a set of tables costs 1.5–3 s on DynamoDB Local (the tables with their indexes, on
 a busy 2-core machine); most tests write a few dozen items. So a session keeps a few sets, and a
 test takes one that was emptied first: every write to a pooled table is noted on its way through
 botocore (the key of each PutItem, UpdateItem, TransactWriteItems and BatchWriteItem item, whichever
@@ -31,6 +31,7 @@ from botocore.client import BaseClient
 
 from channelfin.bootstrap import Settings, build_ports
 from channelfin.services.ports import Ports
+from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.tables import (
     ALL_RECORDS,
     LOGICAL_NAMES,
@@ -277,8 +278,8 @@ def fresh_ports(endpoint_url: str, env: dict[str, str] | None = None, **build: A
         }
     )
     ports = build_ports(settings, **build)
-    # The idempotency table serves the HTTP layer only: one CreateTable less.
-    records = tuple(r for r in ALL_RECORDS if r is not IdempotencyRecord)
+    # The idempotency and persisted-queries tables serve the HTTP layer only: two CreateTable less.
+    records = tuple(r for r in ALL_RECORDS if r not in (IdempotencyRecord, PersistedQueryRecord))
     create_missing_tables(records=records)
     ports.document_store.ensure_bucket()  # type: ignore[attr-defined]
     try:

@@ -20,6 +20,7 @@ from channelfin.services.ports import Metrics, Notifier, Payments, Ports, Signat
 
 if TYPE_CHECKING:
     from channelfin.api.http.idempotency import IdempotentRequests
+    from channelfin.api.http.persisted_queries import PersistedQueries
 
 DAY = 24 * 3600
 # How long the financing workflow waits for people before the file EXPIRES (execution input).
@@ -45,6 +46,8 @@ class Settings:
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30
     idempotency_seconds: int = DAY
+    persisted_query_seconds: int = 30 * DAY  # how long an automatic persisted query is kept
+    trusted_documents: bool = False  # only documents registered ahead (channelfin trust-documents) run
     limits: Limits = field(default_factory=Limits)
     # Cognito client-credentials clients: client id → the partner it acts for (None: the platform's connector).
     integration_clients: dict[str, str | None] = field(default_factory=dict)
@@ -78,6 +81,8 @@ class Settings:
             stale_deposit_days=int(env.get("CHANNELFIN_STALE_DEPOSIT_DAYS", 180)),
             credit_cut_lookback_days=int(env.get("CHANNELFIN_CREDIT_CUT_LOOKBACK_DAYS", 30)),
             idempotency_seconds=int(env.get("CHANNELFIN_IDEMPOTENCY_SECONDS", DAY)),
+            persisted_query_seconds=int(env.get("CHANNELFIN_PERSISTED_QUERY_SECONDS", 30 * DAY)),
+            trusted_documents=env.get("CHANNELFIN_TRUSTED_DOCUMENTS", "false") == "true",
             limits=Limits.from_env(env, introspection=introspection),
             integration_clients=_integration_clients(env.get("CHANNELFIN_INTEGRATION_CLIENTS", "")),
             documents_bucket=env.get("CHANNELFIN_DOCUMENTS_BUCKET") or f"{table_prefix}documents",
@@ -119,6 +124,18 @@ def build_idempotency(settings: Settings) -> IdempotentRequests:
         table_name=table_name(settings.table_prefix, "idempotency"), boto3_client=client
     )
     return IdempotentRequests(persistence, expires_after_seconds=settings.idempotency_seconds)
+
+
+def build_persisted_queries(settings: Settings) -> PersistedQueries:
+    """Persisted queries kept in the `persisted-queries` table (bound by `build_ports`, which runs first)."""
+    from channelfin.api.http.persisted_queries import PersistedQueries
+    from channelfin.store.persisted_queries import DynamoPersistedQueries
+
+    return PersistedQueries(
+        DynamoPersistedQueries(),
+        ttl_seconds=settings.persisted_query_seconds,
+        trusted_only=settings.trusted_documents,
+    )
 
 
 class _PdfOnFirstUse:

@@ -1,4 +1,4 @@
-"""`channelfin dev | token | export-schema | seed-demo | migrate` — the local commands of DESIGN 5."""
+"""`channelfin dev | token | export-schema | seed-demo | migrate | trust-documents` — the local commands of DESIGN 5."""
 
 from __future__ import annotations
 
@@ -30,11 +30,13 @@ def _raise_terminated(_signum: int, _frame: object) -> None:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
+    from aws_lambda_powertools import Logger
 
     from channelfin.api.http.app import create_app
     from channelfin.api.http.auth import LOCAL_CONNECTOR_CLIENT
-    from channelfin.bootstrap import Settings, build_idempotency, build_ports
-    from channelfin.local.devserver import with_dev_tokens
+    from channelfin.bootstrap import Settings, build_idempotency, build_persisted_queries, build_ports
+    from channelfin.local import graphiql
+    from channelfin.local.devserver import DEFAULT_CORS_ORIGINS, with_cors, with_dev_tokens
     from channelfin.local.dynamodb_local import (
         DynamoDBLocal,
         DynamoDBLocalNotInstalled,
@@ -52,6 +54,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
     # in our `finally` instead of killing the process before DynamoDB Local is stopped.
     signal.signal(signal.SIGTERM, _raise_terminated)
+    # The parent of the library modules' child loggers, as the Lambda handler's is: JSON lines with their keys
+    # (an internal error's correlation_id) on stdout. Without it they would print bare messages.
+    Logger(service="channelfin", level=os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
     data_dir = _data_dir(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = load_or_create_secret(data_dir)
@@ -97,21 +102,29 @@ def cmd_dev(args: argparse.Namespace) -> int:
         if migrated:
             _say(f"    {migrated} payouts given their payer and ledger entries")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
+        node_modules = graphiql.find_node_modules()
+        if missing := graphiql.missing_assets(node_modules):
+            _say(f"    GraphiQL's files are missing ({', '.join(missing)}): run scripts/setup (npm ci)")
         api = create_app(
             ports,
-            graphiql=True,
+            graphiql=graphiql.page,
             limits=settings.limits,
             idempotency=build_idempotency(settings),
             integration_clients={**settings.integration_clients, LOCAL_CONNECTOR_CLIENT: None},
+            persisted=build_persisted_queries(settings),
             esign_secret=settings.esign_webhook_secret,
-            extra_routes=signing_routes(
-                ports, secret=settings.esign_webhook_secret, webhook_url=f"{settings.public_url}/webhooks/esign"
-            ),
+            extra_routes=[
+                *signing_routes(
+                    ports, secret=settings.esign_webhook_secret, webhook_url=f"{settings.public_url}/webhooks/esign"
+                ),
+                *graphiql.asset_routes(node_modules),
+            ],
         )
-        app = with_dev_tokens(api, secret)
+        origins = args.cors_origin or [o for o in os.environ.get("CHANNELFIN_CORS_ORIGINS", "").split(",") if o]
+        app = with_cors(with_dev_tokens(api, secret), origins or DEFAULT_CORS_ORIGINS)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
-        _say(f"==> GraphQL API and GraphiQL on {url}")
+        _say(f"==> GraphQL API and GraphiQL on {url} (CORS: {', '.join(origins or DEFAULT_CORS_ORIGINS)})")
         _say("    a leaser-admin token for the Authorization header (others: `channelfin token --help`):")
         _say(f"    Bearer {admin}")
         _say("    Ctrl-C stops everything.")
@@ -190,6 +203,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trust_documents(args: argparse.Namespace) -> int:
+    import json
+
+    from channelfin.api.http.persisted_queries import manifest_documents
+    from channelfin.bootstrap import Settings, build_ports
+    from channelfin.store.persisted_queries import DynamoPersistedQueries
+
+    try:
+        documents = manifest_documents(json.loads(Path(args.manifest).read_text()))
+    except (OSError, ValueError) as exc:
+        print(f"trust-documents: {exc}", file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    if args.stage:
+        env["CHANNELFIN_STAGE"] = args.stage
+        env.pop("CHANNELFIN_TABLE_PREFIX", None)
+    settings = Settings.from_env(env)
+    build_ports(settings)  # binds the tables
+    store = DynamoPersistedQueries()
+    for sha256, document in documents.items():
+        store.put(sha256, document, ttl_seconds=None, trusted=True)
+    _say(f"==> {len(documents)} trusted documents in {settings.table_prefix}persisted-queries")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="channelfin",
@@ -209,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--data-dir", help=data_help)
     dev.add_argument("--dynamodb-port", type=int, help="port of DynamoDB Local (default: a free one)")
     dev.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    dev.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="an origin browsers may call the API from, e.g. http://localhost:5173 or http://localhost:* "
+        "(repeatable; default ${CHANNELFIN_CORS_ORIGINS}, comma-separated, or http://localhost:* and "
+        "http://127.0.0.1:*)",
+    )
     dev.set_defaults(func=cmd_dev)
 
     token = sub.add_parser(
@@ -251,6 +297,18 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--stage", help="the deployed stage (default ${CHANNELFIN_STAGE} or local)")
     migrate.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
     migrate.set_defaults(func=cmd_migrate)
+
+    trust = sub.add_parser(
+        "trust-documents",
+        help="register the operations a stage with trusted documents runs",
+        description="Store the GraphQL documents of a manifest as trusted (no expiry): with "
+        "CHANNELFIN_TRUSTED_DOCUMENTS=true a stage runs only those. The manifest is Apollo's persisted "
+        'query manifest ({"format": "apollo-persisted-query-manifest", "operations": [...]}) or a JSON '
+        'object {"<sha256>": "<document>"} (graphql-codegen\'s persisted documents); every hash is checked.',
+    )
+    trust.add_argument("manifest", help="the manifest file (JSON)")
+    trust.add_argument("--stage", help="the deployed stage (default ${CHANNELFIN_STAGE} or local)")
+    trust.set_defaults(func=cmd_trust_documents)
     return parser
 
 

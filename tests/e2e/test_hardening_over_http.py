@@ -101,7 +101,7 @@ def test_hostile_bodies_get_a_4xx_with_a_code(dev_server, owner, body, status, c
 def test_two_thousand_aliases_are_refused(dev_server, owner):
     query = "{ " + " ".join(f"a{k}: viewer {{ sub }}" for k in range(2000)) + " }"
     response = post(dev_server, owner["token"], {"query": query})
-    assert response.status_code == 200 and response.json()["data"] is None
+    assert response.status_code == 200 and "data" not in response.json()  # a request error: nothing ran
     assert response.json()["errors"][0]["extensions"]["code"] in {"TOO_MANY_TOKENS", "TOO_MANY_ALIASES"}
     sixteen = "{ " + " ".join(f"a{k}: viewer {{ sub }}" for k in range(16)) + " }"
     assert post(dev_server, owner["token"], {"query": sixteen}).json()["errors"][0]["extensions"]["code"] == (

@@ -89,8 +89,8 @@ def test_the_packaged_template_has_what_the_service_needs():
     by_type: dict[str, list[str]] = {}
     for name, resource in resources.items():
         by_type.setdefault(resource["Type"], []).append(name)
-    tables = {resources[t]["Properties"]["TableName"].split("-")[-1] for t in by_type["AWS::DynamoDB::Table"]}
-    assert tables == {"partners", "contracts", "payouts", "idempotency"}
+    tables = {resources[t]["Properties"]["TableName"].split("-", 2)[-1] for t in by_type["AWS::DynamoDB::Table"]}
+    assert tables == {"partners", "contracts", "payouts", "idempotency", "persisted-queries"}
     assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == [
         "EscrowStateMachine",
         "FinancingStateMachine",
@@ -108,6 +108,28 @@ def test_the_packaged_template_has_what_the_service_needs():
         props = resources[table]["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate (run by scripts/test first) packages the template")
+def test_the_packaged_api_serves_get_and_post_and_lets_browsers_use_idempotency_keys():
+    resources = json.loads(PACKAGED.read_text())["Resources"]
+    routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in resources.values() if r["Type"].endswith("Route")}
+    assert {"GET /graphql", "POST /graphql"} <= set(routes)
+    assert all(routes[key]["AuthorizationType"] == "JWT" for key in ("GET /graphql", "POST /graphql"))
+    [cors] = [r["Properties"]["CorsConfiguration"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
+    assert "Idempotency-Key" in cors["AllowHeaders"] and "Authorization" in cors["AllowHeaders"]
+    assert cors["ExposeHeaders"] == ["Idempotent-Replayed"]
+    assert set(cors["AllowMethods"]) == {"GET", "POST", "OPTIONS"}
+
+
+def test_no_stage_lets_every_origin_call_the_api_and_prod_names_its_own():
+    from tests.unit.test_locks import serverless
+
+    params = serverless()["params"]
+    for stage, values in params.items():
+        for origin in values.get("corsOrigins", []):
+            assert "*" not in origin, f"{stage}: {origin}"
+    assert params["prod"]["corsOrigins"] and all(o.startswith("https://") for o in params["prod"]["corsOrigins"])
 
 
 PACKAGE = ROOT / ".serverless" / "channelfin.zip"

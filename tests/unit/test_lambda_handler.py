@@ -215,7 +215,7 @@ def test_a_bug_is_masked_with_a_correlation_id(invoke, world, ports, monkeypatch
 
 def test_an_invalid_document_is_a_graphql_error(invoke):
     body = json.loads(invoke(event(graphql_body("{ contract { nope } }")))["body"])
-    assert body["data"] is None
+    assert "data" not in body  # a request error: execution never began
     assert {e["extensions"]["code"] for e in body["errors"]} == {"GRAPHQL_VALIDATION_FAILED"}
 
 
@@ -256,12 +256,19 @@ def test_a_malformed_body_gets_a_4xx(invoke, body, content_type, status):
     assert response["body"] and "Traceback" not in response["body"]
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_only_post_is_served(invoke, method):
-    # API Gateway routes only POST /graphql; anything else reaching the function is a client error.
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_only_get_and_post_are_served(invoke, method):
+    # API Gateway routes GET and POST /graphql; anything else reaching the function is a client error.
     response = invoke(event(None, method=method))
-    assert response["statusCode"] in (400, 405)
+    assert response["statusCode"] == 405
+    assert header(response, "allow") == "GET, POST"
     assert '"data"' not in response["body"]
+
+
+def test_a_get_without_a_query_is_a_bad_request(invoke):
+    response = invoke(event(None, method="GET"))
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 import pytest
+from graphql import build_schema, parse
 
 from channelfin.api.core.context import Context
 from channelfin.api.http.execution import executor
 from channelfin.api.http.limits import Limits
+from channelfin.api.http.query_limits import limit_error
 from tests.factories import LEASER_ADMIN
 from tests.graphql_client import execute
 
@@ -183,3 +186,38 @@ def test_a_string_input_longer_than_the_limit_is_refused_before_anything_runs(po
     query = "mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }"
     result = execute(ports, LEASER_ADMIN, query, i={"customer": {"name": "x" * 5_000}})
     assert result.data is None and codes(result) == ["INPUT_TOO_LONG"]
+
+
+# ---------------------------------------------------------------- pages from the end, lookups by ids (issue 18)
+
+PAGED = build_schema(
+    """
+    type Query { items(first: Int, after: String, last: Int, before: String): ItemConnection!
+                 nodes(ids: [ID!]!): [Item]! }
+    type ItemConnection { edges: [ItemEdge!]! }
+    type ItemEdge { node: Item! }
+    type Item { id: ID! children(first: Int, last: Int): ItemConnection! }
+    """
+)
+
+
+def cost(query: str, **variables: object) -> int:
+    error = limit_error(PAGED, parse(query), query, variables, Limits(max_cost=0))
+    assert error is not None and error.extensions
+    return int(cast(int, error.extensions["cost"]))
+
+
+def test_a_page_from_the_end_is_priced_by_last_as_one_from_the_start_by_first():
+    forward = cost("{ items(first: 100) { edges { node { id children(first: 100) { edges { node { id } } } } } } }")
+    backward = cost(
+        "query($n: Int) { items(last: $n) { edges { node { id children(last: 100) { edges { node { id } } } } } } }",
+        n=100,
+    )
+    assert backward == forward > 100 * 100
+    assert cost("{ items { edges { node { id } } } }") == cost("{ items(first: 20) { edges { node { id } } } }")
+
+
+def test_a_lookup_by_ids_is_priced_by_their_number():
+    one, two = cost('{ nodes(ids: ["a"]) { id } }'), cost('{ nodes(ids: ["a", "b"]) { id } }')
+    hundred = cost("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[str(k) for k in range(100)])
+    assert hundred - one == 99 * (two - one) > 0  # the field once, what it selects once per id

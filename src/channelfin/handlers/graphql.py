@@ -37,17 +37,18 @@ def lambda_adapter(app: Any) -> Any:
 
 def _build() -> Any:
     from channelfin.api.http.app import create_graphql_app
-    from channelfin.bootstrap import Settings, build_idempotency, build_ports
+    from channelfin.bootstrap import Settings, build_idempotency, build_persisted_queries, build_ports
 
     settings = Settings.from_env()
     # The bare GraphQL endpoint behind its guards: Starlette's router and middleware cost ~0.3 ms
     # a request for nothing here.
+    ports = build_ports(settings)
     app = create_graphql_app(
-        build_ports(settings),
-        graphiql=settings.introspection,
+        ports,
         limits=settings.limits,
         idempotency=build_idempotency(settings),
         integration_clients=settings.integration_clients,
+        persisted=build_persisted_queries(settings),
     )
     return lambda_adapter(app)
 

@@ -22,7 +22,11 @@ DEFAULT_TTL_SECONDS = 12 * 3600
 
 
 class InvalidToken(Exception):
-    pass
+    """A bearer token the dev server refuses; `expired` tells a token past its `exp` from a malformed or forged one."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
 
 
 def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE) -> str:
@@ -69,5 +73,7 @@ def verify(secret: str, token: str) -> dict[str, Any]:
         return jwt.decode(
             token, secret, algorithms=["HS256"], issuer=ISSUER, options={"require": ["exp", "sub", "iss"]}
         )
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("the token has expired", expired=True) from exc
     except jwt.PyJWTError as exc:
-        raise InvalidToken(str(exc)) from exc
+        raise InvalidToken(f"the token is malformed or not signed by this dev stack ({exc})") from exc

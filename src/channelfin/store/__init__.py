@@ -15,6 +15,8 @@ still read (`legacy_json.py`) and take the new form when next saved.
   contracts   contracts and their copies per party (`contracts.py`)
   payouts     payouts (`payouts.py`)
   idempotency Powertools' idempotency records (written by Powertools only)
+  persisted-queries  GraphQL documents by SHA-256, automatic (with a TTL) or trusted
+              (`persisted_queries.py`; key `id` only)
 
 Each aggregate's module holds its PynamoDB record (the one description of its items, and
 every write), gives the items' keys and access patterns, maps records to domain objects, and

@@ -17,6 +17,7 @@ from channelfin.store.ledger import LedgerEntryRecord
 from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
+from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.programs import ProgramRecord
 
 
@@ -42,6 +43,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     IncentiveRecord,
     AuditRecord,
     IdempotencyRecord,
+    PersistedQueryRecord,
 )
 
 # Each record's logical table: the aggregates of the partners table share it (single-table design).
@@ -57,6 +59,7 @@ LOGICAL_NAMES = {
     "IncentiveRecord": "partners",
     "AuditRecord": "partners",
     "IdempotencyRecord": "idempotency",
+    "PersistedQueryRecord": "persisted-queries",
 }
 
 

@@ -4,7 +4,9 @@
 - In queries it becomes a GraphQL error whose `extensions.code` is the same stable code.
 - `PermissionDenied`/`NotAuthenticated` are top-level errors (FORBIDDEN/UNAUTHENTICATED).
 - Anything else is a bug: logged with a correlation id, shown as "Unexpected error" plus
-  that id, never a stack trace.
+  that id, never a stack trace. In Lambda the id is the request's (API Gateway's request id,
+  which Powertools puts on every log line of the invocation and API Gateway returns as
+  `apigw-requestid`); elsewhere a new one, on the error's log line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import uuid
 
 import strawberry
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.exceptions import OrphanedChildLoggerError
 from graphql import GraphQLError
 
 from channelfin.domain.errors import DomainError, PermissionDenied
@@ -35,6 +38,31 @@ class UserError:
 
 class NotAuthenticated(Exception):
     pass
+
+
+def _request_correlation_id() -> str | None:
+    try:
+        return logger.get_correlation_id()
+    except OrphanedChildLoggerError:  # no Powertools logger set up above this one (a bare script)
+        return None
+
+
+def log_unexpected(error: BaseException, message: str, **context: object) -> str:
+    """Log a bug with its stack trace and the correlation id the client will be shown; return that id."""
+    correlation_id = _request_correlation_id() or str(uuid.uuid4())
+    logger.error(message, exc_info=error, extra={"correlation_id": correlation_id, **context})
+    return correlation_id
+
+
+def internal_error_body(correlation_id: str) -> dict[str, object]:
+    return {
+        "errors": [
+            {
+                "message": f"Unexpected error (correlation id {correlation_id}).",
+                "extensions": {"code": "INTERNAL_ERROR", "correlationId": correlation_id},
+            }
+        ]
+    }
 
 
 def _recoded(error: GraphQLError, code: str, message: str | None = None, **extra: object) -> GraphQLError:
@@ -73,12 +101,7 @@ def _with_code(error: GraphQLError) -> GraphQLError:
         return _recoded(error, original.code, original.message, **extra)
     if isinstance(original, InvalidCursor):
         return _recoded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
-    correlation_id = str(uuid.uuid4())
-    logger.error(
-        "unexpected error in a resolver",
-        exc_info=original,
-        extra={"correlation_id": correlation_id, "path": list(error.path or [])},
-    )
+    correlation_id = log_unexpected(original, "unexpected error in a resolver", path=list(error.path or []))
     return _recoded(
         error,
         "INTERNAL_ERROR",

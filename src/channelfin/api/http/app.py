@@ -15,11 +15,14 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from channelfin.api.http import esign_webhook
-from channelfin.api.http.endpoint import GraphQLEndpoint
+from channelfin.api.http.compression import compressed
+from channelfin.api.http.endpoint import GraphiQLPage, GraphQLEndpoint
 from channelfin.api.http.execution import executor
+from channelfin.api.http.failures import MaskingFailures
 from channelfin.api.http.guards import CLAIMS_SCOPE_KEY, ASGIApp, IdempotencyKeys, RequestGuard
 from channelfin.api.http.idempotency import IdempotentRequests
 from channelfin.api.http.limits import Limits
+from channelfin.api.http.persisted_queries import PersistedQueries
 from channelfin.services.ports import Ports
 
 __all__ = ["CLAIMS_SCOPE_KEY", "create_app", "create_graphql_app"]
@@ -35,18 +38,24 @@ async def _home(_: Request) -> RedirectResponse:
 
 def _guarded(
     ports: Ports,
-    graphiql: bool,
+    graphiql: GraphiQLPage | None,
     limits: Limits,
     idempotency: IdempotentRequests | None,
     integration_clients: Mapping[str, str | None] | None,
+    persisted: PersistedQueries | None,
 ) -> ASGIApp:
-    """The endpoint behind its guards: body size and shape first, then idempotency keys."""
+    """The endpoint behind its guards: failures masked, answers compressed, body size and shape, idempotency keys."""
     endpoint = GraphQLEndpoint(
-        executor(limits), ports, graphiql=graphiql, integration_clients=integration_clients or {}
+        executor(limits),
+        ports,
+        graphiql=graphiql,
+        integration_clients=integration_clients or {},
+        persisted=persisted,
     )
-    return RequestGuard(
+    guarded = RequestGuard(
         IdempotencyKeys(endpoint, idempotency), max_bytes=limits.max_body_bytes, max_batch=limits.max_batch
     )
+    return MaskingFailures(compressed(guarded))
 
 
 def esign_webhook_route(ports: Ports, secret: str) -> Route:
@@ -65,19 +74,21 @@ def esign_webhook_route(ports: Ports, secret: str) -> Route:
 def create_app(
     ports: Ports,
     *,
-    graphiql: bool = True,
+    graphiql: GraphiQLPage | None = None,
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
     integration_clients: Mapping[str, str | None] | None = None,
+    persisted: PersistedQueries | None = None,
     esign_secret: str = "",
     extra_routes: list[Route] | None = None,
 ) -> Starlette:
-    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
+    """The dev server's app: /graphql (GET and POST), /health, the webhook, and what the local stack adds."""
+    endpoint = _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients, persisted)
     return Starlette(
         routes=[
             Route("/", _home),
             Route("/health", _health),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", endpoint),  # every method: the endpoint answers the others 405, as JSON with Allow
             esign_webhook_route(ports, esign_secret),
             *(extra_routes or []),
         ]
@@ -87,10 +98,13 @@ def create_app(
 def create_graphql_app(
     ports: Ports,
     *,
-    graphiql: bool = False,
     limits: Limits | None = None,
     idempotency: IdempotentRequests | None = None,
     integration_clients: Mapping[str, str | None] | None = None,
+    persisted: PersistedQueries | None = None,
 ) -> ASGIApp:
-    """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed."""
-    return _guarded(ports, graphiql, limits or Limits(), idempotency, integration_clients)
+    """Just the GraphQL endpoint, for Lambda: API Gateway routes /graphql here, so no router is needed.
+
+    No GraphiQL: its assets are served by the dev server from node_modules, which Lambda has not.
+    """
+    return _guarded(ports, None, limits or Limits(), idempotency, integration_clients, persisted)

@@ -53,11 +53,12 @@ ALLOWED = (OperationType.QUERY, OperationType.MUTATION)  # this API has no subsc
 
 
 class OperationRefused(Exception):
-    """Not an operation this request can run (none by that name, a subscription): a 400 over HTTP."""
+    """Not an operation this request can run (none by that name, a subscription, a mutation in a GET): a 4xx."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.code = code
+        self.status = status
 
 
 @lru_cache(maxsize=CACHED_DOCUMENTS)
@@ -99,8 +100,12 @@ class Executor:
         context: Context,
         variables: dict[str, Any] | None = None,
         operation_name: str | None = None,
+        read_only: bool = False,
     ) -> ExecutionResult:
-        """The operation's result, every error coded; `OperationRefused` when there is nothing to run."""
+        """The operation's result, every error coded; `OperationRefused` when there is nothing to run.
+
+        `read_only` (a GET): a mutation is refused with 405, since a GET must change nothing.
+        """
         limits, given = self.limits, variables or {}
         try:
             document = _parsed(query, limits.max_tokens)
@@ -113,9 +118,9 @@ class Executor:
             )
             raise OperationRefused("UNKNOWN_OPERATION", reason)
         if operation.operation not in ALLOWED:
-            raise OperationRefused(
-                "OPERATION_NOT_ALLOWED", f"{operation.operation.value}s are not allowed when using POST"
-            )
+            raise OperationRefused("OPERATION_NOT_ALLOWED", f"{operation.operation.value}s are not served here")
+        if read_only and operation.operation is not OperationType.QUERY:
+            raise OperationRefused("METHOD_NOT_ALLOWED", "send mutations with POST; GET runs queries only", 405)
         # The limits first: validation and input coercion are what a hostile document makes slow.
         over = limit_error(self.schema, document, query, given, limits)
         refused = (

@@ -3,8 +3,10 @@
 - `RequestGuard`: a request body above the limit (1 MB by default) gets 413 before any
   parsing, whether or not the client announced its length; a POST that is not JSON, not
   UTF-8, not an operation object (or a batch of them), nested too deep for the parser, or a
-  batch above the limit gets 400 — always as JSON with a stable code, never a 500. What it
-  accepted is parsed once and handed on in the scope (`OPERATIONS_SCOPE_KEY`).
+  batch above the limit gets 400 — always as JSON with a stable code, never a 500. A GET
+  carries one operation in its query string (`query`, `operationName`, and `variables` and
+  `extensions` as JSON). What it accepted is parsed once and handed on in the scope
+  (`OPERATIONS_SCOPE_KEY`).
 - `IdempotencyKeys`: a POST with an `Idempotency-Key` header runs once per caller and key;
   retries get the first answer back (see `idempotency.py`).
 """
@@ -14,8 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
+from urllib.parse import parse_qs
 
 from channelfin.api.http.idempotency import HEADER, REPLAYED_HEADER, IdempotentRequests
+from channelfin.api.http.media import negotiate
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,9 +43,15 @@ def caller_scope(claims: dict[str, Any]) -> str:
 OPERATIONS_SCOPE_KEY = "channelfin.operations"
 
 
-async def send_json(send: Send, status: int, body: Any, extra_headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+async def send_json(
+    send: Send,
+    status: int,
+    body: Any,
+    extra_headers: Sequence[tuple[bytes, bytes]] = (),
+    content_type: str = "application/json",
+) -> None:
     payload = json.dumps(body).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(payload)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra_headers]})
     await send({"type": "http.response.body", "body": payload})
 
@@ -58,11 +68,44 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 class Malformed(Exception):
-    """The request cannot be run as sent (not JSON operations, wrong shapes, no such operation): 400 with a code."""
+    """The request cannot be run as sent (not JSON operations, wrong shapes, no such operation): a 4xx with a code."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(
+        self, code: str, message: str, *, status: int = 400, headers: Sequence[tuple[bytes, bytes]] = ()
+    ) -> None:
         super().__init__(message)
         self.answer = error_body(code, message)
+        self.status = status
+        self.headers = list(headers)
+
+
+def _json_parameter(value: str, name: str) -> Any:
+    try:
+        parsed = json.loads(value)
+    except (ValueError, RecursionError):
+        raise Malformed("BAD_REQUEST", f"`{name}` is a JSON object in the URL") from None
+    if not isinstance(parsed, dict | None):
+        raise Malformed("BAD_REQUEST", f"`{name}` is a JSON object in the URL")
+    return parsed
+
+
+def operation_from_query_string(query_string: bytes) -> dict[str, Any] | None:
+    """A GET's operation (`application/x-www-form-urlencoded` parameters), or None when it names none."""
+    try:
+        params = parse_qs(query_string.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise Malformed("BAD_REQUEST", "the query string is not UTF-8") from None
+    if "query" not in params and "extensions" not in params:
+        return None
+    if any(len(values) > 1 for values in params.values()):
+        raise Malformed("BAD_REQUEST", "each parameter appears once in the URL")
+    operation: dict[str, Any] = {"query": params["query"][0]} if "query" in params else {}
+    if "operationName" in params:
+        operation["operationName"] = params["operationName"][0] or None
+    for name in ("variables", "extensions"):
+        if name in params:
+            operation[name] = _json_parameter(params[name][0], name)
+    return operation
 
 
 def parse_operations(body: bytes, max_batch: int) -> dict[str, Any] | list[dict[str, Any]]:
@@ -113,7 +156,15 @@ class RequestGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if scope.get("method") == "POST":
+        if scope.get("method") == "GET":
+            try:
+                operation = operation_from_query_string(scope.get("query_string") or b"")
+            except Malformed as problem:
+                await send_json(send, problem.status, problem.answer)
+                return
+            if operation is not None:
+                scope[OPERATIONS_SCOPE_KEY] = operation
+        elif scope.get("method") == "POST":
             content_type = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
             if content_type != "application/json":
                 await send_json(send, 415, error_body("UNSUPPORTED_MEDIA_TYPE", "send application/json"))
@@ -122,7 +173,7 @@ class RequestGuard:
                 # Parsed once, here: the endpoint executes what the guard accepted.
                 scope[OPERATIONS_SCOPE_KEY] = parse_operations(body, self.max_batch)
             except Malformed as problem:
-                await send_json(send, 400, problem.answer)
+                await send_json(send, problem.status, problem.answer)
                 return
         await self.app(scope, receive, send)  # the body is read: what follows uses OPERATIONS_SCOPE_KEY
 
@@ -165,4 +216,4 @@ class IdempotencyKeys:
             await send({"type": "http.response.body", "body": captured["body"]})
             return
         replayed = [(REPLAYED_HEADER.encode(), b"true")] if answer.replayed else []
-        await send_json(send, answer.status, answer.body, replayed)
+        await send_json(send, answer.status, answer.body, replayed, content_type=negotiate(header(scope, b"accept")))

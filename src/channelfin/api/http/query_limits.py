@@ -5,9 +5,9 @@ document 15,000 characters, cost 5,000, 10 operations per batched request, 1 MB 
 list inputs of at most 100 items and strings of at most 1,000 characters (every text field
 of the domain has a tighter bound of its own), and one response name at most 10 times in a selection
 (validation compares every pair of them: 490 copies of `viewer { sub }` took 1.9 s).
-The cost counts 2 per object and 1 per scalar, and a
-connection multiplies what it selects by its `first` (the page size it will really
-return), so nested lists are priced as they run. Introspection fields are free. Errors say
+The cost counts 2 per object and 1 per scalar, and a connection multiplies what it selects
+by its `first` or `last` (the page size it will really return), a lookup by `ids` by their
+number, so nested lists are priced as they run. Introspection fields are free. Errors say
 which limit was hit, with a stable code.
 
 Tokens are counted by graphql-core's parser (`max_tokens`: it stops early). Everything
@@ -17,7 +17,7 @@ seconds, so both must only ever see documents already within bounds. The walk is
 the document: each fragment is summed once and its summary reused wherever it is spread (a
 fragment spreading the next one twice, 19 levels deep, is 2^19 expansions otherwise), and
 a fragment cycle (invalid, refused by validation next) counts for nothing. `first` is read
-as execution will read it: the literal, the variable or the variable's default, coerced by
+(as `last` and `ids` are) as execution will read it: the literal, the variable or the variable's default, coerced by
 graphql-core, whatever its spelling (`100`, `100.0`, `$n` with `= 100`).
 """
 
@@ -52,6 +52,7 @@ from graphql import (
 from channelfin.api.http.limits import Limits
 from channelfin.services.paging import DEFAULT_PAGE_SIZE
 
+PAGE_SIZE_ARGUMENTS = ("first", "last")  # a connection returns at most this many nodes
 CAP = 10**15  # sums stop growing here: an exploding document is refused, not computed to the last digit
 
 
@@ -136,15 +137,25 @@ class _Walk:
         if is_leaf_type(returned):
             return _Summary(cost=1, depth=0, aliases=aliases)
         inner = self.selection(node.selection_set, returned)
-        times = self._first(node, definition) if "first" in definition.args else 1
-        return _Summary(cost=2, depth=0, aliases=aliases).plus(inner, deeper=1, times=times)
+        return _Summary(cost=2, depth=0, aliases=aliases).plus(inner, deeper=1, times=self._times(node, definition))
 
-    def _first(self, node: FieldNode, definition: Any) -> int:
-        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
-        if argument is None:
-            return DEFAULT_PAGE_SIZE
-        value = value_from_ast(argument.value, definition.args["first"].type, self.variables)
-        return max(value, 0) if isinstance(value, int) else DEFAULT_PAGE_SIZE  # Undefined: invalid, refused next
+    def _times(self, node: FieldNode, definition: Any) -> int:
+        """How many objects a field returns at most: a connection's page (`first` or `last`, the
+        default page size when neither is given), a lookup's number of `ids`, otherwise one."""
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        pages = [name for name in PAGE_SIZE_ARGUMENTS if name in definition.args]
+        if pages:
+            sizes = [self._value(given[name], definition.args[name].type) for name in pages if name in given]
+            return max((s if isinstance(s, int) else DEFAULT_PAGE_SIZE for s in sizes), default=DEFAULT_PAGE_SIZE)
+        if "ids" in definition.args and "ids" in given:
+            ids = self._value(given["ids"], definition.args["ids"].type)
+            return len(ids) if isinstance(ids, list) else 1
+        return 1
+
+    def _value(self, value: ValueNode, type_: Any) -> Any:
+        """An argument as execution will read it (Undefined when invalid: validation refuses it next)."""
+        found = value_from_ast(value, type_, self.variables)
+        return max(found, 0) if isinstance(found, int) else found
 
 
 @dataclass(slots=True)
@@ -249,7 +260,7 @@ def limit_error(
         return _limit_error(
             "QUERY_TOO_COSTLY",
             f"the query costs {summary.cost}; at most {limits.max_cost} (2 per object, 1 per scalar, "
-            "connections × first): ask for smaller pages",
+            "connections × first or last): ask for smaller pages",
             cost=summary.cost,
         )
     return None
