@@ -2,7 +2,8 @@
 
 `AuthzWorld` registers the partners every operation needs (a leaser, a publisher that owns
 the contracts, runs the program and the campaigns, a reseller, a distributor and an
-unrelated partner that plays every role but is party to nothing) and builds the rest
+unrelated partner that plays every role but is party to nothing; the publisher and the reseller
+have an accepted reseller link, the stranger has none) and builds the rest
 (contracts in each state, a program, an escrow agreement, a credit line, a REBATE payout)
 only when an operation asks for it. Setup is done by callers whose `sub` differs from the
 matrix's callers, so "a different user" rules never refuse a matrix caller.
@@ -21,7 +22,7 @@ from tests.factories import LEASER_ADMIN, principal
 from tests.fakes import fake_ports
 from tests.graphql_client import Result, execute
 from tests.incentive_flow import ALWAYS
-from tests.world import register
+from tests.world import accept_enrollment, link, register
 
 SETUP_CONNECTOR = principal("integration", sub="setup-esign-connector")
 SETUP_LEASER_ADMIN = LEASER_ADMIN  # sub "user-leaser-admin"
@@ -62,6 +63,8 @@ class AuthzWorld:
             fileFee="150.00",
         )
         self.agreement = payload["agreement"]["id"]
+        link(self.ports, self.publisher, self.reseller)
+        self.newcomer = ""  # a reseller without a link, registered by the consent requests
 
     # ---------------------------------------------------------------- callers
 
@@ -176,8 +179,8 @@ class AuthzWorld:
         )
         return payload["program"]["id"]
 
-    def enrollment(self, program: str) -> str:
-        """The reseller enrolled as an AFFILIATE (so affiliateCompliance has a row)."""
+    def enrollment(self, program: str, accepted: bool = True) -> str:
+        """The reseller enrolled as an AFFILIATE (so affiliateCompliance has a row), and its answer."""
         payload = self.ok(
             self.admin_of(self.publisher),
             ops.ENROLL,
@@ -187,7 +190,28 @@ class AuthzWorld:
             tier="AFFILIATE",
             segmentPotential="100000.00",
         )
+        if accepted:
+            accept_enrollment(self.ports, payload["enrollment"]["id"], self.reseller)
         return payload["enrollment"]["id"]
+
+    # ---------------------------------------------------------------- consent
+
+    def register_newcomer(self) -> str:
+        """A reseller with no link yet (`newcomer`)."""
+        self.newcomer = register(self.ports, "Nouveau Revendeur", "RESELLER")
+        return self.newcomer
+
+    def link_requested_by_publisher(self) -> str:
+        """A PENDING link the publisher's partner-admin asked the newcomer for: the newcomer answers it."""
+        newcomer = self.register_newcomer()
+        payload = self.ok(
+            self.admin_of(self.publisher),
+            ops.REQUEST_LINK,
+            "requestResellerLink",
+            publisherId=self.publisher,
+            resellerId=newcomer,
+        )
+        return payload["link"]["id"]
 
     # ---------------------------------------------------------------- escrow
 

@@ -14,13 +14,14 @@ from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
-from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
+from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
 from channelfin.services.paging import Page, PageRequest, paginate
 from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
 from tests.factories import Clock, next_id
@@ -288,9 +289,64 @@ class InlinePaymentRuns:
 
 
 @dataclass
+class FakeRelations:
+    links: dict[str, ResellerLink] = field(default_factory=dict)
+    relations: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (publisher, partner) -> sources
+    roles: dict[tuple[str, str], frozenset[PartnerRole]] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def add_link(self, link: ResellerLink) -> None:
+        with self.lock:
+            if link.id in self.links:
+                raise Conflict("exists")
+            self.links[link.id] = link
+
+    def save_link(self, link: ResellerLink, *, expected_version: int, relation: Relation | None = None) -> None:
+        with self.lock:
+            if self.links[link.id].version != expected_version:
+                raise Conflict("changed")
+            self.links[link.id] = link
+            if relation is not None:
+                self.relate(relation)
+
+    def relate(self, relation: Relation) -> None:
+        with self.lock:
+            key = (relation.publisher_id, relation.partner_id)
+            self.relations.setdefault(key, set()).add(relation.source)
+            self.roles[key] = relation.partner_roles
+
+    def get_link(self, link_id: str) -> ResellerLink | None:
+        return self.links.get(link_id)
+
+    def links_of(
+        self, partner_id: str, *, as_reseller: bool, status: ConsentStatus | None, page: PageRequest
+    ) -> Page[ResellerLink]:
+        items = sorted(
+            (
+                link
+                for link in self.links.values()
+                if (link.reseller_id if as_reseller else link.publisher_id) == partner_id
+                and status in (None, link.status)
+            ),
+            key=lambda link: link.id,
+        )
+        return _page(items, lambda link: link.id, page)
+
+    def related(self, publisher_id: str, partner_id: str) -> bool:
+        return (publisher_id, partner_id) in self.relations
+
+    def related_partners(self, publisher_id: str, *, role: PartnerRole, page: PageRequest) -> Page[str]:
+        items = sorted(q for (p, q), roles in self.roles.items() if p == publisher_id and role in roles)
+        return _page(items, lambda partner_id: partner_id, page)
+
+
+@dataclass
 class FakePrograms:
+    payouts: FakePayouts = field(default_factory=FakePayouts)
+    relations: FakeRelations = field(default_factory=FakeRelations)
     programs: dict[str, PartnerProgram] = field(default_factory=dict)
     enrollments: dict[str, Enrollment] = field(default_factory=dict)
+    indexed: set[str] = field(default_factory=set)  # enrolments listed among their partner's
     sales: dict[tuple[str, str], Sale] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -304,13 +360,54 @@ class FakePrograms:
         return [p for p in self.programs.values() if p.publisher_id == publisher_id]
 
     def add_enrollment(self, enrollment: Enrollment) -> None:
-        self.enrollments[enrollment.id] = enrollment
+        with self.lock:
+            if enrollment.id in self.enrollments:
+                raise Conflict("exists")
+            self.enrollments[enrollment.id] = enrollment
+            self.indexed.add(enrollment.id)
 
     def save_enrollment(self, enrollment: Enrollment) -> None:
         with self.lock:
-            if self.enrollments[enrollment.id].sales_count != enrollment.sales_count:
+            stored = self.enrollments[enrollment.id]
+            if (stored.sales_count, stored.status) != (enrollment.sales_count, enrollment.status):
                 raise Conflict("changed")
             self.enrollments[enrollment.id] = enrollment
+
+    def answer_enrollment(self, answered: Enrollment, *, charge: Payout | None, relation: Relation | None) -> None:
+        with self.lock, self.payouts.lock, self.relations.lock:  # one transaction
+            stored = self.enrollments[answered.id]
+            if stored.status is not ConsentStatus.PENDING:
+                raise Conflict("answered")
+            if charge is not None:
+                self.payouts.add(charge)  # Conflict (nothing written) if it exists
+            if relation is not None:
+                self.relations.relate(relation)
+            self.enrollments[answered.id] = replace(
+                stored, status=answered.status, answered_by=answered.answered_by, answered_at=answered.answered_at
+            )
+
+    def enrollments_of_partner(
+        self, partner_id: str, *, status: ConsentStatus | None, page: PageRequest
+    ) -> Page[Enrollment]:
+        items = sorted(
+            (
+                e
+                for e in self.enrollments.values()
+                if e.partner_id == partner_id and e.id in self.indexed and status in (None, e.status)
+            ),
+            key=lambda e: (e.enrolled_at, e.id),
+            reverse=True,
+        )
+        return _page(items, lambda e: e.id, page)
+
+    def index_enrollment(self, enrollment: Enrollment, relation: Relation | None, *, dry_run: bool = False) -> bool:
+        with self.lock:
+            if enrollment.id in self.indexed or dry_run:
+                return enrollment.id not in self.indexed
+            self.indexed.add(enrollment.id)
+            if relation is not None:
+                self.relations.relate(relation)
+            return True
 
     def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
         return self.enrollments.get(enrollment_id)
@@ -363,6 +460,7 @@ class FakeIncentives:
     campaigns: dict[str, IncentiveCampaign] = field(default_factory=dict)
     lines: dict[str, CreditLine] = field(default_factory=dict)
     moves: list[CreditMovement] = field(default_factory=list)
+    by_reference: dict[tuple[str, MovementKind, str], CreditMovement] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
@@ -404,9 +502,18 @@ class FakeIncentives:
         with self.lock:
             if self.lines[line.id].version != expected_version:
                 raise Conflict("changed")
+            key = (line.id, movement.kind, movement.reference) if movement and movement.reference else None
+            if key in self.by_reference:
+                raise Conflict("a movement has that reference")
             self.lines[line.id] = line
             if movement is not None:
                 self.moves.append(movement)
+            if key is not None:
+                assert movement is not None
+                self.by_reference[key] = movement
+
+    def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
+        return self.by_reference.get((line_id, kind, reference))
 
     def get_line(self, line_id: str) -> CreditLine | None:
         return self.lines.get(line_id)
@@ -596,11 +703,14 @@ def fake_ports() -> Ports:
     contracts = FakeContracts()
     ledger = FakeLedger()
     runner = InlinePaymentRuns()
+    payouts = FakePayouts(contracts, ledger)
+    relations = FakeRelations()
     ports = Ports(
         partners=FakePartners(),
         contracts=contracts,
-        payouts=FakePayouts(contracts, ledger),
-        programs=FakePrograms(),
+        payouts=payouts,
+        programs=FakePrograms(payouts, relations),
+        relations=relations,
         escrows=FakeEscrows(),
         incentives=FakeIncentives(),
         audit=FakeAuditLog(),

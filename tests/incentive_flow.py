@@ -65,7 +65,17 @@ class Channel:
         self.reseller = self.register("Logiciels du Nord", "RESELLER")
         self.services_firm = self.register("SSII Conseil", "SERVICES_FIRM")
         self.outsider = self.register("Revendeur Tiers", "RESELLER")
+        for seller in (self.reseller, self.services_firm):  # the vendor reports their sales; not the outsider's
+            self.link(seller)
         return self
+
+    def link(self, seller: str) -> dict[str, Any]:
+        """A reseller link asked for by the vendor's partner-admin, accepted by the seller's."""
+        asked = self.ok(
+            self.vendor_admin, ops.REQUEST_LINK, "requestResellerLink", publisherId=self.vendor, resellerId=seller
+        )
+        seller_admin = Who("partner-admin", seller, "seller-admin")
+        return self.ok(seller_admin, ops.ACCEPT_LINK, "acceptResellerLink", linkId=asked["link"]["id"])["link"]
 
     # ---------------------------------------------------------------- callers
 

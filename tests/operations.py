@@ -104,9 +104,60 @@ mutation($input: CreatePartnerProgramInput!) {
 ENROLL = """
 mutation($input: EnrollPartnerInput!) {
   enrollPartner(input: $input) {
-    enrollment { id tier entryFee { amount } technicallyQualified salesCount
+    enrollment { id status tier entryFee { amount } technicallyQualified salesCount
                  rules { reward rate fromSale benefits contractHeldBy } partner { id } }
     userErrors { field code message }
+  }
+}"""
+
+ENROLLMENT_FIELDS = "id status answeredAt answeredBy tier entryFee { amount } salesCount partner { id }"
+
+ACCEPT_ENROLLMENT = f"""
+mutation($input: AcceptEnrollmentInput!) {{
+  acceptEnrollment(input: $input) {{ enrollment {{ {ENROLLMENT_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+DECLINE_ENROLLMENT = f"""
+mutation($input: DeclineEnrollmentInput!) {{
+  declineEnrollment(input: $input) {{ enrollment {{ {ENROLLMENT_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+ENROLLMENTS = f"""
+query($partnerId: ID!, $status: ConsentStatus, $first: Int, $after: String) {{
+  enrollments(partnerId: $partnerId, status: $status, first: $first, after: $after) {{
+    edges {{ node {{ {ENROLLMENT_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }}
+  }}
+}}"""
+
+LINK_FIELDS = """id status requestedAt answeredAt publisher { id } reseller { id } requestedBy { id }
+  answeredBy { id }"""
+
+REQUEST_LINK = f"""
+mutation($input: RequestResellerLinkInput!) {{
+  requestResellerLink(input: $input) {{ link {{ {LINK_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+ACCEPT_LINK = f"""
+mutation($input: AcceptResellerLinkInput!) {{
+  acceptResellerLink(input: $input) {{ link {{ {LINK_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+DECLINE_LINK = f"""
+mutation($input: DeclineResellerLinkInput!) {{
+  declineResellerLink(input: $input) {{ link {{ {LINK_FIELDS} }} userErrors {{ field code message }} }}
+}}"""
+
+RESELLER_LINKS = f"""
+query($partnerId: ID!, $asReseller: Boolean, $status: ConsentStatus, $first: Int, $after: String) {{
+  resellerLinks(partnerId: $partnerId, asReseller: $asReseller, status: $status, first: $first, after: $after) {{
+    edges {{ node {{ {LINK_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }}
+  }}
+}}"""
+
+NAMEABLE_RESELLERS = """
+query($publisherId: ID!, $first: Int, $after: String) {
+  nameableResellers(publisherId: $publisherId, first: $first, after: $after) {
+    edges { node { id name } } pageInfo { hasNextPage endCursor }
   }
 }"""
 

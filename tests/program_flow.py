@@ -1,4 +1,8 @@
-"""A publisher's partner program driven through GraphQL: tiers, attributions, sales."""
+"""A publisher's partner program driven through GraphQL: tiers, attributions, sales.
+
+An enrolment counts once its partner accepts it: `enroll` enrols and accepts, as the publisher's
+and then the partner's partner-admin would.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from channelfin.domain.access import Principal
 from tests import operations as ops
 from tests.financing_flow import SIGNATURE_CONNECTOR
-from tests.world import World, register
+from tests.world import World, accept_enrollment, register
 
 
 @dataclass
@@ -27,16 +31,20 @@ class ProgramFlow:
         assert result.errors == [], result.errors
         return result.data[field_name]
 
-    def create_program(self, **overrides: Any) -> dict[str, Any]:
+    def create_program(self, who: Principal | None = None, **overrides: Any) -> dict[str, Any]:
+        """The publisher's program (rates above DESIGN 1.2's defaults need `who` to be a leaser-admin)."""
         fields = {"publisherId": self.world.publisher, "name": "Programme partenaires", "entryFeeRate": "0.03"}
         payload = self.mutate(
-            self.publisher_admin, ops.CREATE_PROGRAM, "createPartnerProgram", **{**fields, **overrides}
+            who or self.publisher_admin, ops.CREATE_PROGRAM, "createPartnerProgram", **{**fields, **overrides}
         )
         assert payload["userErrors"] == [], payload["userErrors"]
         self.program = payload["program"]["id"]
         return payload["program"]
 
-    def enroll(self, tier: str, *roles: str, potential: str | None = None, name: str | None = None) -> dict[str, Any]:
+    def enroll(
+        self, tier: str, *roles: str, potential: str | None = None, name: str | None = None, accept: bool = True
+    ) -> dict[str, Any]:
+        """A new partner enrolled at `tier`, its enrolment accepted by its partner-admin (unless `accept` is False)."""
         partner = register(self.world.ports, name or f"{tier.title()} SARL", *(roles or ("RESELLER",)))
         payload = self.mutate(
             self.publisher_admin,
@@ -50,7 +58,12 @@ class ProgramFlow:
         assert payload["userErrors"] == [], payload["userErrors"]
         self.partners[tier] = partner
         self.enrollments[tier] = payload["enrollment"]["id"]
+        if accept:
+            self.accept(tier)
         return payload["enrollment"]
+
+    def accept(self, tier: str) -> dict[str, Any]:
+        return accept_enrollment(self.world.ports, self.enrollments[tier], self.partners[tier])
 
     def qualify(self, tier: str) -> None:
         payload = self.mutate(

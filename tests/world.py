@@ -1,4 +1,8 @@
-"""A small world built through the API itself: a leaser, a publisher, resellers, an agreement."""
+"""A small world built through the API itself: a leaser, a publisher, resellers, an agreement.
+
+The publisher and its reseller have an accepted reseller link, so the reseller may be named on
+the publisher's contracts; the stranger has none.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +58,39 @@ class World:
         assert payload["userErrors"] == [], payload["userErrors"]
         return payload["contract"]
 
+    def link(self, reseller: str, publisher: str | None = None) -> dict[str, Any]:
+        """A reseller link asked for by the publisher's partner-admin and accepted by the reseller's."""
+        return link(self.ports, publisher or self.publisher, reseller)
+
+
+def _ok(ports: Ports, who: Principal, query: str, name: str, **fields: Any) -> dict[str, Any]:
+    result = execute(ports, who, query, input=fields)
+    assert result.errors == [], result.errors
+    payload = result.data[name]
+    assert payload["userErrors"] == [], payload["userErrors"]
+    return payload
+
+
+def admin_of(partner_gid: str) -> Principal:
+    local = from_global_id(partner_gid)[1]
+    return principal("partner-admin", partner_id=local, sub=f"consent-admin-of-{local}")
+
+
+def link(ports: Ports, publisher: str, reseller: str) -> dict[str, Any]:
+    """A reseller link asked for by the publisher's partner-admin and accepted by the reseller's."""
+    asked = _ok(
+        ports, admin_of(publisher), ops.REQUEST_LINK, "requestResellerLink", publisherId=publisher, resellerId=reseller
+    )
+    link_id = asked["link"]["id"]
+    return _ok(ports, admin_of(reseller), ops.ACCEPT_LINK, "acceptResellerLink", linkId=link_id)["link"]
+
+
+def accept_enrollment(ports: Ports, enrollment: str, partner: str) -> dict[str, Any]:
+    """The enrolled partner's partner-admin accepts the publisher's offer."""
+    return _ok(ports, admin_of(partner), ops.ACCEPT_ENROLLMENT, "acceptEnrollment", enrollmentId=enrollment)[
+        "enrollment"
+    ]
+
 
 def register(ports: Ports, name: str, *roles: str) -> str:
     result = execute(ports, LEASER_ADMIN, ops.REGISTER_PARTNER, input={"name": name, "roles": list(roles)})
@@ -78,4 +115,5 @@ def build_world(ports: Ports) -> World:
         },
     )
     assert result.errors == [], result.errors
+    link(ports, publisher, reseller)
     return World(ports, leaser, publisher, reseller, stranger, result.data["signFinancingAgreement"]["agreement"]["id"])

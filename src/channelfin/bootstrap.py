@@ -183,6 +183,7 @@ def build_ports(
     from channelfin.store.payouts import DynamoPayoutRepository
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
+    from channelfin.store.relations import DynamoRelationRepository
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
     return Ports(
@@ -190,6 +191,7 @@ def build_ports(
         contracts=DynamoContractRepository(),
         payouts=DynamoPayoutRepository(),
         programs=DynamoProgramRepository(),
+        relations=DynamoRelationRepository(),
         escrows=DynamoEscrowRepository(),
         incentives=DynamoIncentiveRepository(),
         audit=DynamoAuditLog(),

@@ -47,8 +47,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.signing_pages import signing_routes
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
+    from channelfin.local.web_assets import web_dist_dir, with_web_app
     from channelfin.services.financing import restart_in_flight_workflows
-    from channelfin.services.migrations import migrate
+    from channelfin.services.migrations import index_enrollments, migrate
     from channelfin.store.tables import create_missing_tables
 
     # uvicorn re-raises the signal it caught once it has shut down; with this handler that ends
@@ -101,6 +102,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         migrated = migrate(ports, progress=lambda m: _say(f"    {m}"))
         if migrated:
             _say(f"    {migrated} payouts given their payer and ledger entries")
+        if indexed := index_enrollments(ports):
+            _say(f"    {indexed} enrolments made before consent listed among their partners'")
         restart_in_flight_workflows(ports, progress=lambda m: _say(f"    {m}"))
         node_modules = graphiql.find_node_modules()
         if missing := graphiql.missing_assets(node_modules):
@@ -121,12 +124,22 @@ def cmd_dev(args: argparse.Namespace) -> int:
             ],
         )
         origins = args.cors_origin or [o for o in os.environ.get("CHANNELFIN_CORS_ORIGINS", "").split(",") if o]
-        app = with_cors(with_dev_tokens(api, secret), origins or DEFAULT_CORS_ORIGINS)
+        web = web_dist_dir()
+        app = with_web_app(with_cors(with_dev_tokens(api, secret), origins or DEFAULT_CORS_ORIGINS), web)
         url = f"http://127.0.0.1:{args.port}/graphql"
         admin = issue(secret, role="leaser-admin", sub="dev-leaser-admin")
         _say(f"==> GraphQL API and GraphiQL on {url} (CORS: {', '.join(origins or DEFAULT_CORS_ORIGINS)})")
         _say("    a leaser-admin token for the Authorization header (others: `channelfin token --help`):")
         _say(f"    Bearer {admin}")
+        if web:
+            _say(
+                f"==> partner extranet on http://127.0.0.1:{args.port}/ (from {web}); sign in as a partner's user with"
+            )
+            _say(
+                f"    http://127.0.0.1:{args.port}/?token=$(channelfin token --role partner-user --partner PARTNER_ID)"
+            )
+        else:
+            _say("    (the partner extranet is not built: scripts/setup builds web/ when Node.js is there)")
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:
@@ -189,7 +202,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from channelfin.bootstrap import Settings, build_ports
-    from channelfin.services.migrations import migrate
+    from channelfin.services.migrations import index_enrollments, migrate
 
     env = dict(os.environ)
     if args.stage:
@@ -198,8 +211,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = Settings.from_env(env)
     where = settings.dynamodb_endpoint or f"DynamoDB in {settings.region}"
     _say(f"==> {'checking' if args.dry_run else 'migrating'} the tables {settings.table_prefix}* on {where}")
-    count = migrate(build_ports(settings), progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
+    ports = build_ports(settings)
+    count = migrate(ports, progress=lambda m: _say(f"    {m}"), dry_run=args.dry_run)
     _say(f"==> {count} payouts {'to be given' if args.dry_run else 'given'} their payer and ledger entries")
+    indexed = index_enrollments(ports, dry_run=args.dry_run)
+    _say(f"==> {indexed} enrolments made before consent {'to be listed' if args.dry_run else 'listed'}")
     return 0
 
 

@@ -123,6 +123,24 @@ class DevServer:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
+    def consent(self, partner: str, query: str, **fields: Any) -> dict[str, Any]:
+        """A consent mutation sent by the partner's own partner-admin; its payload, which must be accepted."""
+        payload = next(iter(self.gql(self.token("partner-admin", partner=partner), query, input=fields).values()))
+        assert payload["userErrors"] == [], payload["userErrors"]
+        return payload
+
+    def link(self, publisher: str, reseller: str) -> None:
+        """A reseller link asked for by the publisher's partner-admin and accepted by the reseller's."""
+        from tests import operations as ops
+
+        link = self.consent(publisher, ops.REQUEST_LINK, publisherId=publisher, resellerId=reseller)["link"]
+        self.consent(reseller, ops.ACCEPT_LINK, linkId=link["id"])
+
+    def accept_enrollment(self, enrollment: str, partner: str) -> None:
+        from tests import operations as ops
+
+        self.consent(partner, ops.ACCEPT_ENROLLMENT, enrollmentId=enrollment)
+
 
 def process_alive(pid: int) -> bool:
     try:

@@ -26,6 +26,7 @@ def setup(dev_server):
     leaser = _register(dev_server, admin, "Leasecom", "LEASER")
     publisher = _register(dev_server, admin, "all-in-web", "PUBLISHER")
     reseller = _register(dev_server, admin, "Logiciels du Sud", "RESELLER")
+    dev_server.link(publisher, reseller)  # so the publisher may name it on its contracts
     agreement = dev_server.gql(
         admin,
         ops.SIGN_AGREEMENT,
@@ -150,7 +151,9 @@ def test_seed_demo_fills_the_stack_once(empty_server):
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Actebis" in first.stdout and "contract Boulangerie Martin" in first.stdout
-    assert "Web Affilié Nantes enrolled as AFFILIATE, entry fee 6000.00" in first.stdout
+    # the demo's partners consent as real ones would: each accepts its enrolment or its reseller link
+    assert "Web Affilié Nantes enrolled as AFFILIATE, accepted, entry fee 6000.00 charged" in first.stdout
+    assert "reseller link all-in-web ↔ Logiciels du Sud, accepted by Logiciels du Sud" in first.stdout
     assert "a commission for Prescripteur Conseil" in first.stdout
     assert "firm OEM order of 2,500.00 at ETC: extras 10000.00, available 27500.00" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

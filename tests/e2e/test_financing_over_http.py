@@ -27,6 +27,7 @@ def _parties(dev_server):
 
     leaser, publisher = register("Crédit Bail SaaS", "LEASER"), register("Éditeur Flux", "PUBLISHER")
     reseller = register("Revendeur Flux", "RESELLER")
+    dev_server.link(publisher, reseller)  # so the publisher may name it on its contracts
     agreement = dev_server.gql(
         admin,
         ops.SIGN_AGREEMENT,

@@ -153,6 +153,7 @@ def world(dev_server: DevServer) -> dict[str, Any]:
     leaser = register("Fuzz Leaser", "LEASER")
     publisher = register("Fuzz Publisher", "PUBLISHER")
     reseller = register("Fuzz Reseller", "RESELLER")
+    dev_server.link(publisher, reseller)  # so the publisher may name it on its contracts
     run(
         admin,
         ops.SIGN_AGREEMENT,
@@ -441,6 +442,7 @@ def scheduled_commission(dev_server, world) -> dict[str, str]:
     enrollment = s.gql(
         publisher_admin, ops.ENROLL, input={"programId": program, "partnerId": prescriber, "tier": "PRESCRIBER"}
     )["enrollPartner"]["enrollment"]["id"]
+    s.accept_enrollment(enrollment, prescriber)
     contract = s.gql(
         publisher_admin,
         ops.CREATE_CONTRACT,

@@ -46,6 +46,7 @@ def program(dev_server):
                 "segmentPotential": potential,
             },
         )["enrollPartner"]["enrollment"]
+        s.accept_enrollment(enrollment["id"], partner)
         if "INTEGRATOR" in tier:
             s.gql(publisher_admin, ops.QUALIFY, input={"enrollmentId": enrollment["id"], "qualified": True})
         members[tier] = {"partner": partner, "enrollment": enrollment}
@@ -112,3 +113,45 @@ def test_commissions_and_charges_of_the_four_tiers(dev_server, program):
     year = datetime.now(UTC).year
     rows = s.gql(p["publisher_admin"], ops.COMPLIANCE, programId=p["program"], year=year)["affiliateCompliance"]
     assert [(r["partner"]["id"], r["sales"], r["meetsMinimum"]) for r in rows] == [(affiliate, 1, False)]
+
+
+def test_an_enrolment_nobody_accepted_creates_no_charge_on_the_partners_statement(dev_server, program):
+    s, p = dev_server, program
+    admin = p["admin"]
+    affiliate = s.gql(admin, ops.REGISTER_PARTNER, input={"name": "Affilié Muet", "roles": ["AFFILIATE", "RESELLER"]})
+    affiliate = affiliate["registerPartner"]["partner"]["id"]
+    enrollment = s.gql(
+        p["publisher_admin"],
+        ops.ENROLL,
+        input={"programId": p["program"], "partnerId": affiliate, "tier": "AFFILIATE", "segmentPotential": "500000.00"},
+    )["enrollPartner"]["enrollment"]
+    assert (enrollment["status"], enrollment["entryFee"]) == ("PENDING", {"amount": "15000.00"})
+    attributed = s.gql(
+        p["publisher_admin"],
+        ops.CREATE_CONTRACT,
+        input={
+            "ownerId": p["publisher"],
+            "publisherId": p["publisher"],
+            "customer": {"name": "Client"},
+            "periodicity": "MONTHLY",
+            "termMonths": 36,
+            "startDate": "2027-01-01",
+            "softwareFee": "400.00",
+            "supportFee": "100.00",
+            "enrollmentId": enrollment["id"],
+        },
+    )["createContract"]
+    assert [e["code"] for e in attributed["userErrors"]] == ["ENROLLMENT_NOT_ACCEPTED"]
+
+    own = s.token("partner-user", partner=affiliate)
+    period = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+    statement = s.gql(own, ops.LEDGER_STATEMENT, partnerId=affiliate, **period)["partnerStatement"]
+    assert statement["lines"] == [] and statement["entries"] == []
+    assert (statement["charged"], statement["closingBalance"]) == ({"amount": "0.00"}, {"amount": "0.00"})
+    offered = s.gql(own, ops.ENROLLMENTS, partnerId=affiliate, status="PENDING")["enrollments"]["edges"]
+    assert [e["node"]["id"] for e in offered] == [enrollment["id"]]  # it sees what it was offered
+
+    declined = s.consent(affiliate, ops.DECLINE_ENROLLMENT, enrollmentId=enrollment["id"])
+    assert declined["enrollment"]["status"] == "DECLINED"
+    after = s.gql(own, ops.LEDGER_STATEMENT, partnerId=affiliate, **period)["partnerStatement"]
+    assert after["lines"] == [] and after["charged"] == {"amount": "0.00"}

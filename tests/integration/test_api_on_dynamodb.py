@@ -15,6 +15,7 @@ from tests.unit.test_api import *  # noqa: F403 — the same tests, with this la
 
 pytestmark = pytest.mark.integration
 from tests.unit.test_audit_api import *  # noqa: E402, F403 — the audit trail, on DynamoDB Local
+from tests.unit.test_consent_api import *  # noqa: E402, F403 — consent: enrolments, links, relations, on DynamoDB Local
 from tests.unit.test_escrow_api import *  # noqa: E402, F403 — escrow agreements, on DynamoDB Local
 from tests.unit.test_esign_flow import *  # noqa: E402, F403 — documents and the e-signature webhook, on DynamoDB Local
 from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financing rules, on DynamoDB Local

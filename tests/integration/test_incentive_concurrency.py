@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from channelfin.api.core.ids import to_global_id
 from channelfin.domain.access import Role
 from channelfin.domain.errors import Conflict, DomainError
 from channelfin.domain.incentives.campaigns import CampaignKind
@@ -22,8 +23,10 @@ from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
 from channelfin.domain.money import Money
 from channelfin.domain.partners import Partner, PartnerRole
 from channelfin.services.incentives import campaigns, credit_lines, rewards
+from channelfin.services.paging import PageRequest
 from channelfin.services.partners import register_partner
 from tests.factories import LEASER_ADMIN, principal
+from tests.world import link
 
 pytestmark = pytest.mark.integration
 
@@ -85,7 +88,9 @@ def open_line(ports, plan: Plan, limit: str) -> CreditLine:
     return line
 
 
-def order(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine, CreditMovement]:
+def order(
+    ports, plan: Plan, amount: str, sub: str = "bob", reference: str | None = None
+) -> tuple[CreditLine, CreditMovement]:
     return credit_lines.record_firm_order(
         ports,
         distributor_user(plan, sub),
@@ -93,12 +98,15 @@ def order(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine,
         distributor_id=plan.distributor.id,
         amount=Money.of(amount),
         licence_program="OEM",
+        reference=reference,
     )
 
 
-def payment(ports, plan: Plan, amount: str, sub: str = "bob") -> tuple[CreditLine, CreditMovement]:
+def payment(
+    ports, plan: Plan, amount: str, sub: str = "bob", reference: str | None = None
+) -> tuple[CreditLine, CreditMovement]:
     return credit_lines.record_reseller_payment(
-        ports, distributor_user(plan, sub), line_id=plan.line_id, amount=Money.of(amount)
+        ports, distributor_user(plan, sub), line_id=plan.line_id, amount=Money.of(amount), reference=reference
     )
 
 
@@ -275,6 +283,27 @@ def _vendor_admin(plan: Plan):
     return principal(Role.PARTNER_ADMIN, partner_id=plan.vendor.id, sub="vendor-admin")
 
 
+# ---------------------------------------------------------------- retries of one referenced movement
+
+
+def test_an_order_and_a_payment_each_sent_eight_times_at_once_with_their_reference_move_the_line_once(ports, plan):
+    open_line(ports, plan, "10000.00")
+    orders = run_together([lambda k=k: order(ports, plan, "2500.00", sub=f"u{k}", reference="CMD-7") for k in range(8)])
+    assert [o.error for o in orders] == [None] * 8
+    assert len({o.movement.id for o in orders}) == 1  # every retry answers the one order recorded
+    payments = run_together(
+        [lambda k=k: payment(ports, plan, "1000.00", sub=f"u{k}", reference="VIR-7") for k in range(8)]
+    )
+    assert [p.error for p in payments] == [None] * 8 and len({p.movement.id for p in payments}) == 1
+
+    line = ports.incentives.get_line(plan.line_id)
+    assert line.outstanding == Money.of("1500.00") and line.version == 1 + 2
+    assert [m.id for m in recorded(ports, plan, MovementKind.FIRM_ORDER)] == [orders[0].movement.id]
+    assert [m.id for m in recorded(ports, plan, MovementKind.RESELLER_PAYMENT)] == [payments[0].movement.id]
+    page = ports.incentives.movements_page(plan.line_id, PageRequest(first=10))
+    assert len(page.items) == 2  # the reference copies are not movements
+
+
 def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_before(ports, plan):
     starts = datetime(2027, 3, 1, tzinfo=PARIS_WINTER)  # 2027-02-28T23:00:00Z
     campaigns.create_incentive_campaign(
@@ -289,6 +318,7 @@ def test_a_rebate_starting_at_midnight_paris_covers_a_sale_at_2330_utc_the_day_b
     )
     sold_at = datetime(2027, 2, 28, 23, 30, tzinfo=UTC)
     assert starts <= sold_at  # in force by the domain's own rule
+    link(ports, to_global_id("Partner", plan.vendor.id), to_global_id("Partner", plan.reseller.id))  # it sells for it
 
     payout, _ = rewards.record_licence_sale(
         ports,

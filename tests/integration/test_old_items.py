@@ -35,7 +35,8 @@ from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.domain.programs import Enrollment, PartnerProgram, PartnerTier
-from channelfin.services.migrations import migrate
+from channelfin.domain.relations import ConsentStatus
+from channelfin.services.migrations import index_enrollments, migrate
 from channelfin.services.paging import PageRequest
 from channelfin.store.contracts import ContractRecord
 from channelfin.store.escrow import EscrowRecord
@@ -462,6 +463,60 @@ def test_programs_and_enrolments_whose_rules_are_of_the_old_form_read_as_before_
     raw = _raw(dynamodb, table, f"ENROLLMENT#{enrollment.id}", "ENROLLMENT")
     assert "tiers" not in raw and raw["rules"]["M"]["rate"] == {"S": "0.12"}
     assert ports.programs.get_enrollment(enrollment.id) == replace(counted, technically_qualified=True)
+
+
+def test_an_enrolment_made_before_consent_reads_as_accepted_and_is_listed_and_related_once(ports, dynamodb):
+    publisher, partner = f.partner(PartnerRole.PUBLISHER), f.partner(PartnerRole.RESELLER, PartnerRole.PRESCRIBER)
+    for p in (publisher, partner):
+        ports.partners.add(p)
+    program = PartnerProgram.create(
+        id=f.next_id("prog"),
+        publisher_id=publisher.id,
+        name="Partenaires",
+        entry_fee_rate=Decimal("0.03"),
+        affiliate_min_sales_per_year=None,
+        tier_overrides=None,
+        created_at=T0,
+        created_by="pub-admin",
+    )
+    enrollment = Enrollment.enroll(
+        id=f.next_id("enr"),
+        program=program,
+        partner_id=partner.id,
+        tier=PartnerTier.PRESCRIBER,
+        segment_potential=None,
+        enrolled_at=T0,
+        enrolled_by="pub-admin",
+    )
+    ports.programs.add_program(program)
+    ports.programs.add_enrollment(enrollment)
+    table, key = ProgramRecord.Meta.table_name, f"ENROLLMENT#{enrollment.id}"
+    # As the store wrote it until consent: no status, not listed among its partner's.
+    dynamodb.update_item(
+        TableName=table,
+        Key={"pk": {"S": key}, "sk": {"S": "ENROLLMENT"}},
+        UpdateExpression="REMOVE #status",
+        ExpressionAttributeNames={"#status": "status"},
+    )
+    dynamodb.delete_item(TableName=table, Key={"pk": {"S": key}, "sk": {"S": "PARTNER"}})
+
+    old = ports.programs.get_enrollment(enrollment.id)
+    assert old == replace(enrollment, status=ConsentStatus.ACCEPTED)  # its entry fee was charged when made
+
+    def listed() -> list[Enrollment]:
+        return ports.programs.enrollments_of_partner(partner.id, status=None, page=PageRequest()).items
+
+    assert listed() == [] and not ports.relations.related(publisher.id, partner.id)
+
+    assert index_enrollments(ports, dry_run=True) == 1
+    assert listed() == [] and not ports.relations.related(publisher.id, partner.id)
+    assert index_enrollments(ports) == 1
+    assert listed() == [old] and ports.relations.related(publisher.id, partner.id)
+    assert index_enrollments(ports) == 0 and index_enrollments(ports, dry_run=True) == 0
+    with pytest.raises(Conflict):  # answered, in effect, when it was made
+        ports.programs.answer_enrollment(replace(old, answered_by="x", answered_at=T0), charge=None, relation=None)
+    ports.programs.save_enrollment(replace(old, technically_qualified=True))  # its qualification still changes
+    assert ports.programs.get_enrollment(enrollment.id).technically_qualified is True
 
 
 def _old_payout(payout_id: str, kind: PayoutKind, beneficiary: str, contract_id: str | None, **more: Any) -> Payout:

@@ -72,6 +72,9 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "auditTrail":                  (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "ledgerTrialBalance":          (OK,      NO,      OK,       NO,      NO,     NO,      NO,        NO),
     "paymentRuns":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
+    "enrollments":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
+    "resellerLinks":               (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
+    "nameableResellers":           (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     # ---------------------------------------------------------------- Mutation
     "registerPartner":             (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "signFinancingAgreement":      (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -99,6 +102,12 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "recordResellerPayment":       (OK,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "recordLicenceSale":           (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NO),
     "runPayments":                 (OK,      NO,      NP,       OK,      NO,     NO,      NO,        NP),
+    # consent: only the partner concerned answers, leaser staff included in "nobody else"
+    "acceptEnrollment":            (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
+    "declineEnrollment":           (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
+    "requestResellerLink":         (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NO),
+    "acceptResellerLink":          (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
+    "declineResellerLink":         (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
 }
 # fmt: on
 
@@ -298,7 +307,61 @@ def _record_licence_sale(w: AuthzWorld) -> Request:
     )
 
 
+def _enrollments(w: AuthzWorld) -> Request:
+    enrollment = w.enrollment(w.program(), accepted=False)
+    return Request(
+        "query($p: ID!) { enrollments(partnerId: $p) { edges { node { id } } } }",
+        {"p": w.reseller},
+        w.reseller,
+        enrollment,
+        _edges,
+    )
+
+
+def _reseller_links(w: AuthzWorld) -> Request:
+    link = w.link_requested_by_publisher()
+    return Request(
+        "query($p: ID!) { resellerLinks(partnerId: $p) { edges { node { id } } } }",
+        {"p": w.publisher},
+        w.publisher,
+        link,
+        _edges,
+    )
+
+
+def _nameable_resellers(w: AuthzWorld) -> Request:
+    return Request(
+        "query($p: ID!) { nameableResellers(publisherId: $p) { edges { node { id } } } }",
+        {"p": w.publisher},
+        w.publisher,
+        w.reseller,
+        _edges,
+    )
+
+
+def _answer_link(name: str) -> Callable[[AuthzWorld], Request]:
+    def build(w: AuthzWorld) -> Request:
+        link = w.link_requested_by_publisher()
+        return _mutate(name, w.newcomer, linkId=link)
+
+    return build
+
+
 REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
+    "enrollments": _enrollments,
+    "resellerLinks": _reseller_links,
+    "nameableResellers": _nameable_resellers,
+    "acceptEnrollment": lambda w: _mutate(
+        "acceptEnrollment", w.reseller, enrollmentId=w.enrollment(w.program(), accepted=False)
+    ),
+    "declineEnrollment": lambda w: _mutate(
+        "declineEnrollment", w.reseller, enrollmentId=w.enrollment(w.program(), accepted=False)
+    ),
+    "requestResellerLink": lambda w: _mutate(
+        "requestResellerLink", w.publisher, publisherId=w.publisher, resellerId=w.register_newcomer()
+    ),
+    "acceptResellerLink": _answer_link("acceptResellerLink"),
+    "declineResellerLink": _answer_link("declineResellerLink"),
     "viewer": _viewer,
     "node": _node,
     "partner": _partner,

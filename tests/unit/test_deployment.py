@@ -158,3 +158,82 @@ def test_the_package_carries_bytecode_valid_on_a_read_only_lambda():
                 assert flags == 0b11, f"{compiled}: not hash-checked (flags {flags})"
     assert sources and not missing, f"{len(missing)} modules without bytecode, e.g. {sorted(missing)[:5]}"
     assert not any(n.startswith("src/channelfin/local/") for n in names)
+
+
+# --- the partner extranet (web/, issue 20): a private bucket behind CloudFront ------------------
+
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def _packaged() -> dict:
+    return json.loads(PACKAGED.read_text())
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate (run by scripts/test first) packages the template")
+def test_the_extranet_is_served_by_cloudfront_alone_from_a_private_bucket():
+    packaged = _packaged()
+    resources = packaged["Resources"]
+    bucket = resources["WebBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values()) and len(bucket["PublicAccessBlockConfiguration"]) == 4
+    assert "WebsiteConfiguration" not in bucket  # read through the S3 API by CloudFront, never a public website
+    statements = resources["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    [reader] = [s for s in statements if s["Effect"] == "Allow"]
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"} and reader["Action"] == "s3:GetObject"
+    assert "${WebDistribution}" in reader["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+
+    config = resources["WebDistribution"]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["web"]["OriginAccessControlId"] == {"Fn::GetAtt": ["WebOriginAccessControl", "Id"]}
+    access = resources["WebOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    assert (access["SigningBehavior"], access["SigningProtocol"]) == ("always", "sigv4")
+    paths = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(paths) == {"/config.json", "/graphql"}
+    for behaviour in (config["DefaultCacheBehavior"], paths["/config.json"]):
+        assert behaviour["TargetOriginId"] == "web"
+        assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "WebSecurityHeaders"}
+        assert behaviour["AllowedMethods"] == ["GET", "HEAD"]
+    [spa] = config["DefaultCacheBehavior"]["FunctionAssociations"]
+    assert spa["EventType"] == "viewer-request" and spa["FunctionARN"]["Fn::GetAtt"][0] == "WebSpaRouting"
+    assert paths["/config.json"]["CachePolicyId"] == MANAGED_CACHING_DISABLED
+
+    # The API on the extranet's own origin: never cached, the token passed on, Host left to API Gateway.
+    api = paths["/graphql"]
+    assert api["TargetOriginId"] == "api" and api["ViewerProtocolPolicy"] == "https-only"
+    assert {"GET", "POST", "OPTIONS"} <= set(api["AllowedMethods"])
+    assert api["CachePolicyId"] == MANAGED_CACHING_DISABLED
+    assert api["OriginRequestPolicyId"] == MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert "${HttpApi}.execute-api." in origins["api"]["DomainName"]["Fn::Sub"]
+    assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+    headers = resources["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"):
+        assert directive in csp
+    assert "connect-src 'self' https://channelfin-" in csp and ".amazoncognito.com;" in csp  # Cognito's token endpoint
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["FrameOptions"]["FrameOption"] == "DENY" and "ContentTypeOptions" in headers
+
+    client = resources["PartnerFrontEndClient"]["Properties"]
+    assert client["GenerateSecret"] is False and client["AllowedOAuthFlows"] == ["code"]  # PKCE, no secret
+    assert client["CallbackURLs"] == [{"Fn::Sub": "https://${WebDistribution.DomainName}/auth/callback"}]
+    assert {"WebUrl", "WebBucketName", "WebDistributionId", "CognitoDomain"} <= set(packaged["Outputs"])
+    # config.json's apiUrl is /graphql on the distribution: the extranet's origin needs no CORS entry.
+    assert "WebDistribution" not in json.dumps(resources["HttpApi"])
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate (run by scripts/test first) packages the template")
+def test_the_spa_fallback_gives_the_apps_routes_index_html_and_files_themselves():
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    code = _packaged()["Resources"]["WebSpaRouting"]["Properties"]["FunctionCode"]
+    uris = ["/", "/contrats", "/contrats/Q29udHJhY3Q6MQ", "/auth/callback", "/assets/index-Ab12.js", "/config.json"]
+    script = code + f"\nconsole.log(JSON.stringify({json.dumps(uris)}.map(u => handler({{request: {{uri: u}}}}).uri)))"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert json.loads(out) == ["/index.html"] * 4 + ["/assets/index-Ab12.js", "/config.json"]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from channelfin.api.core.ids import from_global_id, to_global_id
+from channelfin.domain.incentives.rewards import legacy_rebate_id
+from channelfin.domain.money import Money
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from tests import operations as ops
 from tests.incentive_flow import LEASER_ADMIN, Who, credit_line_acceptance, figures, rebate_acceptance
 
@@ -267,3 +272,82 @@ def test_a_vendors_credit_campaign_adds_credit_only_once_the_distributor_accepts
     assert accepted["campaign"]["acceptedBy"] == "alice" and accepted["campaign"]["acceptedAt"]
     assert figures(channel.line())["guarantees"] == "5000.00"
     assert channel.order("1500.00")["userErrors"] == []
+
+
+# ---------------------------------------------------------------- retries and references (issue 17, low findings)
+
+
+def test_a_firm_order_or_a_payment_sent_again_with_its_reference_moves_the_line_once(channel):
+    channel.set_line("20000.00")
+    first = channel.order("2500.00", reference="CMD-1")
+    again = channel.order("2500.00", reference="CMD-1")  # the distributor's retry
+    assert first["userErrors"] == again["userErrors"] == []
+    assert again["movement"] == first["movement"]
+    assert figures(channel.line())["outstanding"] == "2500.00"
+    other = channel.order("999.00", reference="CMD-1")  # not a retry: the reference is taken
+    assert [(e["code"], e["field"]) for e in other["userErrors"]] == [("REFERENCE_USED", ["input", "reference"])]
+    assert figures(channel.line())["outstanding"] == "2500.00"
+    assert channel.order("100.00", reference="CMD-2")["userErrors"] == []  # another order
+    line = channel.line()
+    assert figures(line)["outstanding"] == "2600.00" and len(line["movements"]["edges"]) == 2
+
+    clerk = channel.distributor_user("bob", "partner-user")
+    paid = {"creditLineId": line["id"], "amount": "600.00", "reference": "VIR-1"}
+    for _ in range(2):
+        repaid = channel.mutate(clerk, ops.RECORD_RESELLER_PAYMENT, "recordResellerPayment", **paid)
+        assert repaid["userErrors"] == []
+    assert figures(channel.line())["outstanding"] == "2000.00"  # repaid once
+    assert len(channel.line()["movements"]["edges"]) == 3
+
+
+def test_a_licence_sale_reported_again_without_reference_pays_once(channel):
+    channel.campaign("REBATE", rate="0.03")
+    first = channel.sale(channel.reseller, "Windows Server", "1000.00", "2027-03-01T10:00:00Z")
+    again = channel.sale(channel.reseller, "Windows Server", "1000.00", "2027-03-01T11:00:00+01:00")  # same instant
+    assert first["userErrors"] == again["userErrors"] == []
+    assert again["payout"]["id"] == first["payout"]["id"]
+    later = channel.sale(channel.reseller, "Windows Server", "1000.00", "2027-03-01T10:00:01Z")  # another sale
+    assert later["payout"]["id"] != first["payout"]["id"]
+    seller = Who("partner-user", channel.reseller, "r")
+    payouts = channel.data(seller, "{ payouts { edges { node { kind amount { amount } } } } }")["payouts"]["edges"]
+    assert [p["node"]["amount"]["amount"] for p in payouts] == ["30.00", "30.00"]
+
+
+def test_two_sellers_may_report_sales_under_the_same_invoice_number(channel):
+    channel.campaign("REBATE", rate="0.03")
+    reseller = channel.sale(channel.reseller, "Windows Server", "1000.00", "2027-03-01T10:00:00Z", saleReference="F-1")
+    firm = channel.sale(channel.services_firm, "SQL Server", "2000.00", "2027-03-02T10:00:00Z", saleReference="F-1")
+    assert reseller["userErrors"] == firm["userErrors"] == []
+    assert firm["payout"]["id"] != reseller["payout"]["id"]
+    assert (firm["payout"]["beneficiary"]["id"], firm["payout"]["amount"]["amount"]) == (channel.services_firm, "60.00")
+    assert (reseller["payout"]["beneficiary"]["id"], reseller["payout"]["amount"]["amount"]) == (
+        channel.reseller,
+        "30.00",
+    )
+
+
+def test_a_sale_reported_before_references_were_per_seller_is_not_paid_again(channel, ports):
+    channel.campaign("REBATE", rate="0.03")
+    vendor, seller = from_global_id(channel.vendor)[1], from_global_id(channel.reseller)[1]
+    at = datetime(2027, 3, 1, 10, tzinfo=UTC)
+    # Paid as the store kept it until references were per seller: under the vendor and the reference only.
+    before = Payout(
+        id=legacy_rebate_id(vendor, "F-OLD"),
+        kind=PayoutKind.REBATE,
+        status=PayoutStatus.SCHEDULED,
+        amount=Money.of("30.00"),
+        beneficiary_id=seller,
+        payer_id=vendor,
+        created_at=at,
+        due_by=at,
+    )
+    ports.payouts.add(before)
+    again = channel.sale(channel.reseller, "Windows Server", "1000.00", "2027-03-01T10:00:00Z", saleReference="F-OLD")
+    assert again["userErrors"] == [] and again["payout"]["id"] == to_global_id("Payout", before.id)
+    other_seller = channel.sale(
+        channel.services_firm, "SQL Server", "1000.00", "2027-03-01T10:00:00Z", saleReference="F-OLD"
+    )
+    assert other_seller["payout"]["id"] != again["payout"]["id"]  # that old reference was the reseller's
+    firm = Who("partner-user", channel.services_firm, "f")
+    payouts = channel.data(firm, "{ payouts { edges { node { amount { amount } } } } }")["payouts"]["edges"]
+    assert [p["node"]["amount"]["amount"] for p in payouts] == ["30.00"]

@@ -194,7 +194,7 @@ def programs(world) -> ProgramFlow:
 
 def test_an_affiliate_owing_3000_and_owed_1200_is_paid_nothing_and_owes_1800_after_the_publisher_s_run(world):
     programs = ProgramFlow(world)
-    programs.create_program(tierRules=[{"tier": "PRESCRIBER", "rate": "0.20"}])
+    programs.create_program(LEASER_ADMIN, tierRules=[{"tier": "PRESCRIBER", "rate": "0.20"}])  # above 0.15
     # An affiliate holds a contract: its first year's charge (50% of 6,000.00 of fees) is owed to the publisher.
     programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="0.00")
     affiliate = programs.partners["AFFILIATE"]
@@ -210,6 +210,7 @@ def test_an_affiliate_owing_3000_and_owed_1200_is_paid_nothing_and_owes_1800_aft
     )
     programs.partners["PRESCRIBER"] = affiliate
     programs.enrollments["PRESCRIBER"] = as_prescriber["enrollment"]["id"]
+    programs.accept("PRESCRIBER")
     programs.sell("PRESCRIBER")
     due_now = [p for p in _payouts_of_payer(world, affiliate) if p["status"] == "SCHEDULED"]
     assert {p["kind"] for p in due_now} == {"PARTNER_CHARGE"}  # years 2 and 3 fall due later

@@ -49,10 +49,11 @@ def test_a_new_program_carries_the_default_rules_of_the_four_tiers(world):
 
 def test_a_program_may_change_a_tiers_rate(world):
     program = ProgramFlow(world).create_program(
+        LEASER_ADMIN,  # a PRESCRIBER rate above the default 0.15: the leaser raises the bound
         tierRules=[
             {"tier": "PRESCRIBER", "rate": "0.20", "fromSale": 2},
             {"tier": "INDEPENDENT_INTEGRATOR", "supportBy": "PARTNER", "needsTechnicalQualification": False},
-        ]
+        ],
     )
     tiers = {t["tier"]: t for t in program["tiers"]}
     assert (tiers["PRESCRIBER"]["rate"], tiers["PRESCRIBER"]["fromSale"]) == ("0.20", 2)

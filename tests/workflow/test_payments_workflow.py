@@ -22,6 +22,7 @@ RUN = "query($id: ID!) { node(id: $id) { ... on PaymentRun { id status paidCount
 
 def rebates(flow, *amounts: str) -> list[dict[str, Any]]:
     world = flow.world
+    world.link(world.stranger)  # the vendor reports the stranger's sales too
     vendor_admin = world.user_of(world.publisher, "partner-admin")
     created = world.run(
         vendor_admin,

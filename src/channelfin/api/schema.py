@@ -29,7 +29,7 @@ from channelfin.api.incentives.types import CreditLine, IncentiveCampaign
 from channelfin.api.ledger.queries import LedgerQueries
 from channelfin.api.partners.mutations import PartnersMutations
 from channelfin.api.partners.queries import PartnersQueries
-from channelfin.api.partners.types import FinancingAgreement, Partner
+from channelfin.api.partners.types import FinancingAgreement, Partner, ResellerLink
 from channelfin.api.payments.mutations import PaymentsMutations
 from channelfin.api.payments.queries import PaymentsQueries
 from channelfin.api.payments.types import PaymentRun
@@ -75,6 +75,7 @@ schema = strawberry.Schema(
     types=[
         Partner,
         FinancingAgreement,
+        ResellerLink,
         Contract,
         Payout,
         PartnerProgram,

@@ -99,6 +99,16 @@ class ProgramCode(StrEnum):
     SEGMENT_POTENTIAL_REQUIRED = "SEGMENT_POTENTIAL_REQUIRED"
     NOT_TECHNICALLY_QUALIFIED = "NOT_TECHNICALLY_QUALIFIED"
     WRONG_PROGRAM = "WRONG_PROGRAM"
+    RATE_ABOVE_BOUND = "RATE_ABOVE_BOUND"
+
+
+class ConsentCode(StrEnum):
+    """Consent: enrolments and reseller links, answered by the partner they concern."""
+
+    ALREADY_ANSWERED = "ALREADY_ANSWERED"
+    ENROLLMENT_NOT_ACCEPTED = "ENROLLMENT_NOT_ACCEPTED"
+    NO_ACCEPTED_RELATIONSHIP = "NO_ACCEPTED_RELATIONSHIP"
+    LINK_EXISTS = "LINK_EXISTS"
 
 
 class IncentiveCode(StrEnum):
@@ -113,6 +123,7 @@ class IncentiveCode(StrEnum):
     CREDIT_LIMIT_EXCEEDED = "CREDIT_LIMIT_EXCEEDED"
     PAYMENT_EXCEEDS_OUTSTANDING = "PAYMENT_EXCEEDS_OUTSTANDING"
     NO_REBATE_IN_FORCE = "NO_REBATE_IN_FORCE"
+    REFERENCE_USED = "REFERENCE_USED"
 
 
 class PaymentCode(StrEnum):
@@ -137,6 +148,7 @@ ErrorCode = (
     | FinancingCode
     | DocumentCode
     | ProgramCode
+    | ConsentCode
     | IncentiveCode
     | PaymentCode
     | EscrowCode
@@ -148,6 +160,7 @@ CATALOGUE: tuple[type[StrEnum], ...] = (
     FinancingCode,
     DocumentCode,
     ProgramCode,
+    ConsentCode,
     IncentiveCode,
     PaymentCode,
     EscrowCode,

@@ -14,7 +14,12 @@ within one program in the order their sale contracts are signed.
 - PRESCRIBER: the publisher does everything; 15% of the first annuity, from the 1st sale.
 
 Evolutive maintenance always stays with the publisher. Every rule is a program setting:
-a new program may change any of them.
+a new program may change any of them, within bounds: no tier's rate above its default here,
+no charge above the affiliate's 50%, no entry-fee rate above 5% — unless a leaser-admin
+creates the program (the leaser raises the bound).
+
+An enrolment is the publisher's offer: it counts once the enrolled partner accepts it
+(`domain.relations`); the entry fee is charged then, and no sale is attributed before.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from channelfin.domain.contracts import Contract
-from channelfin.domain.error_codes import CommonCode, ProgramCode
+from channelfin.domain.error_codes import CommonCode, ConsentCode, ProgramCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.money import Money
 from channelfin.domain.partners import clean_name
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, entry_fee_id
+from channelfin.domain.relations import ConsentStatus, answer
 
 
 class PartnerTier(enum.Enum):
@@ -85,6 +91,10 @@ DEFAULT_TIERS: dict[PartnerTier, TierRules] = {
     PartnerTier.PRESCRIBER: TierRules(PUB, PUB, PUB, PUB, RewardKind.COMMISSION, Decimal("0.15"), 1, False, ()),
 }
 DEFAULT_AFFILIATE_MIN_SALES_PER_YEAR = 15
+# What a publisher may set without the leaser: the defaults of DESIGN 1.2 at most, and no entry
+# fee above 5% of the segment potential. A charge (the partner pays) is bounded by the affiliate's.
+MAX_ENTRY_FEE_RATE = Decimal("0.05")
+MAX_CHARGE_RATE = DEFAULT_TIERS[PartnerTier.AFFILIATE].rate
 
 
 def _rate(value: Decimal, field: list[str]) -> Decimal:
@@ -146,6 +156,25 @@ class PartnerProgram:
             created_by=created_by,
         )
 
+    def require_within_bounds(self) -> None:
+        """Rates a publisher may set itself (a leaser-admin may go above them)."""
+        if self.entry_fee_rate > MAX_ENTRY_FEE_RATE:
+            raise ValidationError(
+                f"an entry-fee rate above {MAX_ENTRY_FEE_RATE} needs a leaser-admin",
+                code=ProgramCode.RATE_ABOVE_BOUND,
+                field=["entryFeeRate"],
+            )
+        for tier, rules in self.tiers.items():
+            bound = DEFAULT_TIERS[tier].rate
+            if rules.reward is RewardKind.RECURRING_CHARGE:
+                bound = min(bound, MAX_CHARGE_RATE)
+            if rules.rate > bound:
+                raise ValidationError(
+                    f"the {tier.value} rate may not exceed {bound} without a leaser-admin",
+                    code=ProgramCode.RATE_ABOVE_BOUND,
+                    field=["tiers", tier.value, "rate"],
+                )
+
 
 @dataclass(frozen=True, slots=True)
 class Enrollment:
@@ -161,6 +190,9 @@ class Enrollment:
     enrolled_at: datetime
     enrolled_by: str
     sales_count: int = 0
+    status: ConsentStatus = ConsentStatus.PENDING
+    answered_by: str | None = None
+    answered_at: datetime | None = None
 
     @classmethod
     def enroll(
@@ -201,6 +233,23 @@ class Enrollment:
             enrolled_by=enrolled_by,
         )
 
+    def answered(self, *, accept: bool, by: str, at: datetime) -> Enrollment:
+        """The enrolled partner's answer to the publisher's offer, given once."""
+        status = answer(self.status, accept=accept, what="enrolment")
+        return replace(self, status=status, answered_by=by, answered_at=at)
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status is ConsentStatus.ACCEPTED
+
+    def require_accepted(self) -> None:
+        if not self.is_accepted:
+            raise ValidationError(
+                f"the enrolled partner has not accepted this enrolment ({self.status.value})",
+                code=ConsentCode.ENROLLMENT_NOT_ACCEPTED,
+                field=["enrollmentId"],
+            )
+
     @property
     def may_onboard(self) -> bool:
         return self.technically_qualified or not self.rules.needs_technical_qualification
@@ -215,9 +264,12 @@ class Enrollment:
 
 
 def entry_fee(enrollment: Enrollment) -> Payout | None:
-    """An affiliate's entry fee: a charge of its enrolment, owed to the publisher when it is enrolled."""
+    """An affiliate's entry fee: a charge of its enrolment, owed to the publisher once the affiliate accepts."""
     if enrollment.entry_fee is None or enrollment.entry_fee.amount <= 0:
         return None
+    if not enrollment.is_accepted:
+        return None
+    charged_at = enrollment.answered_at or enrollment.enrolled_at  # enrolments older than consent: at enrolment
     return Payout(
         id=entry_fee_id(enrollment.id),
         kind=PayoutKind.ENTRY_FEE,
@@ -225,8 +277,8 @@ def entry_fee(enrollment: Enrollment) -> Payout | None:
         amount=enrollment.entry_fee,
         beneficiary_id=enrollment.publisher_id,
         payer_id=enrollment.partner_id,
-        created_at=enrollment.enrolled_at,
-        due_by=enrollment.enrolled_at,
+        created_at=charged_at,
+        due_by=charged_at,
         program_id=enrollment.program_id,
         enrollment_id=enrollment.id,
     )

@@ -1,7 +1,9 @@
 """A small realistic data set, created through the API of a running dev stack.
 
 Going through GraphQL (rather than writing records) means the demo data obeys every
-rule a user meets, and the command doubles as a smoke test of the running server.
+rule a user meets, and the command doubles as a smoke test of the running server. Consent
+included: each enrolled partner's partner-admin accepts its enrolment, and each reseller named
+on a contract, or whose sales a vendor reports, accepts its publisher's reseller link.
 """
 
 from __future__ import annotations
@@ -108,8 +110,11 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
         agreements[owner] = data["signFinancingAgreement"]["agreement"]["id"]
         progress(f"financing agreement Leasecom ↔ {owner} (6 %/year, file fee 150.00, 72 h, limit 50,000.00)")
 
-    publisher = Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids["all-in-web"])[1]))
-    enrollments = _partner_program(publisher, ids, progress)
+    def admin_of(name: str) -> Client:
+        return Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids[name])[1]))
+
+    _reseller_links(admin_of, ids, progress)
+    enrollments = _partner_program(admin_of, ids, progress)
 
     create = (
         "mutation($input: CreateContractInput!) { createContract(input: $input) {"
@@ -151,8 +156,35 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
     return ids
 
 
-def _partner_program(publisher: Client, ids: dict[str, str], progress: Callable[[str], None]) -> dict[str, str]:
-    """all-in-web's program with one partner in each tier of seed 001."""
+LINKS = [  # (publisher or vendor, reseller): the reseller may be named on its contracts, its sales reported
+    ("all-in-web", "Logiciels du Sud"),
+    ("all-in-web", "Bureau Conseil Lyon"),
+    ("Microsoft France", "Logiciels du Sud"),
+    ("Microsoft France", "SSII Data Projets"),
+]
+
+
+def _reseller_links(admin_of: Callable[[str], Client], ids: dict[str, str], progress: Callable[[str], None]) -> None:
+    """Each link asked for by the publisher's partner-admin and accepted by the reseller's."""
+    for publisher, reseller in LINKS:
+        link = admin_of(publisher)(
+            "mutation($input: RequestResellerLinkInput!) { requestResellerLink(input: $input) {"
+            " link { id } userErrors { code message } } }",
+            input={"publisherId": ids[publisher], "resellerId": ids[reseller]},
+        )["requestResellerLink"]["link"]["id"]
+        admin_of(reseller)(
+            "mutation($input: AcceptResellerLinkInput!) { acceptResellerLink(input: $input) {"
+            " link { status } userErrors { code message } } }",
+            input={"linkId": link},
+        )
+        progress(f"reseller link {publisher} ↔ {reseller}, accepted by {reseller}")
+
+
+def _partner_program(
+    admin_of: Callable[[str], Client], ids: dict[str, str], progress: Callable[[str], None]
+) -> dict[str, str]:
+    """all-in-web's program with one partner in each tier of seed 001, each enrolment accepted by its partner."""
+    publisher = admin_of("all-in-web")
     program = publisher(
         "mutation($input: CreatePartnerProgramInput!) { createPartnerProgram(input: $input) {"
         " program { id } userErrors { code message } } }",
@@ -178,8 +210,13 @@ def _partner_program(publisher: Client, ids: dict[str, str], progress: Callable[
                 " enrollment { id } userErrors { code message } } }",
                 input={"enrollmentId": enrollment["id"], "qualified": True},
             )
-        fee = f", entry fee {enrollment['entryFee']['amount']}" if enrollment["entryFee"] else ""
-        progress(f"  {name} enrolled as {tier}{fee}")
+        admin_of(name)(
+            "mutation($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) {"
+            " enrollment { status } userErrors { code message } } }",
+            input={"enrollmentId": enrollment["id"]},
+        )
+        fee = f", entry fee {enrollment['entryFee']['amount']} charged" if enrollment["entryFee"] else ""
+        progress(f"  {name} enrolled as {tier}, accepted{fee}")
     return enrollments
 
 

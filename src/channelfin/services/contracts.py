@@ -17,6 +17,7 @@ from channelfin.domain.programs import Actor
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract, undo_sale
+from channelfin.services.relations import require_relation
 from channelfin.services.retry import optimistic_update
 
 
@@ -61,6 +62,8 @@ def create_contract(
         support_provider_id=support_provider_id,
         partner_supports=enrollment is not None and enrollment.rules.support_by is Actor.PARTNER,
     )
+    if reseller_id is not None:  # introducer or buy-resell: the reseller and the publisher agreed to deal
+        require_relation(ports, publisher_id=publisher_id, partner_id=reseller_id, field="resellerId", who="reseller")
     ports.contracts.add(contract)
     return contract
 

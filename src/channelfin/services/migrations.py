@@ -8,6 +8,10 @@ rebates (read from the payout's id); a partner charge was stored with the affili
 beneficiary, so it is turned round (the affiliate pays, the publisher is paid). A payout
 whose payer cannot be told (a rebate reported without reference) is left as it is and
 counted in the answer.
+
+Enrolments made before consent (no status: read as ACCEPTED, their entry fee charged when
+made) are listed among their partner's and, accepted, relate their partner to the publisher
+(`index_enrollments`), as an acceptance does today.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from channelfin.domain.errors import Conflict, NotFound
+from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, journal
+from channelfin.domain.relations import Relation
 from channelfin.services.financing import leaser_of
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports
@@ -67,3 +73,20 @@ def migrate(ports: Ports, *, progress: Callable[[str], None] = lambda _: None, d
     if skipped:
         progress(f"{skipped} payouts have no payer that can be told (see services/migrations.py)")
     return changed
+
+
+def index_enrollments(ports: Ports, *, dry_run: bool = False) -> int:
+    """List every enrolment among its partner's, with the relation an accepted one makes; how many were
+    (with `dry_run`, would be) listed. Enrolments made since consent are listed when made: 0 for them."""
+    count = 0
+    publishers = all_items(lambda page: ports.partners.find(role=PartnerRole.PUBLISHER, page=page))
+    for publisher in publishers:
+        for program in ports.programs.programs_of(publisher.id):
+            for enrollment in ports.programs.enrollments_of(program.id):
+                partner = ports.partners.get(enrollment.partner_id)
+                relation = None
+                if enrollment.is_accepted and partner is not None:
+                    since = enrollment.answered_at or enrollment.enrolled_at
+                    relation = Relation.of_enrollment(publisher.id, partner, enrollment.id, since)
+                count += ports.programs.index_enrollment(enrollment, relation, dry_run=dry_run)
+    return count

@@ -14,13 +14,14 @@ from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
-from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement
+from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
+from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
 from channelfin.services.paging import Page, PageRequest
 
 
@@ -109,15 +110,50 @@ class ProgramRepository(Protocol):
     def add_program(self, program: PartnerProgram) -> None: ...
     def get_program(self, program_id: str) -> PartnerProgram | None: ...
     def programs_of(self, publisher_id: str) -> list[PartnerProgram]: ...
-    def add_enrollment(self, enrollment: Enrollment) -> None: ...
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        """Store a new enrolment, listed among its partner's too."""
+
     def save_enrollment(self, enrollment: Enrollment) -> None: ...
+    def answer_enrollment(self, answered: Enrollment, *, charge: Payout | None, relation: Relation | None) -> None:
+        """The partner's answer, if the enrolment is still PENDING, in one transaction with what an
+        acceptance brings: the entry fee (and its ledger entries) and the relation; `Conflict` otherwise."""
+
     def get_enrollment(self, enrollment_id: str) -> Enrollment | None: ...
     def enrollments_of(self, program_id: str) -> list[Enrollment]: ...
+    def enrollments_of_partner(
+        self, partner_id: str, *, status: ConsentStatus | None, page: PageRequest
+    ) -> Page[Enrollment]:
+        """A partner's enrolments in publishers' programs, newest first."""
+
+    def index_enrollment(self, enrollment: Enrollment, relation: Relation | None, *, dry_run: bool = False) -> bool:
+        """List an enrolment stored before consent among its partner's, with its relation, once; whether it
+        was (with `dry_run`, would be) listed."""
+
     def sales_of(self, enrollment_id: str) -> list[Sale]: ...
     def record_sale(self, enrollment_id: str, contract_id: str, sold_at: datetime) -> Sale:
         """Number the sale for the enrolment, once: a second call returns the first numbering."""
 
     def cancel_sale(self, enrollment_id: str, contract_id: str) -> None: ...
+
+
+class RelationRepository(Protocol):
+    """Reseller links and the relations that accepted links and enrolments make."""
+
+    def add_link(self, link: ResellerLink) -> None:
+        """Store a new link; `Conflict` if the pair has one already."""
+
+    def save_link(self, link: ResellerLink, *, expected_version: int, relation: Relation | None = None) -> None:
+        """Replace the link if still at `expected_version` (with the relation it makes, in one transaction)."""
+
+    def get_link(self, link_id: str) -> ResellerLink | None: ...
+    def links_of(
+        self, partner_id: str, *, as_reseller: bool, status: ConsentStatus | None, page: PageRequest
+    ) -> Page[ResellerLink]: ...
+    def related(self, publisher_id: str, partner_id: str) -> bool:
+        """Whether the partner accepted a link or an enrolment with the publisher (or vendor)."""
+
+    def related_partners(self, publisher_id: str, *, role: PartnerRole, page: PageRequest) -> Page[str]:
+        """The ids of the partners with that role related to the publisher."""
 
 
 class EscrowRepository(Protocol):
@@ -146,7 +182,11 @@ class IncentiveRepository(Protocol):
         """Store a new line; `Conflict` if the pair has one already."""
 
     def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
-        """Replace the line (and record the movement with it) if it is still at `expected_version`."""
+        """Replace the line (and record the movement with it) if it is still at `expected_version`; a movement
+        with a reference is recorded only if none of its kind has that reference on the line (`Conflict`)."""
+
+    def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
+        """The movement of that kind recorded on the line with that reference (one GetItem)."""
 
     def get_line(self, line_id: str) -> CreditLine | None: ...
     def lines_of(self, partner_id: str, *, as_distributor: bool, page: PageRequest) -> Page[CreditLine]: ...
@@ -253,6 +293,7 @@ class Ports:
     contracts: ContractRepository
     payouts: PayoutRepository
     programs: ProgramRepository
+    relations: RelationRepository
     escrows: EscrowRepository
     incentives: IncentiveRepository
     audit: AuditLog

@@ -1,4 +1,5 @@
-"""Use cases of a publisher's partner program: programs, enrolments, sales, settlements, statements."""
+"""Use cases of a publisher's partner program: programs, enrolments and their answer, sales, settlements,
+statements."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ from channelfin.domain.programs import (
     entry_fee,
     partner_charges,
 )
-from channelfin.services.paging import all_items
+from channelfin.domain.relations import ConsentStatus, Relation
+from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
 
 SETTLED_KINDS = frozenset({PayoutKind.COMMISSION})  # what settleCommissions pays: a run of commissions
 
@@ -72,6 +75,8 @@ def create_partner_program(
         created_at=ports.clock(),
         created_by=principal.sub,
     )
+    if not principal.has_any(Role.LEASER_ADMIN):  # above the bounds, the leaser decides
+        program.require_within_bounds()
     ports.programs.add_program(program)
     return program
 
@@ -116,17 +121,46 @@ def enroll_partner(
         enrolled_at=ports.clock(),
         enrolled_by=principal.sub,
     )
-    ports.programs.add_enrollment(enrollment)
-    charge_entry_fee(ports, enrollment)
+    ports.programs.add_enrollment(enrollment)  # an offer: nothing is charged until the partner accepts
     return enrollment
 
 
-def charge_entry_fee(ports: Ports, enrollment: Enrollment) -> None:
-    """An affiliate's entry fee is a charge of the enrolment (not of a contract), owed to the publisher, once."""
-    fee = entry_fee(enrollment)
-    if fee is not None:
-        with contextlib.suppress(Conflict):  # charged already
-            ports.payouts.add(fee)
+def answer_enrollment(ports: Ports, principal: Principal, *, enrollment_id: str, accept: bool) -> Enrollment:
+    """The enrolled partner's partner-admin accepts or declines, once; an acceptance charges the entry fee
+    (an affiliate's: a charge of the enrolment, owed to the publisher) and relates the partner to the
+    publisher, in the same transaction. Nobody answers for the partner, not the publisher nor the leaser."""
+    action = "acceptEnrollment" if accept else "declineEnrollment"
+    enrollment = visible_enrollment(ports, principal, enrollment_id)
+    if enrollment is None:
+        raise NotFound("no such enrolment", field=["enrollmentId"])
+    require(principal, Role.PARTNER_ADMIN, action=action)
+    require_acting_for(principal, enrollment.partner_id, action=action, field=["enrollmentId"])
+    partner = ports.partners.get(enrollment.partner_id)
+    assert partner is not None
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
+        current = ports.programs.get_enrollment(enrollment_id) if attempt else enrollment
+        assert current is not None
+        answered = current.answered(accept=accept, by=principal.sub, at=ports.clock())  # ALREADY_ANSWERED after a race
+        relation = None
+        if answered.is_accepted:
+            assert answered.answered_at is not None
+            relation = Relation.of_enrollment(enrollment.publisher_id, partner, enrollment.id, answered.answered_at)
+        try:
+            ports.programs.answer_enrollment(answered, charge=entry_fee(answered), relation=relation)
+        except Conflict:
+            continue
+        return answered
+    raise Conflict("the enrolment is being answered by others; try again")
+
+
+def enrollments_of_partner(
+    ports: Ports, principal: Principal, *, partner_id: str, status: ConsentStatus | None, page: PageRequest
+) -> Page[Enrollment]:
+    """A partner's enrolments (its own users and leaser staff): what it was offered and what it accepted."""
+    if not principal.can_see_partner(partner_id):
+        return Page(items=[])
+    return ports.programs.enrollments_of_partner(partner_id, status=status, page=page)
 
 
 def visible_enrollment(ports: Ports, principal: Principal, enrollment_id: str) -> Enrollment | None:
@@ -168,6 +202,7 @@ def enrollment_for_contract(ports: Ports, principal: Principal, enrollment_id: s
             code=ProgramCode.WRONG_PROGRAM,
             field=["enrollmentId"],
         )
+    enrollment.require_accepted()
     enrollment.require_may_onboard()
     return enrollment
 
@@ -185,7 +220,7 @@ def register_sale(ports: Ports, contract: Contract) -> None:
     if contract.enrollment_id is None or contract.sold_at is None:
         return
     enrollment = ports.programs.get_enrollment(contract.enrollment_id)
-    if enrollment is None:
+    if enrollment is None or not enrollment.is_accepted:  # attributed only once accepted (enrollment_for_contract)
         return
     sale = ports.programs.record_sale(enrollment.id, contract.id, contract.sold_at)
     if sale.cancelled:
@@ -292,7 +327,7 @@ def affiliate_compliance(
     program = _program_for_admin(ports, principal, program_id, "affiliateCompliance")
     rows = []
     for enrollment in ports.programs.enrollments_of(program.id):
-        if enrollment.tier is not PartnerTier.AFFILIATE:
+        if enrollment.tier is not PartnerTier.AFFILIATE or not enrollment.is_accepted:
             continue
         sales = sum(1 for s in ports.programs.sales_of(enrollment.id) if s.sold_at.year == year and not s.cancelled)
         rows.append((enrollment, sales, sales >= program.affiliate_min_sales_per_year))

@@ -9,7 +9,8 @@ program's tier rules...) is stored one way: PynamoDB maps and lists of maps, rea
 still read (`legacy_json.py`) and take the new form when next saved.
 
   partners    single-table: partners and financing agreements (`partners.py`), partner
-              programs, enrolments and sales (`programs.py`), escrow agreements (`escrow.py`),
+              programs, enrolments and sales (`programs.py`), reseller links and the relations
+              consent makes (`relations.py`), escrow agreements (`escrow.py`),
               incentive campaigns and credit lines (`incentives.py`), the audit trail and the
               e-signature events processed (`audit.py`)
   contracts   contracts and their copies per party (`contracts.py`)

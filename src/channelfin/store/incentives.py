@@ -248,10 +248,15 @@ def _movement(record: Any) -> CreditMovement:
     )
 
 
-def _movement_record(m: CreditMovement) -> IncentiveRecord:
+def _reference_key(kind: MovementKind, reference: str) -> str:
+    return f"REF#{kind.value}#{reference}"
+
+
+def _movement_record(m: CreditMovement, sk: str | None = None) -> IncentiveRecord:
+    """The movement's item (or, with `sk`, its copy under its reference, which is what makes it once)."""
     return IncentiveRecord(
         pk=f"CREDITLINE#{m.credit_line_id}",
-        sk=_movement_key(m.at, m.id),
+        sk=sk or _movement_key(m.at, m.id),
         movement_id=m.id,
         kind=m.kind.value,
         amount=money_map(m.amount),
@@ -344,6 +349,9 @@ class DynamoIncentiveRepository:
     def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
         main, copy = self._line_records(line)
         also = [(_movement_record(movement), IncentiveRecord.pk.does_not_exist())] if movement else []
+        if movement is not None and movement.reference is not None:
+            by_reference = _movement_record(movement, _reference_key(movement.kind, movement.reference))
+            also.append((by_reference, IncentiveRecord.pk.does_not_exist()))
         put_with_copies(
             main,
             IncentiveRecord.version == expected_version,
@@ -351,6 +359,10 @@ class DynamoIncentiveRepository:
             "the credit line was changed by someone else; read it again",
             also=also,
         )
+
+    def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
+        found = reads.get(IncentiveRecord, f"CREDITLINE#{line_id}", _reference_key(kind, reference))
+        return _movement(found) if found else None
 
     def get_line(self, line_id: str) -> CreditLine | None:
         found = reads.get(IncentiveRecord, f"CREDITLINE#{line_id}", "LINE")

@@ -156,6 +156,13 @@ def _as_read(before: Payout) -> Condition:
     return condition
 
 
+def new_payout_writes(tx: TransactWrite, payout: Payout) -> None:
+    """A new payout and its ledger entries, written in `tx` (the payout must not exist yet)."""
+    tx.save(_payout_record(payout), condition=PayoutRecord.pk.does_not_exist())
+    for entry in journal(None, payout, payout.created_at):
+        tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
+
+
 class DynamoPayoutRepository:
     KEYS = {
         1: ("pk", "sk", "gsi1pk", "gsi1sk"),
@@ -185,9 +192,7 @@ class DynamoPayoutRepository:
             keys = ["CONTRACT", *(f"PARTY#{p}" for p in sorted(p for p in parties if p))]
         try:
             with TransactWrite(connection=connection(PayoutRecord)) as tx:
-                tx.save(_payout_record(payout), condition=PayoutRecord.pk.does_not_exist())
-                for entry in journal(None, payout, payout.created_at):
-                    tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
+                new_payout_writes(tx, payout)
                 for sk in keys:
                     tx.update(
                         ContractRecord(pk=f"CONTRACT#{payout.contract_id}", sk=sk),

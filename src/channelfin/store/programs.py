@@ -2,13 +2,18 @@
 
   PROGRAM#<id>    / PROGRAM          the program      gsi1: PUBLISHER#<p>#PROGRAMS / <createdAt>#<id>
   ENROLLMENT#<id> / ENROLLMENT       an enrolment     gsi1: PROGRAM#<prog>#ENROLLMENTS / <partner>#<id>
+  ENROLLMENT#<id> / PARTNER          its partner's    gsi1: PARTNER#<partner>#ENROLLMENTS / <enrolledAt>#<id>
   ENROLLMENT#<id> / SALE#<contract>  a numbered sale
 
 Access patterns: program by id (GetItem), a publisher's programs (Query gsi1), enrolment by
-id (GetItem), a program's enrolments (Query gsi1), an enrolment's sales (Query on its key,
-sort key prefix). A sale is numbered once: the enrolment's counter and the sale item move
-in one transaction, conditioned on the counter. Tier rules stored in the old form (a JSON
-`tiers` string) are read by `legacy_json`.
+id (GetItem), a program's enrolments (Query gsi1), a partner's enrolments (Query gsi1 on the
+PARTNER items, which hold the keys and the status, then BatchGetItem), an enrolment's sales
+(Query on its key, sort key prefix). A sale is numbered once: the enrolment's counter and the
+sale item move in one transaction, conditioned on the counter. The partner's answer moves the
+enrolment from PENDING in one transaction with its entry fee, that fee's ledger entries and
+the relation it makes. Tier rules stored in the old form (a JSON `tiers` string) are read by
+`legacy_json`; an enrolment stored before consent (no `status`) was charged when made and reads
+as ACCEPTED (`services.migrations` lists it among its partner's).
 """
 
 from __future__ import annotations
@@ -23,9 +28,14 @@ from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
+from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, PartnerTier, RewardKind, Sale, TierRules
+from channelfin.domain.relations import ConsentStatus, Relation
+from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, put_with_copies, query_page, sort_stamp
+from channelfin.store.payouts import new_payout_writes
+from channelfin.store.relations import relation_update
 
 
 class TierRulesMap(MapAttribute[str, Any]):
@@ -66,6 +76,9 @@ class ProgramRecord(PartnersTableItem):
     currency = UnicodeAttribute(null=True)
     technically_qualified = NumberAttribute(null=True)
     sales_count = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # absent on enrolments older than consent: ACCEPTED
+    answered_by = UnicodeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute(null=True)
 
     # sale
     contract_id = UnicodeAttribute(null=True)
@@ -147,6 +160,9 @@ def _enrollment(record: Any) -> Enrollment:
         enrolled_at=record.created_at,
         enrolled_by=record.created_by,
         sales_count=int(record.sales_count or 0),
+        status=ConsentStatus(record.status) if record.status else ConsentStatus.ACCEPTED,
+        answered_by=record.answered_by,
+        answered_at=record.answered_at,
     )
 
 
@@ -172,7 +188,32 @@ def _enrollment_record(e: Enrollment) -> ProgramRecord:
         sales_count=e.sales_count,
         created_at=e.enrolled_at,
         created_by=e.enrolled_by,
+        status=e.status.value,
+        answered_by=e.answered_by,
+        answered_at=e.answered_at,
     )
+
+
+def _partner_copy(e: Enrollment) -> ProgramRecord:
+    """The enrolment among its partner's: keys and status (the enrolment itself is read by its key)."""
+    return ProgramRecord(
+        pk=f"ENROLLMENT#{e.id}",
+        sk="PARTNER",
+        gsi1pk=f"PARTNER#{e.partner_id}#ENROLLMENTS",
+        gsi1sk=f"{sort_stamp(e.enrolled_at)}#{e.id}",
+        program_id=e.program_id,
+        publisher_id=e.publisher_id,
+        partner_id=e.partner_id,
+        status=e.status.value,
+    )
+
+
+def _as_read(e: Enrollment) -> Any:
+    """The enrolment still has the sales count and the answer it was read with."""
+    status = ProgramRecord.status == e.status.value
+    if e.status is ConsentStatus.ACCEPTED:
+        status |= ProgramRecord.status.does_not_exist()  # stored before consent
+    return (ProgramRecord.sales_count == e.sales_count) & status
 
 
 def _sale(record: ProgramRecord) -> Sale:
@@ -210,10 +251,62 @@ class DynamoProgramRepository:
         return [_program(r) for r in records]
 
     def add_enrollment(self, enrollment: Enrollment) -> None:
-        _enrollment_record(enrollment).save(condition=ProgramRecord.pk.does_not_exist())
+        main, copy = _enrollment_record(enrollment), _partner_copy(enrollment)
+        put_with_copies(main, ProgramRecord.pk.does_not_exist(), [copy], "this enrolment exists already")
 
     def save_enrollment(self, enrollment: Enrollment) -> None:
-        _enrollment_record(enrollment).save(condition=ProgramRecord.sales_count == enrollment.sales_count)
+        _enrollment_record(enrollment).save(condition=_as_read(enrollment))
+
+    def answer_enrollment(self, answered: Enrollment, *, charge: Payout | None, relation: Relation | None) -> None:
+        key = ProgramRecord(pk=f"ENROLLMENT#{answered.id}", sk="ENROLLMENT")
+        assert answered.answered_by is not None and answered.answered_at is not None
+        try:
+            with TransactWrite(connection=connection(ProgramRecord)) as tx:
+                tx.update(
+                    key,
+                    actions=[
+                        ProgramRecord.status.set(answered.status.value),
+                        ProgramRecord.answered_by.set(answered.answered_by),
+                        ProgramRecord.answered_at.set(answered.answered_at),
+                    ],
+                    condition=ProgramRecord.status == ConsentStatus.PENDING.value,
+                )
+                tx.save(_partner_copy(answered))
+                if charge is not None:
+                    new_payout_writes(tx, charge)
+                if relation is not None:
+                    relation_update(tx, relation)
+        except TransactWriteError as exc:
+            raise Conflict("the enrolment was answered meanwhile") from exc
+
+    def enrollments_of_partner(
+        self, partner_id: str, *, status: ConsentStatus | None, page: PageRequest
+    ) -> Page[Enrollment]:
+        ids = query_page(
+            ProgramRecord.gsi1,
+            f"PARTNER#{partner_id}#ENROLLMENTS",
+            key_names=("pk", "sk", "gsi1pk", "gsi1sk"),
+            page=page,
+            to_domain=lambda record: str(record.pk),
+            filter_condition=(ProgramRecord.status == status.value) if status else None,
+        )
+        found = {r.pk: r for r in reads.get_many(ProgramRecord, [(pk, "ENROLLMENT") for pk in ids.items])}
+        items = [_enrollment(found[pk]) for pk in ids.items]
+        return Page(items=items, cursors=ids.cursors, has_next_page=ids.has_next_page)
+
+    def index_enrollment(self, enrollment: Enrollment, relation: Relation | None, *, dry_run: bool = False) -> bool:
+        if dry_run:
+            return reads.get(ProgramRecord, f"ENROLLMENT#{enrollment.id}", "PARTNER") is None
+        try:
+            with TransactWrite(connection=connection(ProgramRecord)) as tx:
+                tx.save(_partner_copy(enrollment), condition=ProgramRecord.pk.does_not_exist())
+                if relation is not None:
+                    relation_update(tx, relation)
+        except TransactWriteError:
+            if reads.get(ProgramRecord, f"ENROLLMENT#{enrollment.id}", "PARTNER") is not None:
+                return False  # listed already
+            raise
+        return True
 
     def get_enrollment(self, enrollment_id: str) -> Enrollment | None:
         found = reads.get(ProgramRecord, f"ENROLLMENT#{enrollment_id}", "ENROLLMENT")

@@ -19,6 +19,7 @@ from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.programs import ProgramRecord
+from channelfin.store.relations import RelationRecord
 
 
 class IdempotencyRecord(Model):
@@ -39,6 +40,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     PaymentRunRecord,
     TransferRecord,
     ProgramRecord,
+    RelationRecord,
     EscrowRecord,
     IncentiveRecord,
     AuditRecord,
@@ -55,6 +57,7 @@ LOGICAL_NAMES = {
     "PaymentRunRecord": "payouts",
     "TransferRecord": "payouts",
     "ProgramRecord": "partners",
+    "RelationRecord": "partners",
     "EscrowRecord": "partners",
     "IncentiveRecord": "partners",
     "AuditRecord": "partners",

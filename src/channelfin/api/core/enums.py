@@ -21,6 +21,7 @@ from channelfin.domain import partners as dp
 from channelfin.domain import payment_runs as dpr
 from channelfin.domain import payouts as dpay
 from channelfin.domain import programs as dprog
+from channelfin.domain import relations as drel
 from channelfin.domain.incentives import campaigns as dcampaigns
 from channelfin.domain.incentives import credit_lines as dcredit
 
@@ -59,6 +60,13 @@ strawberry.enum(dp.AgreementStatus, description="Whether the agreement is in for
 # payouts
 strawberry.enum(dpay.PayoutKind, description="What a payout pays for.")
 strawberry.enum(dpay.PayoutStatus, description="Where a payout stands.")
+
+# consent (partners and programs)
+strawberry.enum(
+    drel.ConsentStatus,
+    description="An enrolment or a reseller link: PENDING until the partner it concerns answers, "
+    "then ACCEPTED or DECLINED (answered once).",
+)
 
 # programs
 strawberry.enum(dprog.PartnerTier, description="The four tiers of a publisher's partner program.")

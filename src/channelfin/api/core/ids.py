@@ -11,6 +11,7 @@ from channelfin.domain.errors import ValidationError
 NODE_TYPES = (
     "Partner",
     "FinancingAgreement",
+    "ResellerLink",
     "Contract",
     "Payout",
     "PartnerProgram",

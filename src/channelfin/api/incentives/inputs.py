@@ -60,14 +60,20 @@ class RecordFirmOrderInput:
     distributor_id: strawberry.ID
     amount: Decimal = strawberry.field(description="EUR, charged to the reseller's credit line.")
     licence_program: str = strawberry.field(description="e.g. OEM, Open.")
-    reference: str | None = strawberry.field(default=None, description="The distributor's order reference.")
+    reference: str | None = strawberry.field(
+        default=None,
+        description="The distributor's order reference: the same order sent again (a retry) is charged once; "
+        "another order under a reference already used is REFERENCE_USED.",
+    )
 
 
 @strawberry.input
 class RecordResellerPaymentInput:
     credit_line_id: strawberry.ID
     amount: Decimal = strawberry.field(description="EUR paid by the reseller to the distributor.")
-    reference: str | None = None
+    reference: str | None = strawberry.field(
+        default=None, description="The payment's reference (e.g. the transfer's): sent again, it is recorded once."
+    )
 
 
 @strawberry.input
@@ -78,7 +84,9 @@ class RecordLicenceSaleInput:
     amount: Decimal = strawberry.field(description="Licence revenue of the sale, EUR.")
     sold_at: dt.datetime
     sale_reference: str | None = strawberry.field(
-        default=None, description="The seller's invoice number: reporting the same sale again pays nothing more."
+        default=None,
+        description="The seller's invoice number: reporting the same sale again pays nothing more. Without it, "
+        "a sale is known by seller, product family, amount and instant: the same report sent again pays once.",
     )
 
 

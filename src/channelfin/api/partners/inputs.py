@@ -29,3 +29,19 @@ class SignFinancingAgreementInput:
 @strawberry.input
 class PartnerFilter:
     role: PartnerRole | None = None
+
+
+@strawberry.input(description="Asked by the partner-admin of either side; the other side answers.")
+class RequestResellerLinkInput:
+    publisher_id: strawberry.ID = strawberry.field(description="The publisher (or vendor).")
+    reseller_id: strawberry.ID = strawberry.field(description="The reseller (or IT services firm).")
+
+
+@strawberry.input
+class AcceptResellerLinkInput:
+    link_id: strawberry.ID
+
+
+@strawberry.input
+class DeclineResellerLinkInput:
+    link_id: strawberry.ID

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info
-from channelfin.api.core.payloads import object_payload
-from channelfin.api.partners.inputs import RegisterPartnerInput, SignFinancingAgreementInput
-from channelfin.api.partners.types import FinancingAgreement, Partner
+from channelfin.api.core.payloads import P, object_payload
+from channelfin.api.partners.inputs import (
+    AcceptResellerLinkInput,
+    DeclineResellerLinkInput,
+    RegisterPartnerInput,
+    RequestResellerLinkInput,
+    SignFinancingAgreementInput,
+)
+from channelfin.api.partners.types import FinancingAgreement, Partner, ResellerLink
 from channelfin.domain.money import Money
 from channelfin.services import partners as partner_service
+from channelfin.services import relations as relation_service
 
 
 @strawberry.type
@@ -24,6 +33,36 @@ class RegisterPartnerPayload:
 class SignFinancingAgreementPayload:
     agreement: FinancingAgreement | None
     user_errors: list[UserError]
+
+
+@strawberry.type
+class RequestResellerLinkPayload:
+    link: ResellerLink | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AcceptResellerLinkPayload:
+    link: ResellerLink | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeclineResellerLinkPayload:
+    link: ResellerLink | None
+    user_errors: list[UserError]
+
+
+def _answer(info: Info, payload: Callable[..., P], link_id: strawberry.ID, *, accept: bool) -> P:
+    ctx = info.context
+    return object_payload(
+        payload,
+        "link",
+        ResellerLink.from_domain,
+        lambda: relation_service.answer_reseller_link(
+            ctx.ports, ctx.principal, link_id=local_id(link_id, "ResellerLink", field=["linkId"]), accept=accept
+        ),
+    )
 
 
 @strawberry.type
@@ -65,3 +104,29 @@ class PartnersMutations:
                 ),
             ),
         )
+
+    @strawberry.mutation(
+        description="Ask for a reseller link (the partner-admin of the publisher or of the reseller); the other "
+        "side answers. A declined link may be asked for again."
+    )
+    def request_reseller_link(self, info: Info, input: RequestResellerLinkInput) -> RequestResellerLinkPayload:
+        ctx = info.context
+        return object_payload(
+            RequestResellerLinkPayload,
+            "link",
+            ResellerLink.from_domain,
+            lambda: relation_service.request_reseller_link(
+                ctx.ports,
+                ctx.principal,
+                publisher_id=local_id(input.publisher_id, "Partner", field=["publisherId"]),
+                reseller_id=local_id(input.reseller_id, "Partner", field=["resellerId"]),
+            ),
+        )
+
+    @strawberry.mutation(description="Accept a reseller link (the other side's partner-admin, once).")
+    def accept_reseller_link(self, info: Info, input: AcceptResellerLinkInput) -> AcceptResellerLinkPayload:
+        return _answer(info, AcceptResellerLinkPayload, input.link_id, accept=True)
+
+    @strawberry.mutation(description="Decline a reseller link (the other side's partner-admin, once).")
+    def decline_reseller_link(self, info: Info, input: DeclineResellerLinkInput) -> DeclineResellerLinkPayload:
+        return _answer(info, DeclineResellerLinkPayload, input.link_id, accept=False)

@@ -8,8 +8,10 @@ from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
 from channelfin.api.core.pagination import Connection, page_request
 from channelfin.api.partners.inputs import PartnerFilter
-from channelfin.api.partners.types import FinancingAgreement, Partner, Viewer
+from channelfin.api.partners.types import FinancingAgreement, Partner, ResellerLink, Viewer
+from channelfin.domain.relations import ConsentStatus
 from channelfin.services import partners as partner_service
+from channelfin.services import relations as relation_service
 
 
 @strawberry.type
@@ -35,6 +37,48 @@ class PartnersQueries:
         )
         return Connection[Partner].from_page(page, Partner.from_domain, after=after)
 
+    @strawberry.field(
+        description="A partner's reseller links, on its publisher side (default) or, with asReseller, on its "
+        "reseller side; optionally of one status (its own users and leaser staff; empty for others)."
+    )
+    def reseller_links(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        as_reseller: bool = False,
+        status: ConsentStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ResellerLink]:
+        ctx = info.context
+        page = relation_service.list_links(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            as_reseller=as_reseller,
+            status=status,
+            page=page_request(first, after),
+        )
+        return Connection[ResellerLink].from_page(page, ResellerLink.from_domain, after=after)
+
+    @strawberry.field(
+        description="The resellers a publisher may name on its contracts (CreateContractInput.resellerId): those "
+        "with an accepted reseller link or an accepted enrolment in one of its programs (the publisher's own "
+        "users and leaser staff; empty for others)."
+    )
+    def nameable_resellers(
+        self, info: Info, publisher_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[Partner]:
+        ctx = info.context
+        page = relation_service.nameable_resellers(
+            ctx.ports,
+            ctx.principal,
+            publisher_id=local_id(publisher_id, "Partner", field=["publisherId"]),
+            page=page_request(first, after),
+        )
+        return Connection[Partner].from_page(page, Partner.from_domain, after=after)
+
 
 node_loader("Partner", partner_service.visible_partner, Partner.from_domain)
 node_loader("FinancingAgreement", partner_service.visible_agreement, FinancingAgreement.from_domain)
+node_loader("ResellerLink", relation_service.visible_link, ResellerLink.from_domain)

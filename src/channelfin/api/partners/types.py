@@ -14,7 +14,9 @@ from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.refs import CounterpartyBalanceRef
 from channelfin.api.core.scalars import Decimal
 from channelfin.domain import partners as dp
+from channelfin.domain import relations as drel
 from channelfin.domain.partners import AgreementStatus, PartnerRole
+from channelfin.domain.relations import ConsentStatus
 from channelfin.services import ledger as ledger_service
 from channelfin.services import partners as partner_service
 
@@ -92,6 +94,50 @@ class Partner(Node):
         return None if found is None else [present("CounterpartyBalance", b) for b in found]
 
 
+@strawberry.type(
+    description="A publisher (or vendor) and a reseller that agree to deal: asked for by one side, answered by "
+    "the other's partner-admin. Accepted, the reseller may be named on the publisher's contracts and its "
+    "licence sales reported by the vendor. Seen by both sides and leaser staff."
+)
+class ResellerLink(Node):
+    status: ConsentStatus
+    requested_at: dt.datetime
+    answered_at: dt.datetime | None = strawberry.field(description="When the answering side answered.")
+    publisher_id: strawberry.Private[str]
+    reseller_id: strawberry.Private[str]
+    requested_by_partner: strawberry.Private[str]
+    answering_partner: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, link: drel.ResellerLink) -> ResellerLink:
+        return cls(
+            id=strawberry.ID(to_global_id("ResellerLink", link.id)),
+            status=link.status,
+            requested_at=link.requested_at,
+            answered_at=link.answered_at,
+            publisher_id=link.publisher_id,
+            reseller_id=link.reseller_id,
+            requested_by_partner=link.requested_by_partner,
+            answering_partner=link.answering_partner,
+        )
+
+    @strawberry.field(description="The publisher (or vendor) side.")
+    async def publisher(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.publisher_id)
+
+    @strawberry.field(description="The reseller side.")
+    async def reseller(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.reseller_id)
+
+    @strawberry.field(description="The side that asked for the link.")
+    async def requested_by(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.requested_by_partner)
+
+    @strawberry.field(description="The side whose partner-admin answers: the one that did not ask.")
+    async def answered_by(self, info: strawberry.Info[Context, None]) -> Partner:
+        return await load_partner(info, self.answering_partner)
+
+
 @strawberry.type(description="The caller, as the token says.")
 class Viewer:
     sub: str = strawberry.field(description="The user's (or machine client's) id.")
@@ -108,3 +154,4 @@ class Viewer:
 
 presenter("Partner", Partner.from_domain)
 presenter("FinancingAgreement", FinancingAgreement.from_domain)
+presenter("ResellerLink", ResellerLink.from_domain)

@@ -14,10 +14,14 @@ from channelfin.domain.programs import Actor, PartnerTier, RewardKind
 class CreatePartnerProgramInput:
     publisher_id: strawberry.ID
     name: str
-    entry_fee_rate: Decimal = strawberry.field(description='Fraction of the segment potential, e.g. "0.03".')
+    entry_fee_rate: Decimal = strawberry.field(
+        description='Fraction of the segment potential, e.g. "0.03"; at most "0.05" unless a leaser-admin creates it.'
+    )
     affiliate_min_sales_per_year: int | None = strawberry.field(default=None, description="Default 15.")
     tier_rules: list[TierRulesInput] | None = strawberry.field(
-        default=None, description="Changes to the default rules of DESIGN 1.2, tier by tier; unset fields keep them."
+        default=None,
+        description="Changes to the default rules of DESIGN 1.2, tier by tier; unset fields keep them. A rate "
+        "above its tier's default (a charge above 0.50) needs a leaser-admin.",
     )
 
 
@@ -52,3 +56,13 @@ class SetTechnicalQualificationInput:
 class SettleCommissionsInput:
     program_id: strawberry.ID
     up_to: dt.datetime = strawberry.field(description="Commissions due at or before this time are paid.")
+
+
+@strawberry.input
+class AcceptEnrollmentInput:
+    enrollment_id: strawberry.ID
+
+
+@strawberry.input
+class DeclineEnrollmentInput:
+    enrollment_id: strawberry.ID

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.money import Money as MoneyType
 from channelfin.api.core.node import Info, present
-from channelfin.api.core.payloads import attempt, object_payload
+from channelfin.api.core.payloads import P, attempt, object_payload
 from channelfin.api.core.refs import PayoutRef
 from channelfin.api.programs.inputs import (
+    AcceptEnrollmentInput,
     CreatePartnerProgramInput,
+    DeclineEnrollmentInput,
     EnrollPartnerInput,
     SetTechnicalQualificationInput,
     SettleCommissionsInput,
@@ -47,6 +51,18 @@ class EnrollPartnerPayload:
 
 
 @strawberry.type
+class AcceptEnrollmentPayload:
+    enrollment: Enrollment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeclineEnrollmentPayload:
+    enrollment: Enrollment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
 class SetTechnicalQualificationPayload:
     enrollment: Enrollment | None
     user_errors: list[UserError]
@@ -57,6 +73,21 @@ class SettleCommissionsPayload:
     settled: list[PayoutRef] = strawberry.field(description="The commissions this call paid (none on a repeat).")
     total: MoneyType
     user_errors: list[UserError]
+
+
+def _answer(info: Info, payload: Callable[..., P], enrollment_id: strawberry.ID, *, accept: bool) -> P:
+    ctx = info.context
+    return object_payload(
+        payload,
+        "enrollment",
+        Enrollment.from_domain,
+        lambda: program_service.answer_enrollment(
+            ctx.ports,
+            ctx.principal,
+            enrollment_id=local_id(enrollment_id, "Enrollment", field=["enrollmentId"]),
+            accept=accept,
+        ),
+    )
 
 
 @strawberry.type
@@ -102,6 +133,20 @@ class ProgramsMutations:
                 segment_potential=Money(input.segment_potential) if input.segment_potential is not None else None,
             ),
         )
+
+    @strawberry.mutation(
+        description="Accept an enrolment (the enrolled partner's partner-admin, once): from then on contracts may "
+        "be attributed to it, and an affiliate's entry fee is charged."
+    )
+    def accept_enrollment(self, info: Info, input: AcceptEnrollmentInput) -> AcceptEnrollmentPayload:
+        return _answer(info, AcceptEnrollmentPayload, input.enrollment_id, accept=True)
+
+    @strawberry.mutation(
+        description="Decline an enrolment (the enrolled partner's partner-admin, once): nothing is ever "
+        "attributed to it or charged."
+    )
+    def decline_enrollment(self, info: Info, input: DeclineEnrollmentInput) -> DeclineEnrollmentPayload:
+        return _answer(info, DeclineEnrollmentPayload, input.enrollment_id, accept=False)
 
     @strawberry.mutation(description="Record (or withdraw) an integrator's technical qualification (publisher admin).")
     def set_technical_qualification(

@@ -9,7 +9,9 @@ import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
+from channelfin.api.core.pagination import Connection, page_request
 from channelfin.api.programs.types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
+from channelfin.domain.relations import ConsentStatus
 from channelfin.services import ledger as ledger_service
 from channelfin.services import programs as program_service
 
@@ -29,6 +31,28 @@ class ProgramsQueries:
         key = local_id(id, "Enrollment", field=["id"])
         found = program_service.visible_enrollment(ctx.ports, ctx.principal, key)
         return Enrollment.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="A partner's enrolments in publishers' programs, newest first, optionally of one status: "
+        "the PENDING ones await its partner-admin's answer (its own users and leaser staff; empty for others)."
+    )
+    def enrollments(
+        self,
+        info: Info,
+        partner_id: strawberry.ID,
+        status: ConsentStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Enrollment]:
+        ctx = info.context
+        page = program_service.enrollments_of_partner(
+            ctx.ports,
+            ctx.principal,
+            partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
+            status=status,
+            page=page_request(first, after),
+        )
+        return Connection[Enrollment].from_page(page, Enrollment.from_domain, after=after)
 
     @strawberry.field(description="A partner's payouts and charges whose value date is in [from, to), with totals.")
     def partner_statement(

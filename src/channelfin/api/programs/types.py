@@ -18,6 +18,7 @@ from channelfin.domain import programs as dprog
 from channelfin.domain.ledger import LedgerStatement
 from channelfin.domain.payouts import PayoutKind
 from channelfin.domain.programs import Actor, PartnerTier, RewardKind
+from channelfin.domain.relations import ConsentStatus
 
 
 @strawberry.type(description="The rules of one tier in one program.")
@@ -77,11 +78,20 @@ class PartnerProgram(Node):
         return await load_partner(info, self.publisher_id)
 
 
-@strawberry.type(description="A partner's enrolment in a program, with its tier's responsibilities and benefits.")
+@strawberry.type(
+    description="A partner's enrolment in a program, with its tier's responsibilities and benefits: the "
+    "publisher's offer, which counts once the enrolled partner's partner-admin accepts it (nothing is "
+    "attributed to it, counted or charged before)."
+)
 class Enrollment(Node):
+    status: ConsentStatus = strawberry.field(description="PENDING until the enrolled partner answers.")
+    answered_at: dt.datetime | None = strawberry.field(description="When the enrolled partner answered.")
+    answered_by: str | None = strawberry.field(description="The user who answered for the enrolled partner.")
     tier: PartnerTier
     rules: TierRules
-    entry_fee: Money | None = strawberry.field(description="Affiliates only: segmentPotential × entryFeeRate.")
+    entry_fee: Money | None = strawberry.field(
+        description="Affiliates only: segmentPotential × entryFeeRate, charged when the affiliate accepts."
+    )
     segment_potential: Money | None
     technically_qualified: bool = strawberry.field(description="Integrators need it before contracts are attributed.")
     sales_count: int = strawberry.field(description="Standing sales: a cancelled sale stops counting.")
@@ -93,6 +103,9 @@ class Enrollment(Node):
     def from_domain(cls, e: dprog.Enrollment) -> Enrollment:
         return cls(
             id=strawberry.ID(to_global_id("Enrollment", e.id)),
+            status=e.status,
+            answered_at=e.answered_at,
+            answered_by=e.answered_by,
             tier=e.tier,
             rules=TierRules.from_domain(e.tier, e.rules),
             entry_fee=Money.from_domain(e.entry_fee) if e.entry_fee else None,

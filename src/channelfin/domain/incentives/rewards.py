@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from channelfin.domain.error_codes import CommonCode, IncentiveCode
@@ -124,6 +125,27 @@ def rebate_for(
     multiplier = max(covering(CampaignKind.REBATE_MULTIPLIER), key=lambda c: (c.multiplier, c.id), default=None)
     rebate = Rebate(base, multiplier, Money.zero(amount.currency))
     return replace(rebate, amount=(amount * rebate.base_rate * rebate.factor).rounded())
+
+
+def rebate_id(
+    *, vendor_id: str, seller_id: str, sale_reference: str | None, product_family: str, amount: Money, sold_at: datetime
+) -> str:
+    """A reported sale's payout id: reporting the same sale again finds the same payout.
+
+    A sale is the seller's invoice (`sale_reference`, unique per seller, not across sellers) or,
+    without one, what the report says of it: product family, amount and instant of sale.
+    """
+    if sale_reference is not None:
+        return f"rebate-{vendor_id}-{seller_id}-{sale_reference}"
+    instant = sold_at.astimezone(UTC).isoformat()
+    said = (product_family, f"{amount.amount:.2f}", amount.currency, instant)
+    digest = hashlib.sha256("\x1f".join(said).encode()).hexdigest()
+    return f"rebate-{vendor_id}-{seller_id}-sale-{digest[:32]}"
+
+
+def legacy_rebate_id(vendor_id: str, sale_reference: str) -> str:
+    """The id a referenced sale's payout had before references were per seller."""
+    return f"rebate-{vendor_id}-{sale_reference}"
 
 
 def rebate_payout(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from channelfin.domain.access import PARTNER_ROLES, Principal, Role
-from channelfin.domain.error_codes import CommonCode
+from channelfin.domain.error_codes import CommonCode, IncentiveCode
 from channelfin.domain.errors import Conflict, NotFound, ValidationError
 from channelfin.domain.incentives.campaigns import CampaignKind
 from channelfin.domain.incentives.credit_lines import (
@@ -23,6 +23,9 @@ from channelfin.services.incentives.checks import clean_reference, partner_with_
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff, optimistic_update
+
+# What a movement's request says of it: kind, amount, reference, licence program.
+Sent = tuple[MovementKind, Money, str | None, str | None]
 
 
 def credit_position(ports: Ports, line: CreditLine, at: datetime | None = None) -> CreditPosition:
@@ -138,17 +141,39 @@ def _movement(
     )
 
 
+def _recorded(ports: Ports, line: CreditLine, asked: Sent) -> CreditMovement | None:
+    """The movement already recorded with the reference `asked` carries: its retry changes nothing more."""
+    kind, amount, reference, licence_program = asked
+    if reference is None:
+        return None
+    found = ports.incentives.movement_by_reference(line.id, kind, reference)
+    if found is not None and (found.amount, found.licence_program) != (amount, licence_program):
+        raise ValidationError(
+            "this reference names another movement of the line already",
+            code=IncentiveCode.REFERENCE_USED,
+            field=["reference"],
+        )
+    return found
+
+
 def _move(
     ports: Ports,
     line_id: str,
+    asked: Sent,
     build: Callable[[CreditLine, datetime], tuple[CreditLine, CreditMovement]],
 ) -> tuple[CreditLine, CreditMovement]:
-    """Change the line and record the movement in one conditional transaction; re-read on a race."""
+    """Change the line and record the movement in one conditional transaction; re-read on a race.
+
+    A movement sent again with its reference (a retry) is found and returned, the line unchanged.
+    """
     for attempt in range(MAX_WRITE_ATTEMPTS):
         backoff(attempt)
         line = ports.incentives.get_line(line_id)
         if line is None:
             raise NotFound("no such credit line", field=["creditLineId"])
+        done = _recorded(ports, line, asked)
+        if done is not None:
+            return line, done
         changed, movement = build(line, ports.clock())
         try:
             ports.incentives.save_line(changed, expected_version=line.version, movement=movement)
@@ -184,7 +209,7 @@ def record_firm_order(
         charged = line.charge(amount, credit_position(ports, line, now))
         return charged, _movement(ports, line, MovementKind.FIRM_ORDER, amount, now, principal, reference, programme)
 
-    return _move(ports, line_id, order)
+    return _move(ports, line_id, (MovementKind.FIRM_ORDER, amount, reference, programme), order)
 
 
 def record_reseller_payment(
@@ -199,7 +224,7 @@ def record_reseller_payment(
             ports, line, MovementKind.RESELLER_PAYMENT, amount, now, principal, reference
         )
 
-    return _move(ports, line_id, pay)
+    return _move(ports, line_id, (MovementKind.RESELLER_PAYMENT, amount, reference, None), pay)
 
 
 def credit_movements(ports: Ports, principal: Principal, line: CreditLine, page: PageRequest) -> Page[CreditMovement]:

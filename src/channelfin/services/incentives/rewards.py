@@ -14,8 +14,10 @@ from channelfin.domain.incentives.rewards import (
     OrderLine,
     PriceQuote,
     Rebate,
+    legacy_rebate_id,
     price_lines,
     rebate_for,
+    rebate_id,
     rebate_payout,
     referral_for,
 )
@@ -25,6 +27,7 @@ from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout
 from channelfin.services.incentives.checks import MAX_QUOTE_LINES, clean_reference, partner_with_role, require_admin_of
 from channelfin.services.ports import Ports
+from channelfin.services.relations import require_relation
 
 
 def price_quote(
@@ -52,12 +55,14 @@ def record_licence_sale(
     sold_at: datetime,
     sale_reference: str | None = None,
 ) -> tuple[Payout, Rebate]:
-    """A sell-out reported to the vendor: one REBATE payout to the seller (once per sale reference)."""
+    """A sell-out reported to the vendor: one REBATE payout to a seller that agreed to deal with the vendor,
+    once per sale (the seller's invoice reference, or without one what the report says of the sale)."""
     require_admin_of(principal, vendor_id, Role.PARTNER_ADMIN, action="recordLicenceSale", field=["vendorId"])
     partner_with_role(ports, vendor_id, PartnerRole.PUBLISHER, "vendorId")
     seller = ports.partners.get(seller_id)
     if seller is None:
         raise NotFound("no such partner", field=["sellerId"])
+    require_relation(ports, publisher_id=vendor_id, partner_id=seller.id, field="sellerId", who="seller")
     family = product_family.strip()
     if not family:
         raise ValidationError("name the product family", code=CommonCode.REQUIRED, field=["productFamily"])
@@ -75,7 +80,18 @@ def record_licence_sale(
             code=IncentiveCode.NO_REBATE_IN_FORCE,
             field=["soldAt"],
         )
-    payout_id = f"rebate-{vendor_id}-{sale_reference}" if sale_reference else f"rebate-{ports.new_id()}"
+    if sale_reference is not None:
+        before = ports.payouts.get(legacy_rebate_id(vendor_id, sale_reference))
+        if before is not None and before.beneficiary_id == seller.id:
+            return before, rebate  # reported, and paid, before references were per seller
+    payout_id = rebate_id(
+        vendor_id=vendor_id,
+        seller_id=seller.id,
+        sale_reference=sale_reference,
+        product_family=family,
+        amount=amount,
+        sold_at=sold_at,
+    )
     payout = rebate_payout(
         id=payout_id, seller_id=seller.id, vendor_id=vendor_id, rebate=rebate, created_at=ports.clock()
     )
