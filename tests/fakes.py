@@ -82,7 +82,8 @@ class FakeContracts:
             raise Conflict("exists")
         self.contracts[contract.id] = contract
 
-    def save(self, contract: Contract, *, expected_version: int) -> None:
+    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+        # A party's list is derived from party_ids here: a dropped party leaves it with the save.
         if self.contracts[contract.id].version != expected_version:
             raise Conflict("changed")
         self.contracts[contract.id] = contract
@@ -105,6 +106,9 @@ class FakeContracts:
         ]
         items.sort(key=lambda c: (c.created_at, c.id), reverse=True)
         return _page(items, lambda c: c.id, page)
+
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        return any({party_id, other_id} <= c.party_ids for c in self.contracts.values())
 
 
 @dataclass

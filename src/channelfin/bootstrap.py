@@ -56,6 +56,9 @@ class Settings:
     esign_webhook_secret: str = ""
     yousign_api_key: str = ""
     public_url: str = "http://127.0.0.1:8000"  # where the local signer's pages are served
+    # The keys pagination cursors are signed with, comma-separated, newest last (api/core/cursors.py).
+    # Unset: each process signs with a key of its own, so a cursor works only where it was issued.
+    cursor_secret: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +93,7 @@ class Settings:
             esign_webhook_secret=env.get("CHANNELFIN_ESIGN_WEBHOOK_SECRET", ""),
             yousign_api_key=env.get("CHANNELFIN_YOUSIGN_API_KEY", ""),
             public_url=env.get("CHANNELFIN_PUBLIC_URL", "http://127.0.0.1:8000"),
+            cursor_secret=env.get("CHANNELFIN_CURSOR_SECRET", ""),
         )
 
 
@@ -225,4 +229,5 @@ def build_ports(
         ),
         stale_deposit_days=settings.stale_deposit_days,
         credit_cut_lookback_days=settings.credit_cut_lookback_days,
+        cursor_secret=settings.cursor_secret,
     )

@@ -89,6 +89,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         os.environ.setdefault(
             "CHANNELFIN_ESIGN_WEBHOOK_SECRET", load_or_create_secret(data_dir, "esign-webhook-secret")
         )
+        # Cursors stay valid across restarts of the same dev stack (and only there).
+        os.environ.setdefault("CHANNELFIN_CURSOR_SECRET", load_or_create_secret(data_dir, "cursor-secret"))
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))

@@ -47,5 +47,5 @@ def test_a_bad_decimal_is_a_client_error_and_records_nothing(channel):
             "licenceProgram": "OEM",
         },
     )
-    assert body["errors"][0]["extensions"]["code"] == "INVALID_DECIMAL"
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"  # as a bad Int or Date
     assert channel.line()["outstanding"]["amount"] == "0.00"

@@ -16,10 +16,13 @@ from tests.unit.test_api import *  # noqa: F403 — the same tests, with this la
 pytestmark = pytest.mark.integration
 from tests.unit.test_audit_api import *  # noqa: E402, F403 — the audit trail, on DynamoDB Local
 from tests.unit.test_consent_api import *  # noqa: E402, F403 — consent: enrolments, links, relations, on DynamoDB Local
+from tests.unit.test_contract_updates import *  # noqa: E402, F403 — updateContract, a dropped party's copy deleted
 from tests.unit.test_escrow_api import *  # noqa: E402, F403 — escrow agreements, on DynamoDB Local
 from tests.unit.test_esign_flow import *  # noqa: E402, F403 — documents and the e-signature webhook, on DynamoDB Local
 from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financing rules, on DynamoDB Local
 from tests.unit.test_incentives_api import *  # noqa: E402, F403 — campaigns and credit lines, on DynamoDB Local
+from tests.unit.test_paging_api import *  # noqa: E402, F403 — signed cursors and backward pages, on DynamoDB Local
+from tests.unit.test_partner_profiles import *  # noqa: E402, F403 — public profiles, "shares a contract" as a Query
 from tests.unit.test_payments_api import *  # noqa: E402, F403 — payers, runs, set-off and the ledger, on DynamoDB Local
 from tests.unit.test_programs_api import *  # noqa: E402, F403 — partner programs, on DynamoDB Local
 

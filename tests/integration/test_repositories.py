@@ -1,5 +1,6 @@
 """Repository behaviour that only the real engine can show."""
 
+import contextlib
 from datetime import timedelta
 
 import boto3
@@ -10,7 +11,7 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
-from channelfin.services.paging import PageRequest
+from channelfin.services.paging import InvalidCursor, PageRequest
 from channelfin.store.contracts import ContractRecord
 from tests import factories as f
 
@@ -149,3 +150,24 @@ def test_a_run_holds_only_the_payouts_still_free_in_batches(ports):
     assert ports.payouts.hold(payouts[:5], "this-run") == [
         p.held_by("this-run") for p in payouts[:5] if p.id != "held-003"
     ]
+
+
+def test_a_position_of_another_list_never_reaches_dynamodb_as_another_lists_key(ports):
+    """Positions reach a store only signed for their list (api/core/cursors.py). Even so, a position
+    holds no hash key (the Query supplies its own), so a foreign one is a place in this list or an
+    InvalidCursor: never the ValidationException a raw key of another index gave (a 500)."""
+
+    publisher, reseller = f.partner(PartnerRole.PUBLISHER), f.partner(PartnerRole.RESELLER)
+    for p in (publisher, reseller):
+        ports.partners.add(p)
+    for _ in range(3):
+        ports.contracts.add(f.contract(publisher, publisher, reseller))
+    mine = ports.contracts.find(party_id=publisher.id, role=None, status=None, page=PageRequest(first=1))
+    everyone = ports.contracts.find(party_id=None, role=None, status=None, page=PageRequest(first=1))
+    for party, position in ((None, mine.end_cursor), (reseller.id, everyone.end_cursor), (None, "AwAA")):
+        with contextlib.suppress(InvalidCursor):  # or a place in this list: not a QueryError
+            ports.contracts.find(party_id=party, role=None, status=None, page=PageRequest(after=position))
+    all_three = ports.contracts.find(party_id=publisher.id, role=None, status=None, page=PageRequest()).items
+    backward = ports.contracts.find(party_id=publisher.id, role=None, status=None, page=PageRequest(last=2))
+    assert [c.id for c in backward.items] == [c.id for c in all_three[1:]]
+    assert backward.has_previous_page and not backward.has_next_page

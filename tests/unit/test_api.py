@@ -52,9 +52,9 @@ def test_just_below_the_limit_is_immediate(world):
         ({"softwareFee": "1000.00", "financedAmount": "5000.00"}, "EXACTLY_ONE_OF"),
         ({}, "EXACTLY_ONE_OF"),
         ({"softwareFee": "1000.00", "periodicity": "QUARTERLY", "termMonths": 10}, "INVALID_TERM"),
-        ({"softwareFee": "abc"}, "INVALID_DECIMAL"),
-        ({"softwareFee": "NaN"}, "INVALID_DECIMAL"),
-        ({"softwareFee": 12.5}, "INVALID_DECIMAL"),
+        ({"softwareFee": "abc"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"softwareFee": "NaN"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"softwareFee": 12.5}, "GRAPHQL_VALIDATION_FAILED"),
         ({"termMonths": "36", "softwareFee": "1.00"}, "GRAPHQL_VALIDATION_FAILED"),
     ],
 )
@@ -63,6 +63,25 @@ def test_invalid_quote_input_is_a_coded_error_not_a_crash(world, fields, code):
     assert result.data is None
     assert result.codes == [code]
     assert "Traceback" not in str(result.errors)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"softwareFee": "12,50"},
+        {"termMonths": "36"},
+        {"termMonths": 36.5},
+        {"startDate": "2027-13-01"},
+        {"startDate": 20270101},
+        {"periodicity": "WEEKLY"},
+        {"customer": {"name": 7}},
+    ],
+)
+def test_a_malformed_value_is_one_code_whatever_the_scalar(world, fields):
+    """Issue 18: a bad Int or Date gave GRAPHQL_VALIDATION_FAILED but a bad Decimal INVALID_DECIMAL."""
+    result = world.run(world.user_of(world.publisher), ops.CREATE_CONTRACT, input=world.contract_input(**fields))
+    assert result.data is None
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"], result.errors
 
 
 def test_quote_on_an_unknown_agreement_is_not_found(world):
@@ -182,6 +201,30 @@ def test_node_hides_what_the_caller_may_not_see(world):
     assert world.run(LEASER_ADMIN, query, id=other["id"]).data["node"]["status"] == "DRAFT"
 
 
+def test_nodes_refetch_many_in_order_each_as_node_would(world):
+    mine, other = (
+        world.create_contract(),
+        world.create_contract(ownerId=world.stranger, publisherId=world.stranger, resellerId=None),
+    )
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Partner { name } } }"
+    asked = [other["id"], world.publisher, mine["id"]]
+    seen = world.run(world.user_of(world.publisher), query, ids=asked)
+    assert seen.errors == [] and [n and n["id"] for n in seen.data["nodes"]] == [None, world.publisher, mine["id"]]
+    assert [n["id"] for n in world.run(LEASER_ADMIN, query, ids=asked).data["nodes"]] == asked
+    assert world.run(LEASER_ADMIN, query, ids=[]).data == {"nodes": []}
+
+
+def test_nodes_refuses_more_than_a_hundred_ids_and_names_a_bad_one(world):
+    mine = world.create_contract()
+    too_many = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"]] * 101)
+    # The request guard on input lists (100 items) answers first; the resolver holds the same line.
+    assert too_many.codes == ["INPUT_LIST_TOO_LONG"] and too_many.data is None
+    hundred = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"]] * 100)
+    assert hundred.errors == [] and len(hundred.data["nodes"]) == 100
+    bad = world.run(LEASER_ADMIN, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=[mine["id"], "nope"])
+    assert bad.codes == ["INVALID_ID"] and bad.errors[0]["extensions"]["field"] == ["ids", "1"]
+
+
 def test_contracts_filter_by_role_and_status(world):
     introduced = world.create_contract()
     bought = world.create_contract(ownerId=world.reseller)
@@ -255,7 +298,10 @@ def test_viewer_and_partner_scoping(world):
     partners = world.run(who, "{ partners { edges { node { name } } } }").data["partners"]["edges"]
     assert partners == [{"node": {"name": "Logiciels du Sud"}}]
     q = "query($id: ID!) { partner(id: $id) { name financingAgreements { id } } }"
-    assert world.run(who, q, id=world.publisher).data == {"partner": None}
+    # Issue 18: a partner in business with it (here an accepted reseller link) reads its public profile,
+    # never its agreements; a partner in no business with it, nothing.
+    assert world.run(who, q, id=world.publisher).data == {"partner": {"name": "all-in-web", "financingAgreements": []}}
+    assert world.run(who, q, id=world.stranger).data == {"partner": None}
     publisher_view = world.run(world.user_of(world.publisher), q, id=world.publisher).data["partner"]
     assert [a["id"] for a in publisher_view["financingAgreements"]] == [world.agreement]
 

@@ -54,6 +54,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # ---------------------------------------------------------------- Query
     "viewer":                      (OK,      OK,      OK,       OK,      OK,     OK,      OK,        OK),
     "node":                        (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
+    "nodes":                       (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "partner":                     (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
     "partners":                    (OK,      OK,      OK,       OK,      OK,     OK,      OK,        SELF),
     "contract":                    (OK,      OK,      OK,       OK,      OK,     OK,      OK,        NULL),
@@ -90,6 +91,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "setTechnicalQualification":   (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
     "settleCommissions":           (OK,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
     "cancelContract":              (OK,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
+    "updateContract":              (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "signEscrowAgreement":         (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "declarePublisherDefault":     (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "confirmEscrowTrigger":        (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -154,6 +156,17 @@ def _viewer(w: AuthzWorld) -> Request:
 def _node(w: AuthzWorld) -> Request:
     contract = w.contract()
     return Request("query($id: ID!) { node(id: $id) { id } }", {"id": contract}, w.publisher, contract)
+
+
+def _nodes(w: AuthzWorld) -> Request:
+    contract = w.contract()
+    return Request(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [contract]},
+        w.publisher,
+        contract,
+        lambda value: [n["id"] for n in value if n is not None],
+    )
 
 
 def _partner(w: AuthzWorld) -> Request:
@@ -364,6 +377,7 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     "declineResellerLink": _answer_link("declineResellerLink"),
     "viewer": _viewer,
     "node": _node,
+    "nodes": _nodes,
     "partner": _partner,
     "partners": _partners,
     "contract": _contract,
@@ -449,6 +463,7 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
         "settleCommissions", w.publisher, programId=w.program(), upTo="2100-01-01T00:00:00Z"
     ),
     "cancelContract": lambda w: _mutate("cancelContract", w.publisher, contractId=w.contract(), reason="client left"),
+    "updateContract": lambda w: _mutate("updateContract", w.publisher, contractId=w.contract(), supportFee="120.00"),
     "signEscrowAgreement": lambda w: _mutate(
         "signEscrowAgreement", w.publisher, **w.escrow_input(*w.host_and_provider())
     ),

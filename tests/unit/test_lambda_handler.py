@@ -198,7 +198,7 @@ def test_without_claims_there_is_no_data(invoke, world):
         assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
 
 
-def test_a_bug_is_masked_with_a_correlation_id(invoke, world, ports, monkeypatch):
+def test_a_bug_is_masked_with_a_correlation_id(invoke, world, ports, monkeypatch, caplog):
     contract = world.create_contract()
 
     def broken(contract_id: str) -> None:
@@ -211,6 +211,10 @@ def test_a_bug_is_masked_with_a_correlation_id(invoke, world, ports, monkeypatch
     (error,) = json.loads(response["body"])["errors"]
     assert error["extensions"]["code"] == "INTERNAL_ERROR"
     assert error["extensions"]["correlationId"] in error["message"]
+    # The log line of the bug carries the id the client got (issue 18), with the stack trace.
+    (record,) = [r for r in caplog.records if r.getMessage() == "unexpected error in a resolver"]
+    assert record.correlation_id == error["extensions"]["correlationId"]  # type: ignore[attr-defined]
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
 
 
 def test_an_invalid_document_is_a_graphql_error(invoke):

@@ -75,6 +75,16 @@ def test_too_deep_a_query_is_refused(ports):
     assert execute(ports, LEASER_ADMIN, eight_levels).errors == []  # root fields are level 0
 
 
+def test_a_backward_page_costs_as_much_as_a_forward_one(ports):
+    """`last` (issue 18) is a page size too: priced by `first` alone, `last: 100` cost what 20 did."""
+    query = """query($n: Int) { contracts(last: $n) { edges { node { id status
+      payouts(last: 50) { edges { node { id kind amount { amount } } } } } } } }"""
+    assert execute(ports, LEASER_ADMIN, query, n=5).errors == []
+    refused = execute(ports, LEASER_ADMIN, query, n=20)
+    assert codes(refused) == ["QUERY_TOO_COSTLY"]
+    assert refused.errors[0]["extensions"]["cost"] > 5000
+
+
 def test_cost_multiplies_nested_connections_by_their_page_size(ports):
     query = """query($n: Int) { contracts(first: $n) { edges { node { id status
       payouts(first: 50) { edges { node { id kind amount { amount } } } } } } } }"""

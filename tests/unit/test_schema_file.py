@@ -18,8 +18,20 @@ def test_export_schema_writes_the_file(tmp_path, capsys):
     assert target.read_text() == SCHEMA_FILE.read_text()
 
 
+def _signatures() -> str:
+    """Every root field as `name(arg: Type): Type`, one a line: the SDL without descriptions, which
+    print an argument that has one on lines of its own."""
+    lines = []
+    for root in (schema._schema.query_type, schema._schema.mutation_type):
+        assert root is not None
+        for name, field in root.fields.items():
+            arguments = ", ".join(f"{a}: {arg.type}" for a, arg in field.args.items())
+            lines.append(f"{name}({arguments}): {field.type}" if arguments else f"{name}: {field.type}")
+    return "\n".join(lines)
+
+
 def test_binding_names_of_design_section_4_are_there():
-    sdl = schema.as_str()
+    sdl = schema.as_str() + "\n" + _signatures()
     for fragment in (
         "leaseQuote(input: LeaseQuoteInput!): LeaseQuote!",
         "registerPartner(input: RegisterPartnerInput!): RegisterPartnerPayload!",

@@ -39,8 +39,18 @@ from channelfin.api.programs.mutations import ProgramsMutations
 from channelfin.api.programs.queries import ProgramsQueries
 from channelfin.api.programs.types import Enrollment, PartnerProgram
 
-Query = merge_types(
+
+def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """`merge_types`, with a description (its duplicate-field check kept)."""
+    merge_types(name, parts)
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
+Query = _root(
     "Query",
+    "What can be read: each field scoped to what the caller may see (a partner's users: their own partner's "
+    "data and what it takes part in). Lists are Relay connections (`first`/`after`, some `last`/`before`), "
+    "pages of at most 100.",
     (
         PartnersQueries,
         NodeQuery,
@@ -55,8 +65,10 @@ Query = merge_types(
         AuditQueries,
     ),
 )
-Mutation = merge_types(
+Mutation = _root(
     "Mutation",
+    "What can be done: every mutation takes one `input` and answers a payload with what it changed and "
+    "`userErrors` (business refusals, each with a stable code); an `Idempotency-Key` header makes a retry safe.",
     (
         PartnersMutations,
         ContractsMutations,

@@ -97,6 +97,9 @@ class ContractFinancing:
         return replace(self, waiting_for=step, task_token=token)
 
 
+AUTOMATIC = "automatic"  # who decided, for a decision made by the rules at request time
+
+
 def decide(
     quote: LeaseQuote, *, term_months: int, customer_registration: str | None, decided_at: datetime
 ) -> FinancingDecision:
@@ -106,7 +109,7 @@ def decide(
             DecisionOutcome.REFERRED,
             (f"financed amount {quote.financed_amount} is at or above the instant-decision limit",),
             decided_at,
-            "automatic",
+            AUTOMATIC,
         )
     reasons = []
     if not customer_registration:
@@ -116,7 +119,7 @@ def decide(
     if term_months > MAX_AUTOMATIC_TERM_MONTHS:
         reasons.append(f"software is not financed over more than {MAX_AUTOMATIC_TERM_MONTHS} months")
     outcome = DecisionOutcome.REJECTED if reasons else DecisionOutcome.APPROVED
-    return FinancingDecision(outcome, tuple(reasons), decided_at, "automatic")
+    return FinancingDecision(outcome, tuple(reasons), decided_at, AUTOMATIC)
 
 
 def open_file(

@@ -40,6 +40,8 @@ def _build() -> Any:
     from channelfin.bootstrap import Settings, build_idempotency, build_persisted_queries, build_ports
 
     settings = Settings.from_env()
+    if not settings.cursor_secret:
+        logger.warning("CHANNELFIN_CURSOR_SECRET is not set: cursors work only on the instance that issued them")
     # The bare GraphQL endpoint behind its guards: Starlette's router and middleware cost ~0.3 ms
     # a request for nothing here.
     ports = build_ports(settings)

@@ -9,6 +9,7 @@ from channelfin.domain.errors import NotFound
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.services.paging import Page, PageRequest
+from channelfin.services.partner_relations import sees_profile
 from channelfin.services.ports import Ports
 
 
@@ -69,10 +70,14 @@ def sign_financing_agreement(
 
 
 def visible_partner(ports: Ports, principal: Principal, partner_id: str) -> Partner | None:
-    """The partner if the caller may read it directly; None otherwise (no existence leak)."""
-    if not principal.can_see_partner(partner_id):
+    """The partner if the caller may read it, in full or as a public profile (`partner_relations`);
+    None otherwise (no existence leak)."""
+    if principal.partner_id is None and not principal.sees_everything:
         return None
-    return ports.partners.get(partner_id)
+    partner = ports.partners.get(partner_id)
+    if partner is None or not sees_profile(ports, principal, partner):
+        return None
+    return partner
 
 
 def list_partners(ports: Ports, principal: Principal, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]:

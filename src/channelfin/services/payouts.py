@@ -8,7 +8,7 @@ from channelfin.domain.access import Principal
 from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.payouts import Payout
-from channelfin.services.paging import Page, PageRequest, paginate
+from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 
 
@@ -34,11 +34,11 @@ def list_payouts(
     return ports.payouts.find(contract_id=contract_id, beneficiary_id=beneficiary_id, page=page)
 
 
-def visible_on_contract(principal: Principal, payouts: Iterable[Payout | None], page: PageRequest) -> Page[Payout]:
+def visible_on_contract(principal: Principal, payouts: Iterable[Payout | None]) -> list[Payout]:
     """A contract's payouts newest first, as list_payouts shows them: a partner sees only its own."""
     shown = [p for p in payouts if p is not None and (principal.sees_everything or principal.partner_id in p.parties())]
     shown.sort(key=lambda p: (p.created_at, p.id), reverse=True)
-    return paginate(shown, lambda p: p.id, page)
+    return shown
 
 
 def visible_payout(ports: Ports, principal: Principal, payout_id: str) -> Payout | None:

@@ -38,8 +38,10 @@ class PartnerRepository(Protocol):
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None: ...
-    def save(self, contract: Contract, *, expected_version: int) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise."""
+    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise.
+        `dropped_parties`: partners the contract named before and no longer does (an amended draft):
+        it leaves their lists in the same write."""
 
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...
@@ -51,6 +53,8 @@ class ContractRepository(Protocol):
         status: ContractStatus | None,
         page: PageRequest,
     ) -> Page[Contract]: ...
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        """Whether a contract (in any status) names both partners as parties."""
 
 
 class PayoutRepository(Protocol):
@@ -313,3 +317,4 @@ class Ports:
     payment_workflows: WorkflowEngine
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30
+    cursor_secret: str = ""  # the keys cursors are signed with (api/core/cursors.py); "": this process's own

@@ -206,17 +206,22 @@ class DynamoContractRepository:
     def add(self, contract: Contract) -> None:
         self._write(contract, ContractRecord.pk.does_not_exist(), "this contract already exists")
 
-    def save(self, contract: Contract, *, expected_version: int) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read."""
+    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read; the copies of
+        `dropped_parties` (no longer parties) are deleted in the same transaction."""
+        gone = sorted(set(dropped_parties) - contract.party_ids)
         self._write(
             contract,
             ContractRecord.version == expected_version,
             "the contract was changed by someone else; read it again",
+            dropped=[ContractRecord(f"CONTRACT#{contract.id}", f"PARTY#{party}") for party in gone],
         )
 
-    def _write(self, contract: Contract, condition: Condition, conflict: str) -> None:
+    def _write(
+        self, contract: Contract, condition: Condition, conflict: str, dropped: list[ContractRecord] | None = None
+    ) -> None:
         main, *copies = _contract_records(contract)
-        put_with_copies(main, condition, copies, conflict)
+        put_with_copies(main, condition, copies, conflict, dropped=dropped or [])
 
     def get(self, contract_id: str) -> Contract | None:
         found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
@@ -251,3 +256,26 @@ class DynamoContractRepository:
             to_domain=_contract,
             filter_condition=ContractRecord.party_roles.contains(role.value) if role else None,
         )
+
+    def shares_contract(self, party_id: str, other_id: str) -> bool:
+        """One Query of `party_id`'s list, filtered on the other party, stopped at the first match.
+
+        It reads the party's copies until one names the other partner: a partner's whole list
+        when they share none (what an unrelated refetch costs).
+        """
+        names_other = (
+            (ContractRecord.owner_id == other_id)
+            | (ContractRecord.publisher_id == other_id)
+            | (ContractRecord.reseller_id == other_id)
+            | (ContractRecord.program_partner_id == other_id)
+            | (ContractRecord.support_provider_id == other_id)
+        )
+        found = reads.query(
+            ContractRecord,
+            f"PARTY#{party_id}",
+            index=ContractRecord.gsi1,
+            filter_condition=names_other,
+            limit=1,
+            page_size=200,
+        )
+        return next(iter(found), None) is not None

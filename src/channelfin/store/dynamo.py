@@ -2,7 +2,7 @@
 
 The tables' generic indexes and where a record's table is (`TableMeta`); the attribute types
 nested data is stored with (`IsoDateTimeAttribute`, `MoneyMap`); index sort stamps;
-one page of a Query behind an opaque cursor; conditional puts whose lost condition is a
+one page of a Query with a position per item; conditional puts whose lost condition is a
 `Conflict` (so the use cases never see botocore); an item written with its copies in one
 transaction.
 """
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pynamodb.attributes import Attribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import STRING
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PutError, QueryError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index
 from pynamodb.models import Model
@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
-from channelfin.services.paging import Page, PageRequest
+from channelfin.services.paging import InvalidCursor, Page, PageRequest
 from channelfin.store import cursors, reads
 
 T = TypeVar("T")
@@ -190,14 +190,18 @@ def put_with_copies(
     conflict: str,
     *,
     also: Iterable[tuple[Model, Condition | None]] = (),
+    dropped: Iterable[Model] = (),
 ) -> None:
     """Put an item, its copies (for other access patterns) and `also` in one transaction
-    conditioned on the item; a failed condition is a `Conflict` with that message."""
+    conditioned on the item, deleting the copies `dropped`; a failed condition is a `Conflict`
+    with that message."""
     try:
         with TransactWrite(connection=connection(type(main))) as tx:
             tx.save(main, condition=condition)
             for copy in copies:
                 tx.save(copy)
+            for gone in dropped:
+                tx.delete(gone)
             for item, item_condition in also:
                 tx.save(item, condition=item_condition)
     except TransactWriteError as exc:
@@ -215,29 +219,42 @@ def query_page(
     filter_condition: Condition | None = None,
     range_condition: Condition | None = None,
 ) -> Page[T]:
-    """One page of a Query on a table or index (read through `reads`), with a cursor per item.
+    """One page of a Query on a table or index (read through `reads`), with a position per item.
 
-    One item more than the page is asked for, to know whether a next page exists; the cursors
-    are the items' keys under `key_names` (those of the table and of the index queried).
+    One item more than the page is asked for, to know whether the list goes on; a backward
+    page (`last`/`before`) reads the same index the other way and is turned back into the
+    list's order. Positions pack the items' keys under `key_names` (those of the table and of
+    the index queried). A start key DynamoDB refuses is an `InvalidCursor`, never a 500.
     """
-    start = cursors.decode(page.after, key_names) if page.after else None
     record, index = (target._model, target) if isinstance(target, Index) else (target, None)
-    records = list(
-        reads.query(
-            record,
-            hash_key,
-            range_condition,
-            index=index,
-            scan_index_forward=not newest_first,
-            limit=page.first + 1,
-            page_size=page.first + 1,
-            last_evaluated_key=start,
-            filter_condition=filter_condition,
+    hash_key_name = target._hash_key_attribute().attr_name
+    start = cursors.decode(page.start, key_names, hash_key_name, hash_key) if page.start else None
+    try:
+        records = list(
+            reads.query(
+                record,
+                hash_key,
+                range_condition,
+                index=index,
+                scan_index_forward=newest_first if page.backward else not newest_first,
+                limit=page.size + 1,
+                page_size=page.size + 1,
+                last_evaluated_key=start,
+                filter_condition=filter_condition,
+            )
         )
-    )
-    shown = records[: page.first]
+    except QueryError as exc:
+        if start is not None and getattr(exc, "cause_response_code", None) == "ValidationException":
+            raise InvalidCursor("DynamoDB refused the start key") from exc
+        raise
+    shown = records[: page.size]
+    if page.backward:
+        shown.reverse()
+    positions = [cursors.encode([getattr(r, k) for k in key_names if k != hash_key_name], hash_key) for r in shown]
+    more = len(records) > page.size
     return Page(
         items=[to_domain(r) for r in shown],
-        cursors=[cursors.encode({k: getattr(r, k) for k in key_names}) for r in shown],
-        has_next_page=len(records) > page.first,
+        cursors=positions,
+        has_next_page=page.before is not None if page.backward else more,
+        has_previous_page=more if page.backward else page.after is not None,
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
 from channelfin.api.audit.types import AuditEntryType
 from channelfin.api.core.node import Info
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.services import audit as audit_service
 
 
@@ -18,8 +19,13 @@ class AuditQueries:
         description="Every mutation of a UTC day, newest first: who, when, what, how it ended (leaser-admin)."
     )
     def audit_trail(
-        self, info: Info, day: dt.date, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        day: Annotated[dt.date, strawberry.argument(description="The UTC day whose entries are listed.")],
+        first: First = None,
+        after: After = None,
     ) -> Connection[AuditEntryType]:
         ctx = info.context
-        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=page_request(first, after))
-        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, after=after)
+        request = paging(info, first, after)
+        page = audit_service.audit_trail(ctx.ports, ctx.principal, day=day, page=request.request)
+        return Connection[AuditEntryType].from_page(page, AuditEntryType.from_domain, request)

@@ -12,24 +12,35 @@ from channelfin.domain.contracts import PartyRole
 from channelfin.domain.financing import Periodicity
 
 
-@strawberry.input
+@strawberry.input(description="The end client of a contract (createContract, updateContract).")
 class CustomerInput:
-    name: str
-    registration_number: str | None = None
-    email: str | None = None
+    name: str = strawberry.field(description="The end client's name.")
+    registration_number: str | None = strawberry.field(
+        default=None,
+        description="Its SIREN: 9 digits, spaces allowed, check digit verified (INVALID_SIREN). Financing needs it.",
+    )
+    email: str | None = strawberry.field(default=None, description="Its e-mail, where the signature requests go.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `createContract`.")
 class CreateContractInput:
-    owner_id: strawberry.ID
-    publisher_id: strawberry.ID
-    customer: CustomerInput
-    periodicity: Periodicity
-    term_months: int
-    start_date: dt.date
-    software_fee: Decimal
-    support_fee: Decimal
-    reseller_id: strawberry.ID | None = None
+    owner_id: strawberry.ID = strawberry.field(
+        description="Who holds the contract: the publisher, or the reseller in buy-resell. The caller acts for it."
+    )
+    publisher_id: strawberry.ID = strawberry.field(description="The software's publisher (PUBLISHER role).")
+    customer: CustomerInput = strawberry.field(
+        description="The end client; its SIREN is needed before financing is requested."
+    )
+    periodicity: Periodicity = strawberry.field(description="How often rents fall due.")
+    term_months: int = strawberry.field(description="The lease term in months, a whole number of periods.")
+    start_date: dt.date = strawberry.field(description="When the service starts for the end client.")
+    software_fee: Decimal = strawberry.field(description="The software fee per period, in whole cents, positive (EUR).")
+    support_fee: Decimal = strawberry.field(
+        description="The support fee per period, in whole cents, zero or more (EUR)."
+    )
+    reseller_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The reseller (RESELLER role), if any: introducer, or the owner in buy-resell."
+    )
     enrollment_id: strawberry.ID | None = strawberry.field(
         default=None, description="The program enrolment of the partner who brought or holds the deal."
     )
@@ -40,14 +51,46 @@ class CreateContractInput:
     )
 
 
+@strawberry.input(
+    description="Changes to a DRAFT (or automatically REJECTED) contract: `contractId` plus any field of "
+    "`CreateContractInput`. A field left out stays as it is; null clears the optional ones (`resellerId`, "
+    "`enrollmentId`, `supportProviderId`) and is refused (REQUIRED) on the others. `customer` is replaced as a whole."
+)
+class UpdateContractInput:
+    contract_id: strawberry.ID = strawberry.field(
+        description="The DRAFT (or automatically REJECTED) contract to change."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    publisher_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    customer: CustomerInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The end client, replaced as a whole."
+    )
+    periodicity: Periodicity | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    term_months: int | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    start_date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    software_fee: Decimal | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    support_fee: Decimal | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
+    reseller_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="As in createContract; null: no reseller any more."
+    )
+    enrollment_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="As in createContract; null: attributed to no enrolment."
+    )
+    support_provider_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="As in createContract; null: chosen again as at creation. Left out: kept while it is "
+        "still a party of the contract.",
+    )
+
+
 @strawberry.input(description="Filters of the contracts list; a partner's users only ever see their own.")
 class ContractFilter:
     partner_id: strawberry.ID | None = strawberry.field(default=None, description="A party of the contract.")
     role: PartyRole | None = strawberry.field(default=None, description="The part partnerId plays.")
-    status: ContractStatus | None = None
+    status: ContractStatus | None = strawberry.field(default=None, description="Only contracts in this status.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `cancelContract`.")
 class CancelContractInput:
-    contract_id: strawberry.ID
-    reason: str
+    contract_id: strawberry.ID = strawberry.field(description="The contract to cancel (not financed).")
+    reason: str = strawberry.field(description="Why it is cancelled, kept on the timeline (required).")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput
+from channelfin.api.contracts.changes import contract_changes
+from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput, UpdateContractInput
 from channelfin.api.contracts.types import Contract
 from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import contract_id, local_id, optional_local_id
@@ -12,24 +15,38 @@ from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import ContractPayload, contract_payload
 from channelfin.domain.customers import Customer
 from channelfin.domain.money import Money
+from channelfin.services import contract_updates
 from channelfin.services import contracts as contract_service
 
 
-@strawberry.type
+@strawberry.type(description="What `createContract` answers: what it changed, or its userErrors.")
 class CreateContractPayload:
-    contract: Contract | None
-    user_errors: list[UserError]
+    contract: Contract | None = strawberry.field(description="The new DRAFT contract; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `cancelContract` answers: what it changed, or its userErrors.")
 class CancelContractPayload(ContractPayload):
+    pass
+
+
+@strawberry.type(description="The answer of updateContract: the contract as amended, or why not.")
+class UpdateContractPayload(ContractPayload):
     pass
 
 
 @strawberry.type
 class ContractsMutations:
     @strawberry.mutation(description="Create a contract with an end client (the owner's users).")
-    def create_contract(self, info: Info, input: CreateContractInput) -> CreateContractPayload:
+    def create_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateContractInput, strawberry.argument(description="What to do: see `CreateContractInput`.")
+        ],
+    ) -> CreateContractPayload:
         ctx = info.context
         return contract_payload(
             CreateContractPayload,
@@ -55,10 +72,40 @@ class ContractsMutations:
         )
 
     @strawberry.mutation(
+        description="Change a DRAFT contract (the owner's users): any field of createContract, each checked "
+        "again as at creation. A contract the automatic decision REJECTED (no SIREN, fee, term) goes back to "
+        "DRAFT with the change, to ask for financing again; otherwise NOT_A_DRAFT once financing was requested. "
+        "A partner no longer named stops seeing the contract."
+    )
+    def update_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateContractInput, strawberry.argument(description="What to do: see `UpdateContractInput`.")
+        ],
+    ) -> UpdateContractPayload:
+        ctx = info.context
+        return contract_payload(
+            UpdateContractPayload,
+            lambda: contract_updates.update_draft(
+                ctx.ports,
+                ctx.principal,
+                contract_id=contract_id(input.contract_id),
+                changes=contract_changes(input),
+            ),
+        )
+
+    @strawberry.mutation(
         description="Cancel a contract that is not financed (the owner's users or leaser-admin); "
         "its unsettled commission and charges are CANCELLED, paid ones stay paid."
     )
-    def cancel_contract(self, info: Info, input: CancelContractInput) -> CancelContractPayload:
+    def cancel_contract(
+        self,
+        info: Info,
+        input: Annotated[
+            CancelContractInput, strawberry.argument(description="What to do: see `CancelContractInput`.")
+        ],
+    ) -> CancelContractPayload:
         ctx = info.context
         return contract_payload(
             CancelContractPayload,

@@ -11,7 +11,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Before, Connection, First, Last, paging
 from channelfin.api.core.refs import DocumentRef, EnrollmentRef, FinancingRef, PartnerRef, PayoutRef
 from channelfin.domain import contracts as dc
 from channelfin.domain.contract_status import ContractStatus
@@ -19,38 +19,43 @@ from channelfin.domain.contracts import ResellerRole
 from channelfin.domain.financing import Periodicity
 from channelfin.services import payouts as payout_service
 from channelfin.services import programs as program_service
+from channelfin.services.paging import paginate
 
 
 @strawberry.type(description="The end client of a contract.")
 class Customer:
-    name: str
-    registration_number: str | None
-    email: str | None
+    name: str = strawberry.field(description="The end client's name.")
+    registration_number: str | None = strawberry.field(
+        description="Its SIREN (9 digits, check digit verified), if given."
+    )
+    email: str | None = strawberry.field(description="Its e-mail, where the signature requests go.")
 
 
 @strawberry.type(description="One status change of a contract: what, when, who.")
 class TimelineEvent:
-    status: ContractStatus
-    at: dt.datetime
+    status: ContractStatus = strawberry.field(description="The status the contract moved to.")
+    at: dt.datetime = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="The user (JWT `sub`) or system step that made the change.")
-    note: str | None
+    note: str | None = strawberry.field(description="Why, or what changed, where said.")
 
 
 @strawberry.type(description="A SaaS contract with an end client, owned by its publisher or its reseller.")
 class Contract(Node):
-    status: ContractStatus
+    status: ContractStatus = strawberry.field(description="Where the contract stands (see ContractStatus).")
     reseller_role: ResellerRole | None = strawberry.field(
         description="INTRODUCER when the publisher owns the contract, BUY_RESELL when the reseller does."
     )
-    customer: Customer
-    periodicity: Periodicity
-    term_months: int
-    start_date: dt.date
+    customer: Customer = strawberry.field(description="The end client.")
+    periodicity: Periodicity = strawberry.field(description="How often rents fall due.")
+    term_months: int = strawberry.field(description="The lease term in months, a whole number of periods.")
+    start_date: dt.date = strawberry.field(description="When the service starts for the end client.")
     software_fee: Money = strawberry.field(description="Software part of each rent, excluding tax.")
     support_fee: Money = strawberry.field(description="Support part of each rent, excluding tax.")
     under_continuity: bool = strawberry.field(description="Run by a continuity provider after a publisher default.")
-    created_at: dt.datetime
-    timeline: list[TimelineEvent]
+    created_at: dt.datetime = strawberry.field(description="When the contract was created (UTC).")
+    timeline: list[TimelineEvent] = strawberry.field(
+        description="Every status change, oldest first, with who made it and why."
+    )
     payout_due_by: dt.datetime | None = strawberry.field(
         description="When the file was transmitted plus the agreement's payout SLA; null before."
     )
@@ -103,7 +108,7 @@ class Contract(Node):
     async def owner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.owner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The software's publisher (public profile for other partners).")
     async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.publisher_id)
 
@@ -115,7 +120,7 @@ class Contract(Node):
     async def support_provider(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.domain.support_provider)
 
-    @strawberry.field
+    @strawberry.field(description="The reseller, if any: introducer or buy-resell owner.")
     async def reseller(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         if self.reseller_id is None:
             return None
@@ -131,14 +136,20 @@ class Contract(Node):
 
     @strawberry.field(description="Payouts of this contract that the caller may see (a partner: its own).")
     async def payouts(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PayoutRef]:
         ctx = info.context
-        request = page_request(first, after)
+        request = paging(info, first, after, last=last, before=before, bound_to=(self.local_id,))
         # One BatchGetItem for the payouts of every contract on the page, through the request's loader.
         loaded = await ctx.loaders.payout_by_id.load_many(sorted(self.payout_ids))
-        page = payout_service.visible_on_contract(ctx.principal, loaded, request)
-        return Connection[PayoutRef].from_page(page, lambda p: present("Payout", p), after=after)
+        shown = payout_service.visible_on_contract(ctx.principal, loaded)
+        page = paginate(shown, lambda p: p.id, request.request)
+        return Connection[PayoutRef].from_page(page, lambda p: present("Payout", p), request, total_count=len(shown))
 
 
 presenter("Contract", Contract.from_domain)

@@ -9,6 +9,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from channelfin.api.core.cursors import CursorSigner, secret_keys
 from channelfin.api.core.errors import NotAuthenticated
 from channelfin.domain.access import Principal
 from channelfin.domain.contracts import Contract
@@ -67,6 +68,10 @@ class Context:
     @classmethod
     def build(cls, ports: Ports, principal: Principal | None) -> Context:
         return cls(ports=ports, principal_or_none=principal, loaders=Loaders.for_request(ports))
+
+    @cached_property
+    def cursor_signer(self) -> CursorSigner:
+        return CursorSigner(secret_keys(self.ports.cursor_secret))
 
     @property
     def principal(self) -> Principal:

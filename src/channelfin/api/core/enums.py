@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
+from channelfin.api.core.enum_values import describe_values
 from channelfin.domain import audit as daudit
 from channelfin.domain import contract_status
 from channelfin.domain import contracts as dc
@@ -84,3 +85,33 @@ strawberry.enum(
 # payments
 strawberry.enum(dpr.RunStatus, description="RUNNING, DONE (every counterparty handled) or FAILED (the run broke).")
 strawberry.enum(dpr.TransferStatus, description="PENDING, PAID, NETTED (all set off), FAILED (still owed).")
+
+describe_values(
+    [
+        daudit.AuditOutcome,
+        contract_status.ContractStatus,
+        dc.ResellerRole,
+        dc.PartyRole,
+        dff.DocumentKind,
+        ddoc.DocumentStatus,
+        de.EscrowStatus,
+        df.Periodicity,
+        df.DecisionMode,
+        dff.DecisionOutcome,
+        dff.WaitStep,
+        dcampaigns.CampaignKind,
+        dcredit.CreditChangeAction,
+        dcredit.MovementKind,
+        dp.PartnerRole,
+        dp.AgreementStatus,
+        dpay.PayoutKind,
+        dpay.PayoutStatus,
+        dprog.PartnerTier,
+        dprog.Actor,
+        dprog.RewardKind,
+        dl.AccountType,
+        dpr.RunStatus,
+        dpr.TransferStatus,
+        drel.ConsentStatus,
+    ]
+)

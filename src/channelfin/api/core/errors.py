@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.exceptions import OrphanedChildLoggerError
 from graphql import GraphQLError
 
+from channelfin.domain.error_codes import CommonCode
 from channelfin.domain.errors import DomainError, PermissionDenied
 from channelfin.services.paging import InvalidCursor
 
@@ -100,7 +101,8 @@ def _with_code(error: GraphQLError) -> GraphQLError:
         extra = {"field": original.field} if original.field else {}
         return _recoded(error, original.code, original.message, **extra)
     if isinstance(original, InvalidCursor):
-        return _recoded(error, "INVALID_CURSOR", "the `after` cursor does not belong to this list")
+        argument = getattr(original, "argument", "after")
+        return _recoded(error, CommonCode.INVALID_CURSOR, str(original), field=[argument])
     correlation_id = log_unexpected(original, "unexpected error in a resolver", path=list(error.path or []))
     return _recoded(
         error,

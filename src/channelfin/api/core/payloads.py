@@ -35,7 +35,9 @@ def object_payload(payload: Callable[..., P], name: str, to_node: Callable[[Any]
 @strawberry.type(description="The answer of a mutation that changes one contract.")
 class ContractPayload:
     contract: ContractRef | None = strawberry.field(description="The contract as it is now; null when refused.")
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 def contract_payload(payload: Callable[..., P], action: Callable[[], Any]) -> P:

@@ -9,17 +9,17 @@ import strawberry
 from channelfin.domain.financing_file import DocumentKind
 
 
-@strawberry.input
+@strawberry.input(description="The input of `recordSignature`.")
 class RecordSignatureInput:
-    contract_id: strawberry.ID
+    contract_id: strawberry.ID = strawberry.field(description="The contract whose document was signed.")
     document: DocumentKind = strawberry.field(description="SALE_CONTRACT or LEASE_CONTRACT.")
-    signed_by: str
+    signed_by: str = strawberry.field(description="Who signed, as the e-signature provider names them.")
     signed_at: dt.datetime | None = strawberry.field(default=None, description="Default: now.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `declineSignature`.")
 class DeclineSignatureInput:
-    contract_id: strawberry.ID
-    document: DocumentKind
-    declined_by: str
-    reason: str
+    contract_id: strawberry.ID = strawberry.field(description="The contract whose document was declined.")
+    document: DocumentKind = strawberry.field(description="Which document.")
+    declined_by: str = strawberry.field(description="Who declined, as the e-signature provider names them.")
+    reason: str = strawberry.field(description="Why, if the signer said.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import contract_id
@@ -11,12 +13,12 @@ from channelfin.api.documents.inputs import DeclineSignatureInput, RecordSignatu
 from channelfin.services import financing as financing_service
 
 
-@strawberry.type
+@strawberry.type(description="What `recordSignature` answers: what it changed, or its userErrors.")
 class RecordSignaturePayload(ContractPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `declineSignature` answers: what it changed, or its userErrors.")
 class DeclineSignaturePayload(ContractPayload):
     pass
 
@@ -27,7 +29,13 @@ class DocumentsMutations:
         description="Record the end client's signature of the sale or lease contract "
         "(the e-signature connector's integration token, or leaser-admin)."
     )
-    def record_signature(self, info: Info, input: RecordSignatureInput) -> RecordSignaturePayload:
+    def record_signature(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordSignatureInput, strawberry.argument(description="What to do: see `RecordSignatureInput`.")
+        ],
+    ) -> RecordSignaturePayload:
         ctx = info.context
         return contract_payload(
             RecordSignaturePayload,
@@ -45,7 +53,13 @@ class DocumentsMutations:
         description="Record that the end client declined to sign: the file is CANCELLED "
         "(the e-signature connector, or leaser-admin)."
     )
-    def decline_signature(self, info: Info, input: DeclineSignatureInput) -> DeclineSignaturePayload:
+    def decline_signature(
+        self,
+        info: Info,
+        input: Annotated[
+            DeclineSignatureInput, strawberry.argument(description="What to do: see `DeclineSignatureInput`.")
+        ],
+    ) -> DeclineSignaturePayload:
         ctx = info.context
         return contract_payload(
             DeclineSignaturePayload,

@@ -18,13 +18,13 @@ from channelfin.services import documents as document_service
 
 @strawberry.type(description="A document of the contract's file: produced, sent for signature, signed.")
 class Document:
-    kind: DocumentKind
+    kind: DocumentKind = strawberry.field(description="Which document of the file.")
     status: DocumentStatus | None = strawberry.field(description="Null while the document is not produced yet.")
     sha256: str | None = strawberry.field(description="SHA-256 of the PDF as produced and sent (hex).")
     signing_url: str | None = strawberry.field(description="Where the end client signs, while SENT.")
-    signed_by: str | None
-    signed_at: dt.datetime | None
-    decline_reason: str | None = None
+    signed_by: str | None = strawberry.field(description="Who signed it, once signed.")
+    signed_at: dt.datetime | None = strawberry.field(description="When it was signed (UTC), once signed.")
+    decline_reason: str | None = strawberry.field(default=None, description="Why a signer declined, if one did.")
     file: strawberry.Private[ddoc.FileDocument | None] = None
 
     @strawberry.field(description="A link to the PDF valid for 5 minutes (presigned), for the contract's parties.")

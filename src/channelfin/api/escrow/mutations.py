@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
@@ -17,28 +19,44 @@ from channelfin.api.escrow.types import EscrowAgreement
 from channelfin.services import escrow as escrow_service
 
 
-@strawberry.type
+@strawberry.type(description="What `signEscrowAgreement` answers: what it changed, or its userErrors.")
 class SignEscrowAgreementPayload:
-    escrow_agreement: EscrowAgreement | None
-    user_errors: list[UserError]
+    escrow_agreement: EscrowAgreement | None = strawberry.field(description="The new agreement; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `declarePublisherDefault` answers: what it changed, or its userErrors.")
 class DeclarePublisherDefaultPayload:
-    escrow_agreement: EscrowAgreement | None
-    user_errors: list[UserError]
+    escrow_agreement: EscrowAgreement | None = strawberry.field(
+        description="The agreement, DEFAULT_DECLARED; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `confirmEscrowTrigger` answers: what it changed, or its userErrors.")
 class ConfirmEscrowTriggerPayload:
-    escrow_agreement: EscrowAgreement | None
-    user_errors: list[UserError]
+    escrow_agreement: EscrowAgreement | None = strawberry.field(
+        description="The agreement, TRIGGERED; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 @strawberry.type
 class EscrowMutations:
     @strawberry.mutation(description="Record an escrow agreement (leaser-admin).")
-    def sign_escrow_agreement(self, info: Info, input: SignEscrowAgreementInput) -> SignEscrowAgreementPayload:
+    def sign_escrow_agreement(
+        self,
+        info: Info,
+        input: Annotated[
+            SignEscrowAgreementInput, strawberry.argument(description="What to do: see `SignEscrowAgreementInput`.")
+        ],
+    ) -> SignEscrowAgreementPayload:
         ctx = info.context
         return object_payload(
             SignEscrowAgreementPayload,
@@ -64,7 +82,12 @@ class EscrowMutations:
         "waits for a second leaser admin's confirmation (leaser-admin)."
     )
     def declare_publisher_default(
-        self, info: Info, input: DeclarePublisherDefaultInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeclarePublisherDefaultInput,
+            strawberry.argument(description="What to do: see `DeclarePublisherDefaultInput`."),
+        ],
     ) -> DeclarePublisherDefaultPayload:
         ctx = info.context
         return object_payload(
@@ -82,7 +105,13 @@ class EscrowMutations:
     @strawberry.mutation(
         description="Confirm (or dismiss) a declared default; a different leaser admin than the one who declared it."
     )
-    def confirm_escrow_trigger(self, info: Info, input: ConfirmEscrowTriggerInput) -> ConfirmEscrowTriggerPayload:
+    def confirm_escrow_trigger(
+        self,
+        info: Info,
+        input: Annotated[
+            ConfirmEscrowTriggerInput, strawberry.argument(description="What to do: see `ConfirmEscrowTriggerInput`.")
+        ],
+    ) -> ConfirmEscrowTriggerPayload:
         ctx = info.context
         return object_payload(
             ConfirmEscrowTriggerPayload,

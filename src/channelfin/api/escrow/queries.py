@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import local_id
@@ -13,7 +15,9 @@ from channelfin.services import escrow as escrow_service
 @strawberry.type
 class EscrowQueries:
     @strawberry.field(description="An escrow agreement: leaser staff and the partners it names.")
-    def escrow_agreement(self, info: Info, id: strawberry.ID) -> EscrowAgreement | None:
+    def escrow_agreement(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")]
+    ) -> EscrowAgreement | None:
         ctx = info.context
         key = local_id(id, "EscrowAgreement", field=["id"])
         found = escrow_service.visible_escrow(ctx.ports, ctx.principal, key)

@@ -17,33 +17,37 @@ from channelfin.domain.escrow import EscrowStatus
 
 @strawberry.type(description="One step of an escrow agreement's life.")
 class EscrowEvent:
-    step: str
-    at: dt.datetime
+    step: str = strawberry.field(
+        description="What happened (e.g. DEFAULT_DECLARED, DEFAULT_CONFIRMED, DISMISSED, NOTIFIED)."
+    )
+    at: dt.datetime = strawberry.field(description="When (UTC).")
     actor: str = strawberry.field(description="The user (JWT `sub`) or `workflow:escrow`.")
-    note: str | None
+    note: str | None = strawberry.field(description="Why, where given.")
 
 
 @strawberry.type(description="A message the escrow trigger sent.")
 class EscrowNotification:
     recipient_id: str = strawberry.field(description="A partner's id, or the end client's e-mail (or name).")
     recipient_kind: str = strawberry.field(description="HOST, END_CLIENT or CONTINUITY_PROVIDER.")
-    subject: str
-    sent_at: dt.datetime
+    subject: str = strawberry.field(description="The message's subject.")
+    sent_at: dt.datetime = strawberry.field(description="When it was sent (UTC).")
     contract_id: strawberry.Private[str | None]
 
 
 @strawberry.type(description="An escrow agreement: it keeps the service running if the publisher fails.")
 class EscrowAgreement(Node):
-    status: EscrowStatus
-    products: list[str]
-    deposit_reference: str
-    last_deposit_at: dt.datetime
-    default_reason: str | None
-    declared_by: str | None
-    confirmed_by: str | None
-    deposit_released_at: dt.datetime | None
-    history: list[EscrowEvent]
-    signed_at: dt.datetime
+    status: EscrowStatus = strawberry.field(description="Where the agreement stands.")
+    products: list[str] = strawberry.field(description="The products whose source is deposited.")
+    deposit_reference: str = strawberry.field(description="The escrow agent's reference of the deposit.")
+    last_deposit_at: dt.datetime = strawberry.field(description="When the source was last deposited.")
+    default_reason: str | None = strawberry.field(description="Why a publisher default was declared, if one was.")
+    declared_by: str | None = strawberry.field(description="The leaser-admin who declared it.")
+    confirmed_by: str | None = strawberry.field(description="The other leaser-admin who confirmed it.")
+    deposit_released_at: dt.datetime | None = strawberry.field(
+        description="When the deposit was released to the continuity provider."
+    )
+    history: list[EscrowEvent] = strawberry.field(description="Every step, oldest first.")
+    signed_at: dt.datetime = strawberry.field(description="When it was signed (UTC).")
     domain: strawberry.Private[de.EscrowAgreement]
 
     @classmethod
@@ -90,19 +94,19 @@ class EscrowAgreement(Node):
     async def _partner(self, info: strawberry.Info[Context, None], partner_id: str) -> PartnerRef:
         return await load_partner(info, partner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The leaser.")
     async def leaser(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await self._partner(info, self.domain.leaser_id)
 
-    @strawberry.field
+    @strawberry.field(description="The publisher whose default it covers.")
     async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await self._partner(info, self.domain.publisher_id)
 
-    @strawberry.field
+    @strawberry.field(description="The host (hébergeur).")
     async def host(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await self._partner(info, self.domain.host_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who takes the contracts over when it is triggered.")
     async def continuity_provider(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await self._partner(info, self.domain.continuity_provider_id)
 

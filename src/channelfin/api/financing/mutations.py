@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
@@ -19,30 +21,36 @@ from channelfin.api.financing.types import Financing, FinancingDecision
 from channelfin.services import financing as financing_service
 
 
-@strawberry.type
+@strawberry.type(description="What `requestFinancing` answers: what it changed, or its userErrors.")
 class RequestFinancingPayload:
-    contract: ContractRef | None
-    decision: FinancingDecision | None
-    user_errors: list[UserError]
+    contract: ContractRef | None = strawberry.field(description="The contract after the request; null when refused.")
+    decision: FinancingDecision | None = strawberry.field(
+        description="The immediate decision, or REFERRED to a credit review."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `reviewFinancing` answers: what it changed, or its userErrors.")
 class ReviewFinancingPayload(ContractPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `submitDeliveryReport` answers: what it changed, or its userErrors.")
 class SubmitDeliveryReportPayload(ContractPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `recordInstallmentCollected` answers: what it changed, or its userErrors.")
 class RecordInstallmentCollectedPayload:
-    contract: ContractRef | None
+    contract: ContractRef | None = strawberry.field(description="The contract after it; null when refused.")
     payout: PayoutRef | None = strawberry.field(
         description="The installment's SUPPORT_SHARE payout (the same on a retry)."
     )
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 @strawberry.type
@@ -51,7 +59,13 @@ class FinancingMutations:
         description="Ask the leaser to finance a contract (the owner's users). Decides at once below "
         "the agreement's instantDecisionLimit, otherwise refers it to credit review."
     )
-    def request_financing(self, info: Info, input: RequestFinancingInput) -> RequestFinancingPayload:
+    def request_financing(
+        self,
+        info: Info,
+        input: Annotated[
+            RequestFinancingInput, strawberry.argument(description="What to do: see `RequestFinancingInput`.")
+        ],
+    ) -> RequestFinancingPayload:
         ctx = info.context
         contract, errors = attempt(
             lambda: financing_service.request_financing(
@@ -66,7 +80,13 @@ class FinancingMutations:
         return RequestFinancingPayload(contract=present("Contract", contract), decision=decision, user_errors=errors)
 
     @strawberry.mutation(description="Approve or refuse a contract under credit review (credit-analyst).")
-    def review_financing(self, info: Info, input: ReviewFinancingInput) -> ReviewFinancingPayload:
+    def review_financing(
+        self,
+        info: Info,
+        input: Annotated[
+            ReviewFinancingInput, strawberry.argument(description="What to do: see `ReviewFinancingInput`.")
+        ],
+    ) -> ReviewFinancingPayload:
         ctx = info.context
         return contract_payload(
             ReviewFinancingPayload,
@@ -83,7 +103,13 @@ class FinancingMutations:
         description="Submit the delivery report signed after installation (the owner's users); "
         "refused before the sale and lease contracts are signed."
     )
-    def submit_delivery_report(self, info: Info, input: SubmitDeliveryReportInput) -> SubmitDeliveryReportPayload:
+    def submit_delivery_report(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitDeliveryReportInput, strawberry.argument(description="What to do: see `SubmitDeliveryReportInput`.")
+        ],
+    ) -> SubmitDeliveryReportPayload:
         ctx = info.context
         return contract_payload(
             SubmitDeliveryReportPayload,
@@ -100,7 +126,12 @@ class FinancingMutations:
         description="Record that installment k was collected and schedule its support share, once (treasury)."
     )
     def record_installment_collected(
-        self, info: Info, input: RecordInstallmentCollectedInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordInstallmentCollectedInput,
+            strawberry.argument(description="What to do: see `RecordInstallmentCollectedInput`."),
+        ],
     ) -> RecordInstallmentCollectedPayload:
         ctx = info.context
         result, errors = attempt(

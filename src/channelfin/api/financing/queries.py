@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import local_id
@@ -15,7 +17,11 @@ from channelfin.services import quotes as quote_service
 @strawberry.type
 class FinancingQueries:
     @strawberry.field(description="The lease calculator under a financing agreement. No side effect.")
-    def lease_quote(self, info: Info, input: LeaseQuoteInput) -> LeaseQuote:
+    def lease_quote(
+        self,
+        info: Info,
+        input: Annotated[LeaseQuoteInput, strawberry.argument(description="What to do: see `LeaseQuoteInput`.")],
+    ) -> LeaseQuote:
         ctx = info.context
         quote = quote_service.lease_quote(
             ctx.ports,

@@ -18,30 +18,32 @@ from channelfin.domain.financing_file import DecisionOutcome, WaitStep
 
 @strawberry.type(description="A leaser's decision on a financing request.")
 class FinancingDecision:
-    outcome: DecisionOutcome
-    reasons: list[str]
-    decided_at: dt.datetime
+    outcome: DecisionOutcome = strawberry.field(description="Approved, rejected or referred to a credit review.")
+    reasons: list[str] = strawberry.field(description="Why, one reason a line (e.g. a missing SIREN).")
+    decided_at: dt.datetime = strawberry.field(description="When (UTC).")
     decided_by: str = strawberry.field(description="`automatic`, or the credit analyst's user id.")
 
 
 @strawberry.type(description="The delivery report (procès-verbal de livraison) signed after installation.")
 class DeliveryReport:
-    installed_at: dt.date
-    signed_by: str
-    submitted_at: dt.datetime
+    installed_at: dt.date = strawberry.field(description="When the service was installed for the end client.")
+    signed_by: str = strawberry.field(description="Who signed the report for the end client.")
+    submitted_at: dt.datetime = strawberry.field(description="When it was submitted (UTC).")
 
 
 @strawberry.type(description="The financing of a contract.")
 class Financing:
     financed_amount: Money = strawberry.field(description="PV of the software fees, financed by the leaser.")
     upfront_payout: Money = strawberry.field(description="Paid to the owner: financed amount less the file fee.")
-    leaser_fees: Money
-    decision_mode: DecisionMode
-    decision: FinancingDecision | None
-    requested_at: dt.datetime
+    leaser_fees: Money = strawberry.field(description="The leaser's fees on this financing.")
+    decision_mode: DecisionMode = strawberry.field(description="Immediate or credit review, by the agreement's limit.")
+    decision: FinancingDecision | None = strawberry.field(description="The leaser's decision, once made.")
+    requested_at: dt.datetime = strawberry.field(description="When financing was asked (UTC).")
     transmitted_at: dt.datetime | None = strawberry.field(description="When the complete file went to the leaser.")
     payout_due_by: dt.datetime | None = strawberry.field(description="transmittedAt + the agreement's payoutSlaHours.")
-    delivery_report: DeliveryReport | None
+    delivery_report: DeliveryReport | None = strawberry.field(
+        description="The end client's delivery report, once submitted."
+    )
     declined: str | None = strawberry.field(description="Who declined to sign what, and why.")
     waiting_for: WaitStep | None = strawberry.field(description="What the workflow waits for now, if anything.")
     agreement_id: strawberry.Private[str]
@@ -88,7 +90,9 @@ class LeaseQuote:
     rent: Money = strawberry.field(description="Software fee per period.")
     upfront_payout: Money = strawberry.field(description="Financed amount less the file fee.")
     leaser_fees: Money = strawberry.field(description="Rents over the term less the upfront payout.")
-    decision_mode: DecisionMode
+    decision_mode: DecisionMode = strawberry.field(
+        description="IMMEDIATE below the agreement's limit, else CREDIT_REVIEW."
+    )
     periods: int = strawberry.field(description="Number of rents over the term.")
 
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -35,61 +35,73 @@ from channelfin.services.incentives import credit_lines as credit_line_service
 from channelfin.services.incentives import rewards as reward_service
 
 
-@strawberry.type
+@strawberry.type(description="What `createIncentiveCampaign` answers: what it changed, or its userErrors.")
 class CreateIncentiveCampaignPayload:
-    campaign: IncentiveCampaign | None
-    user_errors: list[UserError]
+    campaign: IncentiveCampaign | None = strawberry.field(description="The new campaign; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `acceptIncentiveCampaign` answers: what it changed, or its userErrors.")
 class AcceptIncentiveCampaignPayload:
-    campaign: IncentiveCampaign | None
-    user_errors: list[UserError]
+    campaign: IncentiveCampaign | None = strawberry.field(description="The campaign as accepted; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `creditLine` answers: what it changed, or its userErrors.")
 class CreditLinePayload:
-    credit_line: CreditLine | None
-    user_errors: list[UserError]
+    credit_line: CreditLine | None = strawberry.field(description="The line as it is now; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `setCreditLine` answers: what it changed, or its userErrors.")
 class SetCreditLinePayload(CreditLinePayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `confirmCreditLineChange` answers: what it changed, or its userErrors.")
 class ConfirmCreditLineChangePayload(CreditLinePayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `withdrawCreditLineChange` answers: what it changed, or its userErrors.")
 class WithdrawCreditLineChangePayload(CreditLinePayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="The answer of a mutation that records a credit movement: the line and the movement, or userErrors."
+)
 class CreditMovementPayload:
-    credit_line: CreditLine | None
-    movement: CreditMovement | None
-    user_errors: list[UserError]
+    credit_line: CreditLine | None = strawberry.field(description="The line after the movement; null when refused.")
+    movement: CreditMovement | None = strawberry.field(description="The movement recorded; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `recordFirmOrder` answers: what it changed, or its userErrors.")
 class RecordFirmOrderPayload(CreditMovementPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `recordResellerPayment` answers: what it changed, or its userErrors.")
 class RecordResellerPaymentPayload(CreditMovementPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="What `recordLicenceSale` answers: what it changed, or its userErrors.")
 class RecordLicenceSalePayload:
     payout: PayoutRef | None = strawberry.field(description="The REBATE payout to the seller (the same on a repeat).")
-    rebate: RebateBreakdown | None
-    user_errors: list[UserError]
+    rebate: RebateBreakdown | None = strawberry.field(description="The rebate the sale earns, if a campaign applies.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 def _money(value: object | None) -> Money | None:
@@ -118,7 +130,12 @@ def movement_payload(payload: Callable[..., P], action: Callable[[], Any]) -> P:
 class IncentivesMutations:
     @strawberry.mutation(description="Start an incentive campaign (the vendor's partner-admin).")
     def create_incentive_campaign(
-        self, info: Info, input: CreateIncentiveCampaignInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateIncentiveCampaignInput,
+            strawberry.argument(description="What to do: see `CreateIncentiveCampaignInput`."),
+        ],
     ) -> CreateIncentiveCampaignPayload:
         ctx = info.context
         return object_payload(
@@ -153,7 +170,12 @@ class IncentivesMutations:
         "(its partner-admin): until then it adds no credit."
     )
     def accept_incentive_campaign(
-        self, info: Info, input: AcceptIncentiveCampaignInput
+        self,
+        info: Info,
+        input: Annotated[
+            AcceptIncentiveCampaignInput,
+            strawberry.argument(description="What to do: see `AcceptIncentiveCampaignInput`."),
+        ],
     ) -> AcceptIncentiveCampaignPayload:
         ctx = info.context
         return object_payload(
@@ -171,7 +193,11 @@ class IncentivesMutations:
         description="Open a reseller's credit line or change its insured limit (the distributor's partner-admin). "
         "A cut to zero or by more than half is held as pendingChange until a different user confirms it."
     )
-    def set_credit_line(self, info: Info, input: SetCreditLineInput) -> SetCreditLinePayload:
+    def set_credit_line(
+        self,
+        info: Info,
+        input: Annotated[SetCreditLineInput, strawberry.argument(description="What to do: see `SetCreditLineInput`.")],
+    ) -> SetCreditLinePayload:
         ctx = info.context
         return credit_line_payload(
             SetCreditLinePayload,
@@ -188,7 +214,12 @@ class IncentivesMutations:
         description="Confirm a held cut of a credit line: a different user of the distributor than the one who asked."
     )
     def confirm_credit_line_change(
-        self, info: Info, input: ConfirmCreditLineChangeInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfirmCreditLineChangeInput,
+            strawberry.argument(description="What to do: see `ConfirmCreditLineChangeInput`."),
+        ],
     ) -> ConfirmCreditLineChangePayload:
         ctx = info.context
         return credit_line_payload(
@@ -200,7 +231,12 @@ class IncentivesMutations:
 
     @strawberry.mutation(description="Drop a held cut: the limit in force stays (the distributor's partner-admin).")
     def withdraw_credit_line_change(
-        self, info: Info, input: WithdrawCreditLineChangeInput
+        self,
+        info: Info,
+        input: Annotated[
+            WithdrawCreditLineChangeInput,
+            strawberry.argument(description="What to do: see `WithdrawCreditLineChangeInput`."),
+        ],
     ) -> WithdrawCreditLineChangePayload:
         ctx = info.context
         return credit_line_payload(
@@ -214,7 +250,13 @@ class IncentivesMutations:
         description="Charge a firm order to the reseller's credit line (the distributor's users); refused with "
         "CREDIT_LIMIT_EXCEEDED, nothing recorded, if it does not fit the credit available before it."
     )
-    def record_firm_order(self, info: Info, input: RecordFirmOrderInput) -> RecordFirmOrderPayload:
+    def record_firm_order(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordFirmOrderInput, strawberry.argument(description="What to do: see `RecordFirmOrderInput`.")
+        ],
+    ) -> RecordFirmOrderPayload:
         ctx = info.context
         return movement_payload(
             RecordFirmOrderPayload,
@@ -230,7 +272,13 @@ class IncentivesMutations:
         )
 
     @strawberry.mutation(description="Record a reseller's payment to the distributor: the outstanding goes down.")
-    def record_reseller_payment(self, info: Info, input: RecordResellerPaymentInput) -> RecordResellerPaymentPayload:
+    def record_reseller_payment(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordResellerPaymentInput, strawberry.argument(description="What to do: see `RecordResellerPaymentInput`.")
+        ],
+    ) -> RecordResellerPaymentPayload:
         ctx = info.context
         return movement_payload(
             RecordResellerPaymentPayload,
@@ -247,7 +295,13 @@ class IncentivesMutations:
         description="Report a licence sale to the vendor (its partner-admin): one REBATE payout to the seller, "
         "amount × the base REBATE rate × the REBATE_MULTIPLIER in force at soldAt."
     )
-    def record_licence_sale(self, info: Info, input: RecordLicenceSaleInput) -> RecordLicenceSalePayload:
+    def record_licence_sale(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordLicenceSaleInput, strawberry.argument(description="What to do: see `RecordLicenceSaleInput`.")
+        ],
+    ) -> RecordLicenceSalePayload:
         ctx = info.context
         result, errors = attempt(
             lambda: reward_service.record_licence_sale(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.incentives.inputs import PriceQuoteInput
 from channelfin.api.incentives.types import CreditLine, IncentiveCampaign, PriceQuote
 from channelfin.domain.error_codes import CommonCode
@@ -28,9 +30,16 @@ class IncentivesQueries:
     def credit_line(
         self,
         info: Info,
-        id: strawberry.ID | None = None,
-        distributor_id: strawberry.ID | None = None,
-        reseller_id: strawberry.ID | None = None,
+        id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The credit line's global id (or give distributorId and resellerId)."),
+        ] = None,
+        distributor_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The distributor of the line, with resellerId.")
+        ] = None,
+        reseller_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The reseller of the line, with distributorId.")
+        ] = None,
     ) -> CreditLine | None:
         ctx = info.context
         if id is not None:
@@ -49,42 +58,57 @@ class IncentivesQueries:
     def credit_lines(
         self,
         info: Info,
-        partner_id: strawberry.ID,
-        as_reseller: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        partner_id: Annotated[strawberry.ID, strawberry.argument(description="The partner whose lines are listed.")],
+        as_reseller: Annotated[
+            bool,
+            strawberry.argument(
+                description="False: the lines it grants as distributor; true: the lines it holds as reseller."
+            ),
+        ] = False,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CreditLine]:
         ctx = info.context
+        request = paging(info, first, after)
         page = credit_line_service.list_credit_lines(
             ctx.ports,
             ctx.principal,
             partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
             as_distributor=not as_reseller,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[CreditLine].from_page(page, CreditLine.from_domain, after=after)
+        return Connection[CreditLine].from_page(page, CreditLine.from_domain, request)
 
     @strawberry.field(description="A vendor's incentive campaigns, by kind then start date (any signed-in caller).")
     def incentive_campaigns(
         self,
         info: Info,
-        vendor_id: strawberry.ID,
-        kind: CampaignKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        vendor_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The vendor (publisher) running the campaigns.")
+        ],
+        kind: Annotated[
+            CampaignKind | None, strawberry.argument(description="Only campaigns of this kind; none: every kind.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[IncentiveCampaign]:
         ctx = info.context
+        request = paging(info, first, after)
         page = campaign_service.list_campaigns(
             ctx.ports,
             ctx.principal,
             vendor_id=local_id(vendor_id, "Partner", field=["vendorId"]),
             kind=kind,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, after=after)
+        return Connection[IncentiveCampaign].from_page(page, IncentiveCampaign.from_domain, request)
 
     @strawberry.field(description="Order lines priced under the vendor's DISCOUNT campaigns in force. No side effect.")
-    def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote:
+    def price_quote(
+        self,
+        info: Info,
+        input: Annotated[PriceQuoteInput, strawberry.argument(description="What to do: see `PriceQuoteInput`.")],
+    ) -> PriceQuote:
         ctx = info.context
         quote = reward_service.price_quote(
             ctx.ports,

@@ -10,7 +10,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Info, Node
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.core.refs import PartnerRef
 from channelfin.api.core.scalars import Decimal
 from channelfin.domain.incentives import campaigns as dcampaigns
@@ -33,10 +33,10 @@ async def _partner(info: Info, partner_id: str) -> PartnerRef:
 
 @strawberry.type(description="A vendor's incentive campaign, in force from startsAt (included) to endsAt (excluded).")
 class IncentiveCampaign(Node):
-    name: str
-    kind: CampaignKind
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    name: str = strawberry.field(description="A name for people.")
+    kind: CampaignKind = strawberry.field(description="What it gives.")
+    starts_at: dt.datetime = strawberry.field(description="When it starts (UTC), included.")
+    ends_at: dt.datetime = strawberry.field(description="When it ends (UTC), excluded.")
     partner_roles: list[PartnerRole] = strawberry.field(description="Roles it rewards; empty: every role.")
     product_family: str | None = strawberry.field(description="e.g. SQL Server; null: every family.")
     product_references: list[str] = strawberry.field(description="Product references; empty: every reference.")
@@ -46,12 +46,12 @@ class IncentiveCampaign(Node):
     rate: Decimal | None = strawberry.field(description='A fraction: discount, base rebate or referral share ("0.03").')
     multiplier: Decimal | None = strawberry.field(description='REBATE_MULTIPLIER: e.g. "2" doubles the rebate.')
     payout_sla_hours: int | None = strawberry.field(description="FINANCING_REFERRAL: hours to pay after ACTIVE.")
-    created_at: dt.datetime
-    created_by: str
+    created_at: dt.datetime = strawberry.field(description="When it was created (UTC).")
+    created_by: str = strawberry.field(description="The user (JWT sub) who created it.")
     accepted_by: str | None = strawberry.field(
         description="Credit campaigns: the distributor's user who accepted it; it adds no credit before."
     )
-    accepted_at: dt.datetime | None
+    accepted_at: dt.datetime | None = strawberry.field(description="When its distributor accepted it, if it needs to.")
     domain: strawberry.Private[dcampaigns.IncentiveCampaign]
 
     @classmethod
@@ -89,28 +89,32 @@ class IncentiveCampaign(Node):
 
 @strawberry.type(description="A change of a credit line's insured limit: who, when, from, to.")
 class CreditLineEvent:
-    action: CreditChangeAction
-    at: dt.datetime
+    action: CreditChangeAction = strawberry.field(description="What happened to the limit.")
+    at: dt.datetime = strawberry.field(description="When (UTC).")
     by: str = strawberry.field(description="The user (JWT `sub`).")
-    from_limit: Money
-    to_limit: Money
+    from_limit: Money = strawberry.field(description="The insured limit before.")
+    to_limit: Money = strawberry.field(description="The insured limit after (or asked, for HELD).")
 
 
 @strawberry.type(description="A cut held until a different user of the distributor confirms it.")
 class PendingCreditChange:
     from_limit: Money = strawberry.field(description="The limit in force until the cut is confirmed.")
-    to_limit: Money
-    requested_by: str
-    requested_at: dt.datetime
+    to_limit: Money = strawberry.field(description="The limit asked.")
+    requested_by: str = strawberry.field(description="The user who asked it; another must confirm.")
+    requested_at: dt.datetime = strawberry.field(description="When (UTC).")
 
 
 @strawberry.type(description="A firm order charged to a credit line, or a reseller payment that repaid it.")
 class CreditMovement:
-    kind: MovementKind
-    amount: Money
-    at: dt.datetime
-    by: str
-    licence_program: str | None
+    kind: MovementKind = strawberry.field(
+        description="A firm order (charges the line) or a reseller's payment (repays it)."
+    )
+    amount: Money = strawberry.field(description="How much, positive.")
+    at: dt.datetime = strawberry.field(description="When (UTC).")
+    by: str = strawberry.field(description="The user (JWT sub) who recorded it.")
+    licence_program: str | None = strawberry.field(
+        description="The licence program of a firm order, if any (ORDER_CREDIT campaigns count it)."
+    )
     reference: str | None = strawberry.field(description="The distributor's order or payment reference.")
 
 
@@ -118,7 +122,9 @@ class CreditMovement:
 class CreditLine(Node):
     insured_limit: Money = strawberry.field(description="The credit insurer's limit in force.")
     outstanding: Money = strawberry.field(description="Firm orders not yet paid by the reseller.")
-    pending_change: PendingCreditChange | None
+    pending_change: PendingCreditChange | None = strawberry.field(
+        description="A cut waiting for a second user's confirmation, if any."
+    )
     history: list[CreditLineEvent] = strawberry.field(description="Every change of the limit, oldest first.")
     domain: strawberry.Private[dcredit.CreditLine]
     memo: strawberry.Private[dict[str, dcredit.CreditPosition]]
@@ -170,19 +176,20 @@ class CreditLine(Node):
     def available(self, info: Info) -> Money:
         return Money.from_domain(self._position(info).available)
 
-    @strawberry.field
+    @strawberry.field(description="The distributor granting the credit.")
     async def distributor(self, info: Info) -> PartnerRef:
         return await _partner(info, self.domain.distributor_id)
 
-    @strawberry.field
+    @strawberry.field(description="The reseller holding it.")
     async def reseller(self, info: Info) -> PartnerRef:
         return await _partner(info, self.domain.reseller_id)
 
     @strawberry.field(description="Firm orders and reseller payments, newest first.")
-    def movements(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CreditMovement]:
+    def movements(self, info: Info, first: First = None, after: After = None) -> Connection[CreditMovement]:
         ctx = info.context
-        page = credit_line_service.credit_movements(ctx.ports, ctx.principal, self.domain, page_request(first, after))
-        return Connection[CreditMovement].from_page(page, credit_movement, after=after)
+        request = paging(info, first, after, bound_to=(self.domain.id,))
+        page = credit_line_service.credit_movements(ctx.ports, ctx.principal, self.domain, request.request)
+        return Connection[CreditMovement].from_page(page, credit_movement, request)
 
 
 def credit_movement(m: dcredit.CreditMovement) -> CreditMovement:
@@ -198,24 +205,24 @@ def credit_movement(m: dcredit.CreditMovement) -> CreditMovement:
 
 @strawberry.type(description="One order line at list price less the best discount in force.")
 class PriceQuoteLine:
-    reference: str
-    licence_program: str | None
-    quantity: int
-    unit_price: Money
+    reference: str = strawberry.field(description="The product reference.")
+    licence_program: str | None = strawberry.field(description="Its licence program.")
+    quantity: int = strawberry.field(description="How many.")
+    unit_price: Money = strawberry.field(description="The list price of one.")
     list_amount: Money = strawberry.field(description="unitPrice × quantity.")
     discount_rate: Decimal = strawberry.field(description='"0" when no DISCOUNT campaign covers the line.')
-    discount: Money
-    net_amount: Money
+    discount: Money = strawberry.field(description="The discount on the line.")
+    net_amount: Money = strawberry.field(description="The line's price after discount.")
     campaign: IncentiveCampaign | None = strawberry.field(description="The DISCOUNT campaign applied, if any.")
 
 
 @strawberry.type(description="Prices of order lines on a date, after the vendor's DISCOUNT campaigns. No side effect.")
 class PriceQuote:
-    at: dt.datetime
-    lines: list[PriceQuoteLine]
-    list_total: Money
-    discount_total: Money
-    net_total: Money
+    at: dt.datetime = strawberry.field(description="The instant the campaigns in force were read at.")
+    lines: list[PriceQuoteLine] = strawberry.field(description="Each order line priced.")
+    list_total: Money = strawberry.field(description="Before discounts.")
+    discount_total: Money = strawberry.field(description="The discounts in all.")
+    net_total: Money = strawberry.field(description="After discounts.")
 
     @classmethod
     def from_domain(cls, q: drewards.PriceQuote) -> PriceQuote:
@@ -243,10 +250,12 @@ class PriceQuote:
 
 @strawberry.type(description="How a REBATE payout was computed: amount × baseRate × multiplier.")
 class RebateBreakdown:
-    base_rate: Decimal
+    base_rate: Decimal = strawberry.field(description="The REBATE campaign's rate.")
     multiplier: Decimal = strawberry.field(description='"1" when no REBATE_MULTIPLIER campaign was in force.')
-    base_campaign: IncentiveCampaign
-    multiplier_campaign: IncentiveCampaign | None
+    base_campaign: IncentiveCampaign = strawberry.field(description="The REBATE campaign applied.")
+    multiplier_campaign: IncentiveCampaign | None = strawberry.field(
+        description="The REBATE_MULTIPLIER campaign applied, if any."
+    )
 
     @classmethod
     def from_domain(cls, r: drewards.Rebate) -> RebateBreakdown:

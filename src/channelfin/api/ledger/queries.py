@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -17,6 +18,12 @@ class LedgerQueries:
         description="Every account of every partner's books up to `at` (default: now): debits, credits, and "
         "whether they balance (leaser-admin, treasury)."
     )
-    def ledger_trial_balance(self, info: Info, at: dt.datetime | None = None) -> TrialBalance:
+    def ledger_trial_balance(
+        self,
+        info: Info,
+        at: Annotated[
+            dt.datetime | None, strawberry.argument(description="The balance as it stood at this instant; none: now.")
+        ] = None,
+    ) -> TrialBalance:
         ctx = info.context
         return TrialBalance.from_domain(ledger_service.trial_balance(ctx.ports, ctx.principal, at=at))

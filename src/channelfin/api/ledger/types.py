@@ -10,7 +10,7 @@ from channelfin.api.core.context import Context
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.node import presenter
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.core.refs import PartnerRef
 from channelfin.domain import ledger as dl
 from channelfin.domain.ledger import AccountType
@@ -25,10 +25,10 @@ def _money(cents: int, currency: str) -> Money:
 @strawberry.type(description="One side of an entry: an account of the holder's books debited or credited.")
 class LedgerLine:
     account: str = strawberry.field(description="holder|TYPE|counterparty|kind: the account's key, stable.")
-    type: AccountType
+    type: AccountType = strawberry.field(description="The account's type.")
     kind: str | None = strawberry.field(description="The payout kind the account is for (PayoutKind), if any.")
-    debit: Money
-    credit: Money
+    debit: Money = strawberry.field(description="Debited on this line (zero if none).")
+    credit: Money = strawberry.field(description="Credited on this line (zero if none).")
     counterparty_id: strawberry.Private[str]
 
     @strawberry.field(description="The partner the account is with (receivable, payable), if any.")
@@ -39,9 +39,9 @@ class LedgerLine:
 @strawberry.type(description="One money fact in one partner's books: balanced (debits = credits), never changed.")
 class LedgerEntry:
     id: str = strawberry.field(description="The fact's id (a payout and what happened to it, or a run's set-off).")
-    at: dt.datetime
-    description: str
-    lines: list[LedgerLine]
+    at: dt.datetime = strawberry.field(description="When it was booked (UTC).")
+    description: str = strawberry.field(description="What it records, for people.")
+    lines: list[LedgerLine] = strawberry.field(description="Its lines; debits and credits balance.")
     position_change: Money = strawberry.field(
         description="How the entry moves the holder's net position (what it is owed less what it owes)."
     )
@@ -93,7 +93,7 @@ class CounterpartyBalance:
             counterparty_id=p.counterparty,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The partner on the other side; null for the platform's own accounts.")
     async def counterparty(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         return await load_partner(info, self.counterparty_id)
 
@@ -101,10 +101,10 @@ class CounterpartyBalance:
 @strawberry.type(description="One account's totals in the trial balance.")
 class TrialBalanceAccount:
     account: str = strawberry.field(description="holder|TYPE|counterparty|kind.")
-    type: AccountType
-    kind: str | None
-    debits: Money
-    credits: Money
+    type: AccountType = strawberry.field(description="The account's type.")
+    kind: str | None = strawberry.field(description="The payout kind the account is for (PayoutKind), if any.")
+    debits: Money = strawberry.field(description="Its debits.")
+    credits: Money = strawberry.field(description="Its credits.")
     balance: Money = strawberry.field(description="debits − credits.")
     holder_id: strawberry.Private[str]
     counterparty_id: strawberry.Private[str]
@@ -113,17 +113,17 @@ class TrialBalanceAccount:
     async def holder(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         return await load_partner(info, self.holder_id)
 
-    @strawberry.field
+    @strawberry.field(description="The partner on the other side, if any.")
     async def counterparty(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         return await load_partner(info, self.counterparty_id or None)
 
 
 @strawberry.type(description="Every account's debits and credits up to `at`: the books balance when debits = credits.")
 class TrialBalance:
-    at: dt.datetime
-    debits: Money
-    credits: Money
-    balanced: bool
+    at: dt.datetime = strawberry.field(description="The instant it was drawn at.")
+    debits: Money = strawberry.field(description="All debits.")
+    credits: Money = strawberry.field(description="All credits.")
+    balanced: bool = strawberry.field(description="Whether debits equal credits (they must).")
     domain: strawberry.Private[dl.TrialBalance]
     currency: strawberry.Private[str]
 
@@ -139,8 +139,12 @@ class TrialBalance:
         )
 
     @strawberry.field(description="The accounts in key order; pages of at most 100 (`first`, default 20).")
-    def accounts(self, first: int | None = None, after: str | None = None) -> Connection[TrialBalanceAccount]:
-        page = paginate(self.domain.rows(), lambda row: row.account.key, page_request(first, after))
+    def accounts(
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
+    ) -> Connection[TrialBalanceAccount]:
+        rows = self.domain.rows()
+        request = paging(info, first, after)
+        page = paginate(rows, lambda row: row.account.key, request.request)
         return Connection[TrialBalanceAccount].from_page(
             page,
             lambda row: TrialBalanceAccount(
@@ -153,7 +157,8 @@ class TrialBalance:
                 holder_id=row.account.holder,
                 counterparty_id=row.account.counterparty,
             ),
-            after=after,
+            request,
+            total_count=len(rows),
         )
 
 

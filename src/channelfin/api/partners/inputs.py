@@ -8,27 +8,32 @@ from channelfin.api.core.scalars import Decimal
 from channelfin.domain.partners import PartnerRole
 
 
-@strawberry.input
+@strawberry.input(description="The input of `registerPartner`.")
 class RegisterPartnerInput:
-    name: str
-    roles: list[PartnerRole]
-    registration_number: str | None = None
-    country: str | None = None
+    name: str = strawberry.field(description="Its name.")
+    roles: list[PartnerRole] = strawberry.field(description="What it is to the platform (at least one).")
+    registration_number: str | None = strawberry.field(
+        default=None, description="Its SIREN or other national identifier, if known."
+    )
+    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2 (INVALID_COUNTRY otherwise).")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `signFinancingAgreement`.")
 class SignFinancingAgreementInput:
-    partner_id: strawberry.ID
-    leaser_id: strawberry.ID
+    partner_id: strawberry.ID = strawberry.field(description="The partner financed under it.")
+    leaser_id: strawberry.ID = strawberry.field(description="The leaser (LEASER role).")
     annual_rate: Decimal = strawberry.field(description='Yearly fraction, e.g. "0.06".')
-    file_fee: Decimal
+    file_fee: Decimal = strawberry.field(description="The leaser's fee per financed file (EUR).")
     payout_sla_hours: int | None = strawberry.field(default=None, description="Default 72.")
     instant_decision_limit: Decimal | None = strawberry.field(default=None, description='Default "50000.00".')
 
 
-@strawberry.input
+@strawberry.input(
+    description="Filters of the partners list; a partner's users see their own partner only (the resellers a "
+    "publisher may name: `nameableResellers`)."
+)
 class PartnerFilter:
-    role: PartnerRole | None = None
+    role: PartnerRole | None = strawberry.field(default=None, description="Only partners with this role.")
 
 
 @strawberry.input(description="Asked by the partner-admin of either side; the other side answers.")
@@ -37,11 +42,11 @@ class RequestResellerLinkInput:
     reseller_id: strawberry.ID = strawberry.field(description="The reseller (or IT services firm).")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `acceptResellerLink`.")
 class AcceptResellerLinkInput:
-    link_id: strawberry.ID
+    link_id: strawberry.ID = strawberry.field(description="The link the other side asked for.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `declineResellerLink`.")
 class DeclineResellerLinkInput:
-    link_id: strawberry.ID
+    link_id: strawberry.ID = strawberry.field(description="The link the other side asked for.")

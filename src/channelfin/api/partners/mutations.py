@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 
@@ -23,34 +24,44 @@ from channelfin.services import partners as partner_service
 from channelfin.services import relations as relation_service
 
 
-@strawberry.type
+@strawberry.type(description="What `registerPartner` answers: what it changed, or its userErrors.")
 class RegisterPartnerPayload:
-    partner: Partner | None
-    user_errors: list[UserError]
+    partner: Partner | None = strawberry.field(description="The new partner; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `signFinancingAgreement` answers: what it changed, or its userErrors.")
 class SignFinancingAgreementPayload:
-    agreement: FinancingAgreement | None
-    user_errors: list[UserError]
+    agreement: FinancingAgreement | None = strawberry.field(description="The new agreement; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `requestResellerLink` answers: what it changed, or its userErrors.")
 class RequestResellerLinkPayload:
-    link: ResellerLink | None
-    user_errors: list[UserError]
+    link: ResellerLink | None = strawberry.field(description="The link asked for, PENDING; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `acceptResellerLink` answers: what it changed, or its userErrors.")
 class AcceptResellerLinkPayload:
-    link: ResellerLink | None
-    user_errors: list[UserError]
+    link: ResellerLink | None = strawberry.field(description="The link, ACCEPTED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `declineResellerLink` answers: what it changed, or its userErrors.")
 class DeclineResellerLinkPayload:
-    link: ResellerLink | None
-    user_errors: list[UserError]
+    link: ResellerLink | None = strawberry.field(description="The link, DECLINED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 def _answer(info: Info, payload: Callable[..., P], link_id: strawberry.ID, *, accept: bool) -> P:
@@ -68,7 +79,13 @@ def _answer(info: Info, payload: Callable[..., P], link_id: strawberry.ID, *, ac
 @strawberry.type
 class PartnersMutations:
     @strawberry.mutation(description="Register a company on the platform (leaser-admin).")
-    def register_partner(self, info: Info, input: RegisterPartnerInput) -> RegisterPartnerPayload:
+    def register_partner(
+        self,
+        info: Info,
+        input: Annotated[
+            RegisterPartnerInput, strawberry.argument(description="What to do: see `RegisterPartnerInput`.")
+        ],
+    ) -> RegisterPartnerPayload:
         ctx = info.context
         return object_payload(
             RegisterPartnerPayload,
@@ -85,7 +102,14 @@ class PartnersMutations:
         )
 
     @strawberry.mutation(description="Record a financing agreement between a leaser and a partner (leaser-admin).")
-    def sign_financing_agreement(self, info: Info, input: SignFinancingAgreementInput) -> SignFinancingAgreementPayload:
+    def sign_financing_agreement(
+        self,
+        info: Info,
+        input: Annotated[
+            SignFinancingAgreementInput,
+            strawberry.argument(description="What to do: see `SignFinancingAgreementInput`."),
+        ],
+    ) -> SignFinancingAgreementPayload:
         ctx = info.context
         return object_payload(
             SignFinancingAgreementPayload,
@@ -109,7 +133,13 @@ class PartnersMutations:
         description="Ask for a reseller link (the partner-admin of the publisher or of the reseller); the other "
         "side answers. A declined link may be asked for again."
     )
-    def request_reseller_link(self, info: Info, input: RequestResellerLinkInput) -> RequestResellerLinkPayload:
+    def request_reseller_link(
+        self,
+        info: Info,
+        input: Annotated[
+            RequestResellerLinkInput, strawberry.argument(description="What to do: see `RequestResellerLinkInput`.")
+        ],
+    ) -> RequestResellerLinkPayload:
         ctx = info.context
         return object_payload(
             RequestResellerLinkPayload,
@@ -124,9 +154,21 @@ class PartnersMutations:
         )
 
     @strawberry.mutation(description="Accept a reseller link (the other side's partner-admin, once).")
-    def accept_reseller_link(self, info: Info, input: AcceptResellerLinkInput) -> AcceptResellerLinkPayload:
+    def accept_reseller_link(
+        self,
+        info: Info,
+        input: Annotated[
+            AcceptResellerLinkInput, strawberry.argument(description="What to do: see `AcceptResellerLinkInput`.")
+        ],
+    ) -> AcceptResellerLinkPayload:
         return _answer(info, AcceptResellerLinkPayload, input.link_id, accept=True)
 
     @strawberry.mutation(description="Decline a reseller link (the other side's partner-admin, once).")
-    def decline_reseller_link(self, info: Info, input: DeclineResellerLinkInput) -> DeclineResellerLinkPayload:
+    def decline_reseller_link(
+        self,
+        info: Info,
+        input: Annotated[
+            DeclineResellerLinkInput, strawberry.argument(description="What to do: see `DeclineResellerLinkInput`.")
+        ],
+    ) -> DeclineResellerLinkPayload:
         return _answer(info, DeclineResellerLinkPayload, input.link_id, accept=False)

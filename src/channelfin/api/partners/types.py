@@ -23,14 +23,14 @@ from channelfin.services import partners as partner_service
 
 @strawberry.type(description="A convention d'agrément: a leaser agrees to finance a partner's contracts.")
 class FinancingAgreement(Node):
-    status: AgreementStatus
+    status: AgreementStatus = strawberry.field(description="Whether contracts may be financed under it.")
     annual_rate: Decimal = strawberry.field(description='Yearly rate as a fraction, e.g. "0.06" for 6%.')
     file_fee: Money = strawberry.field(description="Flat fee deducted from each upfront payout.")
     payout_sla_hours: int = strawberry.field(description="Hours from file transmission to payment.")
     instant_decision_limit: Money = strawberry.field(
         description="Financed amounts strictly below it are decided at once; at or above, by credit review."
     )
-    signed_at: dt.datetime
+    signed_at: dt.datetime = strawberry.field(description="When it was signed (UTC).")
     partner_id: strawberry.Private[str]
     leaser_id: strawberry.Private[str]
 
@@ -59,12 +59,22 @@ class FinancingAgreement(Node):
 
 @strawberry.type(description="A company on the platform: leaser, publisher, reseller, distributor...")
 class Partner(Node):
-    name: str
-    roles: list[PartnerRole]
-    registration_number: str | None = strawberry.field(description="SIREN or other national identifier.")
-    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
-    created_at: dt.datetime
+    name: str = strawberry.field(description="Its name.")
+    roles: list[PartnerRole] = strawberry.field(description="What it is to the platform.")
+    created_at: dt.datetime = strawberry.field(description="When it was registered (UTC).")
     local_id: strawberry.Private[str]
+    identifiers: strawberry.Private[tuple[str | None, str | None]]  # registration number, country
+
+    @strawberry.field(
+        description="SIREN or other national identifier. Its own users and leaser staff only: null on the "
+        "public profile other partners read."
+    )
+    def registration_number(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.identifiers[0] if info.context.principal.can_see_partner(self.local_id) else None
+
+    @strawberry.field(description="ISO 3166-1 alpha-2. Its own users and leaser staff only, as registrationNumber.")
+    def country(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.identifiers[1] if info.context.principal.can_see_partner(self.local_id) else None
 
     @classmethod
     def from_domain(cls, p: dp.Partner) -> Partner:
@@ -72,10 +82,9 @@ class Partner(Node):
             id=strawberry.ID(to_global_id("Partner", p.id)),
             name=p.name,
             roles=sorted(p.roles, key=lambda r: r.value),
-            registration_number=p.registration_number,
-            country=p.country,
             created_at=p.created_at,
             local_id=p.id,
+            identifiers=(p.registration_number, p.country),
         )
 
     @strawberry.field(description="Financing agreements signed by this partner (its own users and leaser staff).")
@@ -100,8 +109,8 @@ class Partner(Node):
     "licence sales reported by the vendor. Seen by both sides and leaser staff."
 )
 class ResellerLink(Node):
-    status: ConsentStatus
-    requested_at: dt.datetime
+    status: ConsentStatus = strawberry.field(description="PENDING until the other side answers.")
+    requested_at: dt.datetime = strawberry.field(description="When it was asked (UTC).")
     answered_at: dt.datetime | None = strawberry.field(description="When the answering side answered.")
     publisher_id: strawberry.Private[str]
     reseller_id: strawberry.Private[str]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from channelfin.api.core.errors import UserError
@@ -13,10 +15,12 @@ from channelfin.api.payments.types import PaymentRun
 from channelfin.services import payment_runs as run_service
 
 
-@strawberry.type
+@strawberry.type(description="What `runPayments` answers: what it changed, or its userErrors.")
 class RunPaymentsPayload:
     run: PaymentRun | None = strawberry.field(description="The run (the same one when asked again); null if refused.")
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 @strawberry.type
@@ -26,7 +30,11 @@ class PaymentsMutations:
         "counterparty owes it (treasury for the leaser; a partner's own partner-admin for that partner). The "
         "same payer and `upTo` give the same run, which pays nothing twice."
     )
-    def run_payments(self, info: Info, input: RunPaymentsInput) -> RunPaymentsPayload:
+    def run_payments(
+        self,
+        info: Info,
+        input: Annotated[RunPaymentsInput, strawberry.argument(description="What to do: see `RunPaymentsInput`.")],
+    ) -> RunPaymentsPayload:
         ctx = info.context
         return object_payload(
             RunPaymentsPayload,

@@ -11,7 +11,7 @@ from channelfin.api.core.ids import to_global_id
 from channelfin.api.core.money import Money
 from channelfin.api.core.node import Node, present, presenter
 from channelfin.api.core.node import partner as load_partner
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.core.refs import PartnerRef, PayoutRef
 from channelfin.domain import payment_runs as dpr
 from channelfin.domain.payment_runs import RunStatus, TransferStatus
@@ -20,15 +20,15 @@ from channelfin.services import payment_runs as run_service
 
 @strawberry.type(description="What a payment run did for one counterparty: set-offs, then one transfer of the rest.")
 class Transfer:
-    status: TransferStatus
+    status: TransferStatus = strawberry.field(description="Where the transfer stands.")
     amount: Money | None = strawberry.field(
         description="Transferred (0 when everything was set off); null while pending."
     )
     netted: Money | None = strawberry.field(description="Set off against what the counterparty owed the payer.")
     paid_count: int = strawberry.field(description="The payer's payouts this transfer settled in full.")
     reference: str | None = strawberry.field(description="The bank's reference of the transfer.")
-    failure_reason: str | None
-    at: dt.datetime | None
+    failure_reason: str | None = strawberry.field(description="Why it failed, if it did.")
+    at: dt.datetime | None = strawberry.field(description="When it was sent or failed; null while pending.")
     counterparty_id: strawberry.Private[str]
     payout_ids: strawberry.Private[tuple[str, ...]]
 
@@ -61,11 +61,11 @@ class Transfer:
     "counterparty, net of what each counterparty owes it. It may finish after runPayments answers."
 )
 class PaymentRun(Node):
-    status: RunStatus
-    up_to: dt.datetime
+    status: RunStatus = strawberry.field(description="Running, done or failed.")
+    up_to: dt.datetime = strawberry.field(description="It pays what is due up to this instant.")
     requested_by: str = strawberry.field(description="The user (JWT `sub`) who asked for it, or the schedule.")
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    started_at: dt.datetime = strawberry.field(description="When it started (UTC).")
+    finished_at: dt.datetime | None = strawberry.field(description="When it finished (UTC); null while running.")
     paid_count: int = strawberry.field(description="The payer's payouts settled in full (by transfer or set-off).")
     paid: Money = strawberry.field(description="Transferred in all.")
     failed_count: int = strawberry.field(description="Transfers that failed after their retries.")
@@ -92,17 +92,18 @@ class PaymentRun(Node):
             run_id=r.id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The partner paying.")
     async def payer(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         return await load_partner(info, self.payer_id)
 
     @strawberry.field(description="One per counterparty, in counterparty order; pages of at most 100.")
     def transfers(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Transfer]:
         ctx = info.context
-        page = run_service.run_transfers(ctx.ports, ctx.principal, self.run_id, page_request(first, after))
-        return Connection[Transfer].from_page(page, Transfer.from_domain, after=after)
+        request = paging(info, first, after, bound_to=(self.run_id,))
+        page = run_service.run_transfers(ctx.ports, ctx.principal, self.run_id, request.request)
+        return Connection[Transfer].from_page(page, Transfer.from_domain, request)
 
 
 presenter("PaymentRun", PaymentRun.from_domain)

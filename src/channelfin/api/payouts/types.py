@@ -21,12 +21,12 @@ from channelfin.domain.payouts import PayoutKind, PayoutStatus
     "when it is due and where it stands. Part of it may be settled by set-off in a payment run (`settled`)."
 )
 class Payout(Node):
-    kind: PayoutKind
-    status: PayoutStatus
-    amount: Money
+    kind: PayoutKind = strawberry.field(description="What it pays for.")
+    status: PayoutStatus = strawberry.field(description="Where it stands.")
+    amount: Money = strawberry.field(description="How much (EUR).")
     installment: int | None = strawberry.field(description="Installment number (1..n) for support shares.")
-    due_by: dt.datetime | None
-    paid_at: dt.datetime | None
+    due_by: dt.datetime | None = strawberry.field(description="When it falls due, if it has a date.")
+    paid_at: dt.datetime | None = strawberry.field(description="When it was paid, once paid.")
     sla_met: bool | None = strawberry.field(description="Paid by `dueBy`; null until paid.")
     failure_reason: str | None = strawberry.field(description="Why the transfer failed, for FAILED payouts.")
     settled: Money | None = strawberry.field(
@@ -65,7 +65,7 @@ class Payout(Node):
     async def payer(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         return await load_partner(info, self.payer_id or None)
 
-    @strawberry.field
+    @strawberry.field(description="The contract it comes from, if any (public profile rules apply to its partners).")
     async def contract(self, info: strawberry.Info[Context, None]) -> ContractRef | None:
         if self.contract_id is None:
             return None

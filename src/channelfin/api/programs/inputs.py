@@ -10,10 +10,10 @@ from channelfin.api.core.scalars import Decimal
 from channelfin.domain.programs import Actor, PartnerTier, RewardKind
 
 
-@strawberry.input
+@strawberry.input(description="The input of `createPartnerProgram`.")
 class CreatePartnerProgramInput:
-    publisher_id: strawberry.ID
-    name: str
+    publisher_id: strawberry.ID = strawberry.field(description="The publisher whose program it is (its partner-admin).")
+    name: str = strawberry.field(description="A name for people.")
     entry_fee_rate: Decimal = strawberry.field(
         description='Fraction of the segment potential, e.g. "0.03"; at most "0.05" unless a leaser-admin creates it.'
     )
@@ -27,42 +27,47 @@ class CreatePartnerProgramInput:
 
 @strawberry.input(description="A program's own rules for one tier (evolutive maintenance stays the publisher's).")
 class TierRulesInput:
-    tier: PartnerTier
-    rate: Decimal | None = None
-    from_sale: int | None = None
-    reward: RewardKind | None = None
-    onboarding_by: Actor | None = None
-    onboarding_invoiced_by: Actor | None = None
-    contract_held_by: Actor | None = None
-    support_by: Actor | None = None
-    needs_technical_qualification: bool | None = None
+    tier: PartnerTier = strawberry.field(description="The tier whose defaults this changes.")
+    rate: Decimal | None = strawberry.field(
+        default=None,
+        description="Of the first annuity (commission) or of each annual fee (charge); default: the tier's.",
+    )
+    from_sale: int | None = strawberry.field(
+        default=None, description="The sale number from which it is earned; default: the tier's."
+    )
+    reward: RewardKind | None = strawberry.field(default=None, description="Default: the tier's.")
+    onboarding_by: Actor | None = strawberry.field(default=None, description="Default: the tier's.")
+    onboarding_invoiced_by: Actor | None = strawberry.field(default=None, description="Default: the tier's.")
+    contract_held_by: Actor | None = strawberry.field(default=None, description="Default: the tier's.")
+    support_by: Actor | None = strawberry.field(default=None, description="Default: the tier's.")
+    needs_technical_qualification: bool | None = strawberry.field(default=None, description="Default: the tier's.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `enrollPartner`.")
 class EnrollPartnerInput:
-    program_id: strawberry.ID
-    partner_id: strawberry.ID
-    tier: PartnerTier
+    program_id: strawberry.ID = strawberry.field(description="The program (its publisher's partner-admin enrols).")
+    partner_id: strawberry.ID = strawberry.field(description="The partner enrolled.")
+    tier: PartnerTier = strawberry.field(description="Its tier, whose rules it follows.")
     segment_potential: Decimal | None = strawberry.field(default=None, description="Required for affiliates.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `setTechnicalQualification`.")
 class SetTechnicalQualificationInput:
-    enrollment_id: strawberry.ID
-    qualified: bool
+    enrollment_id: strawberry.ID = strawberry.field(description="The enrolment.")
+    qualified: bool = strawberry.field(description="Whether the partner passed the technical qualification.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `settleCommissions`.")
 class SettleCommissionsInput:
-    program_id: strawberry.ID
+    program_id: strawberry.ID = strawberry.field(description="The program whose commissions are paid.")
     up_to: dt.datetime = strawberry.field(description="Commissions due at or before this time are paid.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `acceptEnrollment`.")
 class AcceptEnrollmentInput:
-    enrollment_id: strawberry.ID
+    enrollment_id: strawberry.ID = strawberry.field(description="The enrolment offered to the caller's partner.")
 
 
-@strawberry.input
+@strawberry.input(description="The input of `declineEnrollment`.")
 class DeclineEnrollmentInput:
-    enrollment_id: strawberry.ID
+    enrollment_id: strawberry.ID = strawberry.field(description="The enrolment offered to the caller's partner.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 
@@ -38,41 +39,53 @@ TIER_RULE_FIELDS = (
 )
 
 
-@strawberry.type
+@strawberry.type(description="What `createPartnerProgram` answers: what it changed, or its userErrors.")
 class CreatePartnerProgramPayload:
-    program: PartnerProgram | None
-    user_errors: list[UserError]
+    program: PartnerProgram | None = strawberry.field(description="The new program; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `enrollPartner` answers: what it changed, or its userErrors.")
 class EnrollPartnerPayload:
-    enrollment: Enrollment | None
-    user_errors: list[UserError]
+    enrollment: Enrollment | None = strawberry.field(description="The new enrolment; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `acceptEnrollment` answers: what it changed, or its userErrors.")
 class AcceptEnrollmentPayload:
-    enrollment: Enrollment | None
-    user_errors: list[UserError]
+    enrollment: Enrollment | None = strawberry.field(description="The enrolment, ACCEPTED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `declineEnrollment` answers: what it changed, or its userErrors.")
 class DeclineEnrollmentPayload:
-    enrollment: Enrollment | None
-    user_errors: list[UserError]
+    enrollment: Enrollment | None = strawberry.field(description="The enrolment, DECLINED; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `setTechnicalQualification` answers: what it changed, or its userErrors.")
 class SetTechnicalQualificationPayload:
-    enrollment: Enrollment | None
-    user_errors: list[UserError]
+    enrollment: Enrollment | None = strawberry.field(description="The enrolment after it; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What `settleCommissions` answers: what it changed, or its userErrors.")
 class SettleCommissionsPayload:
     settled: list[PayoutRef] = strawberry.field(description="The commissions this call paid (none on a repeat).")
-    total: MoneyType
-    user_errors: list[UserError]
+    total: MoneyType = strawberry.field(description="What was paid in all.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 def _answer(info: Info, payload: Callable[..., P], enrollment_id: strawberry.ID, *, accept: bool) -> P:
@@ -96,7 +109,13 @@ class ProgramsMutations:
         description="Start a partner program with the four tiers and their default rules "
         "(the publisher's partner-admin)."
     )
-    def create_partner_program(self, info: Info, input: CreatePartnerProgramInput) -> CreatePartnerProgramPayload:
+    def create_partner_program(
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePartnerProgramInput, strawberry.argument(description="What to do: see `CreatePartnerProgramInput`.")
+        ],
+    ) -> CreatePartnerProgramPayload:
         ctx = info.context
         overrides: dict[PartnerTier, dict[str, object]] = {}
         for change in input.tier_rules or []:
@@ -118,7 +137,11 @@ class ProgramsMutations:
         )
 
     @strawberry.mutation(description="Enrol a partner in a program at a tier (the publisher's partner-admin).")
-    def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:
+    def enroll_partner(
+        self,
+        info: Info,
+        input: Annotated[EnrollPartnerInput, strawberry.argument(description="What to do: see `EnrollPartnerInput`.")],
+    ) -> EnrollPartnerPayload:
         ctx = info.context
         return object_payload(
             EnrollPartnerPayload,
@@ -138,19 +161,36 @@ class ProgramsMutations:
         description="Accept an enrolment (the enrolled partner's partner-admin, once): from then on contracts may "
         "be attributed to it, and an affiliate's entry fee is charged."
     )
-    def accept_enrollment(self, info: Info, input: AcceptEnrollmentInput) -> AcceptEnrollmentPayload:
+    def accept_enrollment(
+        self,
+        info: Info,
+        input: Annotated[
+            AcceptEnrollmentInput, strawberry.argument(description="What to do: see `AcceptEnrollmentInput`.")
+        ],
+    ) -> AcceptEnrollmentPayload:
         return _answer(info, AcceptEnrollmentPayload, input.enrollment_id, accept=True)
 
     @strawberry.mutation(
         description="Decline an enrolment (the enrolled partner's partner-admin, once): nothing is ever "
         "attributed to it or charged."
     )
-    def decline_enrollment(self, info: Info, input: DeclineEnrollmentInput) -> DeclineEnrollmentPayload:
+    def decline_enrollment(
+        self,
+        info: Info,
+        input: Annotated[
+            DeclineEnrollmentInput, strawberry.argument(description="What to do: see `DeclineEnrollmentInput`.")
+        ],
+    ) -> DeclineEnrollmentPayload:
         return _answer(info, DeclineEnrollmentPayload, input.enrollment_id, accept=False)
 
     @strawberry.mutation(description="Record (or withdraw) an integrator's technical qualification (publisher admin).")
     def set_technical_qualification(
-        self, info: Info, input: SetTechnicalQualificationInput
+        self,
+        info: Info,
+        input: Annotated[
+            SetTechnicalQualificationInput,
+            strawberry.argument(description="What to do: see `SetTechnicalQualificationInput`."),
+        ],
     ) -> SetTechnicalQualificationPayload:
         ctx = info.context
         return object_payload(
@@ -168,7 +208,13 @@ class ProgramsMutations:
     @strawberry.mutation(
         description="Pay the program's scheduled commissions due up to a time, once (the publisher's partner-admin)."
     )
-    def settle_commissions(self, info: Info, input: SettleCommissionsInput) -> SettleCommissionsPayload:
+    def settle_commissions(
+        self,
+        info: Info,
+        input: Annotated[
+            SettleCommissionsInput, strawberry.argument(description="What to do: see `SettleCommissionsInput`.")
+        ],
+    ) -> SettleCommissionsPayload:
         ctx = info.context
         settled, errors = attempt(
             lambda: program_service.settle_commissions(

@@ -9,7 +9,7 @@ import strawberry
 
 from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
-from channelfin.api.core.pagination import Connection, page_request
+from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.programs.types import AffiliateCompliance, Enrollment, PartnerProgram, PartnerStatement
 from channelfin.domain.relations import ConsentStatus
 from channelfin.services import ledger as ledger_service
@@ -19,14 +19,18 @@ from channelfin.services import programs as program_service
 @strawberry.type
 class ProgramsQueries:
     @strawberry.field(description="A partner program: its publisher's users and leaser staff.")
-    def partner_program(self, info: Info, id: strawberry.ID) -> PartnerProgram | None:
+    def partner_program(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")]
+    ) -> PartnerProgram | None:
         ctx = info.context
         key = local_id(id, "PartnerProgram", field=["id"])
         found = program_service.visible_program(ctx.ports, ctx.principal, key)
         return PartnerProgram.from_domain(found) if found else None
 
     @strawberry.field(description="An enrolment: the publisher's users, the enrolled partner's users, leaser staff.")
-    def enrollment(self, info: Info, id: strawberry.ID) -> Enrollment | None:
+    def enrollment(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")]
+    ) -> Enrollment | None:
         ctx = info.context
         key = local_id(id, "Enrollment", field=["id"])
         found = program_service.visible_enrollment(ctx.ports, ctx.principal, key)
@@ -39,28 +43,31 @@ class ProgramsQueries:
     def enrollments(
         self,
         info: Info,
-        partner_id: strawberry.ID,
-        status: ConsentStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        partner_id: Annotated[strawberry.ID, strawberry.argument(description="The enrolled partner.")],
+        status: Annotated[
+            ConsentStatus | None, strawberry.argument(description="Only enrolments in this state; none: every state.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Enrollment]:
         ctx = info.context
+        request = paging(info, first, after)
         page = program_service.enrollments_of_partner(
             ctx.ports,
             ctx.principal,
             partner_id=local_id(partner_id, "Partner", field=["partnerId"]),
             status=status,
-            page=page_request(first, after),
+            page=request.request,
         )
-        return Connection[Enrollment].from_page(page, Enrollment.from_domain, after=after)
+        return Connection[Enrollment].from_page(page, Enrollment.from_domain, request)
 
     @strawberry.field(description="A partner's payouts and charges whose value date is in [from, to), with totals.")
     def partner_statement(
         self,
         info: Info,
-        partner_id: strawberry.ID,
-        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
-        to: dt.datetime,
+        partner_id: Annotated[strawberry.ID, strawberry.argument(description="The partner whose statement it is.")],
+        from_: Annotated[dt.datetime, strawberry.argument(name="from", description="Start of the period, included.")],
+        to: Annotated[dt.datetime, strawberry.argument(description="End of the period, excluded.")],
     ) -> PartnerStatement | None:
         ctx = info.context
         partner = local_id(partner_id, "Partner", field=["partnerId"])
@@ -74,7 +81,12 @@ class ProgramsQueries:
         description="Each affiliate's sales in a year and whether it meets the program's minimum "
         "(the publisher's partner-admin)."
     )
-    def affiliate_compliance(self, info: Info, program_id: strawberry.ID, year: int) -> list[AffiliateCompliance]:
+    def affiliate_compliance(
+        self,
+        info: Info,
+        program_id: Annotated[strawberry.ID, strawberry.argument(description="The partner program.")],
+        year: Annotated[int, strawberry.argument(description="The calendar year counted.")],
+    ) -> list[AffiliateCompliance]:
         ctx = info.context
         rows = program_service.affiliate_compliance(
             ctx.ports,

@@ -23,17 +23,19 @@ from channelfin.domain.relations import ConsentStatus
 
 @strawberry.type(description="The rules of one tier in one program.")
 class TierRules:
-    tier: PartnerTier
-    onboarding_by: Actor
-    onboarding_invoiced_by: Actor
-    contract_held_by: Actor
-    support_by: Actor
+    tier: PartnerTier = strawberry.field(description="The tier.")
+    onboarding_by: Actor = strawberry.field(description="Who does the onboarding work.")
+    onboarding_invoiced_by: Actor = strawberry.field(description="Who invoices it.")
+    contract_held_by: Actor = strawberry.field(description="Who holds the recurring contract with the end client.")
+    support_by: Actor = strawberry.field(description="Who gives support (hotline).")
     evolutive_maintenance_by: Actor = strawberry.field(description="Always the publisher.")
-    reward: RewardKind
+    reward: RewardKind = strawberry.field(description="How the partner is rewarded.")
     rate: Decimal = strawberry.field(description="Of the first annuity (commission) or of each annual fee (charge).")
     from_sale: int = strawberry.field(description="The partner's sale number from which a commission is earned.")
-    needs_technical_qualification: bool
-    benefits: list[str]
+    needs_technical_qualification: bool = strawberry.field(
+        description="Whether the partner must be qualified before it onboards."
+    )
+    benefits: list[str] = strawberry.field(description="What else the tier gives, for people.")
 
     @classmethod
     def from_domain(cls, tier: dprog.PartnerTier, r: dprog.TierRules) -> TierRules:
@@ -54,11 +56,13 @@ class TierRules:
 
 @strawberry.type(description="A publisher's partner program.")
 class PartnerProgram(Node):
-    name: str
+    name: str = strawberry.field(description="A name for people.")
     entry_fee_rate: Decimal = strawberry.field(description="Affiliates' entry fee = segmentPotential × entryFeeRate.")
-    affiliate_min_sales_per_year: int
-    tiers: list[TierRules]
-    created_at: dt.datetime
+    affiliate_min_sales_per_year: int = strawberry.field(
+        description="The sales an affiliate must make each year (affiliateCompliance)."
+    )
+    tiers: list[TierRules] = strawberry.field(description="The rules of each tier.")
+    created_at: dt.datetime = strawberry.field(description="When it was created (UTC).")
     publisher_id: strawberry.Private[str]
 
     @classmethod
@@ -73,7 +77,7 @@ class PartnerProgram(Node):
             publisher_id=p.publisher_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The publisher running it.")
     async def publisher(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.publisher_id)
 
@@ -87,15 +91,17 @@ class Enrollment(Node):
     status: ConsentStatus = strawberry.field(description="PENDING until the enrolled partner answers.")
     answered_at: dt.datetime | None = strawberry.field(description="When the enrolled partner answered.")
     answered_by: str | None = strawberry.field(description="The user who answered for the enrolled partner.")
-    tier: PartnerTier
-    rules: TierRules
+    tier: PartnerTier = strawberry.field(description="The partner's tier in the program.")
+    rules: TierRules = strawberry.field(description="What that tier does and earns.")
     entry_fee: Money | None = strawberry.field(
         description="Affiliates only: segmentPotential × entryFeeRate, charged when the affiliate accepts."
     )
-    segment_potential: Money | None
+    segment_potential: Money | None = strawberry.field(
+        description="Its segment's potential, on which an affiliate's entry fee is computed."
+    )
     technically_qualified: bool = strawberry.field(description="Integrators need it before contracts are attributed.")
     sales_count: int = strawberry.field(description="Standing sales: a cancelled sale stops counting.")
-    enrolled_at: dt.datetime
+    enrolled_at: dt.datetime = strawberry.field(description="When it was enrolled (UTC).")
     partner_id: strawberry.Private[str]
     program_id: strawberry.Private[str]
 
@@ -117,11 +123,11 @@ class Enrollment(Node):
             program_id=e.program_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The enrolled partner.")
     async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.partner_id)
 
-    @strawberry.field
+    @strawberry.field(description="The program.")
     def program(self, info: strawberry.Info[Context, None]) -> PartnerProgram | None:
         found = info.context.ports.programs.get_program(self.program_id)
         return PartnerProgram.from_domain(found) if found else None
@@ -129,8 +135,8 @@ class Enrollment(Node):
 
 @strawberry.type(description="What one kind of payout adds up to on a statement.")
 class StatementTotal:
-    kind: PayoutKind
-    amount: Money
+    kind: PayoutKind = strawberry.field(description="The payout kind.")
+    amount: Money = strawberry.field(description="The total of that kind.")
 
 
 @strawberry.type(
@@ -140,11 +146,11 @@ class StatementTotal:
     "openingBalance + the entries' positionChange): positive when the partner is owed."
 )
 class PartnerStatement:
-    start: dt.datetime
-    end: dt.datetime
+    start: dt.datetime = strawberry.field(description="Start of the period, included.")
+    end: dt.datetime = strawberry.field(description="End of the period, excluded.")
     lines: list[PayoutRef] = strawberry.field(description="The payouts paid to or by the partner, by value date.")
     earned: Money = strawberry.field(description="Owed to the partner: every line it is paid.")
-    earned_by_kind: list[StatementTotal]
+    earned_by_kind: list[StatementTotal] = strawberry.field(description="What it earned in the period, by payout kind.")
     charged: Money = strawberry.field(description="Owed by the partner: charges, entry fee, clawbacks it pays.")
     net: Money = strawberry.field(description="earned − charged.")
     opening_balance: Money = strawberry.field(description="The ledger position at `from`: owed to it − owed by it.")
@@ -174,11 +180,13 @@ class PartnerStatement:
 
 @strawberry.type(description="An affiliate's sales in a year against the program's minimum.")
 class AffiliateCompliance:
-    enrollment: Enrollment
-    sales: int
-    meets_minimum: bool
+    enrollment: Enrollment = strawberry.field(description="The affiliate's enrolment in the program.")
+    sales: int = strawberry.field(description="Its sales counted in the year (cancelled contracts do not count).")
+    meets_minimum: bool = strawberry.field(
+        description="Whether the sales reach the program's affiliateMinSalesPerYear."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The affiliate.")
     async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef:
         return await load_partner(info, self.enrollment.partner_id)
 
