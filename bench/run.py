@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import hostile  # noqa: E402  (bench/, beside this script)
 import payment_run  # noqa: E402
+import webhooks  # noqa: E402
 
 DEPENDENCIES = "import strawberry, mangum, pynamodb, boto3, aws_lambda_powertools"
 HANDLER_MODULE = "import channelfin.handlers.graphql"
@@ -357,6 +358,7 @@ def local_stack() -> Iterator[Any]:
             # 5,000 a client may ask for, so the benchmark raises it, as a deployment may.
             "CHANNELFIN_MAX_COST": "20000",
             "CHANNELFIN_INTEGRATION_CLIENTS": json.dumps({"bench-esign": None}),
+            "CHANNELFIN_WEBHOOK_ALLOW_LOOPBACK": "true",  # the webhook receiver is on 127.0.0.1, as on dev
         }
         os.environ.update(env)
         yield engine
@@ -398,7 +400,7 @@ def run(quick: bool) -> dict[str, Any]:
         counter.watch_records()
 
         say("seeding 100 contracts with 150 payouts")
-        contract_ids, publisher, _ = seed_contracts(ports, 100)
+        contract_ids, publisher, reseller = seed_contracts(ports, 100)
         api = Api()
         admin = claims("leaser-admin")
         one = "query($id: ID!) { contract(id: $id) { status } }"
@@ -479,6 +481,9 @@ def run(quick: bool) -> dict[str, Any]:
         say(f"a payment run: {payment_run.PAYOUTS:,} due payouts to {payment_run.BENEFICIARIES} beneficiaries")
         counter.watch_records()
         figures.update(payment_run.measure(ports, counter))
+
+        say(f"webhooks: {webhooks.EVENTS:,} events to a local endpoint, createContract timed meanwhile")
+        figures.update(webhooks.measure(ports, api, claims, publisher, reseller, 100 if quick else 300))
         figures["scan_calls"] = counter.calls["Scan"]
         figures["ddb_calls_total"] = sum(counter.calls.values())
     return figures

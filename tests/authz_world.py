@@ -17,6 +17,7 @@ from typing import Any
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
 from channelfin.services import financing_workflow as steps
+from channelfin.services.paging import PageRequest
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.fakes import fake_ports
@@ -297,3 +298,26 @@ class AuthzWorld:
             soldAt="2026-10-01T10:00:00Z",
         )
         return payload["payout"]["id"]
+
+    # ---------------------------------------------------------------- webhooks
+
+    def webhook_endpoint(self) -> str:
+        """An endpoint of the publisher (made by its setup admin): its global id."""
+        result = self.run(
+            self.admin_of(self.publisher),
+            "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) "
+            "{ webhookEndpoint { id } userErrors { code } } }",
+            input={"partnerId": self.publisher, "url": "https://hooks.example.com/in"},
+        )
+        payload = result.data["createWebhookEndpoint"]
+        assert payload["userErrors"] == [], payload
+        endpoint: str = payload["webhookEndpoint"]["id"]
+        return endpoint
+
+    def event_of_publisher(self) -> str:
+        """The id of an event the publisher received (a contract created)."""
+        self.contract()
+        (event, *_) = self.ports.webhooks.feed(
+            local(self.publisher), since="evt_", types=None, page=PageRequest(first=1)
+        ).items
+        return event.id

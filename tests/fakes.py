@@ -13,6 +13,7 @@ from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
+from channelfin.domain.events import Event, EventMaker, payout_events
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
@@ -25,6 +26,7 @@ from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
 from channelfin.services.paging import Page, PageRequest, paginate
 from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
 from tests.factories import Clock, next_id
+from tests.webhook_fakes import FakeResolver, FakeWebhookSender, FakeWebhookStore
 
 T = TypeVar("T")
 
@@ -76,16 +78,26 @@ class FakePartners:
 @dataclass
 class FakeContracts:
     contracts: dict[str, Contract] = field(default_factory=dict)
+    outbox: FakeWebhookStore = field(default_factory=FakeWebhookStore)
 
-    def add(self, contract: Contract) -> None:
+    def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:
         if contract.id in self.contracts:
             raise Conflict("exists")
+        self.outbox.record(events)  # like the store's transaction: the events with the fact, or neither
         self.contracts[contract.id] = contract
 
-    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+    def save(
+        self,
+        contract: Contract,
+        *,
+        expected_version: int,
+        events: Sequence[Event] = (),
+        dropped_parties: Iterable[str] = (),
+    ) -> None:
         # A party's list is derived from party_ids here: a dropped party leaves it with the save.
         if self.contracts[contract.id].version != expected_version:
             raise Conflict("changed")
+        self.outbox.record(events)
         self.contracts[contract.id] = contract
 
     def get(self, contract_id: str) -> Contract | None:
@@ -139,11 +151,15 @@ class FakePayouts:
     payouts: dict[str, Payout] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
+    def _events(self, changes: Sequence[tuple[Payout | None, Payout]], at: datetime) -> list[Event]:
+        return payout_events(changes, EventMaker(at, lambda: next_id("u")))  # as the store: its own events
+
     def add(self, payout: Payout) -> None:
         with self.lock:
             if payout.id in self.payouts:
                 raise Conflict("exists")
             self.ledger.write(journal(None, payout, payout.created_at))
+            self.contracts.outbox.record(self._events([(None, payout)], payout.created_at))
             self.payouts[payout.id] = payout
             contract = self.contracts.contracts.get(payout.contract_id or "")
             if contract is not None:  # like the DynamoDB store: the contract lists its payouts
@@ -164,6 +180,8 @@ class FakePayouts:
             if any(not _as_read(self.payouts[b.id], b) for b, _ in changes):
                 raise Conflict("changed")
             self.ledger.write(entries)
+            at = max((e.at for e in entries), default=None) or max(a.paid_at or a.created_at for _, a in changes)
+            self.contracts.outbox.record(self._events(changes, at))
             for _, after in changes:
                 self.payouts[after.id] = after
 
@@ -445,14 +463,16 @@ class FakePrograms:
 class FakeEscrows:
     agreements: dict[str, EscrowAgreement] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    outbox: FakeWebhookStore = field(default_factory=FakeWebhookStore)
 
     def add(self, agreement: EscrowAgreement) -> None:
         self.agreements[agreement.id] = agreement
 
-    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
+    def save(self, agreement: EscrowAgreement, *, expected_version: int, events: Sequence[Event] = ()) -> None:
         with self.lock:
             if self.agreements[agreement.id].version != expected_version:
                 raise Conflict("changed")
+            self.outbox.record(events)
             self.agreements[agreement.id] = agreement
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
@@ -466,6 +486,7 @@ class FakeIncentives:
     moves: list[CreditMovement] = field(default_factory=list)
     by_reference: dict[tuple[str, MovementKind, str], CreditMovement] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    outbox: FakeWebhookStore = field(default_factory=FakeWebhookStore)
 
     def add_campaign(self, campaign: IncentiveCampaign) -> None:
         self.campaigns[campaign.id] = campaign
@@ -496,19 +517,28 @@ class FakeIncentives:
             and (c.vendor_id == vendor_id if vendor_id else c.distributor_id == distributor_id)
         ]
 
-    def add_line(self, line: CreditLine) -> None:
+    def add_line(self, line: CreditLine, *, events: Sequence[Event] = ()) -> None:
         with self.lock:
             if line.id in self.lines:
                 raise Conflict("exists")
+            self.outbox.record(events)
             self.lines[line.id] = line
 
-    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
+    def save_line(
+        self,
+        line: CreditLine,
+        *,
+        expected_version: int,
+        movement: CreditMovement | None = None,
+        events: Sequence[Event] = (),
+    ) -> None:
         with self.lock:
             if self.lines[line.id].version != expected_version:
                 raise Conflict("changed")
             key = (line.id, movement.kind, movement.reference) if movement and movement.reference else None
             if key in self.by_reference:
                 raise Conflict("a movement has that reference")
+            self.outbox.record(events)
             self.lines[line.id] = line
             if movement is not None:
                 self.moves.append(movement)
@@ -704,9 +734,11 @@ class RecordedMetrics:
 
 
 def fake_ports() -> Ports:
-    contracts = FakeContracts()
+    webhooks = FakeWebhookStore()
+    contracts = FakeContracts(outbox=webhooks)
     ledger = FakeLedger()
     runner = InlinePaymentRuns()
+    resolver = FakeResolver()
     payouts = FakePayouts(contracts, ledger)
     relations = FakeRelations()
     ports = Ports(
@@ -715,8 +747,8 @@ def fake_ports() -> Ports:
         payouts=payouts,
         programs=FakePrograms(payouts, relations),
         relations=relations,
-        escrows=FakeEscrows(),
-        incentives=FakeIncentives(),
+        escrows=FakeEscrows(outbox=webhooks),
+        incentives=FakeIncentives(outbox=webhooks),
         audit=FakeAuditLog(),
         renderer=FakeRenderer(),
         document_store=FakeDocumentStore(),
@@ -732,6 +764,9 @@ def fake_ports() -> Ports:
         ledger=ledger,
         payment_runs=FakePaymentRuns(),
         payment_workflows=runner,
+        webhooks=webhooks,
+        webhook_sender=FakeWebhookSender(),
+        resolver=resolver,
     )
     runner.ports = ports
     return ports

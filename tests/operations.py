@@ -350,3 +350,19 @@ query($payer: ID!) {
     edges { node { id kind status amount { amount } settled { amount } payer { id } beneficiary { id } } }
   }
 }"""
+
+# webhooks (issue 19)
+CREATE_WEBHOOK_ENDPOINT = """mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
+  webhookEndpoint { id url eventTypes status } secret userErrors { field code message } } }"""
+ROTATE_WEBHOOK_SECRET = """mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) {
+  webhookEndpoint { id previousSecretExpiresAt } secret userErrors { code } } }"""
+DISABLE_WEBHOOK_ENDPOINT = """mutation($input: DisableWebhookEndpointInput!) { disableWebhookEndpoint(input: $input) {
+  webhookEndpoint { id status disabledReason } userErrors { code } } }"""
+RESEND_WEBHOOK_EVENT = """mutation($input: ResendWebhookEventInput!) { resendWebhookEvent(input: $input) {
+  delivery { id eventId status } userErrors { field code } } }"""
+WEBHOOK_ENDPOINTS = """query($p: ID!) { webhookEndpoints(partnerId: $p) {
+  id url status disabledReason failedDeliveriesInARow } }"""
+WEBHOOK_DELIVERIES = """query($e: ID!, $first: Int) { webhookDeliveries(endpointId: $e, first: $first) { edges { node {
+  id eventId eventType status nextAttemptAt attempts { number statusCode durationMs responseBody error } } } } }"""
+EVENTS = """query($p: ID, $since: DateTime, $types: [String!]) { events(partnerId: $p, since: $since, types: $types,
+  first: 100) { edges { node { id type occurredAt subjectId payload } } } }"""

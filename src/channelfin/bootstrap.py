@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from channelfin.api.http.limits import Limits
 from channelfin.domain.document_content import DocumentContent
-from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider
+from channelfin.domain.webhook_deliveries import RetrySchedule
+from channelfin.domain.webhook_urls import UrlPolicy
+from channelfin.services.ports import Metrics, Notifier, Payments, Ports, SignatureProvider, WebhookSettings
 
 if TYPE_CHECKING:
     from channelfin.api.http.idempotency import IdempotentRequests
@@ -59,6 +61,7 @@ class Settings:
     # The keys pagination cursors are signed with, comma-separated, newest last (api/core/cursors.py).
     # Unset: each process signs with a key of its own, so a cursor works only where it was issued.
     cursor_secret: str = ""
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,7 +97,20 @@ class Settings:
             yousign_api_key=env.get("CHANNELFIN_YOUSIGN_API_KEY", ""),
             public_url=env.get("CHANNELFIN_PUBLIC_URL", "http://127.0.0.1:8000"),
             cursor_secret=env.get("CHANNELFIN_CURSOR_SECRET", ""),
+            webhooks=_webhook_settings(env),
         )
+
+
+def _webhook_settings(env: Mapping[str, str]) -> WebhookSettings:
+    """Webhook delivery: http to loopback only where `channelfin dev` allows it; the retry schedule
+    (`first,longest,giveUpAfter` seconds; three days by default) and timeout shortened by tests."""
+    retry = env.get("CHANNELFIN_WEBHOOK_RETRY", "")
+    return WebhookSettings(
+        url_policy=UrlPolicy(allow_loopback_http=env.get("CHANNELFIN_WEBHOOK_ALLOW_LOOPBACK", "false") == "true"),
+        retry=RetrySchedule.parse(retry) if retry else RetrySchedule(),
+        timeout_seconds=float(env.get("CHANNELFIN_WEBHOOK_TIMEOUT_SECONDS", 10)),
+        disable_after=int(env.get("CHANNELFIN_WEBHOOK_DISABLE_AFTER", 3)),
+    )
 
 
 def _integration_clients(text: str) -> dict[str, str | None]:
@@ -176,6 +192,7 @@ def build_ports(
     from channelfin.adapters.notifications import LoggedNotifier
     from channelfin.adapters.payments import InstantPayments
     from channelfin.adapters.stepfunctions import StepFunctionsEngine
+    from channelfin.adapters.webhook_http import PinnedHttpSender, SocketResolver
     from channelfin.store import tables
     from channelfin.store.audit import DynamoAuditLog, DynamoWebhookEvents
     from channelfin.store.contracts import DynamoContractRepository
@@ -188,8 +205,10 @@ def build_ports(
     from channelfin.store.pdf_files import S3PdfStore
     from channelfin.store.programs import DynamoProgramRepository
     from channelfin.store.relations import DynamoRelationRepository
+    from channelfin.store.webhooks import DynamoWebhookStore
 
     tables.bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
+    resolver = SocketResolver()
     return Ports(
         partners=DynamoPartnerRepository(),
         contracts=DynamoContractRepository(),
@@ -227,7 +246,11 @@ def build_ports(
             settings.payments_state_machine_arn,
             {},
         ),
+        webhooks=DynamoWebhookStore(),
+        webhook_sender=PinnedHttpSender(settings.webhooks.url_policy, resolver),
+        resolver=resolver,
         stale_deposit_days=settings.stale_deposit_days,
         credit_cut_lookback_days=settings.credit_cut_lookback_days,
         cursor_secret=settings.cursor_secret,
+        webhook_settings=settings.webhooks,
     )

@@ -48,6 +48,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from channelfin.local.stepfunctions_local import LocalStepFunctions
     from channelfin.local.tokens import issue, load_or_create_secret
     from channelfin.local.web_assets import web_dist_dir, with_web_app
+    from channelfin.local.webhook_worker import WebhookWorker
     from channelfin.services.financing import restart_in_flight_workflows
     from channelfin.services.migrations import index_enrollments, migrate
     from channelfin.store.tables import create_missing_tables
@@ -73,6 +74,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         print(f"channelfin dev: {exc}", file=sys.stderr)
         return 1
     engine = LocalStepFunctions()
+    worker: WebhookWorker | None = None
     try:
         os.environ.update(aws_env(dynamo.endpoint_url))
         _say("==> starting the local Step Functions engine (moto) with infra/{financing,escrow,payments}.asl.json")
@@ -91,6 +93,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         )
         # Cursors stay valid across restarts of the same dev stack (and only there).
         os.environ.setdefault("CHANNELFIN_CURSOR_SECRET", load_or_create_secret(data_dir, "cursor-secret"))
+        # Test receivers run on this machine: http to a loopback address is allowed here only.
+        os.environ.setdefault("CHANNELFIN_WEBHOOK_ALLOW_LOOPBACK", "true")
         settings = Settings.from_env()
         ports = build_ports(settings)
         created = create_missing_tables(progress=lambda m: _say(f"    {m}"))
@@ -110,6 +114,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         node_modules = graphiql.find_node_modules()
         if missing := graphiql.missing_assets(node_modules):
             _say(f"    GraphiQL's files are missing ({', '.join(missing)}): run scripts/setup (npm ci)")
+        worker = WebhookWorker(ports, float(os.environ.get("CHANNELFIN_WEBHOOK_POLL_SECONDS", "0.25")))
+        worker.start()
+        _say("    webhook delivery running (the outbox is polled; what a crash left in it is sent now)")
         api = create_app(
             ports,
             graphiql=graphiql.page,
@@ -145,7 +152,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:
-        _say("==> stopping Step Functions and DynamoDB Local")
+        _say("==> stopping webhook delivery, Step Functions and DynamoDB Local")
+        if worker is not None:
+            worker.stop()
         engine.stop()
         dynamo.stop()
         _say("    stopped")

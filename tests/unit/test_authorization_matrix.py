@@ -76,6 +76,9 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "enrollments":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "resellerLinks":               (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "nameableResellers":           (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
+    "webhookEndpoints":            (OK,      EMPTY,   EMPTY,    OK,      NO,     OK,      EMPTY,     EMPTY),
+    "webhookDeliveries":           (OK,      NF,      NF,       OK,      NO,     OK,      NF,        NF),
+    "events":                      (OK,      OK,      OK,       OK,      OK,     OK,      EMPTY,     EMPTY),
     # ---------------------------------------------------------------- Mutation
     "registerPartner":             (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "signFinancingAgreement":      (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
@@ -110,6 +113,10 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "requestResellerLink":         (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NO),
     "acceptResellerLink":          (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
     "declineResellerLink":         (NO,      NO,      NO,       OK,      NO,     NO,      NO,        NF),
+    "createWebhookEndpoint":       (NO,      NO,      NO,       OK,      NO,     OK,      NO,        NO),
+    "rotateWebhookSecret":         (NO,      NF,      NF,       OK,      NO,     OK,      NF,        NF),
+    "disableWebhookEndpoint":      (OK,      NF,      NF,       OK,      NO,     OK,      NF,        NF),
+    "resendWebhookEvent":          (NO,      NF,      NF,       OK,      NO,     OK,      NF,        NF),
 }
 # fmt: on
 
@@ -320,6 +327,43 @@ def _record_licence_sale(w: AuthzWorld) -> Request:
     )
 
 
+def _webhook_endpoints(w: AuthzWorld) -> Request:
+    endpoint = w.webhook_endpoint()
+    return Request(
+        "query($p: ID!) { webhookEndpoints(partnerId: $p) { id } }",
+        {"p": w.publisher},
+        w.publisher,
+        endpoint,
+        items=lambda rows: [row["id"] for row in rows],
+    )
+
+
+def _webhook_deliveries(w: AuthzWorld) -> Request:
+    endpoint = w.webhook_endpoint()
+    w.event_of_publisher()
+    from channelfin.services.webhook_delivery import run_once
+
+    run_once(w.ports)
+    return Request(
+        "query($e: ID!) { webhookDeliveries(endpointId: $e) { edges { node { id eventId } } } }",
+        {"e": endpoint},
+        w.publisher,
+        "delivered",
+        items=lambda value: ["delivered"] if value["edges"] else [],
+    )
+
+
+def _events(w: AuthzWorld) -> Request:
+    event = w.event_of_publisher()
+    return Request(
+        "query($p: ID) { events(partnerId: $p) { edges { node { id } } } }",
+        {"p": w.publisher},
+        w.publisher,
+        event,
+        items=lambda value: [edge["node"]["id"] for edge in value["edges"]],
+    )
+
+
 def _enrollments(w: AuthzWorld) -> Request:
     enrollment = w.enrollment(w.program(), accepted=False)
     return Request(
@@ -503,6 +547,19 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
         "recordResellerPayment", w.distributor, creditLineId=w.credit_line(ordered="1000.00"), amount="500.00"
     ),
     "recordLicenceSale": _record_licence_sale,
+    "webhookEndpoints": _webhook_endpoints,
+    "webhookDeliveries": _webhook_deliveries,
+    "events": _events,
+    "createWebhookEndpoint": lambda w: _mutate(
+        "createWebhookEndpoint", w.publisher, partnerId=w.publisher, url="https://hooks.example.com/in"
+    ),
+    "rotateWebhookSecret": lambda w: _mutate("rotateWebhookSecret", w.publisher, endpointId=w.webhook_endpoint()),
+    "disableWebhookEndpoint": lambda w: _mutate(
+        "disableWebhookEndpoint", w.publisher, endpointId=w.webhook_endpoint(), reason="receiver retired"
+    ),
+    "resendWebhookEvent": lambda w: _mutate(
+        "resendWebhookEvent", w.publisher, endpointId=w.webhook_endpoint(), eventId=w.event_of_publisher()
+    ),
 }
 
 

@@ -90,15 +90,15 @@ def test_the_packaged_template_has_what_the_service_needs():
     for name, resource in resources.items():
         by_type.setdefault(resource["Type"], []).append(name)
     tables = {resources[t]["Properties"]["TableName"].split("-", 2)[-1] for t in by_type["AWS::DynamoDB::Table"]}
-    assert tables == {"partners", "contracts", "payouts", "idempotency", "persisted-queries"}
+    assert tables == {"partners", "contracts", "payouts", "idempotency", "persisted-queries", "events"}
     assert sorted(by_type["AWS::StepFunctions::StateMachine"]) == [
         "EscrowStateMachine",
         "FinancingStateMachine",
         "PaymentsStateMachine",
     ]
     functions = by_type["AWS::Lambda::Function"]
-    # graphql and e-signature webhook, then the steps of financing, escrow and payments
-    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9 + 6
+    # graphql and e-signature webhook, then the steps of financing, escrow and payments, then webhook delivery
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9 + 6 + 2
     [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
     assert authorizer["AuthorizerType"] == "JWT"
     groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}
@@ -111,6 +111,29 @@ def test_the_packaged_template_has_what_the_service_needs():
 
 
 @pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate (run by scripts/test first) packages the template")
+def test_the_outbox_reaches_the_delivery_lambda_through_a_queue_with_a_dead_letter_queue():
+    """Issue 19: events table stream -> EventBridge Pipes (new outbox items) -> SQS (+DLQ) -> delivery Lambda."""
+    resources = json.loads(PACKAGED.read_text())["Resources"]
+    table = resources["EventsTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    pipe = resources["WebhookPipe"]["Properties"]
+    assert pipe["Source"] == {"Fn::GetAtt": ["EventsTable", "StreamArn"]}
+    assert pipe["Target"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
+    (only,) = pipe["SourceParameters"]["FilterCriteria"]["Filters"]
+    assert json.loads(only["Pattern"])["dynamodb"]["NewImage"]["gsi1pk"] == {"S": ["OUTBOX"]}
+    queue = resources["WebhookQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}
+    mappings = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    (mapping,) = [m for m in mappings if m["EventSourceArn"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}]
+    assert mapping["FunctionName"] == {"Fn::GetAtt": ["DeliverWebhooksLambdaFunction", "Arn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert queue["VisibilityTimeout"] >= 6 * resources["DeliverWebhooksLambdaFunction"]["Properties"]["Timeout"]
+    writers = resources["OutboxWritePolicy"]["Properties"]["Roles"]
+    roles = {r["Properties"].get("RoleName", name) for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"}
+    step_roles = {name for name in roles if name.endswith("StepRole")} | {"GraphqlFunctionRole"}
+    assert {w["Ref"] for w in writers} >= step_roles - {"PaymentScheduleRole"}
+
+
 def test_the_packaged_api_serves_get_and_post_and_lets_browsers_use_idempotency_keys():
     resources = json.loads(PACKAGED.read_text())["Resources"]
     routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in resources.values() if r["Type"].endswith("Route")}

@@ -38,6 +38,9 @@ from channelfin.api.payouts.types import Payout
 from channelfin.api.programs.mutations import ProgramsMutations
 from channelfin.api.programs.queries import ProgramsQueries
 from channelfin.api.programs.types import Enrollment, PartnerProgram
+from channelfin.api.webhooks.mutations import WebhooksMutations
+from channelfin.api.webhooks.queries import WebhooksQueries
+from channelfin.api.webhooks.types import WebhookEndpoint
 
 
 def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
@@ -63,6 +66,7 @@ Query = _root(
         LedgerQueries,
         PaymentsQueries,
         AuditQueries,
+        WebhooksQueries,
     ),
 )
 Mutation = _root(
@@ -78,6 +82,7 @@ Mutation = _root(
         EscrowMutations,
         IncentivesMutations,
         PaymentsMutations,
+        WebhooksMutations,
     ),
 )
 
@@ -96,6 +101,7 @@ schema = strawberry.Schema(
         CreditLine,
         IncentiveCampaign,
         PaymentRun,
+        WebhookEndpoint,
     ],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
 )

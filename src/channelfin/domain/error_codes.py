@@ -142,6 +142,19 @@ class EscrowCode(StrEnum):
     NOT_CONFIRMED = "NOT_CONFIRMED"
 
 
+class WebhookCode(StrEnum):
+    """Webhook endpoints, their URLs and the events they receive."""
+
+    INVALID_URL = "INVALID_URL"
+    URL_SCHEME_NOT_ALLOWED = "URL_SCHEME_NOT_ALLOWED"
+    URL_ADDRESS_NOT_ALLOWED = "URL_ADDRESS_NOT_ALLOWED"
+    URL_NOT_RESOLVED = "URL_NOT_RESOLVED"
+    UNKNOWN_EVENT_TYPE = "UNKNOWN_EVENT_TYPE"
+    TOO_MANY_ENDPOINTS = "TOO_MANY_ENDPOINTS"
+    ENDPOINT_DISABLED = "ENDPOINT_DISABLED"
+    NOT_SUBSCRIBED = "NOT_SUBSCRIBED"
+
+
 ErrorCode = (
     CommonCode
     | PartnerCode
@@ -153,6 +166,7 @@ ErrorCode = (
     | IncentiveCode
     | PaymentCode
     | EscrowCode
+    | WebhookCode
 )
 CATALOGUE: tuple[type[StrEnum], ...] = (
     CommonCode,
@@ -165,6 +179,7 @@ CATALOGUE: tuple[type[StrEnum], ...] = (
     IncentiveCode,
     PaymentCode,
     EscrowCode,
+    WebhookCode,
 )
 
 

@@ -15,6 +15,7 @@ from channelfin.domain.errors import NotFound
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor
+from channelfin.services import outbox
 from channelfin.services.contracts import contract_for
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract
@@ -121,7 +122,10 @@ def update_draft(ports: Ports, principal: Principal, *, contract_id: str, change
     return optimistic_update(
         lambda: ports.contracts.get(contract_id),
         lambda changed, version: ports.contracts.save(
-            changed, expected_version=version, dropped_parties=before[0].party_ids
+            changed,
+            expected_version=version,
+            events=outbox.of_contract(ports, before[0], changed),
+            dropped_parties=before[0].party_ids,
         ),
         change,
         what="contract",

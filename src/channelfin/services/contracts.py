@@ -14,6 +14,7 @@ from channelfin.domain.errors import InvalidTransition, NotFound, ValidationErro
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor
+from channelfin.services import outbox
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract, undo_sale
@@ -64,7 +65,7 @@ def create_contract(
     )
     if reseller_id is not None:  # introducer or buy-resell: the reseller and the publisher agreed to deal
         require_relation(ports, publisher_id=publisher_id, partner_id=reseller_id, field="resellerId", who="reseller")
-    ports.contracts.add(contract)
+    ports.contracts.add(contract, events=outbox.of_contract(ports, None, contract))
     return contract
 
 
@@ -109,12 +110,16 @@ def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract],
     """Read, change, write conditioned on the version read; on a concurrent write, read again and retry.
 
     `change` is pure and may raise a DomainError (nothing is written then). Returning the
-    contract unchanged writes nothing, which is how steps and requests stay idempotent.
+    contract unchanged writes nothing, which is how steps and requests stay idempotent. The
+    change's events (a new status, a decision, a signature...) are written with it (the outbox).
     """
+    tracked = outbox.Tracked(change)
     return optimistic_update(
         lambda: ports.contracts.get(contract_id),
-        lambda changed, version: ports.contracts.save(changed, expected_version=version),
-        change,
+        lambda changed, version: ports.contracts.save(
+            changed, expected_version=version, events=outbox.of_contract(ports, tracked.before, changed)
+        ),
+        tracked,
         what="contract",
         field=["contractId"],
     )

@@ -17,6 +17,7 @@ from channelfin.domain.error_codes import EscrowCode
 from channelfin.domain.errors import NotFound, ValidationError
 from channelfin.domain.escrow import EscrowAgreement, EscrowStatus, Notification
 from channelfin.domain.partners import MISSING_ROLE, PartnerRole
+from channelfin.services import outbox
 from channelfin.services.contracts import update_contract
 from channelfin.services.paging import all_items
 from channelfin.services.ports import Ports, TaskTokenRejected
@@ -26,10 +27,13 @@ STEP_ACTOR = "workflow:escrow"
 
 
 def update_escrow(ports: Ports, agreement_id: str, change: Callable[[EscrowAgreement], EscrowAgreement]):
+    tracked = outbox.Tracked(change)
     return optimistic_update(
         lambda: ports.escrows.get(agreement_id),
-        lambda changed, version: ports.escrows.save(changed, expected_version=version),
-        change,
+        lambda changed, version: ports.escrows.save(
+            changed, expected_version=version, events=outbox.of_escrow(ports, tracked.before, changed)
+        ),
+        tracked,
         what="escrow agreement",
         field=["escrowAgreementId"],
     )

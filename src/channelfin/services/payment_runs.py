@@ -25,6 +25,7 @@ from channelfin.domain import ledger
 from channelfin.domain.access import Principal, Role, require
 from channelfin.domain.error_codes import PaymentCode
 from channelfin.domain.errors import Conflict, NotFound, ValidationError
+from channelfin.domain.events import payout_event_copies
 from channelfin.domain.ledger import Entry
 from channelfin.domain.partners import PartnerRole
 from channelfin.domain.payment_runs import (
@@ -314,9 +315,9 @@ def _apply(
         if all(_moved(held[p], current.get(p)) for p in group):
             paid_count += sum(1 for p in group if (now := current.get(p)) is not None and _counts(run, now))
             continue  # recorded by an earlier attempt of this step (the run held them: nobody else moved them)
-        if len(changes) + len(entries) > MAX_GROUP_ITEMS:
+        if _items(changes, entries) > MAX_GROUP_ITEMS:
             raise ValueError(f"transfer {transfer.id}: a group of {len(changes)} payouts is too large to record")
-        if len(batch[0]) + len(batch[1]) + len(changes) + len(entries) > MAX_GROUP_ITEMS:
+        if _items(batch[0], batch[1]) + _items(changes, entries) > MAX_GROUP_ITEMS:
             ports.payouts.settle(*batch)
             batch = ([], [])
         batch[0].extend(changes)
@@ -325,6 +326,11 @@ def _apply(
     if batch[0]:
         ports.payouts.settle(*batch)
     return paid_count
+
+
+def _items(changes: list[tuple[Payout, Payout]], entries: list[Entry]) -> int:
+    """The items a transaction of these writes: payouts, their entries and their events (the outbox)."""
+    return len(changes) + len(entries) + payout_event_copies(changes)
 
 
 def _moved(held: Payout, now: Payout | None) -> bool:

@@ -12,6 +12,7 @@ from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
+from channelfin.domain.events import Event, EventType
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
@@ -22,6 +23,9 @@ from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
+from channelfin.domain.webhook_deliveries import Answer, Delivery, RetrySchedule
+from channelfin.domain.webhook_urls import UrlPolicy
+from channelfin.domain.webhooks import WebhookEndpoint
 from channelfin.services.paging import Page, PageRequest
 
 
@@ -37,9 +41,18 @@ class PartnerRepository(Protocol):
 
 
 class ContractRepository(Protocol):
-    def add(self, contract: Contract) -> None: ...
-    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
+    def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None: ...
+    def save(
+        self,
+        contract: Contract,
+        *,
+        expected_version: int,
+        events: Sequence[Event] = (),
+        dropped_parties: Iterable[str] = (),
+    ) -> None:
         """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise.
+
+        `events` (the outbox) are written in the same transaction: all of it, or nothing.
         `dropped_parties`: partners the contract named before and no longer does (an amended draft):
         it leaves their lists in the same write."""
 
@@ -58,7 +71,8 @@ class ContractRepository(Protocol):
 
 
 class PayoutRepository(Protocol):
-    """Payouts, each change written in one transaction with the ledger entries it makes."""
+    """Payouts, each change written in one transaction with the ledger entries it makes and the
+    events it causes (`domain.events.payout_events`: scheduled, paid, failed)."""
 
     def add(self, payout: Payout) -> None:
         """Store a new payout and its entries; `Conflict` if one with that id exists (ids are deterministic)."""
@@ -162,7 +176,7 @@ class RelationRepository(Protocol):
 
 class EscrowRepository(Protocol):
     def add(self, agreement: EscrowAgreement) -> None: ...
-    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None: ...
+    def save(self, agreement: EscrowAgreement, *, expected_version: int, events: Sequence[Event] = ()) -> None: ...
     def get(self, agreement_id: str) -> EscrowAgreement | None: ...
 
 
@@ -182,12 +196,20 @@ class IncentiveRepository(Protocol):
     ) -> list[IncentiveCampaign]:
         """Campaigns of one kind, of a vendor or naming a distributor, that started at or before `at`."""
 
-    def add_line(self, line: CreditLine) -> None:
+    def add_line(self, line: CreditLine, *, events: Sequence[Event] = ()) -> None:
         """Store a new line; `Conflict` if the pair has one already."""
 
-    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
-        """Replace the line (and record the movement with it) if it is still at `expected_version`; a movement
-        with a reference is recorded only if none of its kind has that reference on the line (`Conflict`)."""
+    def save_line(
+        self,
+        line: CreditLine,
+        *,
+        expected_version: int,
+        movement: CreditMovement | None = None,
+        events: Sequence[Event] = (),
+    ) -> None:
+        """Replace the line (and record the movement and events with it) if it is still at `expected_version`;
+        a movement with a reference is recorded only if none of its kind has that reference on the line
+        (`Conflict`)."""
 
     def movement_by_reference(self, line_id: str, kind: MovementKind, reference: str) -> CreditMovement | None:
         """The movement of that kind recorded on the line with that reference (one GetItem)."""
@@ -247,6 +269,58 @@ class WebhookEvents(Protocol):
     def seen(self, event_id: str) -> bool: ...
     def remember(self, event_id: str, at: datetime) -> None:
         """Keep the id of a processed event, so a replay of it is dropped."""
+
+
+class WebhookStore(Protocol):
+    """Endpoints, the events recorded for each partner (the outbox and its feed) and their deliveries."""
+
+    def add_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+    def save_endpoint(self, endpoint: WebhookEndpoint, *, expected_version: int) -> None: ...
+    def get_endpoint(self, endpoint_id: str) -> WebhookEndpoint | None: ...
+    def endpoints_of(self, partner_id: str) -> list[WebhookEndpoint]:
+        """A partner's endpoints, oldest first (at most MAX_ENDPOINTS_PER_PARTNER)."""
+
+    def get_event(self, partner_id: str, event_id: str) -> Event | None: ...
+    def feed(
+        self, partner_id: str, *, since: str, types: frozenset[EventType] | None, page: PageRequest
+    ) -> Page[Event]:
+        """The partner's events with an id at or after `since`, oldest first."""
+
+    def undispatched(self, limit: int) -> list[Event]:
+        """Events not yet handed to their endpoints, oldest first (an index, never a Scan)."""
+
+    def dispatch(self, event: Event, deliveries: Sequence[Delivery]) -> bool:
+        """Mark the event dispatched and create its deliveries, in one transaction; False if it was already."""
+
+    def add_delivery(self, delivery: Delivery) -> None: ...
+    def save_delivery(self, delivery: Delivery, *, expected_version: int) -> None:
+        """Replace the delivery if it is still at `expected_version`; `Conflict` otherwise (another worker)."""
+
+    def get_delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None: ...
+    def due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
+        """PENDING deliveries whose next attempt is due by `now`, the longest waiting first."""
+
+    def deliveries_of(self, endpoint_id: str, page: PageRequest) -> Page[Delivery]:
+        """An endpoint's deliveries, newest first."""
+
+
+class WebhookSender(Protocol):
+    def post(self, url: str, headers: dict[str, str], body: bytes, *, timeout: float) -> Answer:
+        """POST once (the URL rules checked on the addresses connected to); never raises for the receiver's faults."""
+
+
+class HostResolver(Protocol):
+    def addresses(self, host: str, port: int) -> list[str]:
+        """Every address the host resolves to (none when it does not resolve)."""
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    url_policy: UrlPolicy = UrlPolicy()
+    retry: RetrySchedule = RetrySchedule()
+    timeout_seconds: float = 10.0
+    disable_after: int = 3  # deliveries in a row that ran out of retries
+    batch: int = 100  # events or deliveries taken per pass
 
 
 class NotificationFailed(Exception):
@@ -315,6 +389,10 @@ class Ports:
     ledger: Ledger
     payment_runs: PaymentRuns
     payment_workflows: WorkflowEngine
+    webhooks: WebhookStore
+    webhook_sender: WebhookSender
+    resolver: HostResolver
     stale_deposit_days: int = 180
     credit_cut_lookback_days: int = 30
     cursor_secret: str = ""  # the keys cursors are signed with (api/core/cursors.py); "": this process's own
+    webhook_settings: WebhookSettings = WebhookSettings()

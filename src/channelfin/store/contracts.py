@@ -18,7 +18,7 @@ newest first (Query gsi1 CONTRACTS), by status (Query gsi2 STATUS#s), a partner'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -36,6 +36,7 @@ from pynamodb.models import Model
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole, ResellerRole, TimelineEvent
 from channelfin.domain.customers import Customer
+from channelfin.domain.events import Event
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.services.paging import Page, PageRequest
@@ -52,6 +53,7 @@ from channelfin.store.financing_file import (
     signature_maps,
     signatures,
 )
+from channelfin.store.outbox import outbox_items
 
 
 class CustomerMap(MapAttribute[str, Any]):
@@ -203,25 +205,38 @@ def _contract(record: ContractRecord) -> Contract:
 class DynamoContractRepository:
     KEYS = {1: ("pk", "sk", "gsi1pk", "gsi1sk"), 2: ("pk", "sk", "gsi2pk", "gsi2sk")}
 
-    def add(self, contract: Contract) -> None:
-        self._write(contract, ContractRecord.pk.does_not_exist(), "this contract already exists")
+    def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:
+        self._write(contract, ContractRecord.pk.does_not_exist(), "this contract already exists", events)
 
-    def save(self, contract: Contract, *, expected_version: int, dropped_parties: Iterable[str] = ()) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read; the copies of
-        `dropped_parties` (no longer parties) are deleted in the same transaction."""
+    def save(
+        self,
+        contract: Contract,
+        *,
+        expected_version: int,
+        events: Sequence[Event] = (),
+        dropped_parties: Iterable[str] = (),
+    ) -> None:
+        """Replace the contract if nobody changed it since `expected_version` was read (with its events);
+        the copies of `dropped_parties` (no longer parties) are deleted in the same transaction."""
         gone = sorted(set(dropped_parties) - contract.party_ids)
         self._write(
             contract,
             ContractRecord.version == expected_version,
             "the contract was changed by someone else; read it again",
+            events,
             dropped=[ContractRecord(f"CONTRACT#{contract.id}", f"PARTY#{party}") for party in gone],
         )
 
     def _write(
-        self, contract: Contract, condition: Condition, conflict: str, dropped: list[ContractRecord] | None = None
+        self,
+        contract: Contract,
+        condition: Condition,
+        conflict: str,
+        events: Sequence[Event],
+        dropped: list[ContractRecord] | None = None,
     ) -> None:
         main, *copies = _contract_records(contract)
-        put_with_copies(main, condition, copies, conflict, dropped=dropped or [])
+        put_with_copies(main, condition, copies, conflict, also=outbox_items(events), dropped=dropped or [])
 
     def get(self, contract_id: str) -> Contract | None:
         found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")

@@ -8,13 +8,23 @@ An item of the old form (the agreement as one JSON `body`) is read by `legacy_js
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from channelfin.domain.escrow import EscrowAgreement, EscrowEvent, EscrowStatus, Notification
+from channelfin.domain.events import Event
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import IsoDateTimeAttribute, PartnersTableItem, TableMeta, save_if, sort_stamp
+from channelfin.store.dynamo import (
+    IsoDateTimeAttribute,
+    PartnersTableItem,
+    TableMeta,
+    put_with_copies,
+    save_if,
+    sort_stamp,
+)
+from channelfin.store.outbox import outbox_items
 
 
 class EscrowEventMap(MapAttribute[str, Any]):
@@ -135,12 +145,15 @@ class DynamoEscrowRepository:
     def add(self, agreement: EscrowAgreement) -> None:
         _record(agreement).save(condition=EscrowRecord.pk.does_not_exist())
 
-    def save(self, agreement: EscrowAgreement, *, expected_version: int) -> None:
-        save_if(
-            _record(agreement),
+    def save(self, agreement: EscrowAgreement, *, expected_version: int, events: Sequence[Event] = ()) -> None:
+        condition, conflict = (
             EscrowRecord.version == expected_version,
             "the escrow agreement was changed by someone else",
         )
+        if events:  # with its events (the outbox), in one transaction
+            put_with_copies(_record(agreement), condition, [], conflict, also=outbox_items(events))
+        else:
+            save_if(_record(agreement), condition, conflict)
 
     def get(self, agreement_id: str) -> EscrowAgreement | None:
         found = reads.get(EscrowRecord, f"ESCROW#{agreement_id}", "ESCROW")

@@ -16,12 +16,14 @@ conditioned on the line's version. An item of the old form (one JSON `body`) is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
+from channelfin.domain.events import Event
 from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampaign
 from channelfin.domain.incentives.credit_lines import (
     CreditChangeAction,
@@ -45,6 +47,7 @@ from channelfin.store.dynamo import (
     query_page,
     sort_stamp,
 )
+from channelfin.store.outbox import outbox_items
 
 
 class PendingCreditChangeMap(MapAttribute[str, Any]):
@@ -337,21 +340,32 @@ class DynamoIncentiveRepository:
         )
         return main, copy
 
-    def add_line(self, line: CreditLine) -> None:
+    def add_line(self, line: CreditLine, *, events: Sequence[Event] = ()) -> None:
         main, copy = self._line_records(line)
         put_with_copies(
             main,
             IncentiveRecord.pk.does_not_exist(),
             [copy],
             "this distributor has a credit line for that reseller already",
+            also=outbox_items(events),
         )
 
-    def save_line(self, line: CreditLine, *, expected_version: int, movement: CreditMovement | None = None) -> None:
+    def save_line(
+        self,
+        line: CreditLine,
+        *,
+        expected_version: int,
+        movement: CreditMovement | None = None,
+        events: Sequence[Event] = (),
+    ) -> None:
         main, copy = self._line_records(line)
-        also = [(_movement_record(movement), IncentiveRecord.pk.does_not_exist())] if movement else []
+        also: list[tuple[Any, Any]] = []  # the movement, its reference guard, the events (the outbox)
+        if movement is not None:
+            also.append((_movement_record(movement), IncentiveRecord.pk.does_not_exist()))
         if movement is not None and movement.reference is not None:
             by_reference = _movement_record(movement, _reference_key(movement.kind, movement.reference))
             also.append((by_reference, IncentiveRecord.pk.does_not_exist()))
+        also += outbox_items(events)
         put_with_copies(
             main,
             IncentiveRecord.version == expected_version,

@@ -14,13 +14,15 @@ up to a date (Query gsi4), a payer's payouts (Query gsi5). A new payout's id is 
 every item of its contract in the same transaction.
 
 Every change of a payout is written in one transaction with the ledger entries it makes
-(`domain.payouts.journal`, `store.ledger`), conditioned on the payout as it was read: its
-status, its settled part and the run holding it. Items written before payers existed
+(`domain.payouts.journal`, `store.ledger`) and the events it causes (`store.outbox`: scheduled,
+paid, failed), conditioned on the payout as it was read: its status, its settled part and the
+run holding it. Items written before payers existed
 (no `payer_id`) are completed by `services.migrations`.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -31,6 +33,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
+from channelfin.domain.events import EventMaker, payout_events
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, PayoutStatus, journal
@@ -46,6 +49,7 @@ from channelfin.store.dynamo import (
     sort_stamp,
 )
 from channelfin.store.ledger import LedgerEntryRecord, entry_record
+from channelfin.store.outbox import outbox_items
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
 
@@ -156,11 +160,21 @@ def _as_read(before: Payout) -> Condition:
     return condition
 
 
+def _events(changes: Sequence[tuple[Payout | None, Payout]], at: datetime | None) -> list[Any]:
+    """The events of these changes (`domain.events.payout_events`), at the time their entries bear."""
+    when = at or max((p.paid_at or p.created_at for _, p in changes), default=None)
+    if when is None:
+        return []
+    return payout_events(changes, EventMaker(when, lambda: uuid.uuid4().hex))
+
+
 def new_payout_writes(tx: TransactWrite, payout: Payout) -> None:
-    """A new payout and its ledger entries, written in `tx` (the payout must not exist yet)."""
+    """A new payout, its ledger entries and its events (the outbox), written in `tx` (the payout must not exist yet)."""
     tx.save(_payout_record(payout), condition=PayoutRecord.pk.does_not_exist())
     for entry in journal(None, payout, payout.created_at):
         tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
+    for item, condition in outbox_items(_events([(None, payout)], payout.created_at)):
+        tx.save(item, condition=condition)
 
 
 class DynamoPayoutRepository:
@@ -220,14 +234,17 @@ class DynamoPayoutRepository:
 
     def settle(self, changes: Sequence[tuple[Payout, Payout]], entries: Sequence[Entry]) -> None:
         """Payouts changed as they were read, and these ledger entries, all in one transaction."""
-        if len(changes) + len(entries) > MAX_TRANSACTION_ITEMS:
-            raise ValueError(f"{len(changes) + len(entries)} items do not fit one transaction")
+        events = outbox_items(_events(changes, max((e.at for e in entries), default=None)))
+        if len(changes) + len(entries) + len(events) > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"{len(changes) + len(entries) + len(events)} items do not fit one transaction")
         try:
             with TransactWrite(connection=connection(PayoutRecord)) as tx:
                 for before, after in changes:
                     tx.save(_payout_record(after), condition=_as_read(before))
                 for entry in entries:
                     tx.save(entry_record(entry), condition=LedgerEntryRecord.pk.does_not_exist())
+                for item, condition in events:
+                    tx.save(item, condition=condition)
         except TransactWriteError as exc:
             moved = ", ".join(before.id for before, _ in changes)
             raise Conflict(f"payout {moved} changed meanwhile (or its entries were written)") from exc

@@ -14,12 +14,14 @@ from channelfin.store.dynamo import TableMeta
 from channelfin.store.escrow import EscrowRecord
 from channelfin.store.incentives import IncentiveRecord
 from channelfin.store.ledger import LedgerEntryRecord
+from channelfin.store.outbox import EventRecord
 from channelfin.store.partners import PartnerRecord
 from channelfin.store.payment_runs import PaymentRunRecord, TransferRecord
 from channelfin.store.payouts import PayoutRecord
 from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.programs import ProgramRecord
 from channelfin.store.relations import RelationRecord
+from channelfin.store.webhooks import DeliveryRecord, EndpointRecord
 
 
 class IdempotencyRecord(Model):
@@ -44,6 +46,9 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     EscrowRecord,
     IncentiveRecord,
     AuditRecord,
+    EventRecord,
+    EndpointRecord,
+    DeliveryRecord,
     IdempotencyRecord,
     PersistedQueryRecord,
 )
@@ -61,6 +66,9 @@ LOGICAL_NAMES = {
     "EscrowRecord": "partners",
     "IncentiveRecord": "partners",
     "AuditRecord": "partners",
+    "EventRecord": "events",
+    "EndpointRecord": "events",
+    "DeliveryRecord": "events",
     "IdempotencyRecord": "idempotency",
     "PersistedQueryRecord": "persisted-queries",
 }

@@ -156,6 +156,15 @@ VALUES: dict[str, dict[str, str]] = {
         "PARTNER": "The enrolled partner.",
         "PUBLISHER": "The program's publisher.",
     },
+    "WebhookEndpointStatus": {
+        "ENABLED": "Events are delivered to its URL.",
+        "DISABLED": "Nothing is delivered any more; `disabledReason` says why (create a new endpoint to resume).",
+    },
+    "WebhookDeliveryStatus": {
+        "PENDING": "Not yet answered with a 2xx; retried with backoff.",
+        "SUCCEEDED": "The receiver answered with a 2xx.",
+        "FAILED": "Every retry failed; `resendWebhookEvent` sends it again.",
+    },
     "ConsentStatus": {
         "PENDING": "Asked; waiting for the other side's answer.",
         "ACCEPTED": "The other side agreed.",

@@ -23,6 +23,8 @@ from channelfin.domain import payment_runs as dpr
 from channelfin.domain import payouts as dpay
 from channelfin.domain import programs as dprog
 from channelfin.domain import relations as drel
+from channelfin.domain import webhook_deliveries as dwd
+from channelfin.domain import webhooks as dwh
 from channelfin.domain.incentives import campaigns as dcampaigns
 from channelfin.domain.incentives import credit_lines as dcredit
 
@@ -86,6 +88,14 @@ strawberry.enum(
 strawberry.enum(dpr.RunStatus, description="RUNNING, DONE (every counterparty handled) or FAILED (the run broke).")
 strawberry.enum(dpr.TransferStatus, description="PENDING, PAID, NETTED (all set off), FAILED (still owed).")
 
+# webhooks
+strawberry.enum(dwh.EndpointStatus, name="WebhookEndpointStatus", description="ENABLED, or DISABLED (see why).")
+strawberry.enum(
+    dwd.DeliveryStatus,
+    name="WebhookDeliveryStatus",
+    description="PENDING (retried with backoff), SUCCEEDED (a 2xx answer) or FAILED (retries exhausted).",
+)
+
 describe_values(
     [
         daudit.AuditOutcome,
@@ -113,5 +123,7 @@ describe_values(
         dpr.RunStatus,
         dpr.TransferStatus,
         drel.ConsentStatus,
+        dwh.EndpointStatus,
+        dwd.DeliveryStatus,
     ]
 )

@@ -20,6 +20,7 @@ NODE_TYPES = (
     "CreditLine",
     "IncentiveCampaign",
     "PaymentRun",
+    "WebhookEndpoint",
 )
 
 

@@ -19,6 +19,7 @@ from channelfin.domain.incentives.credit_lines import (
 )
 from channelfin.domain.money import Money
 from channelfin.domain.partners import PartnerRole
+from channelfin.services import outbox
 from channelfin.services.incentives.checks import clean_reference, partner_with_role, require_admin_of
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
@@ -50,10 +51,13 @@ def credit_position(ports: Ports, line: CreditLine, at: datetime | None = None) 
 
 
 def _update_line(ports: Ports, line_id: str, change: Callable[[CreditLine], CreditLine]) -> CreditLine:
+    tracked = outbox.Tracked(change)
     return optimistic_update(
         lambda: ports.incentives.get_line(line_id),
-        lambda changed, version: ports.incentives.save_line(changed, expected_version=version),
-        change,
+        lambda changed, version: ports.incentives.save_line(
+            changed, expected_version=version, events=outbox.of_credit_line(ports, tracked.before, changed)
+        ),
+        tracked,
         what="credit line",
         field=["creditLineId"],
     )
@@ -73,7 +77,7 @@ def set_credit_line(
             distributor_id=distributor_id, reseller_id=reseller_id, limit=insured_limit, by=principal.sub, at=now
         )
         try:
-            ports.incentives.add_line(line)
+            ports.incentives.add_line(line, events=outbox.of_credit_line(ports, None, line))
             return line
         except Conflict:
             pass  # opened meanwhile by someone else: this call is a change of it
@@ -176,7 +180,8 @@ def _move(
             return line, done
         changed, movement = build(line, ports.clock())
         try:
-            ports.incentives.save_line(changed, expected_version=line.version, movement=movement)
+            events = outbox.of_credit_line(ports, line, changed, movement)
+            ports.incentives.save_line(changed, expected_version=line.version, movement=movement, events=events)
         except Conflict:
             continue  # another order or payment moved the line: check again against the new figures
         return changed, movement

@@ -1,0 +1,133 @@
+"""Webhooks (issue 19): 1,000 events delivered to a local endpoint, and what delivery costs the mutations.
+
+The events are put straight into the outbox (as a burst of facts would leave them), for a
+partner with one endpoint: a receiver on 127.0.0.1 that answers 204. `channelfin dev`'s
+delivery thread (`local.webhook_worker`) sends them while createContract mutations are timed
+through the handler; the same mutations are timed before, with no endpoint and no delivery
+running. In AWS delivery runs in its own Lambdas; here it shares the process (and the GIL)
+with the API and the receiver, so the "during" figure is the pessimistic one.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+EVENTS = 1_000
+
+
+@contextmanager
+def receiver() -> Iterator[tuple[str, set[str]]]:
+    ids: set[str] = set()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            with lock:
+                ids.add(self.headers["webhook-id"])
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks", ids
+    finally:
+        server.shutdown()
+
+
+SUBJECTS = 100  # the events are about 100 contracts, 10 each (delivered in order per contract)
+
+
+def seed_events(partner_id: str) -> set[str]:
+    """EVENTS events of the partner in the outbox, as facts' transactions leave them."""
+    from channelfin.api.core.ids import to_global_id
+    from channelfin.domain.events import EventMaker, EventType, Fact
+    from channelfin.store.outbox import EventRecord, event_record
+
+    maker = EventMaker(datetime.now(UTC), lambda: uuid.uuid4().hex)
+    for n in range(EVENTS):
+        subject = to_global_id("Contract", f"bench-webhooks-{n % SUBJECTS:03d}")
+        maker.add(Fact(EventType.CONTRACT_STATUS_CHANGED, subject, [partner_id], lambda _, n=n: {"n": n}))
+    with EventRecord.batch_write() as batch:
+        for event in maker.events:
+            batch.save(event_record(event))
+    return {e.id for e in maker.events}
+
+
+def _mutation_ms(create: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        create()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 2)
+
+
+def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publisher: str, reseller: str, runs: int):
+    from channelfin.api.core.ids import to_global_id
+    from channelfin.local.webhook_worker import WebhookWorker
+    from channelfin.services.webhook_delivery import run_once
+
+    while run_once(ports).dispatched:  # what earlier benchmarks left in the outbox: not this figure's
+        pass
+    owner = claims("partner-admin", publisher, sub="bench-owner")
+    fields = {
+        "ownerId": to_global_id("Partner", publisher),
+        "publisherId": to_global_id("Partner", publisher),
+        "resellerId": to_global_id("Partner", reseller),
+        "customer": {"name": "Client Webhook"},
+        "periodicity": "MONTHLY",
+        "termMonths": 36,
+        "startDate": "2027-01-01",
+        "softwareFee": "1000.00",
+        "supportFee": "150.00",
+    }
+    mutation = "mutation($input: CreateContractInput!) { createContract(input: $input) { userErrors { code } } }"
+
+    def create() -> None:
+        assert api(mutation, owner, input=fields)["createContract"]["userErrors"] == []
+
+    for _ in range(20):
+        create()  # warm
+    without = _mutation_ms(create, runs)
+    while run_once(ports).dispatched:
+        pass
+    with receiver() as (url, received):
+        made = api(
+            "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) "
+            "{ userErrors { code message } } }",
+            owner,
+            input={"partnerId": to_global_id("Partner", publisher), "url": url},
+        )
+        assert made["createWebhookEndpoint"]["userErrors"] == [], made
+        seeded = seed_events(publisher)
+        worker = WebhookWorker(ports, interval_seconds=0.05)
+        start = time.perf_counter()
+        worker.start()
+        try:
+            during = _mutation_ms(create, runs)
+            while not seeded <= received:
+                time.sleep(0.01)
+            fanout = time.perf_counter() - start
+        finally:
+            worker.stop()
+    return {
+        "webhook_fanout_1000_s": round(fanout, 3),
+        "mutation_warm_ms_without_endpoint": without,
+        "mutation_warm_ms_during_fanout": during,
+        "mutation_fanout_ratio": round(during / without, 3),
+    }

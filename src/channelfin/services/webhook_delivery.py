@@ -1,0 +1,149 @@
+"""Delivering the outbox: events handed to their endpoints, each POST signed, retried until done or given up.
+
+The same code runs everywhere: in AWS the delivery Lambda gets each new event from the
+events table's stream (through SQS) and calls `dispatch_event`, and a scheduled Lambda calls
+`dispatch_pending` (events the stream path missed) and `retry_due`; `channelfin dev` runs
+both in a background thread on the same table. At least once: an event leaves the outbox
+only in the transaction that creates its deliveries, and a delivery stays due until an
+attempt is recorded (a worker that dies mid-attempt leaves it due again after its claim).
+Events are attempted in the order they were recorded; retries do not hold later events back.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from channelfin.domain import webhooks
+from channelfin.domain.errors import Conflict
+from channelfin.domain.events import Event
+from channelfin.domain.webhook_deliveries import Answer, Delivery, DeliveryStatus
+from channelfin.domain.webhooks import WebhookEndpoint
+from channelfin.services.ports import Ports
+from channelfin.services.webhooks import delivery_id, update_endpoint
+
+
+@dataclass
+class Pass:
+    """What one pass did (logged, and what the bench and tests read)."""
+
+    dispatched: int = 0
+    attempted: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    _endpoints: dict[str, list[WebhookEndpoint]] = field(default_factory=dict)
+
+    def endpoints(self, ports: Ports, partner_id: str) -> list[WebhookEndpoint]:
+        """A partner's endpoints, read once per pass (a pass takes a few seconds at most)."""
+        if partner_id not in self._endpoints:
+            self._endpoints[partner_id] = ports.webhooks.endpoints_of(partner_id)
+        return self._endpoints[partner_id]
+
+
+def _claim(ports: Ports) -> timedelta:
+    """How long a worker holds a delivery it attempts: past the request's timeout, with room to record it."""
+    return timedelta(seconds=ports.webhook_settings.timeout_seconds * 2 + 5)
+
+
+def dispatch_event(ports: Ports, event: Event, run: Pass | None = None) -> Pass:
+    """Take one event out of the outbox: a delivery per endpoint that wants it, each attempted once now."""
+    run = run or Pass()
+    now = ports.clock()
+    targets = [e for e in run.endpoints(ports, event.partner_id) if e.wants(event.type)]
+    deliveries = [
+        Delivery(
+            id=delivery_id(now, ports.new_id()),
+            endpoint_id=endpoint.id,
+            partner_id=event.partner_id,
+            event_id=event.id,
+            event_type=event.type,
+            subject_id=event.subject_id,
+            created_at=now,
+            next_attempt_at=now + _claim(ports),  # created claimed: attempted right below
+        )
+        for endpoint in targets
+    ]
+    if not ports.webhooks.dispatch(event, deliveries):
+        return run  # another worker took it
+    run.dispatched += 1
+    for delivery, endpoint in zip(deliveries, targets, strict=True):
+        _attempt(ports, delivery, endpoint, event, run)
+    return run
+
+
+def dispatch_pending(ports: Ports, run: Pass | None = None) -> Pass:
+    """Every event still in the outbox, oldest first, a batch at a time."""
+    run = run or Pass()
+    while True:
+        events = ports.webhooks.undispatched(ports.webhook_settings.batch)
+        before = run.dispatched
+        for event in events:
+            dispatch_event(ports, event, run)
+        if len(events) < ports.webhook_settings.batch or run.dispatched == before:
+            return run
+
+
+def retry_due(ports: Ports, run: Pass | None = None) -> Pass:
+    """Attempt every delivery whose next attempt is due (claimed first, so no two workers send it)."""
+    run = run or Pass()
+    now = ports.clock()
+    for due in ports.webhooks.due_deliveries(now, ports.webhook_settings.batch):
+        claimed = due.claimed(now, _claim(ports))
+        try:
+            ports.webhooks.save_delivery(claimed, expected_version=due.version)
+        except Conflict:
+            continue  # another worker has it
+        endpoint = ports.webhooks.get_endpoint(due.endpoint_id)
+        event = ports.webhooks.get_event(due.partner_id, due.event_id)
+        if endpoint is None or event is None or not endpoint.enabled:
+            reason = "the endpoint is disabled" if endpoint is not None else "the endpoint is gone"
+            _record(ports, claimed, claimed.abandoned(reason, now), endpoint, run)
+            continue
+        _attempt(ports, claimed, endpoint, event, run)
+    return run
+
+
+def run_once(ports: Ports) -> Pass:
+    """One pass of the worker: the outbox, then the retries due."""
+    run = dispatch_pending(ports)
+    return retry_due(ports, run)
+
+
+def send(ports: Ports, endpoint: WebhookEndpoint, event: Event) -> Answer:
+    """One signed POST (Standard Webhooks headers; every valid secret signs)."""
+    now = ports.clock()
+    headers = webhooks.headers(endpoint.signing_secrets(now), event.id, int(now.timestamp()), event.body)
+    return ports.webhook_sender.post(
+        endpoint.url, headers, event.body.encode(), timeout=ports.webhook_settings.timeout_seconds
+    )
+
+
+def _attempt(ports: Ports, claimed: Delivery, endpoint: WebhookEndpoint, event: Event, run: Pass) -> None:
+    answer = send(ports, endpoint, event)
+    run.attempted += 1
+    done = claimed.attempted(answer, at=ports.clock(), schedule=ports.webhook_settings.retry, jitter=random.random())
+    _record(ports, claimed, done, endpoint, run)
+
+
+def _record(ports: Ports, claimed: Delivery, done: Delivery, endpoint: WebhookEndpoint | None, run: Pass) -> None:
+    try:
+        ports.webhooks.save_delivery(done, expected_version=claimed.version)
+    except Conflict:
+        return  # taken over meanwhile (our claim ran out): the other worker's attempt is the one kept
+    if done.status is DeliveryStatus.SUCCEEDED:
+        run.succeeded += 1
+        if endpoint is not None and endpoint.failed_in_a_row:
+            update_endpoint(ports, endpoint.id, lambda e: e.delivery_succeeded())
+    elif done.status is DeliveryStatus.FAILED:
+        run.failed += 1
+        last = done.attempts[-1]
+        error = f"HTTP {last.status_code}" if last.status_code is not None else (last.error or "no answer")
+        if endpoint is not None and endpoint.enabled:
+            limit, at = ports.webhook_settings.disable_after, ports.clock()
+            changed = update_endpoint(
+                ports, endpoint.id, lambda e: e.delivery_failed(at, disable_after=limit, last_error=error)
+            )
+            if not changed.enabled:
+                ports.metrics.count("WebhookEndpointDisabled")
+        ports.metrics.count("WebhookDeliveryFailed")
