@@ -16,6 +16,7 @@ from typing import Any
 
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
+from channelfin.domain.partners import PublisherDefault
 from channelfin.services import financing_workflow as steps
 from channelfin.services.paging import PageRequest
 from tests import operations as ops
@@ -160,11 +161,33 @@ class AuthzWorld:
             installedAt="2026-11-01",
             signedBy="Marie Martin",
         )
+        self.sign(contract, "DELIVERY_REPORT")  # the end client's signature, from the provider
         key = local(contract)
         steps.transmit_file(self.ports, key)
         payout = steps.create_upfront_payout(self.ports, key)["payoutId"]
         steps.disburse(self.ports, payout)
         steps.activate(self.ports, key)
+        return contract
+
+    def held_payout(self) -> str:
+        """Transmitted while its publisher is in default: the upfront payout waits for an analyst."""
+        contract = self.awaiting_delivery()
+        self.ok(
+            self.admin_of(self.publisher),
+            ops.SUBMIT_DELIVERY_REPORT,
+            "submitDeliveryReport",
+            contractId=contract,
+            installedAt="2026-11-01",
+            signedBy="Marie Martin",
+        )
+        self.sign(contract, "DELIVERY_REPORT")
+        key = local(contract)
+        steps.transmit_file(self.ports, key)
+        steps.create_upfront_payout(self.ports, key)
+        self.ports.partners.record_default(
+            PublisherDefault(local(self.publisher), local(self.leaser), "escrow-1", "receivership", self.ports.clock())
+        )
+        self._step(steps.hold_upfront_payout, contract, f"hold-{contract}")
         return contract
 
     # ---------------------------------------------------------------- programs

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey
 from channelfin.domain.errors import Conflict
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.events import Event, EventMaker, payout_events
@@ -18,7 +19,7 @@ from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampai
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
-from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -39,6 +40,7 @@ def _page(items: list[T], key: Callable[[T], str], page: PageRequest) -> Page[T]
 class FakePartners:
     partners: dict[str, Partner] = field(default_factory=dict)
     agreements: dict[str, FinancingAgreement] = field(default_factory=dict)
+    defaults: dict[tuple[str, str], PublisherDefault] = field(default_factory=dict)
 
     def add(self, partner: Partner) -> None:
         if partner.id in self.partners:
@@ -61,11 +63,22 @@ class FakePartners:
     def add_agreement(self, agreement: FinancingAgreement) -> None:
         self.agreements[agreement.id] = agreement
 
+    def save_agreement(self, agreement: FinancingAgreement, *, expected_status: AgreementStatus) -> None:
+        if self.agreements[agreement.id].status is not expected_status:
+            raise Conflict("changed")
+        self.agreements[agreement.id] = agreement
+
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
         return self.agreements.get(agreement_id)
 
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]:
         return {a: self.agreements[a] for a in agreement_ids if a in self.agreements}
+
+    def record_default(self, default: PublisherDefault) -> None:
+        self.defaults.setdefault((default.publisher_id, default.leaser_id), default)  # the first stays
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None:
+        return self.defaults.get((publisher_id, leaser_id))
 
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]:
         return sorted(
@@ -79,6 +92,8 @@ class FakePartners:
 class FakeContracts:
     contracts: dict[str, Contract] = field(default_factory=dict)
     outbox: FakeWebhookStore = field(default_factory=FakeWebhookStore)
+    exposures: dict[ExposureKey, CreditExposure] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:
         if contract.id in self.contracts:
@@ -93,12 +108,21 @@ class FakeContracts:
         expected_version: int,
         events: Sequence[Event] = (),
         dropped_parties: Iterable[str] = (),
+        exposure: CreditExposure | None = None,
     ) -> None:
         # A party's list is derived from party_ids here: a dropped party leaves it with the save.
-        if self.contracts[contract.id].version != expected_version:
-            raise Conflict("changed")
-        self.outbox.record(events)
-        self.contracts[contract.id] = contract
+        with self.lock:  # one transaction: every condition holds or nothing is written
+            if self.contracts[contract.id].version != expected_version:
+                raise Conflict("changed")
+            if exposure is not None:
+                if self.exposure(exposure.key).version != exposure.version:
+                    raise Conflict("the exposure changed")
+                self.exposures[exposure.key] = replace(exposure, version=exposure.version + 1)
+            self.outbox.record(events)
+            self.contracts[contract.id] = contract
+
+    def exposure(self, key: ExposureKey) -> CreditExposure:
+        return self.exposures.get(key) or CreditExposure(key)
 
     def get(self, contract_id: str) -> Contract | None:
         return self.contracts.get(contract_id)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.access import Principal
+from channelfin.services import financing_workflow as steps
+from channelfin.services.ports import Ports
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.wait import wait_until
@@ -47,15 +50,19 @@ class FinancingFlow:
             who, ops.REVIEW_FINANCING, "reviewFinancing", contractId=contract, approve=approve, comment=comment
         )
 
-    def sign(self, contract: str, document: str, who: Principal = SIGNATURE_CONNECTOR) -> dict[str, Any]:
-        return self._mutate(
-            who,
-            ops.RECORD_SIGNATURE,
-            "recordSignature",
-            contractId=contract,
-            document=document,
-            signedBy="Marie Martin",
-        )
+    def sign(
+        self,
+        contract: str,
+        document: str,
+        who: Principal = SIGNATURE_CONNECTOR,
+        override_reason: str | None = None,
+        signed_by: str = "Marie Martin",
+    ) -> dict[str, Any]:
+        """The end client's signature as the provider reports it (or a leaser-admin's override, with a reason)."""
+        fields: dict[str, Any] = {"contractId": contract, "document": document, "signedBy": signed_by}
+        if override_reason is not None:
+            fields["overrideReason"] = override_reason
+        return self._mutate(who, ops.RECORD_SIGNATURE, "recordSignature", **fields)
 
     def sign_both(self, contract: str) -> None:
         for document in ("SALE_CONTRACT", "LEASE_CONTRACT"):
@@ -81,6 +88,47 @@ class FinancingFlow:
             installedAt="2026-11-01",
             signedBy="Marie Martin",
         )
+
+    def sign_delivery(self, contract: str, who: Principal = SIGNATURE_CONNECTOR) -> dict[str, Any]:
+        """The end client signs the submitted delivery report (the provider's word, via the connector)."""
+        return self.sign(contract, "DELIVERY_REPORT", who=who)
+
+    def decline_delivery(self, contract: str, reason: str = "not installed") -> dict[str, Any]:
+        """The end client refuses to sign the submitted report (the provider's word, via the connector)."""
+        return self._mutate(
+            SIGNATURE_CONNECTOR,
+            ops.DECLINE_SIGNATURE,
+            "declineSignature",
+            contractId=contract,
+            document="DELIVERY_REPORT",
+            declinedBy="Marie Martin",
+            reason=reason,
+        )
+
+    def deliver_and_sign(self, contract: str) -> None:
+        """The owner submits the report and the end client signs it: delivery is complete."""
+        assert self.deliver(contract)["userErrors"] == []
+        assert self.sign_delivery(contract)["userErrors"] == []
+
+    def step(self, step: Callable[[Ports, str, str], None], contract: str, token: str) -> None:
+        """Run a waiting workflow step in-process, as the engine would with a task token."""
+        self.world.ports.workflows.issue(token)
+        step(self.world.ports, self.local(contract), token)
+
+    def to_active(self, contract: str) -> None:
+        """The whole financing flow, the workflow's steps run in-process (the fakes have no engine)."""
+        self.request(contract)
+        self.step(steps.send_for_signature, contract, "t-sign")
+        self.sign_both(contract)
+        self.step(steps.await_delivery_report, contract, "t-delivery")
+        self.deliver(contract)
+        self.step(steps.send_delivery_report, contract, "t-report")
+        self.sign_delivery(contract)
+        ports = self.world.ports
+        steps.transmit_file(ports, self.local(contract))
+        payout = steps.create_upfront_payout(ports, self.local(contract))["payoutId"]
+        steps.disburse(ports, payout)
+        steps.activate(ports, self.local(contract))
 
     def collect(self, contract: str, installment: int, who: Principal = TREASURY) -> dict[str, Any]:
         return self._mutate(

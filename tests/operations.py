@@ -13,6 +13,14 @@ mutation($input: SignFinancingAgreementInput!) {
   }
 }"""
 
+TERMINATE_AGREEMENT = """
+mutation($input: TerminateFinancingAgreementInput!) {
+  terminateFinancingAgreement(input: $input) {
+    agreement { id status terminatedAt terminationReason }
+    userErrors { field code message }
+  }
+}"""
+
 CREATE_CONTRACT = """
 mutation($input: CreateContractInput!) {
   createContract(input: $input) {

@@ -62,6 +62,16 @@ def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provi
     agreement = wait_until(triggered, timeout=30, interval=0.1, what=lambda: str(last["agreement"]["history"]))
     assert agreement["contractsUnderContinuity"] == [{"id": contract, "underContinuity": True}]
 
+    # The publisher is frozen with that leaser: a new request (another end client) is not approved automatically.
+    later = _contract(s, p, "100.00", siren="732829320")
+    requested = _mutate(
+        s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=later, agreementId=p["agreement"]
+    )
+    assert requested["decision"] == {
+        "outcome": "REFERRED",
+        "reasons": ["the publisher is in default (receivership): no automatic approval"],
+    }
+
     _mutate(s, p["treasury"], ops.RECORD_INSTALLMENT, "recordInstallmentCollected", contractId=contract, installment=2)
     data = s.gql(admin, ops.FINANCED_CONTRACT, id=contract)["contract"]
     shares = {

@@ -249,13 +249,12 @@ def journey(browser, dev_server, world):
         _expect(form).to_be_visible()
         form.locator("input[name=signedBy]").fill(SIGNER)
         form.get_by_role("button", name="Envoyer le procès-verbal").click()
-        # Today the owner's report completes the file; once the end client signs the report through
-        # the signature provider (issue 17), its signing link shows up here and is signed the same way.
-        delivered = page.get_by_test_id("delivery-submitted").or_(page.get_by_test_id("signing-link-DELIVERY_REPORT"))
-        _expect(delivered.first).to_be_visible()
+        _expect(page.get_by_test_id("delivery-submitted")).to_be_visible()
+        # The owner's report completes nothing (issue 17): the workflow sends it to the end client, whose
+        # signing link shows up here once sent (the page polls), and the end client signs it the same way.
         report_link = page.get_by_test_id("signing-link-DELIVERY_REPORT")
-        if report_link.count():
-            _sign_through_local_signer(context, report_link)
+        _expect(report_link).to_be_visible(timeout=30_000)
+        _sign_through_local_signer(context, report_link)
 
         _expect(page.locator("h1 [data-status]")).to_have_attribute("data-status", "ACTIVE", timeout=60_000)
         _expect(page.get_by_test_id("payout-SOFTWARE_UPFRONT")).to_be_visible()

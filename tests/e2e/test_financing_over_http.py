@@ -45,7 +45,7 @@ def _parties(dev_server):
     }
 
 
-def _contract(server, p, software_fee):
+def _contract(server, p, software_fee, siren="552 100 554"):
     data = server.gql(
         p["owner"],
         ops.CREATE_CONTRACT,
@@ -53,7 +53,7 @@ def _contract(server, p, software_fee):
             "ownerId": p["publisher"],
             "publisherId": p["publisher"],
             "resellerId": p["reseller"],
-            "customer": {"name": "Boulangerie Martin", "registrationNumber": "552 100 554"},
+            "customer": {"name": "Boulangerie Martin", "registrationNumber": siren},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",
@@ -71,7 +71,8 @@ def _mutate(server, token, operation, name, **fields):
 
 
 def _to_active(s, p, contract):
-    """Request financing, sign both documents, submit the delivery report: the workflow pays and activates."""
+    """Request financing, sign both documents, submit the delivery report and have the end client sign it:
+    the workflow pays and activates."""
     requested = _mutate(
         s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"]
     )
@@ -94,6 +95,18 @@ def _to_active(s, p, contract):
         "submitDeliveryReport",
         contractId=contract,
         installedAt="2026-11-20",
+        signedBy="Marie Martin",
+    )
+    # The owner's report alone pays nothing: it goes to the end client, whose signature the provider reports.
+    sent = _wait(s, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_SIGNATURE")
+    assert sent["payouts"]["edges"] == [] and sent["financing"]["transmittedAt"] is None
+    _mutate(
+        s,
+        p["connector"],
+        ops.RECORD_SIGNATURE,
+        "recordSignature",
+        contractId=contract,
+        document="DELIVERY_REPORT",
         signedBy="Marie Martin",
     )
     return requested
@@ -158,6 +171,19 @@ def test_a_52000_request_waits_for_an_analyst(dev_server, parties):
 
     _mutate(s, p["analyst"], ops.REVIEW_FINANCING, "reviewFinancing", contractId=contract, approve=True)
     _wait(s, p["owner"], contract, "AWAITING_SIGNATURES", "SIGNATURES")
+
+
+def test_two_contracts_of_one_siren_reaching_the_limit_refer_the_second(dev_server):
+    s = dev_server
+    p = _parties(s)  # its own publisher and leaser: no other file of this module counts
+    first, second = _contract(s, p, "1000.00", siren="732829320"), _contract(s, p, "1000.00", siren="732829320")
+    request = {"agreementId": p["agreement"]}
+    approved = _mutate(s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=first, **request)
+    assert approved["decision"]["outcome"] == "APPROVED"  # about 33,000: below the limit alone
+    referred = _mutate(s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=second, **request)
+    assert referred["decision"]["outcome"] == "REFERRED"
+    assert "the end client's outstanding financed amount" in referred["decision"]["reasons"][0]
+    _wait(s, p["owner"], second, "UNDER_REVIEW", "CREDIT_REVIEW")
 
 
 def test_a_file_in_flight_moves_on_after_a_restart(tmp_path):

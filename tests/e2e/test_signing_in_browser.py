@@ -83,6 +83,15 @@ def parties(dev_server):
     }
 
 
+# One end client per contract: the instant-decision limit bounds an end client's total (issue 17).
+SIRENS = {
+    "Boulangerie Martin": "732 829 320",
+    "Garage Dupont": "404 833 048",
+    "Pharmacie Leroy": "542 065 479",
+    "Librairie Dubois": "443 061 841",
+}
+
+
 def _financed_contract(server, p, customer):
     """A contract whose financing was approved at once (PV about 33,000), its two documents SENT, AWAITING_SIGNATURES.
 
@@ -95,7 +104,7 @@ def _financed_contract(server, p, customer):
         input={
             "ownerId": p["publisher"],
             "publisherId": p["publisher"],
-            "customer": {"name": customer, "registrationNumber": "732 829 320"},
+            "customer": {"name": customer, "registrationNumber": SIRENS[customer]},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",
@@ -246,6 +255,39 @@ def test_the_end_client_signs_both_documents_in_the_browser(dev_server, parties,
     _expect(page.locator("#status")).to_have_text("SIGNED")
     _expect(page.locator("#sign")).to_have_count(0)
     _expect(page.locator("#decline")).to_have_count(0)
+
+
+def test_the_end_client_signs_the_delivery_report_in_the_browser_and_the_file_is_paid(dev_server, parties, page):
+    """The owner only submits the report; it is paid once the end client signed it at the provider (issue 17)."""
+    contract = _financed_contract(dev_server, parties, "Librairie Dubois")
+    for document in _documents(contract).values():
+        page.goto(document["signingUrl"])
+        page.fill("#signer", SIGNER)
+        page.click("#sign")
+        _expect(page.locator("h1#outcome")).to_have_text("Document signé")
+    key = contract["id"]
+    _wait_for(dev_server, parties["owner"], key, lambda c: c["status"] == "AWAITING_DELIVERY", "AWAITING_DELIVERY")
+    submitted = dev_server.gql(
+        parties["owner"],
+        ops.SUBMIT_DELIVERY_REPORT,
+        input={"contractId": key, "installedAt": "2026-11-20", "signedBy": SIGNER},
+    )["submitDeliveryReport"]
+    assert submitted["userErrors"] == []
+    sent = _wait_for(
+        dev_server,
+        parties["owner"],
+        key,
+        lambda c: _documents(c, ("DELIVERY_REPORT",))["DELIVERY_REPORT"]["status"] == "SENT",
+        "the delivery report SENT to the end client",
+    )
+    assert sent["status"] == "AWAITING_DELIVERY"  # the owner's word alone completes nothing
+    report = _documents(sent, ("DELIVERY_REPORT",))["DELIVERY_REPORT"]
+    page.goto(report["signingUrl"])
+    _expect(page.locator("h1")).to_have_text("Procès-verbal de livraison")
+    page.fill("#signer", SIGNER)
+    page.click("#sign")
+    _expect(page.locator("h1#outcome")).to_have_text("Document signé")
+    _wait_for(dev_server, parties["owner"], key, lambda c: c["status"] == "ACTIVE", "ACTIVE once the report is signed")
 
 
 def test_declining_in_the_browser_cancels_the_contract_with_the_reason(dev_server, parties, to_decline, page):

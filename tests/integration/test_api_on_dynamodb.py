@@ -17,6 +17,7 @@ pytestmark = pytest.mark.integration
 from tests.unit.test_audit_api import *  # noqa: E402, F403 — the audit trail, on DynamoDB Local
 from tests.unit.test_consent_api import *  # noqa: E402, F403 — consent: enrolments, links, relations, on DynamoDB Local
 from tests.unit.test_contract_updates import *  # noqa: E402, F403 — updateContract, a dropped party's copy deleted
+from tests.unit.test_credit_risk_api import *  # noqa: E402, F403 — credit risk (issue 17), on DynamoDB Local
 from tests.unit.test_escrow_api import *  # noqa: E402, F403 — escrow agreements, on DynamoDB Local
 from tests.unit.test_esign_flow import *  # noqa: E402, F403 — documents and the e-signature webhook, on DynamoDB Local
 from tests.unit.test_financing_api import *  # noqa: E402, F403 — the financing rules, on DynamoDB Local
@@ -25,6 +26,7 @@ from tests.unit.test_paging_api import *  # noqa: E402, F403 — signed cursors 
 from tests.unit.test_partner_profiles import *  # noqa: E402, F403 — public profiles, "shares a contract" as a Query
 from tests.unit.test_payments_api import *  # noqa: E402, F403 — payers, runs, set-off and the ledger, on DynamoDB Local
 from tests.unit.test_programs_api import *  # noqa: E402, F403 — partner programs, on DynamoDB Local
+from tests.unit.test_signature_control import *  # noqa: E402, F403 — who vouches for signatures (issue 17), on DynamoDB Local
 
 # Star imports bring each module's own pytestmark along: this module's is set again after them.
 pytestmark = pytest.mark.integration  # noqa: F811

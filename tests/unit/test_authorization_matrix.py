@@ -40,9 +40,10 @@ NULL = "null"
 EMPTY = "empty"
 SELF = "self"
 NOT_PAYER = "NOT_ACTING_FOR_PAYER"  # a userError: the caller does not pay for that payer
+OVERRIDE = "OVERRIDE_REASON_REQUIRED"  # a userError: a leaser-admin records a signature only as an override
 
 # Short names for the table below.
-OK, NO, NF, NP = ALLOWED, FORBIDDEN, NOT_FOUND, NOT_PAYER
+OK, NO, NF, NP, OR = ALLOWED, FORBIDDEN, NOT_FOUND, NOT_PAYER, OVERRIDE
 
 # One row per operation. Columns: leaser-admin, credit-analyst, treasury, the related partner's
 # partner-admin, partner-user and integration token, the platform connector (integration token
@@ -82,10 +83,12 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # ---------------------------------------------------------------- Mutation
     "registerPartner":             (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "signFinancingAgreement":      (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
+    "terminateFinancingAgreement": (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "createContract":              (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NO),
     "requestFinancing":            (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "reviewFinancing":             (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
-    "recordSignature":             (OK,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
+    "releaseHeldPayout":           (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
+    "recordSignature":             (OR,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "declineSignature":            (OK,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "submitDeliveryReport":        (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "recordInstallmentCollected":  (NO,      NO,      OK,       NO,      NO,     NO,      NO,        NO),
@@ -453,6 +456,9 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
         annualRate="0.05",
         fileFee="100.00",
     ),
+    "terminateFinancingAgreement": lambda w: _mutate(
+        "terminateFinancingAgreement", w.publisher, agreementId=w.agreement, reason="accounts not filed"
+    ),
     "createContract": lambda w: _mutate(
         "createContract",
         w.publisher,
@@ -471,6 +477,9 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     ),
     "reviewFinancing": lambda w: _mutate(
         "reviewFinancing", w.publisher, contractId=w.requested("2000.00"), approve=True, comment="ok"
+    ),
+    "releaseHeldPayout": lambda w: _mutate(
+        "releaseHeldPayout", w.publisher, contractId=w.held_payout(), comment="the leaser's risk desk agreed"
     ),
     "recordSignature": lambda w: _mutate(
         "recordSignature", w.publisher, contractId=w.contract(), document="SALE_CONTRACT", signedBy="Marie Martin"
@@ -577,7 +586,7 @@ def observe(world: AuthzWorld, operation: str, request: Request, result: Any) ->
     value = result.data[operation]
     if operation in MUTATIONS:
         codes = sorted(e["code"] for e in value["userErrors"])
-        if codes in ([NOT_FOUND], [NOT_PAYER]):
+        if codes in ([NOT_FOUND], [NOT_PAYER], [OVERRIDE]):
             return codes[0]
         return ALLOWED if not codes else f"userErrors {value['userErrors']}"
     if value is None:

@@ -18,8 +18,10 @@ STEPS = [
     "AwaitCreditReview",
     "SendForSignature",
     "AwaitDeliveryReport",
+    "SendDeliveryReport",
     "TransmitFile",
     "CreateUpfrontPayout",
+    "HoldUpfrontPayout",
     "Disburse",
     "MarkPayoutFailed",
     "Activate",
@@ -98,7 +100,7 @@ def test_the_packaged_template_has_what_the_service_needs():
     ]
     functions = by_type["AWS::Lambda::Function"]
     # graphql and e-signature webhook, then the steps of financing, escrow and payments, then webhook delivery
-    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 11 + 9 + 6 + 2
+    assert "GraphqlLambdaFunction" in functions and len(functions) == 2 + 12 + 9 + 6 + 2
     [authorizer] = [resources[a]["Properties"] for a in by_type["AWS::ApiGatewayV2::Authorizer"]]
     assert authorizer["AuthorizerType"] == "JWT"
     groups = {resources[g]["Properties"]["GroupName"] for g in by_type["AWS::Cognito::UserPoolGroup"]}

@@ -153,15 +153,24 @@ def test_a_malformed_event_is_a_400(flow):
     assert status == 400 and answer["code"] == "MALFORMED_EVENT"
 
 
-def test_the_delivery_report_is_produced_signed_when_submitted(flow):
+def test_the_submitted_delivery_report_is_sent_and_signed_through_the_webhook(flow):
     contract = sent_contract(flow)
     for k, kind in enumerate((DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT)):
         deliver(flow, event(flow, contract, kind, event_id=f"e{k}"))
     flow.world.ports.workflows.issue("t-delivery")
     steps.await_delivery_report(flow.world.ports, flow.local(contract), "t-delivery")
     assert flow.deliver(contract)["userErrors"] == []
+    assert documents(flow, contract)["DELIVERY_REPORT"]["status"] is None  # submitted, not produced yet
+    flow.world.ports.workflows.issue("t-report")
+    steps.send_delivery_report(flow.world.ports, flow.local(contract), "t-report")
+    sent = documents(flow, contract)["DELIVERY_REPORT"]
+    assert sent["status"] == "SENT" and sent["signingUrl"] and sent["signedBy"] is None
+
+    status, answer = deliver(flow, event(flow, contract, DocumentKind.DELIVERY_REPORT, event_id="e-report"))
+    assert status == 200 and answer["contractStatus"] == "AWAITING_DELIVERY"
     report = documents(flow, contract)["DELIVERY_REPORT"]
-    assert report["status"] == "SIGNED" and report["sha256"] and report["signedBy"] == "Marie Martin"
+    assert report["status"] == "SIGNED" and report["sha256"] == sent["sha256"] and report["signedBy"] == "Marie Martin"
+    assert ("t-report", {"deliveryReportSigned": True}) in flow.world.ports.workflows.resumed
 
 
 def test_a_party_that_is_not_the_owner_still_gets_the_download_link_of_a_contract_it_sees(flow):

@@ -24,24 +24,6 @@ def codes(payload):
     return [e["code"] for e in payload["userErrors"]]
 
 
-def _step(flow, step, contract, token):
-    flow.world.ports.workflows.issue(token)
-    step(flow.world.ports, flow.local(contract), token)
-
-
-def _to_active(flow, contract):
-    flow.request(contract)
-    _step(flow, steps.send_for_signature, contract, "t-sign")
-    flow.sign_both(contract)
-    _step(flow, steps.await_delivery_report, contract, "t-delivery")
-    flow.deliver(contract)
-    ports = flow.world.ports
-    steps.transmit_file(ports, flow.local(contract))
-    payout = steps.create_upfront_payout(ports, flow.local(contract))["payoutId"]
-    steps.disburse(ports, payout)
-    steps.activate(ports, flow.local(contract))
-
-
 def test_an_approved_request_records_the_quote_and_starts_the_workflow(flow):
     contract = flow.new_contract()
     payload = flow.request(contract)
@@ -99,7 +81,9 @@ def test_signatures_come_from_the_connector_or_a_leaser_admin(flow, who):
         i={"contractId": contract, "document": "SALE_CONTRACT", "signedBy": "M"},
     )
     assert result.codes == ["FORBIDDEN"]
-    assert flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN)["userErrors"] == []
+    assert codes(flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN)) == ["OVERRIDE_REASON_REQUIRED"]
+    overridden = flow.sign(contract, "SALE_CONTRACT", who=LEASER_ADMIN, override_reason="signed on paper")
+    assert overridden["userErrors"] == []
 
 
 def test_signatures_before_the_step_opens_complete_it_when_it_does(flow):
@@ -108,7 +92,7 @@ def test_signatures_before_the_step_opens_complete_it_when_it_does(flow):
     flow.sign_both(contract)  # faster than the workflow: nothing to resume yet
     engine = flow.world.ports.workflows
     assert engine.resumed == []
-    _step(flow, steps.send_for_signature, contract, "t-sign")
+    flow.step(steps.send_for_signature, contract, "t-sign")
     assert engine.resumed == [("t-sign", {"signed": True})]
     assert flow.read(contract)["financing"]["waitingFor"] is None
 
@@ -116,7 +100,7 @@ def test_signatures_before_the_step_opens_complete_it_when_it_does(flow):
 def test_the_second_signature_resumes_the_waiting_step_once(flow):
     contract = flow.new_contract()
     flow.request(contract)
-    _step(flow, steps.send_for_signature, contract, "t-sign")
+    flow.step(steps.send_for_signature, contract, "t-sign")
     assert flow.read(contract)["financing"]["waitingFor"] == "SIGNATURES"
     flow.sign(contract, "SALE_CONTRACT")
     assert flow.world.ports.workflows.resumed == []
@@ -171,13 +155,13 @@ def test_the_analyst_faster_than_the_review_step(flow):
     contract = flow.new_contract(softwareFee="1600.00")
     flow.request(contract)
     flow.review(contract, False, comment="no")
-    _step(flow, steps.await_credit_review, contract, "t-review")
+    flow.step(steps.await_credit_review, contract, "t-review")
     assert flow.world.ports.workflows.resumed == [("t-review", {"approved": False})]
 
 
 def test_the_upfront_payout_is_created_once_and_paid_once(flow):
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     ports = flow.world.ports
     again = steps.create_upfront_payout(ports, flow.local(contract))["payoutId"]  # a retried step
     steps.disburse(ports, again)
@@ -189,7 +173,7 @@ def test_the_upfront_payout_is_created_once_and_paid_once(flow):
 
 def test_a_partner_sees_only_its_own_payouts_on_a_shared_contract(flow):
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     owner_view = flow.read(contract, who=flow.world.user_of(flow.world.publisher))
     reseller_view = flow.read(contract, who=flow.world.user_of(flow.world.reseller))
     assert [p["kind"] for p in flow.payouts(owner_view)] == ["SOFTWARE_UPFRONT"]
@@ -198,7 +182,7 @@ def test_a_partner_sees_only_its_own_payouts_on_a_shared_contract(flow):
 
 def test_collecting_every_installment_completes_the_contract(flow):
     contract = flow.new_contract(periodicity="ANNUAL", termMonths=24, softwareFee="12000.00", supportFee="1800.00")
-    _to_active(flow, contract)
+    flow.to_active(contract)
     assert codes(flow.collect(contract, 3)) == ["INVALID_INSTALLMENT"]
     flow.collect(contract, 1)
     assert flow.read(contract)["status"] == "ACTIVE"
@@ -227,9 +211,9 @@ def test_delivery_report_rules(flow):
     contract = flow.new_contract()
     flow.request(contract)
     assert codes(flow.deliver(contract)) == ["SIGNATURES_MISSING"]
-    _step(flow, steps.send_for_signature, contract, "t-sign")
+    flow.step(steps.send_for_signature, contract, "t-sign")
     flow.sign_both(contract)
-    _step(flow, steps.await_delivery_report, contract, "t-delivery")
+    flow.step(steps.await_delivery_report, contract, "t-delivery")
     reseller = flow.world.user_of(flow.world.reseller, "partner-admin")
     forbidden = flow.world.run(
         reseller,
@@ -242,6 +226,7 @@ def test_delivery_report_rules(flow):
     assert [r for r in flow.world.ports.workflows.resumed if r[0] == "t-delivery"] == [
         ("t-delivery", {"installedAt": "2026-11-01"})
     ]
+    assert flow.sign_delivery(contract)["userErrors"] == []
     steps.transmit_file(flow.world.ports, flow.local(contract))
     assert flow.deliver(contract)["userErrors"] == []  # an integrator's late retry is still fine
     different = flow.world.run(

@@ -9,7 +9,6 @@ import pytest
 from channelfin.api.core.ids import from_global_id
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.errors import Conflict
-from channelfin.services import financing_workflow as steps
 from channelfin.services import outbox
 from channelfin.services.paging import all_items
 from tests.financing_flow import FinancingFlow
@@ -20,21 +19,6 @@ def flow(world):
     return FinancingFlow(world)
 
 
-def _to_active(flow, contract):
-    ports = flow.world.ports
-    flow.request(contract)
-    ports.workflows.issue("t-sign")
-    steps.send_for_signature(ports, flow.local(contract), "t-sign")
-    flow.sign_both(contract)
-    ports.workflows.issue("t-delivery")
-    steps.await_delivery_report(ports, flow.local(contract), "t-delivery")
-    flow.deliver(contract)
-    steps.transmit_file(ports, flow.local(contract))
-    payout = steps.create_upfront_payout(ports, flow.local(contract))["payoutId"]
-    steps.disburse(ports, payout)
-    steps.activate(ports, flow.local(contract))
-
-
 def _events(ports, partner_gid):
     """The partner's feed, through the store's port (tests/integration runs this on DynamoDB Local)."""
     partner = from_global_id(partner_gid)[1]
@@ -43,7 +27,7 @@ def _events(ports, partner_gid):
 
 def test_a_contract_driven_to_active_records_each_status_change_in_order(flow):
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     ports, world = flow.world.ports, flow.world
     mine = _events(ports, world.publisher)
     changes = [e.data for e in mine if e.type.value == "contract.status_changed"]
@@ -63,7 +47,7 @@ def test_a_contract_driven_to_active_records_each_status_change_in_order(flow):
 
 def test_each_party_gets_its_own_copy_and_a_stranger_none(flow):
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     ports, world = flow.world.ports, flow.world
     publisher, reseller = _events(ports, world.publisher), _events(ports, world.reseller)
     assert _events(ports, world.stranger) == []

@@ -82,6 +82,7 @@ def to_active(flow: FinancingFlow, contract: str, agreement: str | None = None, 
     ports.workflows.issue("t-delivery")
     steps.await_delivery_report(ports, flow.local(contract), "t-delivery")
     flow.deliver(contract, who=owner)
+    flow.sign_delivery(contract)
     steps.transmit_file(ports, flow.local(contract))
     payout = steps.create_upfront_payout(ports, flow.local(contract))["payoutId"]
     steps.disburse(ports, payout)

@@ -17,7 +17,6 @@ from channelfin.domain.webhook_deliveries import Answer
 from channelfin.services import webhook_delivery
 from tests import operations as ops
 from tests.financing_flow import FinancingFlow
-from tests.unit.test_outbox import _to_active
 
 HOOK = "https://hooks.example.com/channelfin"
 
@@ -65,7 +64,7 @@ def test_an_endpoint_gets_each_status_change_of_a_contract_in_order_signed(flow)
     assert made["userErrors"] == [] and made["secret"].startswith("whsec_")
     assert made["webhookEndpoint"]["eventTypes"] is None and made["webhookEndpoint"]["status"] == "ENABLED"
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     webhook_delivery.run_once(flow.world.ports)
     sent = flow.world.ports.webhook_sender.to(HOOK)
     messages = [_verified(made["secret"], s) for s in sent]
@@ -80,7 +79,7 @@ def test_an_endpoint_gets_each_status_change_of_a_contract_in_order_signed(flow)
 def test_a_partner_never_receives_an_event_about_a_contract_it_is_not_party_to(flow):
     stranger_hook = "https://stranger.example.com/in"
     _create(flow, flow.world.stranger, url=stranger_hook)
-    _to_active(flow, flow.new_contract())
+    flow.to_active(flow.new_contract())
     webhook_delivery.run_once(flow.world.ports)
     assert flow.world.ports.webhook_sender.to(stranger_hook) == []
     result = flow.world.run(flow.world.user_of(flow.world.stranger), ops.EVENTS, p=flow.world.stranger)
@@ -90,7 +89,7 @@ def test_a_partner_never_receives_an_event_about_a_contract_it_is_not_party_to(f
 def test_an_endpoint_gets_only_the_types_it_subscribed_to(flow):
     made = _create(flow, eventTypes=["payout.paid"])
     assert made["webhookEndpoint"]["eventTypes"] == ["payout.paid"]
-    _to_active(flow, flow.new_contract())
+    flow.to_active(flow.new_contract())
     webhook_delivery.run_once(flow.world.ports)
     assert [json.loads(s.body)["type"] for s in flow.world.ports.webhook_sender.to(HOOK)] == ["payout.paid"]
 
@@ -156,7 +155,7 @@ def test_resend_delivers_an_event_again_as_a_new_delivery(flow):
 
 def test_events_lets_an_integrator_catch_up_since_a_time_by_type(flow):
     contract = flow.new_contract()
-    _to_active(flow, contract)
+    flow.to_active(contract)
     user = flow.world.user_of(flow.world.publisher)
     everything = flow.world.run(user, ops.EVENTS).data["events"]["edges"]
     nodes = [e["node"] for e in everything]

@@ -17,7 +17,7 @@ def _active_contract(flow, **overrides) -> str:
     flow.wait_for(contract, "AWAITING_SIGNATURES", waiting_for="SIGNATURES")
     flow.sign_both(contract)
     flow.wait_for(contract, "AWAITING_DELIVERY", waiting_for="DELIVERY_REPORT")
-    flow.deliver(contract)
+    flow.deliver_and_sign(contract)
     flow.wait_for(contract, "ACTIVE")
     return contract
 

@@ -23,6 +23,11 @@ def test_happy_path_pays_the_software_part_within_the_sla_and_activates(flow):
     flow.sign_both(contract)
     flow.wait_for(contract, "AWAITING_DELIVERY", waiting_for="DELIVERY_REPORT")
     assert flow.deliver(contract)["userErrors"] == []
+    sent = flow.wait_for(contract, "AWAITING_DELIVERY", waiting_for="DELIVERY_SIGNATURE")
+    report = flow.world.run(ANALYST, "query($id: ID!) { contract(id: $id) { documents { kind status } } }", id=contract)
+    assert {d["kind"]: d["status"] for d in report.data["contract"]["documents"]}["DELIVERY_REPORT"] == "SENT"
+    assert flow.payouts(sent) == []  # the owner's word alone pays nothing
+    assert flow.sign_delivery(contract)["userErrors"] == []  # the end client signs, as the provider reports
 
     active = flow.wait_for(contract, "ACTIVE")
     assert flow.execution(contract)["status"] == "SUCCEEDED"
@@ -56,7 +61,7 @@ def test_installments_collected_twice_pay_one_support_share_each(flow):
     flow.wait_for(contract, "AWAITING_SIGNATURES", waiting_for="SIGNATURES")
     flow.sign_both(contract)
     flow.wait_for(contract, "AWAITING_DELIVERY", waiting_for="DELIVERY_REPORT")
-    flow.deliver(contract)
+    flow.deliver_and_sign(contract)
     flow.wait_for(contract, "ACTIVE")
 
     ids = set()
@@ -159,7 +164,7 @@ def _through_delivery(flow, contract):
     flow.wait_for(contract, "AWAITING_SIGNATURES", waiting_for="SIGNATURES")
     flow.sign_both(contract)
     flow.wait_for(contract, "AWAITING_DELIVERY", waiting_for="DELIVERY_REPORT")
-    flow.deliver(contract)
+    flow.deliver_and_sign(contract)  # signed at once: the SendDeliveryReport step finds it signed
 
 
 def test_a_failing_transfer_is_retried_then_paid(flow):

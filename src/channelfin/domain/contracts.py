@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from channelfin.domain import delivery
 from channelfin.domain.contract_status import NEXT_STATUSES, ContractStatus
 from channelfin.domain.customers import Customer
 from channelfin.domain.documents import FileDocument
@@ -293,16 +294,13 @@ class Contract:
         return sale.signed_at if sale else None
 
     def signed(self, signature: Signature, *, actor: str) -> Contract:
-        """Record the end client's signature of the sale or the lease contract (idempotent).
+        """Record the end client's signature of a document (idempotent for the same signer).
 
         Without financing only the sale contract is signed, and that makes the contract ACTIVE.
+        The delivery report is signed once the owner submitted it (`delivery`).
         """
-        if signature.document not in SIGNED_BEFORE_DELIVERY:
-            raise ValidationError(
-                "the delivery report is submitted with submitDeliveryReport",
-                code=ContractCode.INVALID_DOCUMENT,
-                field=["document"],
-            )
+        if signature.document is DocumentKind.DELIVERY_REPORT:
+            return delivery.signed(self, signature)
         existing = self.signature_of(signature.document)
         if existing is not None:
             if existing.signed_by == signature.signed_by:
@@ -329,28 +327,15 @@ class Contract:
         return with_signature
 
     def delivery_reported(self, report: DeliveryReport) -> Contract:
-        file = self._file()
-        if file.delivery_report is not None:
-            previous = file.delivery_report
-            if (previous.installed_at, previous.signed_by) == (report.installed_at, report.signed_by):
-                return self  # a repeated submission
-            raise Conflict("a different delivery report was already submitted")
-        if self.status is not ContractStatus.AWAITING_DELIVERY:
-            code = (
-                FinancingCode.SIGNATURES_MISSING
-                if not self.signatures_complete
-                else FinancingCode.NOT_AWAITING_DELIVERY
-            )
-            raise InvalidTransition(
-                "the delivery report comes after the sale and lease contracts are signed, while the contract "
-                f"awaits delivery; this one is {self.status.value}",
-                code=code,
-            )
-        if report.installed_at > report.submitted_at.date():
-            raise ValidationError(
-                "the installation date is in the future", code=CommonCode.INVALID_DATE, field=["installedAt"]
-            )
-        return self._with_financing(replace(file, delivery_report=report))
+        return delivery.reported(self, report)
+
+    def delivery_report_declined(self, *, note: str, at: datetime, actor: str) -> Contract:
+        return delivery.declined(self, note=note, at=at, actor=actor)
+
+    def noted(self, note: str, *, at: datetime, actor: str) -> Contract:
+        """An event in the timeline that changes no status (a delivery report declined)."""
+        event = TimelineEvent(self.status, at, actor, note)
+        return replace(self, timeline=(*self.timeline, event), version=self.version + 1)
 
     def waiting(self, step: WaitStep, token: str) -> Contract:
         return self._with_financing(self._file().waiting(step, token))
@@ -359,7 +344,15 @@ class Contract:
         return self._with_financing(self._file().waiting(None, None))
 
     def transmitted(self, *, at: datetime, actor: str, sla_hours: int | None = None) -> Contract:
-        """The complete file goes to the leaser; a shorter SLA (a vendor's fast payment) replaces the agreement's."""
+        """The complete file goes to the leaser; a shorter SLA (a vendor's fast payment) replaces the agreement's.
+
+        Complete means the end client signed the delivery report: the owner's submission is not enough.
+        """
+        if self.signature_of(DocumentKind.DELIVERY_REPORT) is None:
+            raise InvalidTransition(
+                "the file is complete once the end client signed the delivery report",
+                code=FinancingCode.DELIVERY_REPORT_NOT_SIGNED,
+            )
         file = replace(self._file(), transmitted_at=at, waiting_for=None, task_token=None)
         if sla_hours is not None and sla_hours < file.payout_sla_hours:
             file = replace(file, payout_sla_hours=sla_hours)

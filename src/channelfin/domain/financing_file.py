@@ -8,7 +8,9 @@ software part within `payoutSlaHours`.
 An immediate decision is automatic, so it follows fixed rules (`decide`): it approves
 unless the end client cannot be identified (no SIREN), the file fee would eat the whole
 financed amount, or the term is longer than the leaser finances software without a
-review (`MAX_AUTOMATIC_TERM_MONTHS`).
+review (`MAX_AUTOMATIC_TERM_MONTHS`). It refers to credit review, instead of approving, a
+file that takes the end client's total outstanding with the leaser to the limit
+(`credit_exposure`) and any file of a publisher in default.
 """
 
 from __future__ import annotations
@@ -44,7 +46,16 @@ class WaitStep(enum.Enum):
 
     CREDIT_REVIEW = "CREDIT_REVIEW"
     SIGNATURES = "SIGNATURES"
-    DELIVERY_REPORT = "DELIVERY_REPORT"
+    DELIVERY_REPORT = "DELIVERY_REPORT"  # the owner's submission, after installation
+    DELIVERY_SIGNATURE = "DELIVERY_SIGNATURE"  # the end client's signature of the submitted report
+    PAYOUT_RELEASE = "PAYOUT_RELEASE"  # the publisher is in default: an analyst releases the upfront payout
+
+
+class SignatureSource(enum.Enum):
+    """Who vouches for a signature: never the party that is paid (issue 17)."""
+
+    PROVIDER = "PROVIDER"  # the e-signature provider: its webhook, or the platform's connector
+    OVERRIDE = "OVERRIDE"  # a leaser-admin, with the reason it gave (signed on paper...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +68,22 @@ class FinancingDecision:
 
 @dataclass(frozen=True, slots=True)
 class Signature:
+    """The end client's signature of one document of the file."""
+
     document: DocumentKind
     signed_by: str
     signed_at: datetime
+    source: SignatureSource = SignatureSource.PROVIDER
+    recorded_by: str = ""  # the connector's or the admin's id ("" on signatures older than the field)
+    override_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
+    """What the owner submits after installation; it counts once the end client signed it."""
+
     installed_at: date
-    signed_by: str
+    signed_by: str  # the end client's signer the report names (and the signature request is addressed to)
     submitted_at: datetime
 
 
@@ -86,6 +104,7 @@ class ContractFinancing:
     waiting_for: WaitStep | None = None
     task_token: str | None = None  # the workflow's callback while `waiting_for` is set
     leaser_id: str = ""  # who pays the software part and the support shares ("" in files older than payers)
+    payout_released_by: str | None = None  # the analyst who released an upfront payout held for a default
 
     @property
     def payout_due_by(self) -> datetime | None:
@@ -101,16 +120,35 @@ AUTOMATIC = "automatic"  # who decided, for a decision made by the rules at requ
 
 
 def decide(
-    quote: LeaseQuote, *, term_months: int, customer_registration: str | None, decided_at: datetime
+    quote: LeaseQuote,
+    *,
+    term_months: int,
+    customer_registration: str | None,
+    decided_at: datetime,
+    limit: Money | None = None,
+    outstanding: Money | None = None,
+    publisher_default: str | None = None,
 ) -> FinancingDecision:
-    """The decision at request time: automatic below the limit, REFERRED to credit review above."""
+    """The decision at request time: automatic below the limit, REFERRED to credit review above.
+
+    `outstanding` is what the leaser already finances for the same end client (its open files,
+    `credit_exposure`): the limit bounds that total with this file. `publisher_default` says
+    why the publisher is frozen (a confirmed escrow trigger): nothing of it is approved automatically.
+    """
+    referrals = []
     if quote.decision_mode is DecisionMode.CREDIT_REVIEW:
-        return FinancingDecision(
-            DecisionOutcome.REFERRED,
-            (f"financed amount {quote.financed_amount} is at or above the instant-decision limit",),
-            decided_at,
-            AUTOMATIC,
-        )
+        referrals.append(f"financed amount {quote.financed_amount} is at or above the instant-decision limit")
+    elif limit is not None and outstanding is not None and outstanding.amount > 0:
+        total = outstanding + quote.financed_amount
+        if total >= limit:
+            referrals.append(
+                f"the end client's outstanding financed amount with this leaser, {total} with this file "
+                f"({outstanding} before it), is at or above the instant-decision limit {limit}"
+            )
+    if publisher_default:
+        referrals.append(f"the publisher is in default ({publisher_default}): no automatic approval")
+    if quote.decision_mode is DecisionMode.CREDIT_REVIEW:
+        return FinancingDecision(DecisionOutcome.REFERRED, tuple(referrals), decided_at, AUTOMATIC)
     reasons = []
     if not customer_registration:
         reasons.append("the end client has no registration number (SIREN): it cannot be identified")
@@ -118,8 +156,11 @@ def decide(
         reasons.append("the file fee is not less than the financed amount")
     if term_months > MAX_AUTOMATIC_TERM_MONTHS:
         reasons.append(f"software is not financed over more than {MAX_AUTOMATIC_TERM_MONTHS} months")
-    outcome = DecisionOutcome.REJECTED if reasons else DecisionOutcome.APPROVED
-    return FinancingDecision(outcome, tuple(reasons), decided_at, AUTOMATIC)
+    if reasons:
+        return FinancingDecision(DecisionOutcome.REJECTED, tuple(reasons), decided_at, AUTOMATIC)
+    if referrals:
+        return FinancingDecision(DecisionOutcome.REFERRED, tuple(referrals), decided_at, AUTOMATIC)
+    return FinancingDecision(DecisionOutcome.APPROVED, (), decided_at, AUTOMATIC)
 
 
 def open_file(
@@ -130,7 +171,10 @@ def open_file(
         financed_amount=quote.financed_amount,
         upfront_payout=quote.upfront_payout,
         leaser_fees=quote.leaser_fees,
-        decision_mode=quote.decision_mode,
+        # A file referred for the end client's total, or its publisher's default, is reviewed like a big one.
+        decision_mode=DecisionMode.CREDIT_REVIEW
+        if decision.outcome is DecisionOutcome.REFERRED
+        else quote.decision_mode,
         decision=decision,
         payout_sla_hours=agreement.payout_sla_hours,
         requested_at=at,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from channelfin.domain.money import Money
 DEFAULT_PAYOUT_SLA_HOURS = 72
 DEFAULT_INSTANT_DECISION_LIMIT = Money.of("50000.00")
 MAX_NAME_LENGTH = 200
+MAX_REASON_LENGTH = 500
 
 
 class PartnerRole(enum.Enum):
@@ -116,6 +117,9 @@ class FinancingAgreement:
     signed_at: datetime
     signed_by: str
     status: AgreementStatus = AgreementStatus.ACTIVE
+    terminated_at: datetime | None = None
+    terminated_by: str | None = None
+    termination_reason: str | None = None
 
     @classmethod
     def sign(
@@ -169,3 +173,29 @@ class FinancingAgreement:
     @property
     def is_active(self) -> bool:
         return self.status is AgreementStatus.ACTIVE
+
+    def terminated(self, *, at: datetime, by: str, reason: str | None) -> FinancingAgreement:
+        """No new financing request under it from now on; files already requested go on (idempotent)."""
+        if self.status is AgreementStatus.TERMINATED:
+            return self
+        note = " ".join((reason or "").split()) or None
+        if note is not None and len(note) > MAX_REASON_LENGTH:
+            raise ValidationError(f"at most {MAX_REASON_LENGTH} characters", code=CommonCode.TOO_LONG, field=["reason"])
+        return replace(
+            self, status=AgreementStatus.TERMINATED, terminated_at=at, terminated_by=by, termination_reason=note
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherDefault:
+    """A confirmed escrow trigger freezes the publisher with that leaser (issue 17).
+
+    While it stands, no new file of the publisher is approved automatically (it is referred to
+    a credit analyst) and the upfront payouts of its files not paid yet are held for an analyst.
+    """
+
+    publisher_id: str
+    leaser_id: str
+    escrow_agreement_id: str
+    reason: str
+    confirmed_at: datetime

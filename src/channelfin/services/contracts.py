@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from channelfin.domain.access import Principal, Role, require_acting_for
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey, key_of, open_amount
 from channelfin.domain.customers import Customer
 from channelfin.domain.error_codes import CommonCode, ContractCode
-from channelfin.domain.errors import InvalidTransition, NotFound, ValidationError
+from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.programs import Actor
@@ -19,7 +21,7 @@ from channelfin.services.paging import Page, PageRequest
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract, undo_sale
 from channelfin.services.relations import require_relation
-from channelfin.services.retry import optimistic_update
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
 
 
 def create_contract(
@@ -111,18 +113,95 @@ def update_contract(ports: Ports, contract_id: str, change: Callable[[Contract],
 
     `change` is pure and may raise a DomainError (nothing is written then). Returning the
     contract unchanged writes nothing, which is how steps and requests stay idempotent. The
-    change's events (a new status, a decision, a signature...) are written with it (the outbox).
+    change's events (a new status, a decision, a signature...) are written with it (the outbox); a
+    change that opens or closes the contract's file updates its end client's exposure in the same write.
     """
-    tracked = outbox.Tracked(change)
-    return optimistic_update(
-        lambda: ports.contracts.get(contract_id),
-        lambda changed, version: ports.contracts.save(
-            changed, expected_version=version, events=outbox.of_contract(ports, tracked.before, changed)
-        ),
-        tracked,
-        what="contract",
-        field=["contractId"],
-    )
+    return _update(ports, contract_id, None, lambda current, _: change(current))
+
+
+def update_contract_with_exposure(
+    ports: Ports, contract_id: str, key: ExposureKey, change: Callable[[Contract, CreditExposure | None], Contract]
+) -> Contract:
+    """`update_contract` for a change that depends on the end client's exposure (the decision): the
+    exposure it was given is the one the write is conditioned on, so a concurrent file is never missed."""
+    return _update(ports, contract_id, key, change)
+
+
+def _update(
+    ports: Ports,
+    contract_id: str,
+    key: ExposureKey | None,
+    change: Callable[[Contract, CreditExposure | None], Contract],
+) -> Contract:
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
+        current = ports.contracts.get(contract_id)
+        if current is None:
+            raise NotFound("no such contract", field=["contractId"])
+        seen = ports.contracts.exposure(key) if key is not None else None
+        changed = change(current, seen)
+        if changed is current:
+            return current
+        try:
+            exposure = _exposure_after(ports, current, changed, seen)
+            ports.contracts.save(
+                changed,
+                expected_version=current.version,
+                events=outbox.of_contract(ports, current, changed),
+                exposure=exposure,
+            )
+        except Conflict:
+            continue
+        return changed
+    raise Conflict("the contract is being changed by others; try again")
+
+
+def _exposure_after(
+    ports: Ports, before: Contract, after: Contract, seen: CreditExposure | None
+) -> CreditExposure | None:
+    """The end client's exposure as it must be written with `after`, or None when it does not change."""
+    amount = open_amount(after)
+    if amount == open_amount(before):
+        return None  # the file neither opened nor closed (files older than exposures: `migrations`)
+    key = _key(ports, after)
+    if key is None:
+        return None
+    exposure = seen if seen is not None and seen.key == key else ports.contracts.exposure(key)
+    updated = exposure.with_file(after.id, amount)
+    return None if updated is exposure else updated
+
+
+def count_in_exposure(ports: Ports, contract_id: str, *, dry_run: bool = False) -> bool:
+    """Make the end client's exposure hold the contract's open file as it is (for files stored before
+    exposures existed); whether it had to change."""
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        backoff(attempt)
+        contract = ports.contracts.get(contract_id)
+        key = _key(ports, contract) if contract is not None else None
+        if contract is None or key is None:
+            return False
+        exposure = ports.contracts.exposure(key)
+        updated = exposure.with_file(contract.id, open_amount(contract))
+        if updated is exposure or dry_run:
+            return updated is not exposure
+        try:  # the contract is written again (version + 1) so that the two change in one transaction
+            touched = replace(contract, version=contract.version + 1)
+            ports.contracts.save(touched, expected_version=contract.version, exposure=updated)
+        except Conflict:
+            continue
+        return True
+    raise Conflict("the contract is being changed by others; try again")
+
+
+def _key(ports: Ports, contract: Contract) -> ExposureKey | None:
+    file = contract.financing
+    if file is None:
+        return None
+    leaser_id = file.leaser_id
+    if not leaser_id:  # a file stored before payers: its agreement names the leaser
+        agreement = ports.partners.get_agreement(file.agreement_id)
+        leaser_id = agreement.leaser_id if agreement else ""
+    return key_of(leaser_id, contract)
 
 
 def cancel_contract(ports: Ports, principal: Principal, *, contract_id: str, reason: str) -> Contract:

@@ -1,10 +1,11 @@
 """Use cases of the file's documents: produce them, send them for signature, take the provider's word back.
 
 Produced once per kind (content-addressed keys, recorded on the contract with their SHA-256);
-a retried step finds them there and sends nothing twice. The provider's events come back
-through the webhook (`signature_events.receive_signature_event`): a signature counts only for the bytes that
-were sent, a refusal cancels the file through the workflow, exactly as the connector's
-`recordSignature`/`declineSignature` would.
+a retried step finds them there and sends nothing twice. The delivery report is produced once
+the owner submitted it and sent to the end client like the two contracts (anew after a refusal).
+The provider's events come back through the webhook (`signature_events.receive_signature_event`):
+a signature counts only for the bytes that were sent; a refusal of a contract cancels the file
+through the workflow, exactly as the connector's `recordSignature`/`declineSignature` would.
 """
 
 from __future__ import annotations
@@ -47,11 +48,6 @@ def _content(ports: Ports, contract: Contract, kind: DocumentKind) -> bytes:
     return ports.renderer.render(content)
 
 
-def _first(contract: Contract, document: FileDocument) -> Contract:
-    """Keep the document unless one of its kind is there already (a concurrent or earlier run)."""
-    return contract if contract.document(document.kind) is not None else contract.with_document(document)
-
-
 def _produced(ports: Ports, contract: Contract, kind: DocumentKind, at: datetime) -> FileDocument:
     """The document's PDF, stored under its content address; its record on the contract, GENERATED."""
     pdf = _content(ports, contract, kind)
@@ -67,46 +63,60 @@ def send_for_signature(ports: Ports, contract_id: str) -> Contract:
     if contract is None:
         raise NotFound(f"no contract {contract_id}")
     for kind in SIGNED_BEFORE_DELIVERY:
-        document = contract.document(kind)
-        if document is None:
+        if contract.document(kind) is None:
             document = _produced(ports, contract, kind, ports.clock())
             contract = update_contract(ports, contract_id, _first_of_its_kind(document))
-            document = contract.document(kind)
-            assert document is not None
-        if document.status is not DocumentStatus.GENERATED:
-            continue  # sent (or answered) already: a retried step sends nothing twice
-        pdf = ports.document_store.get(document.storage_key)
-        if pdf is None:
-            raise NotFound(f"document {document.storage_key} is missing from the store")
-        request = ports.signatures.request_signature(
-            contract_id=contract.id,
-            kind=kind,
-            document=pdf,
-            sha256=document.sha256,
-            signer_name=contract.customer.name,
-            signer_email=contract.customer.email,
-        )
-
-        def mark_sent(current: Contract, kind: DocumentKind = kind, request=request) -> Contract:
-            stored = current.document(kind)
-            assert stored is not None
-            return current.with_document(stored.sent(request_id=request.request_id, signing_url=request.signing_url))
-
-        contract = update_contract(ports, contract_id, mark_sent)
+        contract = _sent(ports, contract, kind, contract.customer.name)
     return contract
 
 
-def add_delivery_report(ports: Ports, contract_id: str) -> Contract:
-    """The delivery report, produced once it is submitted; signed on the spot by the end client's signer."""
+def send_delivery_report(ports: Ports, contract_id: str) -> Contract:
+    """Produce the report the owner submitted and send it to the end client for signature, once.
+
+    A report the end client declined (or one that lapsed) is produced anew for the corrected
+    submission; the request is addressed to the signer the report names, at the end client's address.
+    """
     contract = ports.contracts.get(contract_id)
-    if contract is None or contract.financing is None or contract.financing.delivery_report is None:
-        return contract  # type: ignore[return-value]
-    if contract.document(DocumentKind.DELIVERY_REPORT) is not None:
-        return contract
-    report = contract.financing.delivery_report
-    produced = _produced(ports, contract, DocumentKind.DELIVERY_REPORT, ports.clock())
-    signed = produced.signed(by=report.signed_by, at=report.submitted_at, sha256=produced.sha256)
-    return update_contract(ports, contract_id, lambda c: _first(c, signed))
+    report = contract.financing.delivery_report if contract and contract.financing else None
+    if contract is None or report is None:
+        raise NotFound(f"no delivery report submitted on contract {contract_id}")
+    kind = DocumentKind.DELIVERY_REPORT
+    stale = contract.document(kind)
+    if stale is None or stale.status in (DocumentStatus.DECLINED, DocumentStatus.EXPIRED):
+        document = _produced(ports, contract, kind, ports.clock())
+        contract = update_contract(ports, contract_id, _replacing(stale, document))
+    return _sent(ports, contract, kind, report.signed_by)
+
+
+def _sent(ports: Ports, contract: Contract, kind: DocumentKind, signer_name: str) -> Contract:
+    """Open the signature request of the document unless it is sent (or answered) already."""
+    document = contract.document(kind)
+    assert document is not None
+    if document.status is not DocumentStatus.GENERATED:
+        return contract  # a retried step sends nothing twice
+    pdf = ports.document_store.get(document.storage_key)
+    if pdf is None:
+        raise NotFound(f"document {document.storage_key} is missing from the store")
+    request = ports.signatures.request_signature(
+        contract_id=contract.id,
+        kind=kind,
+        document=pdf,
+        sha256=document.sha256,
+        signer_name=signer_name,
+        signer_email=contract.customer.email,
+    )
+
+    def mark_sent(current: Contract) -> Contract:
+        stored = current.document(kind)
+        assert stored is not None
+        return current.with_document(stored.sent(request_id=request.request_id, signing_url=request.signing_url))
+
+    return update_contract(ports, contract.id, mark_sent)
+
+
+def _replacing(stale: FileDocument | None, document: FileDocument) -> Callable[[Contract], Contract]:
+    """Record the new document unless another one replaced `stale` meanwhile (a retried step)."""
+    return lambda c: c.with_document(document) if c.document(document.kind) == stale else c
 
 
 def _first_of_its_kind(document: FileDocument) -> Callable[[Contract], Contract]:

@@ -7,7 +7,6 @@ so a retried step, or a Map over contracts retried halfway, changes nothing twic
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.error_codes import EscrowCode
 from channelfin.domain.errors import NotFound, ValidationError
 from channelfin.domain.escrow import EscrowAgreement, EscrowStatus, Notification
-from channelfin.domain.partners import MISSING_ROLE, PartnerRole
+from channelfin.domain.partners import MISSING_ROLE, PartnerRole, PublisherDefault
 from channelfin.services import outbox
 from channelfin.services.contracts import update_contract
 from channelfin.services.paging import all_items
@@ -112,9 +111,26 @@ def confirm_escrow_trigger(ports: Ports, principal: Principal, *, agreement_id: 
 
     agreement = update_escrow(ports, agreement_id, decide)
     if token:
-        with contextlib.suppress(TaskTokenRejected):  # timed out meanwhile: the workflow's own end stands
+        try:
             ports.escrow_workflows.resume(token, {"confirmed": confirm})
+        except TaskTokenRejected:
+            return agreement  # timed out meanwhile: the workflow's own end (dismissed) stands
+        if confirm:
+            _freeze_publisher(ports, agreement)  # at once: the hand-over steps take a while
     return agreement
+
+
+def _freeze_publisher(ports: Ports, agreement: EscrowAgreement) -> None:
+    """The publisher is in default with this leaser: no automatic approval, upfront payouts held."""
+    ports.partners.record_default(
+        PublisherDefault(
+            publisher_id=agreement.publisher_id,
+            leaser_id=agreement.leaser_id,
+            escrow_agreement_id=agreement.id,
+            reason=agreement.default_reason or "escrow triggered",
+            confirmed_at=ports.clock(),
+        )
+    )
 
 
 # ---------------------------------------------------------------- the steps
@@ -235,7 +251,8 @@ def take_over_contract(ports: Ports, agreement_id: str, contract_id: str) -> Non
 
 
 def mark_triggered(ports: Ports, agreement_id: str) -> None:
-    update_escrow(ports, agreement_id, lambda a: a.triggered(at=ports.clock(), actor=STEP_ACTOR))
+    agreement = update_escrow(ports, agreement_id, lambda a: a.triggered(at=ports.clock(), actor=STEP_ACTOR))
+    _freeze_publisher(ports, agreement)  # idempotent: confirmation froze it already
 
 
 def dismiss_unconfirmed(ports: Ports, agreement_id: str) -> None:

@@ -1,4 +1,5 @@
-"""Use cases of a contract's financing that people (or their systems) trigger.
+"""Use cases of a contract's financing that people (or their systems) trigger: the request, the
+credit review, installments (signatures and the delivery report: `signatures`).
 
 Each one records a fact on the contract first (a version-conditioned write) and then,
 if the workflow waits for that fact, completes its task token. The workflow's own steps
@@ -9,45 +10,27 @@ the request and the waiting step comes second sees the other's write and moves o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
 from channelfin.domain.access import Principal, Role, require, require_acting_for
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract
+from channelfin.domain.credit_exposure import CreditExposure, key_of
 from channelfin.domain.error_codes import CommonCode, ContractCode, FinancingCode, PartnerCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import LeaseTerms, quote
 from channelfin.domain.financing_file import (
     DecisionOutcome,
-    DeliveryReport,
-    DocumentKind,
     FinancingDecision,
-    Signature,
-    WaitStep,
     decide,
     open_file,
 )
 from channelfin.domain.partners import AgreementStatus
 from channelfin.domain.payouts import Payout, support_share
-from channelfin.services.contracts import contract_for, update_contract
-from channelfin.services.documents import add_delivery_report
+from channelfin.services.contracts import contract_for, update_contract, update_contract_with_exposure
 from channelfin.services.paging import Page, PageRequest, all_items
-from channelfin.services.ports import Ports, TaskTokenRejected
-from channelfin.services.programs import register_sale
-
-SIGNATURE_DECLINED = "SignatureDeclined"  # the error name the definition catches
-
-
-def _resume(ports: Ports, token: str | None, output: dict[str, object]) -> None:
-    if token is None:
-        return
-    try:
-        ports.workflows.resume(token, output)
-    except TaskTokenRejected as exc:
-        raise InvalidTransition(
-            "the financing workflow no longer waits for this step", code=FinancingCode.STEP_CLOSED
-        ) from exc
+from channelfin.services.ports import Ports
+from channelfin.services.signatures import resume
 
 
 def request_financing(ports: Ports, principal: Principal, *, contract_id: str, agreement_id: str) -> Contract:
@@ -64,6 +47,12 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     agreement = ports.partners.get_agreement(agreement_id)
     if agreement is None or agreement.partner_id != contract.owner_id:
         raise NotFound("the contract owner has no such financing agreement", field=["agreementId"])
+    if agreement.status is AgreementStatus.TERMINATED:
+        raise InvalidTransition(
+            "the leaser terminated this financing agreement: no new request under it",
+            code=PartnerCode.AGREEMENT_TERMINATED,
+            field=["agreementId"],
+        )
     if agreement.status is not AgreementStatus.ACTIVE:
         raise InvalidTransition(
             "the financing agreement is not active", code=PartnerCode.NO_ACTIVE_AGREEMENT, field=["agreementId"]
@@ -80,20 +69,29 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         software_fee=contract.software_fee,
     )
     now = ports.clock()
-    decision = decide(
-        lease,
-        term_months=contract.term_months,
-        customer_registration=contract.customer.registration_number,
-        decided_at=now,
-    )
-    file = open_file(agreement, lease, decision, at=now, by=principal.sub)
+    default = ports.partners.default_of(contract.publisher_id, agreement.leaser_id)
 
-    def record(current: Contract) -> Contract:
+    def record(current: Contract, exposure: CreditExposure | None) -> Contract:
         if current.financing is not None:
             return current  # a concurrent duplicate won the race; it started the workflow
+        currency = lease.financed_amount.currency
+        decision = decide(
+            lease,
+            term_months=current.term_months,
+            customer_registration=current.customer.registration_number,
+            decided_at=now,
+            limit=agreement.instant_decision_limit,
+            outstanding=exposure.outstanding(currency, excluding=current.id) if exposure else None,
+            publisher_default=default.reason if default else None,
+        )
+        file = open_file(agreement, lease, decision, at=now, by=principal.sub)
         return current.financing_requested(file, at=now, actor=principal.sub)
 
-    contract = update_contract(ports, contract_id, record)
+    key = key_of(agreement.leaser_id, contract)
+    if key is None:
+        contract = update_contract(ports, contract_id, lambda current: record(current, None))
+    else:
+        contract = update_contract_with_exposure(ports, contract_id, key, record)
     _start(ports, contract)
     return contract
 
@@ -127,99 +125,8 @@ def review_financing(
         return reviewed.done_waiting() if token else reviewed
 
     contract = update_contract(ports, contract_id, record)
-    _resume(ports, token, {"approved": approve})
+    resume(ports, token, {"approved": approve})
     return contract
-
-
-def _require_signature_connector(principal: Principal, action: str) -> None:
-    if not (principal.is_platform_connector or principal.has_any(Role.LEASER_ADMIN)):
-        require(principal, Role.LEASER_ADMIN, action=f"{action} (or the e-signature connector's integration token)")
-
-
-def record_signature(
-    ports: Ports,
-    principal: Principal,
-    *,
-    contract_id: str,
-    document: DocumentKind,
-    signed_by: str,
-    signed_at: datetime | None,
-) -> Contract:
-    _require_signature_connector(principal, "recordSignature")
-    signer = signed_by.strip()
-    if not signer:
-        raise ValidationError("signedBy is the signer's name", code=CommonCode.REQUIRED, field=["signedBy"])
-    at = signed_at or ports.clock()
-    if at > ports.clock():
-        raise ValidationError("signedAt is in the future", code=CommonCode.INVALID_DATE, field=["signedAt"])
-    token: str | None = None
-
-    def record(current: Contract) -> Contract:
-        nonlocal token
-        token = None
-        signed = current.signed(Signature(document, signer, at), actor=principal.sub)
-        file = signed.financing
-        if file and signed.signatures_complete and file.waiting_for is WaitStep.SIGNATURES:
-            token = file.task_token
-            return signed.done_waiting()
-        return signed
-
-    contract = update_contract(ports, contract_id, record)
-    _resume(ports, token, {"signed": [d.value for d in (DocumentKind.SALE_CONTRACT, DocumentKind.LEASE_CONTRACT)]})
-    if document is DocumentKind.SALE_CONTRACT:
-        register_sale(ports, contract)  # idempotent: a repeated event numbers and pays nothing twice
-    return contract
-
-
-def decline_signature(
-    ports: Ports, principal: Principal, *, contract_id: str, document: DocumentKind, declined_by: str, reason: str
-) -> Contract:
-    _require_signature_connector(principal, "declineSignature")
-    note = f"{declined_by.strip() or 'the end client'} declined the {document.value}: {reason.strip() or 'no reason'}"
-    token: str | None = None
-
-    def record(current: Contract) -> Contract:
-        nonlocal token
-        file = current.financing
-        if file is None or current.status not in (ContractStatus.APPROVED, ContractStatus.AWAITING_SIGNATURES):
-            raise InvalidTransition(
-                "only a document awaiting signature can be declined", code=FinancingCode.NOT_AWAITING_SIGNATURES
-            )
-        if file.declined:
-            return current
-        token = file.task_token if file.waiting_for is WaitStep.SIGNATURES else None
-        file = replace(file, declined=note, waiting_for=None if token else file.waiting_for, task_token=None)
-        return replace(current, financing=file, version=current.version + 1)
-
-    contract = update_contract(ports, contract_id, record)
-    if token:
-        try:
-            ports.workflows.fail(token, SIGNATURE_DECLINED, note)
-        except TaskTokenRejected as exc:
-            raise InvalidTransition("the signature step is closed", code=FinancingCode.STEP_CLOSED) from exc
-    return contract
-
-
-def submit_delivery_report(
-    ports: Ports, principal: Principal, *, contract_id: str, installed_at: date, signed_by: str
-) -> Contract:
-    contract = contract_for(ports, principal, contract_id)
-    require_acting_for(principal, contract.owner_id, action="submitDeliveryReport", field=["contractId"])
-    signer = signed_by.strip()
-    if not signer:
-        raise ValidationError("signedBy is the signer's name", code=CommonCode.REQUIRED, field=["signedBy"])
-    report = DeliveryReport(installed_at, signer, ports.clock())
-    token: str | None = None
-
-    def record(current: Contract) -> Contract:
-        nonlocal token
-        reported = current.delivery_reported(report)
-        token = reported.financing.task_token if reported.financing else None
-        return reported.done_waiting()
-
-    contract = update_contract(ports, contract_id, record)
-    _resume(ports, token, {"installedAt": installed_at.isoformat()})
-    return add_delivery_report(ports, contract_id) or contract
 
 
 def leaser_of(ports: Ports, contract: Contract) -> str:

@@ -13,19 +13,22 @@ import contextlib
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
-from channelfin.domain.financing_file import WaitStep
+from channelfin.domain.financing_file import DocumentKind, WaitStep
 from channelfin.domain.payouts import Payout, PayoutStatus, software_upfront
 from channelfin.services import documents
 from channelfin.services.contracts import update_contract
-from channelfin.services.financing import SIGNATURE_DECLINED, leaser_of
+from channelfin.services.financing import leaser_of
 from channelfin.services.incentives.rewards import fast_payment_hours, register_referral
 from channelfin.services.ports import Ports
+from channelfin.services.signatures import DELIVERY_REPORT_DECLINED, SIGNATURE_DECLINED
 
 Status = ContractStatus
 WAITING_STATUS = {
     WaitStep.CREDIT_REVIEW: Status.UNDER_REVIEW,
     WaitStep.SIGNATURES: Status.AWAITING_SIGNATURES,
     WaitStep.DELIVERY_REPORT: Status.AWAITING_DELIVERY,
+    WaitStep.DELIVERY_SIGNATURE: Status.AWAITING_DELIVERY,
+    WaitStep.PAYOUT_RELEASE: Status.AWAITING_PAYMENT,
 }
 
 
@@ -88,7 +91,12 @@ def send_for_signature(ports: Ports, contract_id: str, token: str) -> None:
 
 
 def await_delivery_report(ports: Ports, contract_id: str, token: str) -> None:
+    """Wait for the owner's delivery report (completes at once if it was submitted meanwhile)."""
+    submitted: str | None = None
+
     def hold(current: Contract) -> Contract:
+        nonlocal submitted
+        submitted = None
         if current.status is Status.AWAITING_SIGNATURES:
             current = current.moved_to(
                 Status.AWAITING_DELIVERY,
@@ -96,11 +104,52 @@ def await_delivery_report(ports: Ports, contract_id: str, token: str) -> None:
                 actor=_actor("AwaitDeliveryReport"),
                 note="sale and lease contracts signed",
             )
-        if current.status is not Status.AWAITING_DELIVERY:
-            return current  # a retried step after the report came in: nothing to hold
+        report = current.financing.delivery_report if current.financing else None
+        if current.status is not Status.AWAITING_DELIVERY or report is not None:
+            submitted = report.installed_at.isoformat() if report else "earlier"  # a retried step: move on
+            return current.done_waiting() if current.financing and current.financing.task_token else current
         return current.waiting(WaitStep.DELIVERY_REPORT, token)
 
     update_contract(ports, contract_id, hold)
+    if submitted is not None:
+        ports.workflows.resume(token, {"installedAt": submitted})
+
+
+def send_delivery_report(ports: Ports, contract_id: str, token: str) -> None:
+    """Send the owner's report to the end client for signature (once), then wait for the signature.
+
+    Completes at once if the end client signed it meanwhile (or an admin overrode); fails with
+    `DeliveryReportDeclined` if it was declined before this step ran, so the definition waits
+    for the owner's corrected report again.
+    """
+    current = _get(ports, contract_id)
+    report = current.financing.delivery_report if current.financing else None
+    signed = current.signature_of(DocumentKind.DELIVERY_REPORT)
+    if current.status is Status.AWAITING_DELIVERY and report is not None and signed is None:
+        documents.send_delivery_report(ports, contract_id)
+    outcome: str | None = None
+
+    def hold(current: Contract) -> Contract:
+        nonlocal outcome
+        outcome = None
+        file = current.financing
+        assert file is not None
+        if (
+            current.signature_of(DocumentKind.DELIVERY_REPORT) is not None
+            or current.status is not Status.AWAITING_DELIVERY
+        ):
+            outcome = "signed"
+            return current.done_waiting() if file.task_token else current
+        if file.delivery_report is None:
+            outcome = "declined"
+            return current
+        return current.waiting(WaitStep.DELIVERY_SIGNATURE, token)
+
+    update_contract(ports, contract_id, hold)
+    if outcome == "signed":
+        ports.workflows.resume(token, {"deliveryReportSigned": True})
+    elif outcome == "declined":
+        ports.workflows.fail(token, DELIVERY_REPORT_DECLINED, "the end client declined the delivery report")
 
 
 def transmit_file(ports: Ports, contract_id: str) -> dict[str, str]:
@@ -136,6 +185,36 @@ def create_upfront_payout(ports: Ports, contract_id: str) -> dict[str, str]:
     with contextlib.suppress(Conflict):  # a retried step: the payout is there already
         ports.payouts.add(payout)
     return {"payoutId": payout.id}
+
+
+def hold_upfront_payout(ports: Ports, contract_id: str, token: str) -> None:
+    """Go on to the transfer at once, unless the publisher is in default with the leaser (issue 17).
+
+    Then the payout stays SCHEDULED and unpaid, and the file waits (PAYOUT_RELEASE) for a credit
+    analyst's `releaseHeldPayout`; a release that came first completes the step at once.
+    """
+    contract = _get(ports, contract_id)
+    default = ports.partners.default_of(contract.publisher_id, leaser_of(ports, contract))
+    go_on = False
+
+    def hold(current: Contract) -> Contract:
+        nonlocal go_on
+        file = current.financing
+        assert file is not None
+        go_on = default is None or file.payout_released_by is not None
+        if go_on:
+            return current.done_waiting() if file.task_token else current
+        if file.waiting_for is WaitStep.PAYOUT_RELEASE and file.task_token == token:
+            return current  # a retried step
+        assert default is not None
+        note = f"upfront payout held: the publisher is in default ({default.reason}); an analyst releases it"
+        return current.waiting(WaitStep.PAYOUT_RELEASE, token).noted(
+            note, at=ports.clock(), actor=_actor("HoldUpfrontPayout")
+        )
+
+    update_contract(ports, contract_id, hold)
+    if go_on:
+        ports.workflows.resume(token, {"released": True})
 
 
 def disburse(ports: Ports, payout_id: str) -> dict[str, str]:

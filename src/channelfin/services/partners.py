@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from channelfin.domain.access import Principal, Role, require
-from channelfin.domain.errors import NotFound
+from channelfin.domain.errors import Conflict, NotFound
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
 from channelfin.services.paging import Page, PageRequest
@@ -67,6 +67,25 @@ def sign_financing_agreement(
     )
     ports.partners.add_agreement(agreement)
     return agreement
+
+
+def terminate_financing_agreement(
+    ports: Ports, principal: Principal, *, agreement_id: str, reason: str | None
+) -> FinancingAgreement:
+    """The leaser ends the agreement: new requests under it are refused, files already requested go on."""
+    require(principal, Role.LEASER_ADMIN, action="terminateFinancingAgreement")
+    agreement = ports.partners.get_agreement(agreement_id)
+    if agreement is None:
+        raise NotFound("no such financing agreement", field=["agreementId"])
+    ended = agreement.terminated(at=ports.clock(), by=principal.sub, reason=reason)
+    if ended is not agreement:
+        try:
+            ports.partners.save_agreement(ended, expected_status=agreement.status)
+        except Conflict:  # terminated meanwhile by another admin: theirs stands
+            current = ports.partners.get_agreement(agreement_id)
+            assert current is not None
+            return current
+    return ended
 
 
 def visible_partner(ports: Ports, principal: Principal, partner_id: str) -> Partner | None:

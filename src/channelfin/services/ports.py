@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from channelfin.domain.audit import AuditEntry
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey
 from channelfin.domain.document_content import DocumentContent
 from channelfin.domain.escrow import EscrowAgreement
 from channelfin.domain.events import Event, EventType
@@ -18,7 +19,7 @@ from channelfin.domain.incentives.campaigns import CampaignKind, IncentiveCampai
 from channelfin.domain.incentives.credit_lines import CreditLine, CreditMovement, MovementKind
 from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
-from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
@@ -35,9 +36,16 @@ class PartnerRepository(Protocol):
     def get_many(self, partner_ids: Iterable[str]) -> dict[str, Partner]: ...
     def find(self, *, role: PartnerRole | None, page: PageRequest) -> Page[Partner]: ...
     def add_agreement(self, agreement: FinancingAgreement) -> None: ...
+    def save_agreement(self, agreement: FinancingAgreement, *, expected_status: AgreementStatus) -> None:
+        """Replace the agreement if it is still in `expected_status`; `Conflict` otherwise."""
+
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None: ...
     def get_agreements(self, agreement_ids: Iterable[str]) -> dict[str, FinancingAgreement]: ...
     def agreements_of(self, partner_id: str) -> list[FinancingAgreement]: ...
+    def record_default(self, default: PublisherDefault) -> None:
+        """Freeze the publisher with that leaser; the first confirmed default stays (idempotent)."""
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None: ...
 
 
 class ContractRepository(Protocol):
@@ -49,12 +57,18 @@ class ContractRepository(Protocol):
         expected_version: int,
         events: Sequence[Event] = (),
         dropped_parties: Iterable[str] = (),
+        exposure: CreditExposure | None = None,
     ) -> None:
-        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise.
+        """Replace the contract if nobody changed it since `expected_version` was read; `Conflict` otherwise,
+        and nothing is written.
 
         `events` (the outbox) are written in the same transaction: all of it, or nothing.
         `dropped_parties`: partners the contract named before and no longer does (an amended draft):
-        it leaves their lists in the same write."""
+        it leaves their lists in the same write. With `exposure`, that end client's exposure is written in
+        the same transaction if it is still at the version it was read at (and bumped)."""
+
+    def exposure(self, key: ExposureKey) -> CreditExposure:
+        """The end client's open files with that leaser (version 0 and no file if none was stored)."""
 
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...

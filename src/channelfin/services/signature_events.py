@@ -1,8 +1,8 @@
 """What the signature provider tells us: a signer signed, or declined, one document of a file.
 
 Apart from `documents` (which produces and sends the documents) because an event moves the
-financing file on (`financing.record_signature` / `decline_signature`), and financing in
-turn produces the delivery report through `documents`.
+financing file on (`signatures.record_signature` / `decline_signature`). The provider's word is
+the end client's: the webhook records it as the platform's connector would.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from channelfin.domain.error_codes import DocumentCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.services.contracts import update_contract
-from channelfin.services.financing import decline_signature, record_signature
 from channelfin.services.ports import Ports
+from channelfin.services.signatures import decline_signature, record_signature
 
 # The e-signature webhook acts as the platform's connector (an integration caller with no partner).
 WEBHOOK = Principal.platform_connector(sub="esign-webhook")

@@ -4,6 +4,7 @@
                                                          gsi2: STATUS#<status> / <createdAt>#<id>
   CONTRACT#<id>  / PARTY#<partnerId>  a copy per party   gsi1: PARTY#<pid> / <createdAt>#<id>
                                                          gsi2: PARTY#<pid>#STATUS#<status> / <createdAt>#<id>
+  EXPOSURE#<leaser>#<siren> / EXPOSURE  an end client's open files with that leaser (`credit_exposure`)
 
 The party copies carry the whole contract plus `partyRoles`, so a partner's list is one
 Query; every write puts the contract and its copies in one transaction, conditioned on the
@@ -13,7 +14,9 @@ payouts repository), so a page of contracts reads its payouts with BatchGetItem.
 Access patterns: contract by id (GetItem), contracts by id (BatchGetItem), all contracts
 newest first (Query gsi1 CONTRACTS), by status (Query gsi2 STATUS#s), a partner's contracts
 (Query gsi1 PARTY#p, role filtered on `partyRoles`), a partner's contracts in a status
-(Query gsi2).
+(Query gsi2), an end client's exposure with a leaser (GetItem). A contract whose file enters or
+leaves its end client's exposure is written in one transaction with that exposure, conditioned
+on the exposure's version too.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pynamodb.models import Model
 
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole, ResellerRole, TimelineEvent
+from channelfin.domain.credit_exposure import CreditExposure, ExposureKey
 from channelfin.domain.customers import Customer
 from channelfin.domain.events import Event
 from channelfin.domain.financing import Periodicity
@@ -111,6 +115,56 @@ class ContractRecord(Model):
     file_documents = ListAttribute(of=FileDocumentMap, null=True)
     legacy_documents = UnicodeAttribute(null=True, attr_name="documents")  # the old form (JSON), never written
     version = NumberAttribute()
+
+
+class ExposureFileMap(MapAttribute[str, Any]):
+    contract_id = UnicodeAttribute()
+    cents = NumberAttribute()
+    currency = UnicodeAttribute()
+
+
+class ExposureRecord(Model):
+    """An end client's open files with one leaser (the contracts table; in no index)."""
+
+    class Meta(TableMeta):
+        table_name = "contracts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)  # unused: declared as by every record of the contracts table
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+    leaser_id = UnicodeAttribute()
+    siren = UnicodeAttribute()
+    files = ListAttribute(of=ExposureFileMap, default=list)
+    version = NumberAttribute()
+
+
+def _exposure_pk(key: ExposureKey) -> str:
+    return f"EXPOSURE#{key.leaser_id}#{key.siren}"
+
+
+def _exposure_record(exposure: CreditExposure) -> ExposureRecord:
+    return ExposureRecord(
+        pk=_exposure_pk(exposure.key),
+        sk="EXPOSURE",
+        leaser_id=exposure.key.leaser_id,
+        siren=exposure.key.siren,
+        files=[
+            ExposureFileMap(contract_id=cid, cents=amount.to_cents(), currency=amount.currency)
+            for cid, amount in exposure.files
+        ],
+        version=exposure.version + 1,
+    )
+
+
+def _exposure(key: ExposureKey, record: Any) -> CreditExposure:
+    files = tuple((f.contract_id, Money.from_cents(int(f.cents), f.currency)) for f in record.files or ())
+    return CreditExposure(key, files, int(record.version))
 
 
 def _contract_records(contract: Contract) -> list[ContractRecord]:
@@ -206,7 +260,9 @@ class DynamoContractRepository:
     KEYS = {1: ("pk", "sk", "gsi1pk", "gsi1sk"), 2: ("pk", "sk", "gsi2pk", "gsi2sk")}
 
     def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:
-        self._write(contract, ContractRecord.pk.does_not_exist(), "this contract already exists", events)
+        self._write(
+            contract, ContractRecord.pk.does_not_exist(), "this contract already exists", also=outbox_items(events)
+        )
 
     def save(
         self,
@@ -215,15 +271,22 @@ class DynamoContractRepository:
         expected_version: int,
         events: Sequence[Event] = (),
         dropped_parties: Iterable[str] = (),
+        exposure: CreditExposure | None = None,
     ) -> None:
         """Replace the contract if nobody changed it since `expected_version` was read (with its events);
-        the copies of `dropped_parties` (no longer parties) are deleted in the same transaction."""
+        the copies of `dropped_parties` (no longer parties) are deleted in the same transaction; with
+        `exposure`, that exposure is written too if it is still at the version it was read at."""
         gone = sorted(set(dropped_parties) - contract.party_ids)
+        also: list[tuple[Model, Condition | None]] = list(outbox_items(events))
+        if exposure is not None:
+            version = ExposureRecord.version
+            condition = version.does_not_exist() if exposure.version == 0 else version == exposure.version
+            also.append((_exposure_record(exposure), condition))
         self._write(
             contract,
             ContractRecord.version == expected_version,
-            "the contract was changed by someone else; read it again",
-            events,
+            "the contract (or its end client's exposure) was changed by someone else; read it again",
+            also=also,
             dropped=[ContractRecord(f"CONTRACT#{contract.id}", f"PARTY#{party}") for party in gone],
         )
 
@@ -232,11 +295,15 @@ class DynamoContractRepository:
         contract: Contract,
         condition: Condition,
         conflict: str,
-        events: Sequence[Event],
+        also: Iterable[tuple[Model, Condition | None]] = (),
         dropped: list[ContractRecord] | None = None,
     ) -> None:
         main, *copies = _contract_records(contract)
-        put_with_copies(main, condition, copies, conflict, also=outbox_items(events), dropped=dropped or [])
+        put_with_copies(main, condition, copies, conflict, also=also, dropped=dropped or [])
+
+    def exposure(self, key: ExposureKey) -> CreditExposure:
+        found = reads.get(ExposureRecord, _exposure_pk(key), "EXPOSURE")
+        return _exposure(key, found) if found else CreditExposure(key)
 
     def get(self, contract_id: str) -> Contract | None:
         found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")

@@ -22,6 +22,7 @@ from channelfin.domain.financing_file import (
     DocumentKind,
     FinancingDecision,
     Signature,
+    SignatureSource,
     WaitStep,
 )
 from channelfin.domain.money import Money
@@ -56,13 +57,18 @@ class FinancingMap(MapAttribute[str, Any]):
     transmitted_at = UTCDateTimeAttribute(null=True)
     declined = UnicodeAttribute(null=True)
     waiting_for = UnicodeAttribute(null=True)
+    payout_released_by = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    leaser_id = UnicodeAttribute(null=True)  # absent from files stored before payers: read from the agreement
 
 
 class SignatureMap(MapAttribute[str, Any]):
     document = UnicodeAttribute()
     signed_by = UnicodeAttribute()
     signed_at = UTCDateTimeAttribute()
+    source = UnicodeAttribute(null=True)  # absent on signatures older than the field: the provider's
+    recorded_by = UnicodeAttribute(null=True)
+    override_reason = UnicodeAttribute(null=True)
 
 
 class FileDocumentMap(MapAttribute[str, Any]):
@@ -82,12 +88,30 @@ class FileDocumentMap(MapAttribute[str, Any]):
 
 def signature_maps(signatures: Iterable[Signature]) -> list[SignatureMap] | None:
     return [
-        SignatureMap(document=s.document.value, signed_by=s.signed_by, signed_at=s.signed_at) for s in signatures
+        SignatureMap(
+            document=s.document.value,
+            signed_by=s.signed_by,
+            signed_at=s.signed_at,
+            source=s.source.value,
+            recorded_by=s.recorded_by or None,
+            override_reason=s.override_reason,
+        )
+        for s in signatures
     ] or None
 
 
 def signatures(maps: Iterable[Any] | None) -> tuple[Signature, ...]:
-    return tuple(Signature(DocumentKind(s.document), s.signed_by, s.signed_at) for s in maps or ())
+    return tuple(
+        Signature(
+            DocumentKind(s.document),
+            s.signed_by,
+            s.signed_at,
+            SignatureSource(s.source) if s.source else SignatureSource.PROVIDER,
+            s.recorded_by or "",
+            s.override_reason,
+        )
+        for s in maps or ()
+    )
 
 
 def document_maps(documents: Iterable[FileDocument]) -> list[FileDocumentMap] | None:
@@ -155,7 +179,9 @@ def financing_map(f: ContractFinancing) -> FinancingMap:
         transmitted_at=f.transmitted_at,
         declined=f.declined,
         waiting_for=f.waiting_for.value if f.waiting_for else None,
+        payout_released_by=f.payout_released_by,
         task_token=f.task_token,
+        leaser_id=f.leaser_id or None,
     )
 
 
@@ -182,5 +208,7 @@ def financing(m: FinancingMap, currency: str) -> ContractFinancing:
         transmitted_at=m.transmitted_at,
         declined=m.declined,
         waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
+        payout_released_by=m.payout_released_by,
         task_token=m.task_token,
+        leaser_id=m.leaser_id or "",
     )

@@ -6,11 +6,14 @@
 
 Access patterns: partner by id (GetItem), partners by id (BatchGetItem), all partners by
 name (Query gsi1 PARTNERS), partners with a role by name (Query gsi1 ROLE#r), agreement by
-id (GetItem), agreements by id (BatchGetItem), a partner's agreements newest first (Query gsi1).
+id (GetItem), agreements by id (BatchGetItem), a partner's agreements newest first (Query gsi1),
+a publisher's default with a leaser (GetItem PARTNER#p / DEFAULT#l).
+An agreement's change (its termination) is a put conditioned on the status it was read in.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -20,10 +23,10 @@ from pynamodb.transactions import TransactWrite
 
 from channelfin.domain.errors import Conflict
 from channelfin.domain.money import Money
-from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.partners import AgreementStatus, FinancingAgreement, Partner, PartnerRole, PublisherDefault
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, query_page, sort_stamp
+from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, query_page, save_if, sort_stamp
 
 
 class PartnerRecord(PartnersTableItem):
@@ -48,6 +51,14 @@ class PartnerRecord(PartnersTableItem):
     status = UnicodeAttribute(null=True)
     signed_at = UTCDateTimeAttribute(null=True)
     signed_by = UnicodeAttribute(null=True)
+    terminated_at = UTCDateTimeAttribute(null=True)
+
+    # a publisher's default with a leaser (pk PARTNER#publisher, sk DEFAULT#leaser)
+    escrow_agreement_id = UnicodeAttribute(null=True)
+    default_reason = UnicodeAttribute(null=True)
+    confirmed_at = UTCDateTimeAttribute(null=True)
+    terminated_by = UnicodeAttribute(null=True)
+    termination_reason = UnicodeAttribute(null=True)
 
 
 def _partner_key(partner_id: str) -> str:
@@ -96,6 +107,31 @@ def _agreement(record: PartnerRecord) -> FinancingAgreement:
         signed_at=record.signed_at,
         signed_by=record.signed_by,
         status=AgreementStatus(record.status),
+        terminated_at=record.terminated_at,
+        terminated_by=record.terminated_by,
+        termination_reason=record.termination_reason,
+    )
+
+
+def _agreement_record(agreement: FinancingAgreement) -> PartnerRecord:
+    return PartnerRecord(
+        pk=f"AGREEMENT#{agreement.id}",
+        sk="AGREEMENT",
+        gsi1pk=f"{_partner_key(agreement.partner_id)}#AGREEMENTS",
+        gsi1sk=f"{sort_stamp(agreement.signed_at)}#{agreement.id}",
+        partner_id=agreement.partner_id,
+        leaser_id=agreement.leaser_id,
+        annual_rate=str(agreement.annual_rate),
+        file_fee_cents=agreement.file_fee.to_cents(),
+        instant_decision_limit_cents=agreement.instant_decision_limit.to_cents(),
+        currency=agreement.file_fee.currency,
+        payout_sla_hours=agreement.payout_sla_hours,
+        status=agreement.status.value,
+        signed_at=agreement.signed_at,
+        signed_by=agreement.signed_by,
+        terminated_at=agreement.terminated_at,
+        terminated_by=agreement.terminated_by,
+        termination_reason=agreement.termination_reason,
     )
 
 
@@ -134,22 +170,15 @@ class DynamoPartnerRepository:
     def add_agreement(self, agreement: FinancingAgreement) -> None:
         if agreement.file_fee.currency != agreement.instant_decision_limit.currency:
             raise ValueError("an agreement has one currency")
-        PartnerRecord(
-            pk=f"AGREEMENT#{agreement.id}",
-            sk="AGREEMENT",
-            gsi1pk=f"{_partner_key(agreement.partner_id)}#AGREEMENTS",
-            gsi1sk=f"{sort_stamp(agreement.signed_at)}#{agreement.id}",
-            partner_id=agreement.partner_id,
-            leaser_id=agreement.leaser_id,
-            annual_rate=str(agreement.annual_rate),
-            file_fee_cents=agreement.file_fee.to_cents(),
-            instant_decision_limit_cents=agreement.instant_decision_limit.to_cents(),
-            currency=agreement.file_fee.currency,
-            payout_sla_hours=agreement.payout_sla_hours,
-            status=agreement.status.value,
-            signed_at=agreement.signed_at,
-            signed_by=agreement.signed_by,
-        ).save(condition=PartnerRecord.pk.does_not_exist())
+        _agreement_record(agreement).save(condition=PartnerRecord.pk.does_not_exist())
+
+    def save_agreement(self, agreement: FinancingAgreement, *, expected_status: AgreementStatus) -> None:
+        """Replace the agreement if it is still in `expected_status`; `Conflict` otherwise."""
+        save_if(
+            _agreement_record(agreement),
+            PartnerRecord.status == expected_status.value,
+            "the agreement was changed by someone else; read it again",
+        )
 
     def get_agreement(self, agreement_id: str) -> FinancingAgreement | None:
         found = reads.get(PartnerRecord, f"AGREEMENT#{agreement_id}", "AGREEMENT")
@@ -163,3 +192,29 @@ class DynamoPartnerRepository:
         hash_key = f"{_partner_key(partner_id)}#AGREEMENTS"
         records = reads.query(PartnerRecord, hash_key, index=PartnerRecord.gsi1, scan_index_forward=False)
         return [_agreement(r) for r in records]
+
+    def record_default(self, default: PublisherDefault) -> None:
+        """Freeze the publisher with that leaser; the first confirmed default stays (idempotent)."""
+        record = PartnerRecord(
+            pk=_partner_key(default.publisher_id),
+            sk=f"DEFAULT#{default.leaser_id}",
+            partner_id=default.publisher_id,
+            leaser_id=default.leaser_id,
+            escrow_agreement_id=default.escrow_agreement_id,
+            default_reason=default.reason,
+            confirmed_at=default.confirmed_at,
+        )
+        with contextlib.suppress(Conflict):
+            save_if(record, PartnerRecord.pk.does_not_exist(), "the publisher is in default already")
+
+    def default_of(self, publisher_id: str, leaser_id: str) -> PublisherDefault | None:
+        found = reads.get(PartnerRecord, _partner_key(publisher_id), f"DEFAULT#{leaser_id}")
+        if found is None:
+            return None
+        return PublisherDefault(
+            publisher_id=publisher_id,
+            leaser_id=leaser_id,
+            escrow_agreement_id=found.escrow_agreement_id,
+            reason=found.default_reason,
+            confirmed_at=found.confirmed_at,
+        )

@@ -9,7 +9,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from channelfin.store.audit import AuditRecord
-from channelfin.store.contracts import ContractRecord
+from channelfin.store.contracts import ContractRecord, ExposureRecord
 from channelfin.store.dynamo import TableMeta
 from channelfin.store.escrow import EscrowRecord
 from channelfin.store.incentives import IncentiveRecord
@@ -37,6 +37,7 @@ class IdempotencyRecord(Model):
 ALL_RECORDS: tuple[type[Model], ...] = (
     PartnerRecord,
     ContractRecord,
+    ExposureRecord,
     PayoutRecord,
     LedgerEntryRecord,
     PaymentRunRecord,
@@ -57,6 +58,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
 LOGICAL_NAMES = {
     "PartnerRecord": "partners",
     "ContractRecord": "contracts",
+    "ExposureRecord": "contracts",
     "PayoutRecord": "payouts",
     "LedgerEntryRecord": "payouts",
     "PaymentRunRecord": "payouts",

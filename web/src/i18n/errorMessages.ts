@@ -39,6 +39,7 @@ export const ERROR_MESSAGES: Record<string, Pair> = {
   NOT_A_HOST: ["Ce partenaire n'est pas un hébergeur.", "This partner is not a host."],
   NOT_A_SERVICES_FIRM: ["Ce partenaire n'est pas une ESN.", "This partner is not an IT services firm."],
   NO_ACTIVE_AGREEMENT: ["Aucune convention d'agrément en vigueur avec le bailleur.", "No financing agreement in force with the leaser."],
+  AGREEMENT_TERMINATED: ["Le bailleur a résilié cette convention : plus de nouvelle demande.", "The leaser terminated this agreement: no new request under it."],
   // Contract
   INVALID_EMAIL: ["Adresse e-mail invalide.", "Invalid e-mail address."],
   INVALID_SIREN: ["SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle.", "Invalid SIREN: 9 digits, the last a check digit."],
@@ -59,12 +60,17 @@ export const ERROR_MESSAGES: Record<string, Pair> = {
   SIGNATURES_MISSING: ["Les contrats de vente et de location doivent d'abord être signés.", "The sale and lease contracts must be signed first."],
   NOT_AWAITING_DELIVERY: ["Le dossier n'attend pas le procès-verbal de livraison.", "The file is not awaiting the delivery report."],
   STEP_CLOSED: ["Cette étape est déjà close.", "This step is already closed."],
+  DELIVERY_REPORT_NOT_SUBMITTED: ["Le procès-verbal de livraison n'a pas encore été envoyé.", "The delivery report has not been submitted yet."],
+  DELIVERY_REPORT_NOT_SIGNED: ["Le client n'a pas encore signé le procès-verbal de livraison.", "The end client has not signed the delivery report yet."],
+  PAYOUT_NOT_HELD: ["Aucun versement de ce dossier n'est retenu.", "No payout of this file is held."],
   // Document
   NOT_AWAITING_SIGNATURE: ["Le document n'attend pas de signature.", "The document is not awaiting a signature."],
   DOCUMENT_HASH_MISMATCH: ["Le document signé ne correspond pas à celui envoyé.", "The signed document differs from the one sent."],
   UNKNOWN_DOCUMENT: ["Document inconnu.", "Unknown document."],
   UNKNOWN_REQUEST: ["Demande de signature inconnue.", "Unknown signing request."],
   UNKNOWN_EVENT: ["Événement de signature inconnu.", "Unknown signing event."],
+  OVERRIDE_REASON_REQUIRED: ["Indiquez pourquoi vous enregistrez cette signature à la place du prestataire.", "Say why you record this signature instead of the provider."],
+  OVERRIDE_NOT_ALLOWED: ["Le connecteur de signature ne peut pas forcer une signature.", "The signature connector cannot override."],
   // Program
   INVALID_MINIMUM: ["Minimum de ventes invalide.", "Invalid sales minimum."],
   INVALID_RULE: ["Règle de palier invalide.", "Invalid tier rule."],

@@ -405,6 +405,8 @@ export const ENUM_LABELS: Record<string, readonly [fr: string, en: string]> = {
   CREDIT_REVIEW: ["Étude de crédit", "Credit review"],
   SIGNATURES: ["Signatures", "Signatures"],
   DELIVERY_REPORT: ["Procès-verbal de livraison", "Delivery report"],
+  DELIVERY_SIGNATURE: ["Signature du procès-verbal par le client", "End client's signature of the delivery report"],
+  PAYOUT_RELEASE: ["Versement retenu pour l'analyste (éditeur défaillant)", "Payout held for an analyst (publisher in default)"],
   "partner-admin": ["Administrateur partenaire", "Partner administrator"],
   "partner-user": ["Utilisateur partenaire", "Partner user"],
   "leaser-admin": ["Administrateur bailleur", "Leaser administrator"],

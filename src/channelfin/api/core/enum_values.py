@@ -48,6 +48,12 @@ VALUES: dict[str, dict[str, str]] = {
         "CREDIT_REVIEW": "An analyst's decision (reviewFinancing).",
         "SIGNATURES": "Both contracts signed (recordSignature).",
         "DELIVERY_REPORT": "The delivery report (submitDeliveryReport).",
+        "DELIVERY_SIGNATURE": "The end client's signature of the submitted delivery report.",
+        "PAYOUT_RELEASE": "A credit analyst's release of an upfront payout held for a publisher in default.",
+    },
+    "SignatureSource": {
+        "PROVIDER": "The e-signature provider reported it (through the connector).",
+        "OVERRIDE": "A leaser-admin recorded it, with a reason (audited).",
     },
     "PartnerRole": {
         "LEASER": "Finances contracts and pays the software part and support shares.",

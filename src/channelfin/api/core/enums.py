@@ -48,6 +48,7 @@ strawberry.enum(df.Periodicity, description="How often rents fall due (12, 4 or 
 strawberry.enum(df.DecisionMode, description="IMMEDIATE below the agreement's limit.")
 strawberry.enum(dff.DecisionOutcome, description="A financing decision.")
 strawberry.enum(dff.WaitStep, description="What the financing workflow waits for.")
+strawberry.enum(dff.SignatureSource, description="Who vouches for a signature: the provider, or a leaser-admin.")
 
 # incentives
 strawberry.enum(dcampaigns.CampaignKind, description="What an incentive campaign gives (DESIGN 4).")
@@ -109,6 +110,7 @@ describe_values(
         df.DecisionMode,
         dff.DecisionOutcome,
         dff.WaitStep,
+        dff.SignatureSource,
         dcampaigns.CampaignKind,
         dcredit.CreditChangeAction,
         dcredit.MovementKind,

@@ -12,9 +12,16 @@ from channelfin.domain.financing_file import DocumentKind
 @strawberry.input(description="The input of `recordSignature`.")
 class RecordSignatureInput:
     contract_id: strawberry.ID = strawberry.field(description="The contract whose document was signed.")
-    document: DocumentKind = strawberry.field(description="SALE_CONTRACT or LEASE_CONTRACT.")
-    signed_by: str = strawberry.field(description="Who signed, as the e-signature provider names them.")
+    document: DocumentKind = strawberry.field(
+        description="SALE_CONTRACT, LEASE_CONTRACT, or DELIVERY_REPORT once the owner submitted it."
+    )
+    signed_by: str = strawberry.field(description="The end client's signer.")
     signed_at: dt.datetime | None = strawberry.field(default=None, description="Default: now.")
+    override_reason: str | None = strawberry.field(
+        default=None,
+        description="A leaser-admin records a signature only as an override, saying why (500 characters); "
+        "the connector never sends one.",
+    )
 
 
 @strawberry.input(description="The input of `declineSignature`.")

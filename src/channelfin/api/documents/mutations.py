@@ -10,7 +10,7 @@ from channelfin.api.core.ids import contract_id
 from channelfin.api.core.node import Info
 from channelfin.api.core.payloads import ContractPayload, contract_payload
 from channelfin.api.documents.inputs import DeclineSignatureInput, RecordSignatureInput
-from channelfin.services import financing as financing_service
+from channelfin.services import signatures as signature_service
 
 
 @strawberry.type(description="What `recordSignature` answers: what it changed, or its userErrors.")
@@ -26,8 +26,9 @@ class DeclineSignaturePayload(ContractPayload):
 @strawberry.type
 class DocumentsMutations:
     @strawberry.mutation(
-        description="Record the end client's signature of the sale or lease contract "
-        "(the e-signature connector's integration token, or leaser-admin)."
+        description="Record the end client's signature of the sale contract, the lease contract or the delivery "
+        "report: the e-signature connector (what the provider saw the end client sign), or a leaser-admin "
+        "override with overrideReason (kept on the signature and in the audit trail). Never the paid party."
     )
     def record_signature(
         self,
@@ -39,19 +40,21 @@ class DocumentsMutations:
         ctx = info.context
         return contract_payload(
             RecordSignaturePayload,
-            lambda: financing_service.record_signature(
+            lambda: signature_service.record_signature(
                 ctx.ports,
                 ctx.principal,
                 contract_id=contract_id(input.contract_id),
                 document=input.document,
                 signed_by=input.signed_by,
                 signed_at=input.signed_at,
+                override_reason=input.override_reason,
             ),
         )
 
     @strawberry.mutation(
-        description="Record that the end client declined to sign: the file is CANCELLED "
-        "(the e-signature connector, or leaser-admin)."
+        description="Record that the end client declined to sign (the e-signature connector, or leaser-admin): "
+        "the sale or lease contract cancels the file; a declined delivery report is dropped and the owner "
+        "submits a corrected one."
     )
     def decline_signature(
         self,
@@ -63,7 +66,7 @@ class DocumentsMutations:
         ctx = info.context
         return contract_payload(
             DeclineSignaturePayload,
-            lambda: financing_service.decline_signature(
+            lambda: signature_service.decline_signature(
                 ctx.ports,
                 ctx.principal,
                 contract_id=contract_id(input.contract_id),

@@ -12,7 +12,7 @@ from channelfin.domain import contracts as dc
 from channelfin.domain import documents as ddoc
 from channelfin.domain import financing_file as dff
 from channelfin.domain.documents import DocumentStatus
-from channelfin.domain.financing_file import DocumentKind
+from channelfin.domain.financing_file import DocumentKind, SignatureSource
 from channelfin.services import documents as document_service
 
 
@@ -22,9 +22,14 @@ class Document:
     status: DocumentStatus | None = strawberry.field(description="Null while the document is not produced yet.")
     sha256: str | None = strawberry.field(description="SHA-256 of the PDF as produced and sent (hex).")
     signing_url: str | None = strawberry.field(description="Where the end client signs, while SENT.")
-    signed_by: str | None = strawberry.field(description="Who signed it, once signed.")
+    signed_by: str | None = strawberry.field(description="The end client's signer (or who declined).")
     signed_at: dt.datetime | None = strawberry.field(description="When it was signed (UTC), once signed.")
     decline_reason: str | None = strawberry.field(default=None, description="Why a signer declined, if one did.")
+    signature_source: SignatureSource | None = strawberry.field(
+        default=None,
+        description="Who vouches for the signature: PROVIDER (the e-signature provider) or OVERRIDE (a leaser-admin).",
+    )
+    override_reason: str | None = strawberry.field(default=None, description="Why a leaser-admin overrode.")
     file: strawberry.Private[ddoc.FileDocument | None] = None
 
     @strawberry.field(description="A link to the PDF valid for 5 minutes (presigned), for the contract's parties.")
@@ -43,12 +48,9 @@ class Document:
         documents = []
         for kind in kinds:
             file = c.document(kind)
-            signature = c.signature_of(kind)
+            signature = c.signature_of(kind)  # the delivery report too: the end client's, never the owner's
             signed_by = signature.signed_by if signature else None
             signed_at = signature.signed_at if signature else None
-            if kind is dff.DocumentKind.DELIVERY_REPORT:
-                report = f.delivery_report if f else None
-                signed_by, signed_at = (report.signed_by, report.submitted_at) if report else (None, None)
             if file is not None and file.status is ddoc.DocumentStatus.DECLINED:
                 signed_by, signed_at = file.signed_by, file.signed_at
             documents.append(
@@ -60,6 +62,8 @@ class Document:
                     signed_by=signed_by,
                     signed_at=signed_at,
                     decline_reason=file.decline_reason if file else None,
+                    signature_source=signature.source if signature else None,
+                    override_reason=signature.override_reason if signature else None,
                     file=file,
                 )
             )

@@ -38,7 +38,15 @@ class ReviewFinancingInput:
 class SubmitDeliveryReportInput:
     contract_id: strawberry.ID = strawberry.field(description="The contract AWAITING_DELIVERY.")
     installed_at: dt.date = strawberry.field(description="When the service was installed for the end client.")
-    signed_by: str = strawberry.field(description="The end client's signer of the delivery report.")
+    signed_by: str = strawberry.field(
+        description="Who signs the report for the end client: the signature request is addressed to them."
+    )
+
+
+@strawberry.input(description="The contract whose held upfront payout an analyst releases.")
+class ReleaseHeldPayoutInput:
+    contract_id: strawberry.ID = strawberry.field(description="The contract waiting for PAYOUT_RELEASE.")
+    comment: str | None = strawberry.field(default=None, description="Why it is released (500 characters).")
 
 
 @strawberry.input(description="The input of `recordInstallmentCollected`.")

@@ -13,12 +13,15 @@ from channelfin.api.core.payloads import ContractPayload, attempt, contract_payl
 from channelfin.api.core.refs import ContractRef, PayoutRef
 from channelfin.api.financing.inputs import (
     RecordInstallmentCollectedInput,
+    ReleaseHeldPayoutInput,
     RequestFinancingInput,
     ReviewFinancingInput,
     SubmitDeliveryReportInput,
 )
 from channelfin.api.financing.types import Financing, FinancingDecision
 from channelfin.services import financing as financing_service
+from channelfin.services import payout_holds
+from channelfin.services import signatures as signature_service
 
 
 @strawberry.type(description="What `requestFinancing` answers: what it changed, or its userErrors.")
@@ -39,6 +42,11 @@ class ReviewFinancingPayload(ContractPayload):
 
 @strawberry.type(description="What `submitDeliveryReport` answers: what it changed, or its userErrors.")
 class SubmitDeliveryReportPayload(ContractPayload):
+    pass
+
+
+@strawberry.type(description="What `releaseHeldPayout` answers: the contract, or its userErrors.")
+class ReleaseHeldPayoutPayload(ContractPayload):
     pass
 
 
@@ -100,8 +108,9 @@ class FinancingMutations:
         )
 
     @strawberry.mutation(
-        description="Submit the delivery report signed after installation (the owner's users); "
-        "refused before the sale and lease contracts are signed."
+        description="Submit the delivery report after installation (the owner's users): it is sent to the end "
+        "client for signature, and delivery is complete once the end client signed it (recordSignature, "
+        "DELIVERY_REPORT). Refused before the sale and lease contracts are signed."
     )
     def submit_delivery_report(
         self,
@@ -113,12 +122,31 @@ class FinancingMutations:
         ctx = info.context
         return contract_payload(
             SubmitDeliveryReportPayload,
-            lambda: financing_service.submit_delivery_report(
+            lambda: signature_service.submit_delivery_report(
                 ctx.ports,
                 ctx.principal,
                 contract_id=contract_id(input.contract_id),
                 installed_at=input.installed_at,
                 signed_by=input.signed_by,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Release the upfront payout held because the publisher is in default (a confirmed escrow "
+        "trigger): the workflow transfers it (credit-analyst). Only while the file waits for it (PAYOUT_RELEASE)."
+    )
+    def release_held_payout(
+        self,
+        info: Info,
+        input: Annotated[
+            ReleaseHeldPayoutInput, strawberry.argument(description="What to do: see `ReleaseHeldPayoutInput`.")
+        ],
+    ) -> ReleaseHeldPayoutPayload:
+        ctx = info.context
+        return contract_payload(
+            ReleaseHeldPayoutPayload,
+            lambda: payout_holds.release_held_payout(
+                ctx.ports, ctx.principal, contract_id=contract_id(input.contract_id), comment=input.comment
             ),
         )
 

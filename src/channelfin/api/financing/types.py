@@ -24,10 +24,13 @@ class FinancingDecision:
     decided_by: str = strawberry.field(description="`automatic`, or the credit analyst's user id.")
 
 
-@strawberry.type(description="The delivery report (procès-verbal de livraison) signed after installation.")
+@strawberry.type(
+    description="The delivery report (procès-verbal de livraison) the owner submitted after installation; "
+    "it counts once the end client signed it (documents: DELIVERY_REPORT)."
+)
 class DeliveryReport:
     installed_at: dt.date = strawberry.field(description="When the service was installed for the end client.")
-    signed_by: str = strawberry.field(description="Who signed the report for the end client.")
+    signed_by: str = strawberry.field(description="Who signs for the end client, as the owner named them.")
     submitted_at: dt.datetime = strawberry.field(description="When it was submitted (UTC).")
 
 

@@ -28,6 +28,12 @@ class SignFinancingAgreementInput:
     instant_decision_limit: Decimal | None = strawberry.field(default=None, description='Default "50000.00".')
 
 
+@strawberry.input(description="The financing agreement a leaser ends, and why.")
+class TerminateFinancingAgreementInput:
+    agreement_id: strawberry.ID = strawberry.field(description="The financing agreement to end.")
+    reason: str | None = strawberry.field(default=None, description="Why the leaser ends it (500 characters).")
+
+
 @strawberry.input(
     description="Filters of the partners list; a partner's users see their own partner only (the resellers a "
     "publisher may name: `nameableResellers`)."

@@ -17,6 +17,7 @@ from channelfin.api.partners.inputs import (
     RegisterPartnerInput,
     RequestResellerLinkInput,
     SignFinancingAgreementInput,
+    TerminateFinancingAgreementInput,
 )
 from channelfin.api.partners.types import FinancingAgreement, Partner, ResellerLink
 from channelfin.domain.money import Money
@@ -35,6 +36,14 @@ class RegisterPartnerPayload:
 @strawberry.type(description="What `signFinancingAgreement` answers: what it changed, or its userErrors.")
 class SignFinancingAgreementPayload:
     agreement: FinancingAgreement | None = strawberry.field(description="The new agreement; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
+
+
+@strawberry.type(description="What `terminateFinancingAgreement` answers: the agreement, or its userErrors.")
+class TerminateFinancingAgreementPayload:
+    agreement: FinancingAgreement | None = strawberry.field(description="The agreement, TERMINATED; null if refused.")
     user_errors: list[UserError] = strawberry.field(
         description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
     )
@@ -126,6 +135,31 @@ class PartnersMutations:
                 instant_decision_limit=(
                     Money(input.instant_decision_limit) if input.instant_decision_limit is not None else None
                 ),
+            ),
+        )
+
+    @strawberry.mutation(
+        description="End a financing agreement (leaser-admin): status TERMINATED, new financing requests under it "
+        "are refused (AGREEMENT_TERMINATED); contracts already requested go on. Terminating it again changes nothing."
+    )
+    def terminate_financing_agreement(
+        self,
+        info: Info,
+        input: Annotated[
+            TerminateFinancingAgreementInput,
+            strawberry.argument(description="What to do: see `TerminateFinancingAgreementInput`."),
+        ],
+    ) -> TerminateFinancingAgreementPayload:
+        ctx = info.context
+        return object_payload(
+            TerminateFinancingAgreementPayload,
+            "agreement",
+            FinancingAgreement.from_domain,
+            lambda: partner_service.terminate_financing_agreement(
+                ctx.ports,
+                ctx.principal,
+                agreement_id=local_id(input.agreement_id, "FinancingAgreement", field=["agreementId"]),
+                reason=input.reason,
             ),
         )
 

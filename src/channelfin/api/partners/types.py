@@ -31,6 +31,8 @@ class FinancingAgreement(Node):
         description="Financed amounts strictly below it are decided at once; at or above, by credit review."
     )
     signed_at: dt.datetime = strawberry.field(description="When it was signed (UTC).")
+    terminated_at: dt.datetime | None = strawberry.field(description="When the leaser ended it (status TERMINATED).")
+    termination_reason: str | None = strawberry.field(description="Why the leaser ended it, if it said.")
     partner_id: strawberry.Private[str]
     leaser_id: strawberry.Private[str]
 
@@ -44,6 +46,8 @@ class FinancingAgreement(Node):
             payout_sla_hours=a.payout_sla_hours,
             instant_decision_limit=Money.from_domain(a.instant_decision_limit),
             signed_at=a.signed_at,
+            terminated_at=a.terminated_at,
+            termination_reason=a.termination_reason,
             partner_id=a.partner_id,
             leaser_id=a.leaser_id,
         )
