@@ -1,7 +1,13 @@
-"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory)."""
+"""Fixtures shared by the layers: DynamoDB Local started once per test session (in memory), its tables pooled.
+
+How a new test uses them (the `ports` mark, the table pool, the shared `channelfin dev`,
+`wait_until`), and which older ways still work: tests/README.md.
+"""
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,8 +15,17 @@ import pytest
 from channelfin.api.core.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
 from tests.factories import principal
+from tests.fakes import (
+    FakeEngine,
+    FakeSignatureProvider,
+    InlinePaymentRuns,
+    RecordedMetrics,
+    ScriptedNotifier,
+    ScriptedPayments,
+)
 from tests.graphql_client import execute
 from tests.incentive_flow import Channel, Who
+from tests.stack import TablePool, pooled_ports
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +49,44 @@ def s3_local():
 
 
 @pytest.fixture
-def aws_local_env(dynamodb_local, s3_local, monkeypatch):
+def aws_local_env(dynamodb_local, s3_local, table_pool, monkeypatch):
+    # table_pool: running, it serves `tests.stack.fresh_ports` too (the way older tests get tables).
     for name, value in aws_env(dynamodb_local.endpoint_url).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_local)
+
+
+@pytest.fixture(scope="session")
+def table_pool(dynamodb_local):
+    """Sets of tables made once on DynamoDB Local, each test given a clean one (tests/stack.py)."""
+    pool = TablePool(dynamodb_local.endpoint_url)
+    pool.start()
+    yield pool
+    pool.stop()
+    if pool.stats["dirty"]:
+        warnings.warn(f"table sets left with unnoted items, made anew: {pool.stats}", stacklevel=1)
+
+
+@pytest.fixture
+def dynamodb_ports(aws_local_env, table_pool):
+    """The real repositories on DynamoDB Local; the workflow engine and the outside world are fakes.
+
+    tests/workflow runs the real state machine, on ports of its own.
+    """
+    with pooled_ports(table_pool) as real:
+        runner = InlinePaymentRuns()  # tests/workflow runs the payments state machine itself
+        ports = replace(
+            real,
+            workflows=FakeEngine(),
+            escrow_workflows=FakeEngine(),
+            payment_workflows=runner,
+            payments=ScriptedPayments(),
+            metrics=RecordedMetrics(),
+            notifier=ScriptedNotifier(),
+            signatures=FakeSignatureProvider(),
+        )
+        runner.ports = ports
+        yield ports
 
 
 class LedgerWrites:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from channelfin.services import financing_workflow as steps
 from channelfin.services.ports import Ports
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
+from tests.wait import wait_until
 from tests.world import World
 
 ANALYST = principal("credit-analyst", sub="analyst-ana")
@@ -142,18 +142,23 @@ class FinancingFlow:
 
     def wait_for(self, contract: str, *statuses: str, timeout: float = 20, waiting_for: str | None = None):
         """Poll until the contract is in one of `statuses` (and, if given, its workflow waits for that step)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            current = self.read(contract)
+        last: dict[str, Any] = {}
+
+        def arrived() -> dict[str, Any] | None:
+            current = last["contract"] = self.read(contract)
             financing = current["financing"] or {}
             if current["status"] in statuses and (waiting_for is None or financing.get("waitingFor") == waiting_for):
                 return current
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"still {current['status']} (waiting for {financing.get('waitingFor')}), "
-                    f"wanted {statuses}: {current['timeline']}"
-                )
-            time.sleep(0.05)
+            return None
+
+        def still() -> str:
+            current = last["contract"]
+            return (
+                f"still {current['status']} (waiting for {(current['financing'] or {}).get('waitingFor')}), "
+                f"wanted {statuses}: {current['timeline']}"
+            )
+
+        return wait_until(arrived, timeout=timeout, what=still)
 
     @staticmethod
     def local(contract: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
+from channelfin import cli
 from channelfin.local.dynamodb_local import free_port
+from tests.wait import wait_until
 
 
 @dataclass
@@ -25,6 +30,7 @@ class DevServer:
     process: subprocess.Popen[str] | None = None
     output: list[str] | None = None
     dynamodb_pid: int | None = None
+    _minted_by_process: bool = False
 
     @property
     def url(self) -> str:
@@ -32,6 +38,7 @@ class DevServer:
 
     def start(self, timeout: float = 60) -> None:
         self.output = []
+        self._minted_by_process = False
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -63,13 +70,18 @@ class DevServer:
         self._wait_http(deadline)
 
     def _wait_http(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
+        def healthy() -> bool:
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:
-                    return
+                return httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("channelfin dev did not answer:\n" + "".join(self.output or []))
+                return False
+
+        wait_until(
+            healthy,
+            timeout=max(0.0, deadline - time.monotonic()),
+            interval=0.1,
+            what=lambda: "channelfin dev did not answer:\n" + "".join(self.output or []),
+        )
 
     def stop(self) -> int:
         assert self.process is not None
@@ -79,12 +91,26 @@ class DevServer:
         return self.process.returncode
 
     def token(self, role: str, partner: str | None = None, sub: str | None = None) -> str:
-        args = [sys.executable, "-m", "channelfin.cli", "token", "--role", role, "--data-dir", str(self.data_dir)]
+        """A token from `channelfin token`, as a user gets one.
+
+        The first token after each start comes from the command run as a process of its own, as a
+        user runs it; the others from the same command called in this process (`channelfin.cli.main`):
+        a Python process per token cost 0.7 s of CPU, and the e2e layer asks for about forty.
+        """
+        args = ["token", "--role", role, "--data-dir", str(self.data_dir)]
         if partner:
             args += ["--partner", partner]
         if sub:
             args += ["--sub", sub]
-        return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+        if not self._minted_by_process:
+            command = [sys.executable, "-m", "channelfin.cli", *args]
+            minted = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            self._minted_by_process = True
+            return minted.strip()
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert cli.main(args) == 0
+        return printed.getvalue().strip()
 
     def post(self, token: str | None, query: str, **variables: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -125,10 +151,36 @@ def process_alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-@pytest.fixture(scope="module")
-def dev_server(tmp_path_factory):
-    server = DevServer(data_dir=tmp_path_factory.mktemp("devdata"), port=free_port())
+def started(data_dir: Path) -> Iterator[DevServer]:
+    server = DevServer(data_dir=data_dir, port=free_port())
     server.start()
-    yield server
-    if server.process and server.process.poll() is None:
-        server.stop()
+    try:
+        yield server
+    finally:
+        if server.process and server.process.poll() is None:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_dev_server(tmp_path_factory):
+    """One `channelfin dev` for every module marked `shared_dev_server` (10–15 s to start, paid once).
+
+    A module earns the mark when it only adds data of its own: it registers its own partners, creates
+    its own contracts and reads them back by id or through its own partners, and never counts or
+    lists what the whole database holds (other modules' data is there, in an order that varies).
+    """
+    yield from started(tmp_path_factory.mktemp("devdata"))
+
+
+@pytest.fixture(scope="module")
+def dev_server(request, tmp_path_factory):
+    """The module's `channelfin dev`: the shared one when the module is marked `shared_dev_server`.
+
+    Unmarked, a module gets a server of its own on an empty data directory, as every module did
+    before the shared server: a test that needs a clean database (the fuzzers, a seed, counts over
+    everything) keeps working unchanged.
+    """
+    if request.node.get_closest_marker("shared_dev_server") is not None:
+        yield request.getfixturevalue("shared_dev_server")
+    else:
+        yield from started(tmp_path_factory.mktemp("devdata"))

@@ -11,7 +11,7 @@ import pytest
 from tests import operations as ops
 from tests.e2e.conftest import DevServer, process_alive
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 def _register(server: DevServer, admin: str, name: str, *roles: str) -> str:

@@ -9,8 +9,9 @@ import pytest
 
 from tests import operations as ops
 from tests.e2e.test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
+from tests.wait import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provider(dev_server):
@@ -52,10 +53,13 @@ def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provi
 
     second = s.token("leaser-admin", sub="bob")
     _mutate(s, second, ops.CONFIRM_TRIGGER, "confirmEscrowTrigger", escrowAgreementId=escrow, confirm=True)
-    deadline = time.monotonic() + 30
-    while (agreement := s.gql(admin, ops.ESCROW, id=escrow)["escrowAgreement"])["status"] != "TRIGGERED":
-        assert time.monotonic() < deadline, agreement["history"]
-        time.sleep(0.1)
+    last = {}
+
+    def triggered():
+        agreement = last["agreement"] = s.gql(admin, ops.ESCROW, id=escrow)["escrowAgreement"]
+        return agreement if agreement["status"] == "TRIGGERED" else None
+
+    agreement = wait_until(triggered, timeout=30, interval=0.1, what=lambda: str(last["agreement"]["history"]))
     assert agreement["contractsUnderContinuity"] == [{"id": contract, "underContinuity": True}]
 
     # The publisher is frozen with that leaser: a new request (another end client) is not approved automatically.

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests import operations as ops
+from tests.wait import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 @pytest.fixture(scope="module")
@@ -113,13 +113,20 @@ def _to_active(s, p, contract):
 
 
 def _wait(server, token, contract, status, waiting_for=None, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        data = server.gql(token, ops.FINANCED_CONTRACT, id=contract)["contract"]
+    last = {}
+
+    def arrived():
+        data = last["contract"] = server.gql(token, ops.FINANCED_CONTRACT, id=contract)["contract"]
         if data["status"] == status and (waiting_for is None or data["financing"]["waitingFor"] == waiting_for):
             return data
-        assert time.monotonic() < deadline, f"still {data['status']}: {data['timeline']}"
-        time.sleep(0.1)
+        return None
+
+    return wait_until(
+        arrived,
+        timeout=timeout,
+        interval=0.1,
+        what=lambda: f"still {last['contract']['status']}: {last['contract']['timeline']}",
+    )
 
 
 def test_worked_example_from_request_to_active_and_support_shares(dev_server, parties):

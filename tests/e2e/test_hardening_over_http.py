@@ -9,7 +9,7 @@ import pytest
 
 from tests import operations as ops
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 @pytest.fixture(scope="module")

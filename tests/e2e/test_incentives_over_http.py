@@ -10,7 +10,7 @@ import pytest
 from tests import operations as ops
 from tests.incentive_flow import Channel, Who, credit_line_acceptance, rebate_acceptance
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
 @pytest.fixture

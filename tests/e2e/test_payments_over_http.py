@@ -8,15 +8,15 @@ on time, and the books balance before and after.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests import operations as ops
 from tests.e2e.test_financing_over_http import _mutate, _to_active, _wait
+from tests.wait import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 RUN_STATUS = """query($id: ID!) { node(id: $id) { ... on PaymentRun { id status paidCount paid { amount }
   transfers { edges { node { status amount { amount } counterparty { id } payouts { id status } } } } } } }"""
@@ -79,10 +79,12 @@ def test_a_resellers_support_share_is_paid_by_treasurys_run(dev_server):
 
     up_to = (datetime.now(UTC) + timedelta(days=7)).isoformat()  # the share falls due within 72 hours
     started = _mutate(s, treasury, ops.RUN_PAYMENTS, "runPayments", payerId=leaser, upTo=up_to)["run"]
-    deadline = time.monotonic() + 30
-    while (run := s.gql(treasury, RUN_STATUS, id=started["id"])["node"])["status"] == "RUNNING":
-        assert time.monotonic() < deadline, run
-        time.sleep(0.1)
+
+    def finished() -> dict | None:
+        found = s.gql(treasury, RUN_STATUS, id=started["id"])["node"]
+        return found if found["status"] != "RUNNING" else None
+
+    run = wait_until(finished, timeout=30, interval=0.1, what=f"payment run {started['id']} still RUNNING")
 
     assert run["status"] == "DONE" and run["paidCount"] == 1 and run["paid"] == {"amount": "200.00"}
     (transfer,) = [e["node"] for e in run["transfers"]["edges"]]

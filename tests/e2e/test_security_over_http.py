@@ -19,7 +19,7 @@ from channelfin.local.tokens import ISSUER, load_or_create_secret
 from tests import operations as ops
 from tests.unit.test_limits import exploding_fragments
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 CONTRACTS = "{ contracts(first: 20) { edges { node { id } } } }"
 

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +22,9 @@ import httpx
 import pytest
 
 from tests import operations as ops
+from tests.wait import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,7 +93,11 @@ SIRENS = {
 
 
 def _financed_contract(server, p, customer):
-    """A contract whose financing was approved at once (PV about 33,000) and whose two documents are SENT."""
+    """A contract whose financing was approved at once (PV about 33,000), its two documents SENT, AWAITING_SIGNATURES.
+
+    The workflow sends the documents, then moves the contract to AWAITING_SIGNATURES in a save of its
+    own just after: a test that starts between the two sees the contract change under it.
+    """
     created = server.gql(
         p["owner"],
         ops.CREATE_CONTRACT,
@@ -119,10 +123,11 @@ def _financed_contract(server, p, customer):
         server,
         p["owner"],
         contract,
-        lambda c: all(
-            d["status"] == "SENT" and d["signingUrl"] for d in _documents(c, SIGNED_BEFORE_DELIVERY).values()
+        lambda c: (
+            c["status"] == "AWAITING_SIGNATURES"
+            and all(d["status"] == "SENT" and d["signingUrl"] for d in _documents(c, SIGNED_BEFORE_DELIVERY).values())
         ),
-        "both documents SENT with a signingUrl",
+        "AWAITING_SIGNATURES with both documents SENT with a signingUrl",
     )
 
 
@@ -141,13 +146,18 @@ def _raw_id(global_id):
 
 
 def _wait_for(server, token, contract, condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        data = _file(server, token, contract)
-        if condition(data):
-            return data
-        assert time.monotonic() < deadline, f"not {what} after {timeout} s: {json.dumps(data, indent=1)}"
-        time.sleep(0.2)
+    last = {}
+
+    def arrived():
+        data = last["contract"] = _file(server, token, contract)
+        return data if condition(data) else None
+
+    return wait_until(
+        arrived,
+        timeout=timeout,
+        interval=0.2,
+        what=lambda: f"not {what}: {json.dumps(last['contract'], indent=1)}",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from channelfin.bootstrap import Settings, build_idempotency
-from channelfin.store.tables import bind, create_missing_tables, delete_tables
+from channelfin.store.tables import bind
 
 pytestmark = pytest.mark.integration
 
@@ -19,18 +18,17 @@ BODY = {"query": "mutation { createContract(input: {}) { contract { id } } }", "
 
 
 @pytest.fixture
-def settings(aws_local_env, dynamodb_local):
-    settings = Settings.from_env(
-        {
-            "CHANNELFIN_TABLE_PREFIX": f"i{uuid.uuid4().hex[:10]}-",
-            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local.endpoint_url,
-            "AWS_REGION": "eu-west-3",
-        }
-    )
-    bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
-    create_missing_tables()
-    yield settings
-    delete_tables()
+def settings(aws_local_env, table_pool):
+    with table_pool.lease() as tables:
+        settings = Settings.from_env(
+            {
+                "CHANNELFIN_TABLE_PREFIX": tables.prefix,
+                "AWS_ENDPOINT_URL_DYNAMODB": table_pool.endpoint_url,
+                "AWS_REGION": "eu-west-3",
+            }
+        )
+        bind(prefix=settings.table_prefix, region=settings.region, host=settings.dynamodb_endpoint)
+        yield settings
 
 
 class Counter:

@@ -13,6 +13,8 @@ from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.world import World
 
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
+
 WORKED_EXAMPLE = {"periodicity": "MONTHLY", "termMonths": 36}
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests import operations as ops
 from tests.incentive_flow import LEASER_ADMIN, Who
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
 
 AUDIT = """query($day: Date!, $first: Int, $after: String) {
   auditTrail(day: $day, first: $first, after: $after) {

@@ -1,6 +1,6 @@
 """Consent (issue 17): enrolments the enrolled partner answers, reseller links, the relation a contract or
-a reported sale needs, and the bounds on a program's rates. Through GraphQL; the integration layer runs
-this again on DynamoDB Local."""
+a reported sale needs, and the bounds on a program's rates. Through GraphQL, on the fakes and again on
+DynamoDB Local (the `ports` mark)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from tests.factories import LEASER_ADMIN, principal
 from tests.incentive_flow import Who
 from tests.program_flow import ProgramFlow
 from tests.world import admin_of, register
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
 
 EVER = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
 

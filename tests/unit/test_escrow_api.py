@@ -8,6 +8,8 @@ from tests import operations as ops
 from tests.escrow_flow import SECOND_ADMIN, EscrowFlow
 from tests.factories import LEASER_ADMIN, principal
 
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
+
 
 @pytest.fixture
 def escrow(world):

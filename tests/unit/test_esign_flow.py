@@ -18,6 +18,8 @@ from channelfin.domain.financing_file import DocumentKind
 from channelfin.services import financing_workflow as steps
 from tests.financing_flow import FinancingFlow
 
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
+
 SECRET = "whsec-test"
 DOCUMENTS = """query($id: ID!) { contract(id: $id) { status
   documents { kind status sha256 signingUrl downloadUrl signedBy signedAt declineReason } } }"""

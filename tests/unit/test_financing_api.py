@@ -12,6 +12,8 @@ from channelfin.services import financing_workflow as steps
 from tests.factories import LEASER_ADMIN, principal
 from tests.financing_flow import ANALYST, SIGNATURE_CONNECTOR, TREASURY, FinancingFlow
 
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
+
 
 @pytest.fixture
 def flow(world):

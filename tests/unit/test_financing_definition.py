@@ -1,4 +1,4 @@
-"""The shape of infra/financing.asl.json, and the check that guards it."""
+"""The shape of infra/financing.asl.json (and both definitions' retries), and the check that guards it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from channelfin.domain.contract_status import NEXT_STATUSES, ContractStatus
 from channelfin.workflows.definitions import check, definition_path, placeholders
 from channelfin.workflows.dispatch import FINANCING_STEPS
+from tests.state_machines import quick_retries, retriers
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,30 @@ def test_the_check_finds_broken_definitions(definition, breakage, problem):
     broken = copy.deepcopy(definition)
     breakage(broken)
     assert any(problem in p for p in check(broken, set(FINANCING_STEPS))), check(broken, set(FINANCING_STEPS))
+
+
+# What each retrier of the deployed definitions does: errors → (IntervalSeconds, MaxAttempts, BackoffRate).
+DESIGNED_RETRIES = {
+    ("Conflict", "Lambda.ServiceException", "Lambda.TooManyRequestsException"): (1, 3, 2),
+    ("SignatureProviderError",): (5, 5, 2),
+    ("TransferFailed",): (1, 3, 2),
+    ("NotificationFailed",): (1, 3, 2),
+    ("States.ALL",): (1, 2, 2),
+}
+
+
+@pytest.mark.parametrize("name", ["financing", "escrow"])
+def test_the_files_retry_with_their_designed_waits_and_the_test_copy_only_shortens_them(name):
+    real = json.loads(definition_path(name).read_text())
+    found = [
+        (path, tuple(r["ErrorEquals"]), (r["IntervalSeconds"], r["MaxAttempts"], r["BackoffRate"]))
+        for path, r in retriers(real)
+    ]
+    assert found and [(path, errors, DESIGNED_RETRIES.get(errors)) for path, errors, _ in found] == found
+
+    # tests/workflow deploys a copy whose retriers wait 1 s each and keep their errors and attempts.
+    quick = quick_retries(real)
+    assert all(r["IntervalSeconds"] == 1 and r["BackoffRate"] == 1 for _, r in retriers(quick))
+    for _, retrier in [*retriers(real), *retriers(quick)]:
+        del retrier["IntervalSeconds"], retrier["BackoffRate"]
+    assert quick == real

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from channelfin.api.core.ids import from_global_id, to_global_id
 from channelfin.domain.incentives.rewards import legacy_rebate_id
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from tests import operations as ops
 from tests.incentive_flow import LEASER_ADMIN, Who, credit_line_acceptance, figures, rebate_acceptance
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
 
 
 def codes(payload: dict[str, Any]) -> list[str]:

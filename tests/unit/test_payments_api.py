@@ -1,7 +1,7 @@
 """Money that moves (issue 16): payers, support providers, payment runs, set-off and the ledger.
 
-Through the GraphQL API on fakes; the integration layer runs this module again on DynamoDB
-Local, and tests/workflow runs the payments state machine itself.
+Through the GraphQL API on fakes and again on DynamoDB Local (the `ports` mark), and
+tests/workflow runs the payments state machine itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from tests.financing_flow import TREASURY, FinancingFlow
 from tests.incentive_flow import ALWAYS
 from tests.program_flow import ProgramFlow
 from tests.world import register
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
 
 EVER = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
 

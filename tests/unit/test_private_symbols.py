@@ -195,7 +195,8 @@ def test_pynamodb_internals_used_by_the_reader_and_the_repositories():
 def test_botocore_internal_used_by_the_scan_guard():
     from botocore.client import BaseClient
 
-    # tests/conftest.py `no_scan_ever` wraps every AWS call of the suite to refuse a Scan.
+    # tests/conftest.py `no_scan_ever` wraps every AWS call of the suite to refuse a Scan, and
+    # tests/stack.py's table pool to note the keys written.
     assert parameters(BaseClient._make_api_call) == ["self", "operation_name", "api_params"]
 
 

@@ -11,6 +11,8 @@ from tests.factories import LEASER_ADMIN
 from tests.financing_flow import SIGNATURE_CONNECTOR
 from tests.program_flow import ProgramFlow
 
+pytestmark = pytest.mark.ports("fake", "dynamodb")  # the same tests on the fakes and on DynamoDB Local
+
 EVER = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
 
 

@@ -1,8 +1,7 @@
-"""Workflow layer: infra/financing.asl.json executed by moto's interpreter, steps on DynamoDB Local."""
+"""Workflow layer: infra/*.asl.json executed by moto's interpreter (retries quickened), steps on DynamoDB Local."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +11,9 @@ import pytest
 from channelfin.local.stepfunctions_local import LocalStepFunctions
 from tests.fakes import RecordedMetrics, ScriptedNotifier, ScriptedPayments
 from tests.financing_flow import FinancingFlow
-from tests.stack import fresh_ports
+from tests.stack import pooled_ports
+from tests.state_machines import quick_retries
+from tests.wait import wait_until
 from tests.world import build_world
 
 pytestmark = pytest.mark.workflow
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.workflow
 
 @pytest.fixture(scope="session")
 def local_engine():
-    engine = LocalStepFunctions()
+    engine = LocalStepFunctions(edit_definition=quick_retries)  # retries wait 1 s each: tests/state_machines.py
     engine.start()
     current = SimpleNamespace(ports=None)
     arn = engine.deploy_financing(lambda: current.ports)
@@ -42,14 +43,16 @@ class WorkflowFlow(FinancingFlow):
 
     def escrow_execution(self, agreement_local_id: str, declaration: int = 1, timeout: float = 30) -> dict[str, Any]:
         name = f"escrow-{agreement_local_id}-{declaration}"
-        execution_arn = self.escrow_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        return self._finished(self.escrow_arn.replace(":stateMachine:", ":execution:") + f":{name}", timeout)
+
+    def _finished(self, execution_arn: str, timeout: float) -> dict[str, Any]:
         client = self.engine.client()
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def finished() -> dict[str, Any] | None:
             described = client.describe_execution(executionArn=execution_arn)
-            if described["status"] != "RUNNING" or time.monotonic() > deadline:
-                return described
-            time.sleep(0.05)
+            return described if described["status"] != "RUNNING" else None
+
+        return wait_until(finished, timeout=timeout, what=f"{execution_arn} still RUNNING")
 
     @property
     def payments(self) -> ScriptedPayments:
@@ -64,13 +67,9 @@ class WorkflowFlow(FinancingFlow):
 
     def execution(self, contract: str, *, until_done: bool = True, timeout: float = 30) -> dict[str, Any]:
         execution_arn = self.arn.replace(":stateMachine:", ":execution:") + f":financing-{self.local(contract)}"
-        client = self.engine.client()
-        deadline = time.monotonic() + timeout
-        while True:
-            described = client.describe_execution(executionArn=execution_arn)
-            if not until_done or described["status"] != "RUNNING" or time.monotonic() > deadline:
-                return described
-            time.sleep(0.05)
+        if until_done:
+            return self._finished(execution_arn, timeout)
+        return self.engine.client().describe_execution(executionArn=execution_arn)
 
     def executions(self) -> list[dict[str, Any]]:
         return self.engine.client().list_executions(stateMachineArn=self.arn, maxResults=1000)["executions"]
@@ -80,15 +79,15 @@ class WorkflowFlow(FinancingFlow):
 
 
 @pytest.fixture
-def flow(aws_local_env, dynamodb_local, local_engine, monkeypatch):
+def flow(aws_local_env, table_pool, local_engine, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_SFN", local_engine.engine.endpoint_url)
     env = {
         "CHANNELFIN_FINANCING_STATE_MACHINE_ARN": local_engine.arn,
         "CHANNELFIN_ESCROW_STATE_MACHINE_ARN": local_engine.escrow_arn,
         "CHANNELFIN_PAYMENTS_STATE_MACHINE_ARN": local_engine.payments_arn,
     }
-    with fresh_ports(
-        dynamodb_local.endpoint_url,
+    with pooled_ports(
+        table_pool,
         env,
         payments=ScriptedPayments(),
         metrics=RecordedMetrics(),

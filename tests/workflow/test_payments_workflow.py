@@ -6,7 +6,6 @@ FinishRun; a transfer refused once is retried by the definition and then goes th
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from channelfin.api.core.ids import from_global_id
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN
+from tests.wait import wait_until
 
 pytestmark = pytest.mark.workflow
 
@@ -59,12 +59,11 @@ def rebates(flow, *amounts: str) -> list[dict[str, Any]]:
 
 
 def wait_run(flow, run_id: str, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
+    def finished() -> dict[str, Any] | None:
         found = flow.world.run(LEASER_ADMIN, RUN, id=run_id).data["node"]
-        if found["status"] != "RUNNING" or time.monotonic() > deadline:
-            return found
-        time.sleep(0.05)
+        return found if found["status"] != "RUNNING" else None
+
+    return wait_until(finished, timeout=timeout, what=f"payment run {run_id} still RUNNING")
 
 
 def execution(flow, run_id: str) -> dict[str, Any]:

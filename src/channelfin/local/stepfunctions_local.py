@@ -27,6 +27,7 @@ from channelfin.workflows.dispatch import ESCROW_STEPS, FINANCING_STEPS, PAYMENT
 
 ACCOUNT = "123456789012"
 StepRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
+DefinitionEdit = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class UnknownFunction(LookupError):
@@ -38,10 +39,19 @@ def function_name(prefix: str, step: str) -> str:
 
 
 class LocalStepFunctions:
-    def __init__(self, *, port: int | None = None, region: str = REGION, function_prefix: str = "channelfin-local-"):
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        region: str = REGION,
+        function_prefix: str = "channelfin-local-",
+        edit_definition: DefinitionEdit | None = None,
+    ):
+        """`edit_definition` changes each definition before it is deployed (the tests shorten its retries)."""
         self.port = port or free_port()
         self.region = region
         self.function_prefix = function_prefix
+        self.edit_definition = edit_definition
         self._server: Any = None
         self._runners: dict[str, tuple[str, StepRunner]] = {}
 
@@ -101,7 +111,10 @@ class LocalStepFunctions:
             fn = function_name(self.function_prefix, step)
             self._runners[fn] = (step, runner)
             arns[step] = f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{fn}"
-        definition = substitute(definition_path(name).read_text(), arns)
+        text = definition_path(name).read_text()
+        if self.edit_definition is not None:
+            text = json.dumps(self.edit_definition(json.loads(text)))
+        definition = substitute(text, arns)
         machine = f"{self.function_prefix}{name}"
         arn = f"arn:aws:states:{self.region}:{ACCOUNT}:stateMachine:{machine}"
         client = self.client()
