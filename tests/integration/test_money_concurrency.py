@@ -253,20 +253,17 @@ def flow(world) -> FinancingFlow:
     return FinancingFlow(world)
 
 
-def _hold_step(flow: FinancingFlow, step, contract: str, token: str) -> None:
-    flow.world.ports.workflows.issue(token)
-    step(flow.world.ports, flow.local(contract), token)
-
-
 def transmitted_contract(flow: FinancingFlow) -> str:
     """A contract requested, signed and delivered, its file transmitted: AWAITING_PAYMENT (global id)."""
     contract = flow.new_contract()
     assert flow.request(contract)["contract"]["status"] == "APPROVED"
     local = flow.local(contract)
-    _hold_step(flow, steps.send_for_signature, contract, f"sign-{local}")
+    flow.step(steps.send_for_signature, contract, f"sign-{local}")
     flow.sign_both(contract)
-    _hold_step(flow, steps.await_delivery_report, contract, f"delivery-{local}")
+    flow.step(steps.await_delivery_report, contract, f"delivery-{local}")
     flow.deliver(contract)
+    flow.step(steps.send_delivery_report, contract, f"report-{local}")
+    flow.sign_delivery(contract)
     steps.transmit_file(flow.world.ports, local)
     assert flow.world.ports.contracts.get(local).status is ContractStatus.AWAITING_PAYMENT
     return contract
