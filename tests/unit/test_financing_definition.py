@@ -67,7 +67,14 @@ def test_the_check_finds_broken_definitions(definition, breakage, problem):
 
 # What each retrier of the deployed definitions does: errors → (IntervalSeconds, MaxAttempts, BackoffRate).
 DESIGNED_RETRIES = {
-    ("Conflict", "Lambda.ServiceException", "Lambda.TooManyRequestsException"): (1, 3, 2),
+    # The Lambda errors AWS asks every Lambda task to retry (deploy branch), beside our Conflict.
+    (
+        "Conflict",
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException",
+    ): (1, 3, 2),
     ("SignatureProviderError",): (5, 5, 2),
     ("TransferFailed",): (1, 3, 2),
     ("NotificationFailed",): (1, 3, 2),
