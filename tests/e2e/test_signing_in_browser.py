@@ -15,33 +15,17 @@ import hmac
 import json
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests import operations as ops
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM
 from tests.wait import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # root has no sandbox
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # no calls home: this network refuses them
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-NO_CHROMIUM = (
-    f"Debian's Chromium is not installed ({CHROMIUM} is missing): run scripts/setup as root, "
-    "or apt-get install --no-install-recommends chromium"
-)
 SIGNED_BEFORE_DELIVERY = ("SALE_CONTRACT", "LEASE_CONTRACT")
 TITLES = {"SALE_CONTRACT": "Contrat de vente", "LEASE_CONTRACT": "Contrat de location"}
 SIGNER = "Marie Martin"
