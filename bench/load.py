@@ -156,18 +156,26 @@ def activate(server: DevServer, plan: dict[str, Any], siren: str) -> str:
         "userErrors { code } } }",
         i={"contractId": contract, "installedAt": "2026-11-20", "signedBy": "Client"},
     )
+    # The report goes to the end client for signature; the provider's word comes through the connector.
+    wait(server, plan, contract, "AWAITING_DELIVERY", "DELIVERY_SIGNATURE")
+    server.gql(
+        plan["connector"],
+        "mutation($i: RecordSignatureInput!) { recordSignature(input: $i) { contract { id } userErrors { code } } }",
+        i={"contractId": contract, "document": "DELIVERY_REPORT", "signedBy": "Client"},
+    )
     wait(server, plan, contract, "ACTIVE")
     return str(contract)
 
 
-def wait(server: DevServer, plan: dict[str, Any], contract: str, status: str) -> None:
+def wait(server: DevServer, plan: dict[str, Any], contract: str, status: str, waiting_for: str | None = None) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         found = server.gql(plan["admin"], CONTRACT, id=contract)
-        if found["status"] == status and (status == "ACTIVE" or found["financing"]["waitingFor"]):
+        step = found["financing"]["waitingFor"] if found["financing"] else None
+        if found["status"] == status and (status == "ACTIVE" or step) and waiting_for in (None, step):
             return
         time.sleep(0.2)
-    raise RuntimeError(f"contract {contract} did not reach {status}")
+    raise RuntimeError(f"contract {contract} did not reach {status} {waiting_for or ''}")
 
 
 def audit(server: DevServer, plan: dict[str, Any], accepted: dict[str, list[Any]]) -> dict[str, int]:

@@ -321,15 +321,16 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
         i={"contractId": contract, "agreementId": agreement},
     )
 
-    def wait(status: str) -> None:
+    def wait(status: str, waiting_for: str | None = None) -> None:
         query = "query($id: ID!) { contract(id: $id) { status financing { waitingFor } } }"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             found = api(query, admin, id=contract)["contract"]
-            if found["status"] == status and (status == "ACTIVE" or found["financing"]["waitingFor"]):
+            step = found["financing"]["waitingFor"] if found["financing"] else None
+            if found["status"] == status and (status == "ACTIVE" or step) and waiting_for in (None, step):
                 return
             time.sleep(poll)
-        raise RuntimeError(f"the flow did not reach {status}")
+        raise RuntimeError(f"the flow did not reach {status} {waiting_for or ''}")
 
     wait("AWAITING_SIGNATURES")
     # The e-signature connector: a client-credentials token of the client the platform maps to no partner.
@@ -345,6 +346,13 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
         "mutation($i: SubmitDeliveryReportInput!) { submitDeliveryReport(input: $i) { contract { status } } }",
         owner,
         i={"contractId": contract, "installedAt": "2026-11-20", "signedBy": "Client"},
+    )
+    # The report goes to the end client for signature; the provider's word comes through the connector.
+    wait("AWAITING_DELIVERY", "DELIVERY_SIGNATURE")
+    api(
+        "mutation($i: RecordSignatureInput!) { recordSignature(input: $i) { contract { status } } }",
+        connector,
+        i={"contractId": contract, "document": "DELIVERY_REPORT", "signedBy": "Client"},
     )
     wait("ACTIVE")
     return time.perf_counter() - start

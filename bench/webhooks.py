@@ -96,10 +96,23 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
         "softwareFee": "1000.00",
         "supportFee": "150.00",
     }
+    # A contract may name a reseller only with its consent: the publisher asks, the reseller accepts.
+    asked = api(
+        "mutation($input: RequestResellerLinkInput!) { requestResellerLink(input: $input) { link { id } } }",
+        owner,
+        input={"publisherId": fields["publisherId"], "resellerId": fields["resellerId"]},
+    )["requestResellerLink"]["link"]
+    if asked is not None:  # None: linked by an earlier run on the same data
+        api(
+            "mutation($input: AcceptResellerLinkInput!) { acceptResellerLink(input: $input) { link { id } } }",
+            claims("partner-admin", reseller, sub="bench-reseller-admin"),
+            input={"linkId": asked["id"]},
+        )
     mutation = "mutation($input: CreateContractInput!) { createContract(input: $input) { userErrors { code } } }"
 
     def create() -> None:
-        assert api(mutation, owner, input=fields)["createContract"]["userErrors"] == []
+        errors = api(mutation, owner, input=fields)["createContract"]["userErrors"]
+        assert errors == [], errors
 
     for _ in range(20):
         create()  # warm
