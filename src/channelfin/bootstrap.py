@@ -25,8 +25,8 @@ from channelfin.services.ports import (
     Payments,
     Ports,
     SignatureProvider,
-    WebhookSettings,
 )
+from channelfin.services.webhook_ports import WebhookSettings
 
 if TYPE_CHECKING:
     from channelfin.api.http.idempotency import IdempotentRequests

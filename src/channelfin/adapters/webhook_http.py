@@ -17,7 +17,7 @@ import time
 from channelfin.domain.errors import ValidationError
 from channelfin.domain.webhook_deliveries import RESPONSE_EXCERPT_BYTES, Answer
 from channelfin.domain.webhook_urls import Target, UrlPolicy, check_addresses, literal_address, parse
-from channelfin.services.ports import HostResolver
+from channelfin.services.webhook_ports import HostResolver
 
 
 class SocketResolver:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
@@ -33,7 +32,6 @@ from channelfin.domain.incentives.credit_lines import (
     MovementKind,
     PendingCreditChange,
 )
-from channelfin.domain.partners import PartnerRole
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json, reads
 from channelfin.store.dynamo import (
@@ -47,6 +45,7 @@ from channelfin.store.dynamo import (
     query_page,
     sort_stamp,
 )
+from channelfin.store.incentive_campaigns import campaign_attributes, campaign_from_record, campaign_sort
 from channelfin.store.outbox import outbox_items
 
 
@@ -110,66 +109,6 @@ class IncentiveRecord(PartnersTableItem):
 
 
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
-
-
-# ---------------------------------------------------------------- campaigns
-
-
-def _campaign_attributes(c: IncentiveCampaign) -> dict[str, Any]:
-    """What the campaign item and its distributor's copy both carry."""
-    return dict(
-        vendor_id=c.vendor_id,
-        name=c.name,
-        kind=c.kind.value,
-        starts_at=c.starts_at,
-        ends_at=c.ends_at,
-        created_at=c.created_at,
-        created_by=c.created_by,
-        partner_roles=sorted(r.value for r in c.partner_roles),
-        distributor_id=c.distributor_id,
-        product_family=c.product_family,
-        product_references=list(c.product_references),
-        licence_program=c.licence_program,
-        amount=money_map(c.amount) if c.amount is not None else None,
-        per_order_amount=money_map(c.per_order_amount) if c.per_order_amount is not None else None,
-        rate=str(c.rate) if c.rate is not None else None,
-        multiplier=str(c.multiplier) if c.multiplier is not None else None,
-        payout_sla_hours=c.payout_sla_hours,
-        accepted_by=c.accepted_by,
-        accepted_at=c.accepted_at,
-    )
-
-
-def _campaign(record: Any) -> IncentiveCampaign:
-    campaign_id = record.pk.removeprefix("CAMPAIGN#")
-    if record.legacy_body is not None:
-        return legacy_json.campaign(record.legacy_body, campaign_id=campaign_id)
-    return IncentiveCampaign(
-        id=campaign_id,
-        vendor_id=record.vendor_id,
-        name=record.name,
-        kind=CampaignKind(record.kind),
-        starts_at=record.starts_at,
-        ends_at=record.ends_at,
-        created_at=record.created_at,
-        created_by=record.created_by,
-        partner_roles=frozenset(PartnerRole(r) for r in record.partner_roles or ()),
-        distributor_id=record.distributor_id,
-        product_family=record.product_family,
-        product_references=tuple(record.product_references or ()),
-        licence_program=record.licence_program,
-        amount=money(record.amount) if record.amount is not None else None,
-        per_order_amount=money(record.per_order_amount) if record.per_order_amount is not None else None,
-        rate=Decimal(record.rate) if record.rate is not None else None,
-        multiplier=Decimal(record.multiplier) if record.multiplier is not None else None,
-        payout_sla_hours=int(record.payout_sla_hours) if record.payout_sla_hours is not None else None,
-        accepted_by=record.accepted_by,
-        accepted_at=record.accepted_at,
-    )
-
-
-def _campaign_sort(kind: CampaignKind, starts_at: datetime, campaign_id: str = "") -> str:
-    return f"{kind.value}#{sort_stamp(starts_at)}#{campaign_id}"
 
 
 # ---------------------------------------------------------------- credit lines
@@ -279,8 +218,8 @@ class DynamoIncentiveRepository:
 
     def _write_campaign(self, campaign: IncentiveCampaign, condition: Any, conflict: str) -> None:
         """The campaign and its distributor's copy, together."""
-        attributes = _campaign_attributes(campaign)
-        sort = _campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
+        attributes = campaign_attributes(campaign)
+        sort = campaign_sort(campaign.kind, campaign.starts_at, campaign.id)
         pk = f"CAMPAIGN#{campaign.id}"
         main = IncentiveRecord(
             pk=pk, sk="CAMPAIGN", gsi1pk=f"VENDOR#{campaign.vendor_id}#CAMPAIGNS", gsi1sk=sort, **attributes
@@ -295,7 +234,7 @@ class DynamoIncentiveRepository:
 
     def get_campaign(self, campaign_id: str) -> IncentiveCampaign | None:
         found = reads.get(IncentiveRecord, f"CAMPAIGN#{campaign_id}", "CAMPAIGN")
-        return _campaign(found) if found else None
+        return campaign_from_record(found) if found else None
 
     def campaigns_of_vendor(
         self, vendor_id: str, *, kind: CampaignKind | None, page: PageRequest
@@ -305,7 +244,7 @@ class DynamoIncentiveRepository:
             f"VENDOR#{vendor_id}#CAMPAIGNS",
             key_names=KEYS,
             page=page,
-            to_domain=_campaign,
+            to_domain=campaign_from_record,
             newest_first=False,
             range_condition=IncentiveRecord.gsi1sk.startswith(f"{kind.value}#") if kind else None,
         )
@@ -319,8 +258,11 @@ class DynamoIncentiveRepository:
         at: datetime,
     ) -> list[IncentiveCampaign]:
         hash_key = f"VENDOR#{vendor_id}#CAMPAIGNS" if vendor_id else f"DISTRIBUTOR#{distributor_id}#CAMPAIGNS"
-        condition = IncentiveRecord.gsi1sk.between(f"{kind.value}#", _campaign_sort(kind, at, "~"))
-        return [_campaign(r) for r in reads.query(IncentiveRecord, hash_key, condition, index=IncentiveRecord.gsi1)]
+        condition = IncentiveRecord.gsi1sk.between(f"{kind.value}#", campaign_sort(kind, at, "~"))
+        return [
+            campaign_from_record(r)
+            for r in reads.query(IncentiveRecord, hash_key, condition, index=IncentiveRecord.gsi1)
+        ]
 
     def _line_records(self, line: CreditLine) -> tuple[IncentiveRecord, IncentiveRecord]:
         pk, attributes = f"CREDITLINE#{line.id}", _line_attributes(line)
