@@ -1,29 +1,20 @@
 """The e-signature provider's secrets, read at run time from Secrets Manager (Powertools Parameters).
 
-Only the webhook and SendForSignature are given the secret's id (and the right to read it): no
-function's environment holds a secret value. The value is cached for `MAX_AGE_SECONDS`, so a
+Only the webhook, SendForSignature and SendDeliveryReport are given the secret's id (and the right to read it): no
+function's environment holds a secret value. The value is cached (`adapters/secrets.py`), so a
 warm function does not call Secrets Manager on every request, and a rotated secret is picked
 up within that time.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from channelfin.adapters.esign.yousign import YousignProvider
+from channelfin.adapters.secrets import secret_key
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.services.ports import SignatureRequest
 
-MAX_AGE_SECONDS = 300
-
-
-def esign_secret(secret_id: str, key: str) -> str:
-    """`key` of the JSON secret `secret_id` ("" when absent: the caller refuses to work without it)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    value: Any = parameters.get_secret(secret_id, transform="json", max_age=MAX_AGE_SECONDS)
-    found = value.get(key, "") if isinstance(value, dict) else ""
-    return found if isinstance(found, str) else ""
+# Read through adapters/secrets.py (cached for its MAX_AGE_SECONDS).
+esign_secret = secret_key
 
 
 class YousignFromSecret:
