@@ -13,6 +13,7 @@ payout twice (same kind and installment). Figures: throughput, p50, p99, the 5xx
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -37,18 +38,23 @@ CONTRACT = """query($id: ID!) { contract(id: $id) { id status collectedInstallme
 class DevServer:
     """`channelfin dev` on a free loopback port with its own data directory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **env: str) -> None:
         from channelfin.local.dynamodb_local import free_port
 
         self.data_dir, self.port = data_dir, free_port()
         self.host = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1", **env}
         self.process: subprocess.Popen[str] | None = None
 
-    def __enter__(self) -> DevServer:
+    def start(self) -> DevServer:
+        """Start it (about 15 s to be ready on 2 cores: DynamoDB Local, Step Functions, the app)."""
         command = [sys.executable, "-m", "channelfin.cli", "dev", "--port", str(self.port)]
         command += ["--data-dir", str(self.data_dir), "--log-level", "warning"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
+        return self
+
+    def wait_ready(self) -> DevServer:
+        assert self.process is not None, "start() first"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -60,20 +66,26 @@ class DevServer:
                 time.sleep(0.2)
         raise RuntimeError("channelfin dev did not answer in 120 s")
 
-    def __exit__(self, *_: object) -> None:
-        assert self.process is not None
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def __enter__(self) -> DevServer:
+        return self.start().wait_ready()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def token(self, role: str, partner: str | None = None, sub: str | None = None) -> str:
         command = [sys.executable, "-m", "channelfin.cli", "token", "--role", role, "--data-dir", str(self.data_dir)]
         command += ["--partner", partner] if partner else []
         command += ["--sub", sub] if sub else []
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout.strip()
+        return subprocess.run(command, check=True, capture_output=True, text=True, env=self.env).stdout.strip()
 
     def gql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
         answer = httpx.post(
@@ -195,8 +207,13 @@ def audit(server: DevServer, plan: dict[str, Any], accepted: dict[str, list[Any]
     return {"lost": lost, "twice": twice, "checked_contracts": len(seen)}
 
 
-def measure(seconds: float = 60, users: int = 20) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="channelfin-load-") as work, DevServer(Path(work) / "data") as server:
+def measure(seconds: float = 60, users: int = 20, server: DevServer | None = None) -> dict[str, Any]:
+    """The load test against `server` (started by the caller, e.g. while it set up other things), or a
+    `channelfin dev` of its own."""
+    with tempfile.TemporaryDirectory(prefix="channelfin-load-") as work, contextlib.ExitStack() as stack:
+        if server is None:
+            server = stack.enter_context(DevServer(Path(work) / "data"))
+        server.wait_ready()
         say(f"load: channelfin dev on {server.host}; two contracts brought to ACTIVE")
         plan = prepare(server)
         plan_file, out_file = Path(work) / "plan.json", Path(work) / "out.json"

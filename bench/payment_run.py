@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from progress import say
+
 PAYER = "bench-run-payer"
 BENEFICIARIES = 100
 PAYOUTS = 1_000
@@ -66,6 +68,7 @@ def measure(ports: Any, counter: Any) -> dict[str, Any]:
 
     now = datetime.now(UTC)
     seed_due_payouts(ports, now)
+    say("payment run: payouts seeded (with their ledger entries); the run")
     treasury = Principal.from_groups("bench-treasury", ["leaser-admin"])
     start = time.perf_counter()
     with counter.delta() as calls:

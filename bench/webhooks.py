@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from progress import say
+
 EVENTS = 1_000
 
 
@@ -137,6 +139,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
 
     for _ in range(20):
         create()  # warm
+    say(f"webhooks: {runs} createContract with no endpoint")
     without = _mutation_ms(create, runs)
     while run_once(ports).dispatched:
         pass
@@ -152,6 +155,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
                 input={"partnerId": to_global_id("Partner", publisher), "url": url},
             )
             assert made["createWebhookEndpoint"]["userErrors"] == [], made
+            say(f"webhooks: {EVENTS:,} events put in the outbox; {runs} createContract while they go out")
             start = time.perf_counter()
             seeded = seed_events(publisher)
             during = _mutation_ms(create, runs)
