@@ -76,8 +76,9 @@ export default function NewContract() {
     event.preventDefault();
     if (siren === "invalid") return; // already said next to the field; nothing is sent
     if (siren === "empty") {
-      // Said as the API would say it, next to the field; nothing is sent.
-      setErrors(FieldErrors.from([{ field: ["customer", "registrationNumber"], code: "SIREN_REQUIRED", message: t("sirenRequired") }], FIELDS));
+      // Said as the API would say it (its code, so its message in the user's language), next to the field.
+      const required = { field: ["customer", "registrationNumber"], code: "SIREN_REQUIRED", message: "financing needs the end client's SIREN" };
+      setErrors(FieldErrors.from([required], FIELDS));
       return;
     }
     setBusy(true);
