@@ -76,7 +76,7 @@ class ContractsMutations:
         )
 
     @strawberry.mutation(
-        description="Change a DRAFT contract (the owner's users): any field of createContract, each checked "
+        description="Change a DRAFT contract (the owner's users): any term of createContract, each checked "
         "again as at creation. A contract the automatic decision REJECTED (no SIREN, fee, term) goes back to "
         "DRAFT with the change, to ask for financing again; otherwise NOT_A_DRAFT once financing was requested. "
         "A partner no longer named stops seeing the contract. The end client's SIREN, once given, may be "
