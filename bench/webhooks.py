@@ -112,7 +112,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
         "ownerId": to_global_id("Partner", publisher),
         "publisherId": to_global_id("Partner", publisher),
         "resellerId": to_global_id("Partner", reseller),
-        "customer": {"name": "Client Webhook"},
+        "customer": {"name": "Client Webhook", "registrationNumber": "552100554"},
         "periodicity": "MONTHLY",
         "termMonths": 36,
         "startDate": "2027-01-01",

@@ -67,7 +67,7 @@ def contracts(dev_server, admin):
             input={
                 "ownerId": publisher,
                 "publisherId": publisher,
-                "customer": {"name": name},
+                "customer": {"name": name, "registrationNumber": "552100554"},
                 "periodicity": "MONTHLY",
                 "termMonths": 12,
                 "startDate": "2027-01-01",
@@ -152,6 +152,33 @@ def test_the_readme_gql_snippet_lists_contracts(dev_server, admin, contracts):
     names: dict[str, object] = {"token": admin}
     exec(readme_snippet("python").replace(README_URL, dev_server.url), names)  # noqa: S102 (our README's snippet)
     assert set(contracts) <= {edge["node"]["customer"]["name"] for edge in names["contracts"]}  # type: ignore[attr-defined]
+
+
+def test_a_contract_for_financing_without_siren_is_refused_and_a_draft_may_wait_for_it(dev_server, admin):
+    registered = dev_server.gql(
+        admin, ops.REGISTER_PARTNER, input={"name": "Éditeur Sans SIREN", "roles": ["PUBLISHER"]}
+    )
+    publisher = registered["registerPartner"]["partner"]["id"]
+    owner = dev_server.token("partner-admin", partner=publisher, sub="siren-owner")
+    fields = {
+        "ownerId": publisher,
+        "publisherId": publisher,
+        "customer": {"name": "Client à identifier"},
+        "periodicity": "MONTHLY",
+        "termMonths": 12,
+        "startDate": "2027-01-01",
+        "softwareFee": "100.00",
+        "supportFee": "10.00",
+    }
+    refused = dev_server.gql(owner, ops.CREATE_CONTRACT, input=fields)["createContract"]
+    assert refused["contract"] is None
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+        ("SIREN_REQUIRED", ["input", "customer", "registrationNumber"])
+    ]
+    listed = dev_server.gql(owner, ops.CONTRACTS)["contracts"]["edges"]
+    assert listed == []  # nothing was written
+    draft = dev_server.gql(owner, ops.CREATE_CONTRACT, input={**fields, "forFinancing": False})["createContract"]
+    assert draft["userErrors"] == [] and draft["contract"]["status"] == "DRAFT"
 
 
 def test_a_query_over_get_is_private_and_a_large_answer_compressed(dev_server, admin):

@@ -63,7 +63,7 @@ def test_partner_user_sees_only_its_own_contracts(dev_server, setup):
         "ownerId": setup["publisher"],
         "publisherId": setup["publisher"],
         "resellerId": setup["reseller"],
-        "customer": {"name": "Boulangerie Martin"},
+        "customer": {"name": "Boulangerie Martin", "registrationNumber": "552100554"},
         "periodicity": "MONTHLY",
         "termMonths": 36,
         "startDate": "2027-01-01",

@@ -401,6 +401,24 @@ def test_a_siren_with_a_wrong_check_digit_is_flagged_before_anything_is_sent(con
     assert page.url.endswith("/contrats/nouveau")
 
 
+def test_a_contract_without_siren_is_refused_before_anything_is_sent(context, dev_server, world):
+    """The form asks for financing at once, and financing needs the end client's SIREN (SIREN_REQUIRED)."""
+    page = context.new_page()
+    _sign_in(page, dev_server, world["user"], "/contrats/nouveau")
+    sent = _graphql_operations(page)
+    page.fill("input[name=customerName]", "Garage Dupont")
+    page.fill("input[name=softwareFee]", "1000")
+    page.fill("input[name=supportFee]", "150")
+    page.get_by_role("button", name="Demander le financement").click()
+    siren = page.locator("input[name=siren]")
+    field = page.locator(".field", has=siren)
+    _expect(field.locator("[data-code=SIREN_REQUIRED]")).to_have_text(re.compile("SIREN du client final"))
+    _expect(siren).to_have_attribute("aria-invalid", "true")
+    page.wait_for_timeout(500)
+    assert not [q for q in sent if "createContract" in q], sent
+    assert page.url.endswith("/contrats/nouveau")
+
+
 def test_a_term_of_0_months_shows_the_apis_user_error_next_to_the_field(context, dev_server, world):
     page = context.new_page()
     _sign_in(page, dev_server, world["user"], "/contrats/nouveau")

@@ -167,7 +167,7 @@ def world(dev_server: DevServer) -> dict[str, Any]:
             "ownerId": publisher,
             "publisherId": publisher,
             "resellerId": reseller,
-            "customer": {"name": "Boulangerie Fuzz"},
+            "customer": {"name": "Boulangerie Fuzz", "registrationNumber": "552100554"},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",
@@ -449,7 +449,7 @@ def scheduled_commission(dev_server, world) -> dict[str, str]:
         input={
             "ownerId": publisher,
             "publisherId": publisher,
-            "customer": {"name": "Client"},
+            "customer": {"name": "Client", "registrationNumber": "552100554"},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",

@@ -70,7 +70,7 @@ def _sell(s, p, tier, term=36, owner=None):
             "ownerId": owner,
             "publisherId": p["publisher"],
             "resellerId": owner if owner != p["publisher"] else None,
-            "customer": {"name": "Client"},
+            "customer": {"name": "Client", "registrationNumber": "552100554"},
             "periodicity": "MONTHLY",
             "termMonths": term,
             "startDate": "2027-01-01",
@@ -132,7 +132,7 @@ def test_an_enrolment_nobody_accepted_creates_no_charge_on_the_partners_statemen
         input={
             "ownerId": p["publisher"],
             "publisherId": p["publisher"],
-            "customer": {"name": "Client"},
+            "customer": {"name": "Client", "registrationNumber": "552100554"},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",

@@ -418,7 +418,9 @@ def test_a_contracts_customer_fields_are_bounded(world):
         assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [error], customer
         assert refused["contract"] is None
     assert listed() == before  # nothing written
-    longest = world.create_contract(customer={"name": "B" * 200, "email": "a" * 243 + "@exemple.fr"})
+    longest = world.create_contract(
+        customer={"name": "B" * 200, "registrationNumber": "732829320", "email": "a" * 243 + "@exemple.fr"}
+    )
     read = world.run(
         world.user_of(world.reseller),
         "query($id: ID!) { contract(id: $id) { customer { name email } } }",

@@ -28,7 +28,7 @@ def update(world, who=None, **fields):
 
 
 def test_the_owner_fixes_a_draft_and_the_timeline_says_what_changed(world):
-    draft = world.create_contract(customer={"name": "Boulangerie Martin"})
+    draft = world.create_contract(customer={"name": "Boulangerie Martin"}, forFinancing=False)
     done = update(
         world,
         contractId=draft["id"],
@@ -45,7 +45,7 @@ def test_the_owner_fixes_a_draft_and_the_timeline_says_what_changed(world):
 
 def test_a_draft_without_siren_fixed_then_financed_is_not_rejected_for_it(world):
     flow = FinancingFlow(world)
-    draft = world.create_contract(customer={"name": "Boulangerie Martin"})["id"]
+    draft = world.create_contract(customer={"name": "Boulangerie Martin"}, forFinancing=False)["id"]
     fixed = update(world, contractId=draft, customer={"name": "Boulangerie Martin", "registrationNumber": "732829320"})
     assert fixed["userErrors"] == []
     asked = flow.request(draft)
@@ -93,7 +93,7 @@ def test_every_term_is_checked_as_at_creation_and_nothing_is_written_on_a_refusa
 
 def test_an_automatic_rejection_is_fixed_and_financing_asked_again(world):
     flow = FinancingFlow(world)
-    draft = world.create_contract(customer={"name": "Boulangerie Martin"})["id"]
+    draft = world.create_contract(customer={"name": "Boulangerie Martin"}, forFinancing=False)["id"]
     rejected = flow.request(draft)
     assert rejected["contract"]["status"] == "REJECTED", rejected
     fixed = update(world, contractId=draft, customer={"name": "Boulangerie Martin", "registrationNumber": "732829320"})
@@ -126,3 +126,75 @@ def test_only_the_owners_users_update(world):
         assert world.run(who, UPDATE, input={"contractId": draft["id"], "softwareFee": "1.00"}).codes == ["FORBIDDEN"]
     stranger = update(world, world.user_of(world.stranger), contractId=draft["id"], softwareFee="1.00")
     assert [e["code"] for e in stranger["userErrors"]] == ["NOT_FOUND"]
+
+
+# ---------------------------------------------------------------- the SIREN financing needs (issue 18)
+ALL_CONTRACTS = "query { contracts(first: 100) { edges { node { id } } } }"
+
+
+def create(world, **overrides):
+    result = world.run(world.user_of(world.publisher), ops.CREATE_CONTRACT, input=world.contract_input(**overrides))
+    assert result.errors == [], result.errors
+    return result.data["createContract"]
+
+
+def test_a_contract_for_financing_needs_the_end_clients_siren_and_nothing_is_written(world):
+    def listed() -> list[str]:
+        edges = world.run(LEASER_ADMIN, ALL_CONTRACTS).data["contracts"]["edges"]
+        return [e["node"]["id"] for e in edges]
+
+    before = listed()
+    for overrides in (
+        {"customer": {"name": "Boulangerie Martin"}},  # forFinancing left out: true
+        {"customer": {"name": "Boulangerie Martin", "registrationNumber": None}, "forFinancing": True},
+        {"customer": {"name": "Boulangerie Martin", "registrationNumber": "   "}},  # spaces only: none
+    ):
+        refused = create(world, **overrides)
+        assert refused["contract"] is None
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+            ("SIREN_REQUIRED", ["input", "customer", "registrationNumber"])
+        ], overrides
+        message = refused["userErrors"][0]["message"]
+        assert "SIREN" in message and "forFinancing: false" in message
+    assert listed() == before
+
+
+def test_a_draft_kept_without_siren_is_rejected_automatically_until_the_owner_adds_it(world):
+    flow = FinancingFlow(world)
+    draft = create(world, customer={"name": "Boulangerie Martin"}, forFinancing=False)
+    assert draft["userErrors"] == [] and draft["contract"]["status"] == "DRAFT"
+    contract = draft["contract"]["id"]
+    rejected = flow.request(contract)
+    assert rejected["userErrors"] == [] and rejected["contract"]["status"] == "REJECTED"
+    assert rejected["decision"]["outcome"] == "REJECTED"
+    assert any("SIREN" in reason for reason in rejected["decision"]["reasons"]), rejected["decision"]
+    fixed = update(
+        world, contractId=contract, customer={"name": "Boulangerie Martin", "registrationNumber": "552100554"}
+    )
+    assert fixed["userErrors"] == [] and fixed["contract"]["customer"]["registrationNumber"] == "552100554"
+    again = flow.request(contract)
+    assert again["userErrors"] == [] and again["contract"]["status"] == "APPROVED", again
+
+
+def test_the_siren_of_a_contract_may_be_corrected_but_not_removed(world):
+    draft = world.create_contract()["id"]  # with the SIREN 732829320
+    for customer in ({"name": "Boulangerie Martin"}, {"name": "Boulangerie Martin", "registrationNumber": None}):
+        refused = update(world, contractId=draft, customer=customer)
+        assert refused["contract"] is None
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+            ("SIREN_REQUIRED", ["input", "customer", "registrationNumber"])
+        ], customer
+    read = "query($id: ID!) { contract(id: $id) { customer { registrationNumber } } }"
+    kept = world.run(LEASER_ADMIN, read, id=draft).data["contract"]["customer"]
+    assert kept == {"registrationNumber": "732829320"}  # nothing written
+    corrected = update(
+        world, contractId=draft, customer={"name": "Boulangerie Martin", "registrationNumber": "552100554"}
+    )
+    assert corrected["userErrors"] == [] and corrected["contract"]["customer"]["registrationNumber"] == "552100554"
+
+
+def test_a_draft_that_never_had_a_siren_may_be_amended_without_one(world):
+    draft = create(world, customer={"name": "Boulangerie Martin"}, forFinancing=False)["contract"]["id"]
+    done = update(world, contractId=draft, customer={"name": "Boulangerie Martin SARL"}, softwareFee="900.00")
+    assert done["userErrors"] == [] and done["contract"]["customer"]["registrationNumber"] is None
+    assert done["contract"]["status"] == "DRAFT" and done["contract"]["softwareFee"]["amount"] == "900.00"

@@ -78,7 +78,7 @@ def test_installments_collected_twice_pay_one_support_share_each(flow):
 
 
 def test_immediate_rejection_gives_reasons_and_starts_nothing(flow):
-    contract = flow.new_contract(customer={"name": "Client Sans SIREN"})
+    contract = flow.new_contract(customer={"name": "Client Sans SIREN"}, forFinancing=False)
     requested = flow.request(contract)
     assert requested["decision"]["outcome"] == "REJECTED"
     assert any("SIREN" in reason for reason in requested["decision"]["reasons"])

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, TimelineEvent
-from channelfin.domain.customers import Customer
+from channelfin.domain.customers import Customer, require_siren
 from channelfin.domain.error_codes import ContractCode
 from channelfin.domain.errors import InvalidTransition
 from channelfin.domain.financing import Periodicity
@@ -46,6 +46,8 @@ def amended(
     A contract the automatic decision REJECTED goes back to DRAFT with its financing request
     dropped: that decision's reasons (no SIREN, a file fee that eats the amount, too long a term)
     are all terms the owner fixes here, then it asks again. An analyst's rejection is final.
+    The end client's SIREN, once the contract has one, may be corrected but not removed:
+    financing needs it, so an amendment never makes a contract unfit for it.
     """
     reopened = rejected_automatically(current)
     if current.status is not ContractStatus.DRAFT and not reopened:
@@ -54,6 +56,11 @@ def amended(
             f"this one is {current.status.value}",
             code=ContractCode.NOT_A_DRAFT,
             field=["contractId"],
+        )
+    if current.customer.registration_number is not None:
+        require_siren(
+            customer,
+            "financing needs the end client's SIREN: this contract has one, which may be corrected but not removed",
         )
     fresh = Contract.create(
         id=current.id,

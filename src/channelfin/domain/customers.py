@@ -1,4 +1,9 @@
-"""The end client of a contract: its name, its SIREN (check digit verified), its e-mail."""
+"""The end client of a contract: its name, its SIREN (check digit verified), its e-mail.
+
+Financing needs the end client identified by its SIREN (the automatic decision rejects a file
+without one). So a contract created for financing must name it at once, and a SIREN once given
+is never removed (`require_siren`); only a draft created with `forFinancing: false` waits for it.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,12 @@ class Customer:
 
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit
+
+
+def require_siren(customer: Customer, message: str) -> None:
+    """SIREN_REQUIRED, on the customer's registration number, when it has none."""
+    if customer.registration_number is None:
+        raise ValidationError(message, code=ContractCode.SIREN_REQUIRED, field=["customer", "registrationNumber"])
 
 
 def is_siren(value: str) -> bool:

@@ -10,7 +10,7 @@ from channelfin.domain.access import Principal, Role, require_acting_for
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract, PartyRole
 from channelfin.domain.credit_exposure import CreditExposure, ExposureKey, key_of, open_amount
-from channelfin.domain.customers import Customer
+from channelfin.domain.customers import Customer, require_siren
 from channelfin.domain.error_codes import CommonCode, ContractCode
 from channelfin.domain.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from channelfin.domain.financing import Periodicity
@@ -39,8 +39,18 @@ def create_contract(
     support_fee: Money,
     enrollment_id: str | None = None,
     support_provider_id: str | None = None,
+    for_financing: bool = True,
 ) -> Contract:
+    """A DRAFT contract. One meant for financing (the default) names its end client's SIREN; with
+    `for_financing` False it may wait for it (updateContract adds it; financing asked without it is
+    rejected automatically)."""
     require_acting_for(principal, owner_id, action="createContract", field=["ownerId"])
+    if for_financing:
+        require_siren(
+            customer,
+            "financing needs the end client's SIREN (customer.registrationNumber); send it, or "
+            "forFinancing: false to keep a draft without it until updateContract adds it",
+        )
     enrollment = enrollment_for_contract(ports, principal, enrollment_id, publisher_id) if enrollment_id else None
     wanted = {owner_id, publisher_id} | ({reseller_id} if reseller_id else set())
     found = ports.partners.get_many(wanted)

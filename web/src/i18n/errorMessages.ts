@@ -43,6 +43,7 @@ export const ERROR_MESSAGES: Record<string, Pair> = {
   // Contract
   INVALID_EMAIL: ["Adresse e-mail invalide.", "Invalid e-mail address."],
   INVALID_SIREN: ["SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle.", "Invalid SIREN: 9 digits, the last a check digit."],
+  SIREN_REQUIRED: ["Le SIREN du client final est obligatoire pour le financement.", "Financing needs the end client's SIREN."],
   INVALID_DOCUMENT: ["Document invalide pour cette action.", "Invalid document for this action."],
   INVALID_INSTALLMENT: ["Numéro d'échéance invalide.", "Invalid installment number."],
   OWNER_NOT_A_PARTY: ["Le porteur du contrat doit être l'éditeur ou le revendeur.", "The owner must be the publisher or the reseller."],

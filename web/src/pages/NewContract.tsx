@@ -1,6 +1,7 @@
 // A new contract and its financing request: `createContract`, then `requestFinancing` under the
-// partner's agreement. The SIREN's check digit is verified as one types; every userError is shown
-// next to its field (the API's field path), the others above the button.
+// partner's agreement. The SIREN's check digit is verified as one types, and it is required (financing
+// needs it: the API refuses the contract without it, SIREN_REQUIRED); every userError is shown next
+// to its field (the API's field path), the others above the button.
 import { useState, type FormEvent } from "react";
 import { useLocation } from "wouter";
 import { useMutation } from "urql";
@@ -74,6 +75,12 @@ export default function NewContract() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (siren === "invalid") return; // already said next to the field; nothing is sent
+    if (siren === "empty") {
+      // Said as the API would say it (its code, so its message in the user's language), next to the field.
+      const required = { field: ["customer", "registrationNumber"], code: "SIREN_REQUIRED", message: "financing needs the end client's SIREN" };
+      setErrors(FieldErrors.from([required], FIELDS));
+      return;
+    }
     setBusy(true);
     setRefused(null);
     const asPublisher = form.ownerRole === "publisher";
@@ -84,7 +91,7 @@ export default function NewContract() {
         resellerId: asPublisher ? form.resellerId.trim() || null : partner.id,
         customer: {
           name: form.name,
-          registrationNumber: normaliseSiren(form.siren) || null,
+          registrationNumber: normaliseSiren(form.siren),
           email: form.email.trim() || null,
         },
         periodicity: form.periodicity,
@@ -132,7 +139,7 @@ export default function NewContract() {
             {(p) => <input {...p} name="customerName" autoComplete="organization" value={form.name} onChange={set("name")} />}
           </Field>
           <Field label={t("siren")} hint={t("sirenHint")} errors={errors.for("customer.registrationNumber")} check={sirenCheck}>
-            {(p) => <input {...p} name="siren" inputMode="numeric" value={form.siren} onChange={set("siren")} />}
+            {(p) => <input {...p} name="siren" inputMode="numeric" required value={form.siren} onChange={set("siren")} />}
           </Field>
           <Field label={t("email")} errors={errors.for("customer.email")}>
             {(p) => <input {...p} name="email" type="email" autoComplete="email" value={form.email} onChange={set("email")} />}

@@ -17,7 +17,9 @@ class CustomerInput:
     name: str = strawberry.field(description="The end client's name.")
     registration_number: str | None = strawberry.field(
         default=None,
-        description="Its SIREN: 9 digits, spaces allowed, check digit verified (INVALID_SIREN). Financing needs it.",
+        description="Its SIREN: 9 digits, spaces allowed, check digit verified (INVALID_SIREN). Financing needs "
+        "it: createContract refuses a contract without it (SIREN_REQUIRED) unless `forFinancing` is false, and "
+        "updateContract never removes it once the contract has one (SIREN_REQUIRED).",
     )
     email: str | None = strawberry.field(default=None, description="Its e-mail, where the signature requests go.")
 
@@ -29,7 +31,7 @@ class CreateContractInput:
     )
     publisher_id: strawberry.ID = strawberry.field(description="The software's publisher (PUBLISHER role).")
     customer: CustomerInput = strawberry.field(
-        description="The end client; its SIREN is needed before financing is requested."
+        description="The end client; its SIREN is required unless `forFinancing` is false (SIREN_REQUIRED)."
     )
     periodicity: Periodicity = strawberry.field(description="How often rents fall due.")
     term_months: int = strawberry.field(description="The lease term in months, a whole number of periods.")
@@ -49,12 +51,19 @@ class CreateContractInput:
         description="Who gives support (a party of the contract); default: the owner, or the enrolled partner "
         "when its tier's rules say the partner supports.",
     )
+    for_financing: bool = strawberry.field(
+        default=True,
+        description="Whether the contract is meant for financing (the default): then the end client's SIREN is "
+        "required at once (SIREN_REQUIRED, nothing created). False keeps a DRAFT without it, for updateContract "
+        "to add it before financing is requested; requested without it, financing is rejected automatically.",
+    )
 
 
 @strawberry.input(
-    description="Changes to a DRAFT (or automatically REJECTED) contract: `contractId` plus any field of "
-    "`CreateContractInput`. A field left out stays as it is; null clears the optional ones (`resellerId`, "
-    "`enrollmentId`, `supportProviderId`) and is refused (REQUIRED) on the others. `customer` is replaced as a whole."
+    description="Changes to a DRAFT (or automatically REJECTED) contract: `contractId` plus any term of "
+    "`CreateContractInput` (`forFinancing` is a choice made at creation, not a term). A field left out stays "
+    "as it is; null clears the optional ones (`resellerId`, `enrollmentId`, `supportProviderId`) and is refused "
+    "(REQUIRED) on the others. `customer` is replaced as a whole."
 )
 class UpdateContractInput:
     contract_id: strawberry.ID = strawberry.field(
@@ -63,7 +72,9 @@ class UpdateContractInput:
     owner_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
     publisher_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
     customer: CustomerInput | None = strawberry.field(
-        default=strawberry.UNSET, description="The end client, replaced as a whole."
+        default=strawberry.UNSET,
+        description="The end client, replaced as a whole. Once the contract has a SIREN, the new one must have "
+        "one too (SIREN_REQUIRED): it may be corrected, not removed.",
     )
     periodicity: Periodicity | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")
     term_months: int | None = strawberry.field(default=strawberry.UNSET, description="As in createContract.")

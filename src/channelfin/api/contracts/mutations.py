@@ -39,7 +39,10 @@ class UpdateContractPayload(ContractPayload):
 
 @strawberry.type
 class ContractsMutations:
-    @strawberry.mutation(description="Create a contract with an end client (the owner's users).")
+    @strawberry.mutation(
+        description="Create a DRAFT contract with an end client (the owner's users). Its SIREN is required "
+        "(SIREN_REQUIRED) unless `forFinancing` is false."
+    )
     def create_contract(
         self,
         info: Info,
@@ -68,14 +71,16 @@ class ContractsMutations:
                 support_provider_id=optional_local_id(
                     input.support_provider_id, "Partner", field=["supportProviderId"]
                 ),
+                for_financing=input.for_financing,
             ),
         )
 
     @strawberry.mutation(
-        description="Change a DRAFT contract (the owner's users): any field of createContract, each checked "
+        description="Change a DRAFT contract (the owner's users): any term of createContract, each checked "
         "again as at creation. A contract the automatic decision REJECTED (no SIREN, fee, term) goes back to "
         "DRAFT with the change, to ask for financing again; otherwise NOT_A_DRAFT once financing was requested. "
-        "A partner no longer named stops seeing the contract."
+        "A partner no longer named stops seeing the contract. The end client's SIREN, once given, may be "
+        "corrected but not removed (SIREN_REQUIRED)."
     )
     def update_contract(
         self,

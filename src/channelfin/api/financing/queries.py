@@ -16,7 +16,11 @@ from channelfin.services import quotes as quote_service
 
 @strawberry.type
 class FinancingQueries:
-    @strawberry.field(description="The lease calculator under a financing agreement. No side effect.")
+    @strawberry.field(
+        description="The lease calculator under a financing agreement. No side effect. It needs no end client, "
+        "but financing will: the contract must name the end client's SIREN (createContract refuses it without "
+        "one, SIREN_REQUIRED, unless `forFinancing` is false; requestFinancing rejects a contract still without one)."
+    )
     def lease_quote(
         self,
         info: Info,
