@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from progress import say
+from seeding import in_parallel
 
 PAYER = "bench-run-payer"
 BENEFICIARIES = 100
@@ -29,34 +30,35 @@ def seed_due_payouts(ports: Any, now: datetime) -> None:
 
     ports.partners.add(Partner.register(id=PAYER, name="Éditeur Payeur", roles=[PartnerRole.PUBLISHER], created_at=now))
     due = now - timedelta(days=1)
-    for n in range(PAYOUTS):
-        ports.payouts.add(
-            Payout(
-                id=f"bench-run-{n:04d}",
-                kind=PayoutKind.COMMISSION,
-                status=PayoutStatus.SCHEDULED,
-                amount=Money.of(Decimal("90.00") + Decimal(n % 100) / 100),
-                beneficiary_id=f"bench-affiliate-{n % BENEFICIARIES:03d}",
-                payer_id=PAYER,
-                created_at=due - timedelta(seconds=PAYOUTS - n),
-                due_by=due,
-                program_id="bench",
-            )
+    payouts = [
+        Payout(
+            id=f"bench-run-{n:04d}",
+            kind=PayoutKind.COMMISSION,
+            status=PayoutStatus.SCHEDULED,
+            amount=Money.of(Decimal("90.00") + Decimal(n % 100) / 100),
+            beneficiary_id=f"bench-affiliate-{n % BENEFICIARIES:03d}",
+            payer_id=PAYER,
+            created_at=due - timedelta(seconds=PAYOUTS - n),
+            due_by=due,
+            program_id="bench",
         )
-    for n in range(OWING_BACK):
-        ports.payouts.add(
-            Payout(
-                id=f"bench-run-fee-{n:02d}",
-                kind=PayoutKind.ENTRY_FEE,
-                status=PayoutStatus.SCHEDULED,
-                amount=Money.of("150.00"),
-                beneficiary_id=PAYER,
-                payer_id=f"bench-affiliate-{n:03d}",
-                created_at=due - timedelta(days=1),
-                due_by=due,
-                program_id="bench",
-            )
+        for n in range(PAYOUTS)
+    ]
+    payouts += [
+        Payout(
+            id=f"bench-run-fee-{n:02d}",
+            kind=PayoutKind.ENTRY_FEE,
+            status=PayoutStatus.SCHEDULED,
+            amount=Money.of("150.00"),
+            beneficiary_id=PAYER,
+            payer_id=f"bench-affiliate-{n:03d}",
+            created_at=due - timedelta(days=1),
+            due_by=due,
+            program_id="bench",
         )
+        for n in range(OWING_BACK)
+    ]
+    in_parallel(ports.payouts.add, payouts)
 
 
 def measure(ports: Any, counter: Any) -> dict[str, Any]:

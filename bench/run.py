@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +36,7 @@ import load  # noqa: E402
 import payment_run  # noqa: E402
 import webhooks  # noqa: E402
 from progress import say  # noqa: E402
+from seeding import chunks, in_parallel  # noqa: E402
 
 DEPENDENCIES = "import strawberry, mangum, pynamodb, boto3, aws_lambda_powertools"
 GOALS = {
@@ -217,8 +218,8 @@ def seed_contracts(ports: Any, count: int) -> tuple[list[str], str, str]:
     )
     for partner in (publisher, reseller):
         ports.partners.add(partner)
-    ids = []
-    for n in range(count):
+
+    def write(n: int) -> None:
         contract = Contract.create(
             id=f"bench-contract-{n:04d}",
             owner=publisher,
@@ -248,34 +249,40 @@ def seed_contracts(ports: Any, count: int) -> tuple[list[str], str, str]:
                     installment=k + 1,
                 )
             )
-        ids.append(contract.id)
+
+    ids = [f"bench-contract-{n:04d}" for n in range(count)]
+    in_parallel(write, range(count))
     return ids, publisher.id, reseller.id
 
 
 def seed_statement_lines(partner_id: str, count: int) -> None:
-    """`count` commission lines of one partner, written 25 at a time (BatchWriteItem)."""
+    """`count` commission lines of one partner, written 25 at a time (BatchWriteItem) by each thread."""
     from channelfin.domain.money import Money
     from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
     from channelfin.store.payouts import PayoutRecord, _payout_record
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    with PayoutRecord.batch_write() as batch:
-        for n in range(count):
-            batch.save(
-                _payout_record(
-                    Payout(
-                        id=f"stmt-{n:05d}",
-                        kind=PayoutKind.COMMISSION,
-                        status=PayoutStatus.SCHEDULED,
-                        amount=Money.of(Decimal("900.00") + Decimal(n % 100) / 100),
-                        beneficiary_id=partner_id,
-                        payer_id="bench-publisher",
-                        created_at=start + timedelta(minutes=n),
-                        contract_id=f"stmt-contract-{n:05d}",
-                        program_id="bench",
+
+    def write(numbers: Sequence[int]) -> None:
+        with PayoutRecord.batch_write() as batch:
+            for n in numbers:
+                batch.save(
+                    _payout_record(
+                        Payout(
+                            id=f"stmt-{n:05d}",
+                            kind=PayoutKind.COMMISSION,
+                            status=PayoutStatus.SCHEDULED,
+                            amount=Money.of(Decimal("900.00") + Decimal(n % 100) / 100),
+                            beneficiary_id=partner_id,
+                            payer_id="bench-publisher",
+                            created_at=start + timedelta(minutes=n),
+                            contract_id=f"stmt-contract-{n:05d}",
+                            program_id="bench",
+                        )
                     )
                 )
-            )
+
+    in_parallel(write, chunks(range(count)))
 
 
 # ---------------------------------------------------------------- the flow
