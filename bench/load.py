@@ -25,16 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from progress import say
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 CONTRACT = """query($id: ID!) { contract(id: $id) { id status collectedInstallments financing { waitingFor }
   payouts(first: 100) { edges { node { id kind installment } } } } }"""
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class DevServer:

@@ -34,6 +34,7 @@ import hostile  # noqa: E402  (bench/, beside this script)
 import load  # noqa: E402
 import payment_run  # noqa: E402
 import webhooks  # noqa: E402
+from progress import say  # noqa: E402
 
 GOALS = {
     "cold_start_ratio": 1.6,
@@ -49,10 +50,6 @@ GOALS = {
 WARM_UP = 50  # interleaved pairs run before measuring: both sides in their steady state
 NESTED_LIST = """{ contracts(first: 100) { edges { node { id status owner { name } publisher { name }
   payouts(first: 10) { edges { node { id kind amount { amount } } } } } } } }"""
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- measuring

@@ -82,6 +82,14 @@ class FakeWebhookStore:
                 self.deliveries[(d.endpoint_id, d.id)] = d
             return True
 
+    def dispatch_unwanted(self, events: Sequence[Event]) -> bool:
+        with self.lock:
+            keys = {(e.partner_id, e.id) for e in events}
+            if not keys <= self.outbox:
+                return False
+            self.outbox -= keys
+            return True
+
     def add_delivery(self, delivery: Delivery) -> None:
         with self.lock:
             if (delivery.endpoint_id, delivery.id) in self.deliveries:

@@ -114,9 +114,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         node_modules = graphiql.find_node_modules()
         if missing := graphiql.missing_assets(node_modules):
             _say(f"    GraphiQL's files are missing ({', '.join(missing)}): run scripts/setup (npm ci)")
-        worker = WebhookWorker(ports, float(os.environ.get("CHANNELFIN_WEBHOOK_POLL_SECONDS", "0.25")))
-        worker.start()
-        _say("    webhook delivery running (the outbox is polled; what a crash left in it is sent now)")
+        worker = WebhookWorker(float(os.environ.get("CHANNELFIN_WEBHOOK_POLL_SECONDS", "0.25")))
+        worker.start()  # its imports overlap the app's build; its first pass is awaited before serving
         api = create_app(
             ports,
             graphiql=graphiql.page,
@@ -149,6 +148,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
             )
         else:
             _say("    (the partner extranet is not built: scripts/setup builds web/ when Node.js is there)")
+        worker.wait_ready()
+        _say("    webhook delivery in its own process: what the outbox held (a crash's leftovers) is sent")
         _say("    Ctrl-C stops everything.")
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level=args.log_level, lifespan="off")
     finally:

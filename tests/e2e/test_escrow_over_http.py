@@ -8,17 +8,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests import operations as ops
-from tests.e2e.test_financing_over_http import _contract, _mutate, _parties, _to_active, _wait
+from tests.e2e.test_financing_over_http import _contract, _deliver, _mutate, _parties, _to_active, _to_delivery, _wait
 from tests.wait import wait_until
+
+RELEASE = """mutation($input: ReleaseHeldPayoutInput!) {
+  releaseHeldPayout(input: $input) { contract { id status } userErrors { field code message } }
+}"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 
 
-def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provider(dev_server):
+def test_a_confirmed_default_moves_support_shares_and_holds_files_in_flight_for_an_analyst(dev_server):
     s = dev_server
     p = _parties(s)
     contract = _contract(s, p, "1000.00")
     _to_active(s, p, contract)
+    in_flight = _contract(s, p, "500.00", siren="732829320")  # approved and signed before the default
+    _to_delivery(s, p, in_flight)
     _wait(s, p["owner"], contract, "ACTIVE")
     _mutate(s, p["treasury"], ops.RECORD_INSTALLMENT, "recordInstallmentCollected", contractId=contract, installment=1)
 
@@ -60,7 +66,8 @@ def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provi
         return agreement if agreement["status"] == "TRIGGERED" else None
 
     agreement = wait_until(triggered, timeout=30, interval=0.1, what=lambda: str(last["agreement"]["history"]))
-    assert agreement["contractsUnderContinuity"] == [{"id": contract, "underContinuity": True}]
+    under = {c["id"] for c in agreement["contractsUnderContinuity"] if c["underContinuity"]}
+    assert under == {contract, in_flight}  # the file in flight is the publisher's too
 
     # The publisher is frozen with that leaser: a new request (another end client) is not approved automatically.
     later = _contract(s, p, "100.00", siren="732829320")
@@ -80,3 +87,17 @@ def test_a_confirmed_default_moves_future_support_shares_to_the_continuity_provi
         if e["node"]["kind"] == "SUPPORT_SHARE"
     }
     assert shares == {1: p["publisher"], 2: provider}
+
+    # The file in flight is delivered after the trigger: its upfront payout waits for an analyst.
+    _deliver(s, p, in_flight)
+    held = _wait(s, p["owner"], in_flight, "AWAITING_PAYMENT", "PAYOUT_RELEASE")
+    [upfront] = [e["node"] for e in held["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
+    assert upfront["status"] == "SCHEDULED" and upfront["paidAt"] is None
+    assert "the publisher is in default (receivership)" in held["timeline"][-1]["note"]
+    refused = s.post(p["owner"], RELEASE, input={"contractId": in_flight, "comment": "pay me"}).json()
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]  # not the paid party's call
+    released = _mutate(s, p["analyst"], RELEASE, "releaseHeldPayout", contractId=in_flight, comment="KBIS checked")
+    assert released["contract"]["id"] == in_flight
+    active = _wait(s, p["owner"], in_flight, "ACTIVE")
+    [upfront] = [e["node"] for e in active["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
+    assert upfront["status"] == "PAID" and upfront["amount"] == active["financing"]["upfrontPayout"]

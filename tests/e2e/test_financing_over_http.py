@@ -73,6 +73,13 @@ def _mutate(server, token, operation, name, **fields):
 def _to_active(s, p, contract):
     """Request financing, sign both documents, submit the delivery report and have the end client sign it:
     the workflow pays and activates."""
+    requested = _to_delivery(s, p, contract)
+    _deliver(s, p, contract)
+    return requested
+
+
+def _to_delivery(s, p, contract):
+    """Request financing (approved at once) and have both documents signed: the file awaits its delivery."""
     requested = _mutate(
         s, p["owner"], ops.REQUEST_FINANCING, "requestFinancing", contractId=contract, agreementId=p["agreement"]
     )
@@ -88,6 +95,11 @@ def _to_active(s, p, contract):
             signedBy="Marie Martin",
         )
     _wait(s, p["owner"], contract, "AWAITING_DELIVERY", "DELIVERY_REPORT")
+    return requested
+
+
+def _deliver(s, p, contract):
+    """The owner submits the delivery report; the end client's signature, reported by the provider, counts."""
     _mutate(
         s,
         p["owner"],
@@ -109,7 +121,6 @@ def _to_active(s, p, contract):
         document="DELIVERY_REPORT",
         signedBy="Marie Martin",
     )
-    return requested
 
 
 def _wait(server, token, contract, status, waiting_for=None, timeout=30):

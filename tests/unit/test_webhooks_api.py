@@ -261,3 +261,38 @@ def test_events_of_several_contracts_each_arrive_in_their_contracts_order(flow):
     for contract in contracts:
         sent = [m["data"]["to"] for m in messages if m["data"]["contract"]["id"] == contract]
         assert sent == [t["status"] for t in flow.read(contract)["timeline"]]
+
+
+def test_events_nobody_wants_leave_the_outbox_a_batch_at_a_time_and_stay_in_the_feed(flow, monkeypatch):
+    _create(flow, eventTypes=["payout.paid"])
+    ports = flow.world.ports
+    contract = flow.new_contract()
+    flow.to_active(contract)
+    one_by_one = []
+    dispatch = ports.webhooks.dispatch
+    monkeypatch.setattr(ports.webhooks, "dispatch", lambda e, d: one_by_one.append(e.type) or dispatch(e, d))
+    done = webhook_delivery.run_once(ports)
+    assert ports.webhooks.undispatched(1000) == []
+    assert one_by_one == ["payout.paid"], "only the wanted event is dispatched on its own, with its delivery"
+    assert done.dispatched > 5 and done.succeeded == 1
+    assert [json.loads(s.body)["type"] for s in ports.webhook_sender.to(HOOK)] == ["payout.paid"]
+    user = flow.world.user_of(flow.world.publisher, "partner-admin")
+    feed = flow.world.run(user, ops.EVENTS, p=flow.world.publisher).data["events"]["edges"]
+    assert "contract.status_changed" in {e["node"]["type"] for e in feed}, "dispatched, not deleted: still listed"
+
+
+def test_a_batch_another_worker_took_part_of_is_dispatched_one_at_a_time_each_once(flow, monkeypatch):
+    ports = flow.world.ports
+    flow.to_active(flow.new_contract())
+    pending = ports.webhooks.undispatched(1000)
+    assert len(pending) > 2
+    batched = ports.webhooks.dispatch_unwanted
+
+    def raced(events):
+        ports.webhooks.dispatch(events[1], [])  # another worker, between our read and our transaction
+        return batched(events)
+
+    monkeypatch.setattr(ports.webhooks, "dispatch_unwanted", raced)
+    done = webhook_delivery.dispatch_pending(ports)
+    assert ports.webhooks.undispatched(1000) == []
+    assert done.dispatched == len(pending) - 1, "each event once: the one the other worker took is not ours"

@@ -1,48 +1,142 @@
-"""`channelfin dev`'s webhook delivery: the code the delivery Lambdas run, in a background thread.
+"""`channelfin dev`'s webhook delivery: the code the delivery Lambdas run, in a process of its own.
 
 In AWS the events table's stream brings each new event to the delivery Lambda (through SQS)
-and a schedule retries what is due; locally one thread does both by polling the outbox
+and a schedule retries what is due; locally one process does both by polling the outbox
 index and the due deliveries, on the same DynamoDB Local tables. Events written while the
 server was down are still in the outbox when it starts again: the first pass sends them.
+
+A process, not a thread of the API's: delivering a burst of events is CPU work (JSON, HMAC,
+HTTP) that, sharing the API's interpreter lock, made its mutations 1.75 times slower while
+1,000 events went out (bench/run.py, `mutation_fanout_ratio`). In AWS the delivery Lambdas
+share nothing with the API either. The child runs at a lower priority for the same reason:
+requests first, deliveries are asynchronous anyway.
+
+    python -m channelfin.local.webhook_worker --interval 0.25   # what WebhookWorker starts
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import logging
+import os
+import select
+import signal
+import subprocess
+import sys
 import threading
-
-from channelfin.services import webhook_delivery
-from channelfin.services.ports import Ports
+from types import FrameType
+from typing import BinaryIO
 
 log = logging.getLogger("channelfin.webhooks")
 
+NICENESS = 5  # below the API's priority when both want the CPU; still delivered on an idle machine
+
 
 class WebhookWorker:
-    def __init__(self, ports: Ports, interval_seconds: float = 0.25) -> None:
-        self.ports = ports
+    """The delivery process, started with the environment the caller has set (DynamoDB endpoint, tables)."""
+
+    def __init__(self, interval_seconds: float = 0.25) -> None:
         self.interval = interval_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="webhook-delivery", daemon=True)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._ready: BinaryIO | None = None
 
     def start(self) -> None:
-        self._thread.start()
+        ready_in, ready_out = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__, "--interval", str(self.interval), "--parent", str(os.getpid())]
+                + ["--ready-fd", str(ready_out)],
+                pass_fds=(ready_out,),
+            )
+        finally:
+            os.close(ready_out)
+        self._ready = os.fdopen(ready_in, "rb")
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Return once the first pass is done: what the outbox held at start (a crash's leftovers) is sent."""
+        if self._ready is None or self._process is None:
+            raise RuntimeError("the webhook delivery process was not started")
+        with self._ready as ready:
+            readable, _, _ = select.select([ready], [], [], timeout)
+            if not readable or ready.read(1) != b"1":
+                raise RuntimeError(f"the webhook delivery process is not ready (exit code {self._process.poll()})")
 
     def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
+        """Let the pass under way finish (SIGTERM), then stop; killed if it does not within `timeout`."""
+        if self._ready is not None:
+            self._ready.close()
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                done = webhook_delivery.run_once(self.ports)
-                if done.attempted:
-                    log.info(
-                        "webhooks: %d events dispatched, %d attempts (%d succeeded, %d failed for good)",
-                        done.dispatched,
-                        done.attempted,
-                        done.succeeded,
-                        done.failed,
-                    )
-            except Exception:  # a pass that breaks (DynamoDB Local restarting...) is retried, never fatal
-                log.exception("webhook delivery pass failed; trying again")
-            self._stop.wait(self.interval)
+
+def deliver_until_stopped(interval: float, parent_pid: int, stop: threading.Event, ready_fd: int | None = None) -> None:
+    from channelfin.bootstrap import Settings, build_ports
+    from channelfin.services import webhook_delivery
+
+    ports = build_ports(Settings.from_env())
+    while not stop.is_set():
+        try:
+            done = webhook_delivery.run_once(ports)
+            if done.attempted:
+                log.info(
+                    "webhooks: %d events dispatched, %d attempts (%d succeeded, %d failed for good)",
+                    done.dispatched,
+                    done.attempted,
+                    done.succeeded,
+                    done.failed,
+                )
+        except Exception:  # a pass that breaks (DynamoDB Local restarting...) is retried, never fatal
+            log.exception("webhook delivery pass failed; trying again")
+        if ready_fd is not None:  # after the first pass, failed or not: the parent must not wait for ever
+            with contextlib.suppress(BrokenPipeError):  # a parent that does not wait has closed its end
+                os.write(ready_fd, b"1")
+            os.close(ready_fd)
+            ready_fd = None
+        _wait(interval, parent_pid, stop)
+
+
+def _wait(seconds: float, parent_pid: int, stop: threading.Event) -> None:
+    """Sleep until the next pass, in steps of at most a second: a parent killed with SIGKILL
+    (a crash) leaves this process orphaned, and it must then stop instead of delivering for ever."""
+    remaining = seconds
+    while remaining > 0 and not stop.is_set():
+        if os.getppid() != parent_pid:
+            stop.set()
+            return
+        step = min(remaining, 1.0)
+        stop.wait(step)
+        remaining -= step
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Deliver the outbox's webhook events until stopped (SIGTERM).")
+    parser.add_argument("--interval", type=float, default=0.25, help="seconds between two passes over the outbox")
+    parser.add_argument("--parent", type=int, default=os.getppid(), help="stop when this process is gone")
+    parser.add_argument("--ready-fd", type=int, help="a pipe to write one byte to after the first pass")
+    args = parser.parse_args(argv)
+    from aws_lambda_powertools import Logger
+
+    # JSON lines with their keys, as the API's (the dev server's logs interleave both).
+    Logger(service="channelfin", level=os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
+    stop = threading.Event()
+
+    def stopping(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stopping)
+    signal.signal(signal.SIGINT, stopping)  # Ctrl-C in `channelfin dev` reaches the whole process group
+    deliver_until_stopped(args.interval, args.parent, stop, args.ready_fd)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

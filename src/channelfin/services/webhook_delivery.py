@@ -3,7 +3,7 @@
 The same code runs everywhere: in AWS the delivery Lambda gets each new event from the
 events table's stream (through SQS) and calls `dispatch_event`, and a scheduled Lambda calls
 `dispatch_pending` (events the stream path missed) and `retry_due`; `channelfin dev` runs
-both in a background thread on the same table. At least once: an event leaves the outbox
+both in a process of its own on the same table. At least once: an event leaves the outbox
 only in the transaction that creates its deliveries, and a delivery stays due until an
 attempt is recorded (a worker that dies mid-attempt leaves it due again after its claim).
 Events are attempted in the order they were recorded; retries do not hold later events back.
@@ -73,13 +73,24 @@ def dispatch_event(ports: Ports, event: Event, run: Pass | None = None) -> Pass:
 
 
 def dispatch_pending(ports: Ports, run: Pass | None = None) -> Pass:
-    """Every event still in the outbox, oldest first, a batch at a time."""
+    """Every event still in the outbox, oldest first, a batch at a time.
+
+    Most partners have no endpoint: the events nobody wants leave the outbox a batch to a
+    transaction instead of one each (2,000 such events, as a payment run leaves: 21 to 44 s
+    one at a time on DynamoDB Local, 3 to 4 s batched, on a busy 2-core machine).
+    """
     run = run or Pass()
     while True:
         events = ports.webhooks.undispatched(ports.webhook_settings.batch)
         before = run.dispatched
+        unwanted = [e for e in events if not any(t.wants(e.type) for t in run.endpoints(ports, e.partner_id))]
+        done = set()  # an event's id is shared by its copies in each party's feed: keyed with the partner
+        if unwanted and ports.webhooks.dispatch_unwanted(unwanted):
+            run.dispatched += len(unwanted)
+            done = {(e.partner_id, e.id) for e in unwanted}
         for event in events:
-            dispatch_event(ports, event, run)
+            if (event.partner_id, event.id) not in done:
+                dispatch_event(ports, event, run)
         if len(events) < ports.webhook_settings.batch or run.dispatched == before:
             return run
 

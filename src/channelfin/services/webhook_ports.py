@@ -35,6 +35,10 @@ class WebhookStore(Protocol):
     def dispatch(self, event: Event, deliveries: Sequence[Delivery]) -> bool:
         """Mark the event dispatched and create its deliveries, in one transaction; False if it was already."""
 
+    def dispatch_unwanted(self, events: Sequence[Event]) -> bool:
+        """Mark up to 100 events no endpoint wants dispatched, in one transaction; False (nothing changed)
+        if one of them was already."""
+
     def add_delivery(self, delivery: Delivery) -> None: ...
     def save_delivery(self, delivery: Delivery, *, expected_version: int) -> None:
         """Replace the delivery if it is still at `expected_version`; `Conflict` otherwise (another worker)."""
@@ -63,4 +67,4 @@ class WebhookSettings:
     retry: RetrySchedule = RetrySchedule()
     timeout_seconds: float = 10.0
     disable_after: int = 3  # deliveries in a row that ran out of retries
-    batch: int = 100  # events or deliveries taken per pass
+    batch: int = 100  # events or deliveries taken per pass; at most 100, what one transaction takes

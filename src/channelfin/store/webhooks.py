@@ -258,6 +258,22 @@ class DynamoWebhookStore:
             raise
         return True
 
+    def dispatch_unwanted(self, events: Sequence[Event]) -> bool:
+        try:
+            with TransactWrite(connection=connection(EventRecord)) as tx:
+                for e in events:
+                    tx.update(
+                        EventRecord(pk=feed_key(e.partner_id), sk=e.id),
+                        actions=[EventRecord.gsi1pk.remove(), EventRecord.gsi1sk.remove()],
+                        condition=EventRecord.gsi1pk == OUTBOX,
+                    )
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+                return False  # one was dispatched by another worker: the caller takes them one at a time
+            raise
+        return True
+
     # ---------------------------------------------------------------- deliveries
 
     def add_delivery(self, delivery: Delivery) -> None:
