@@ -5,8 +5,6 @@ Each area contributes its root fields; `merge_types` composes them in one `Query
 `node(id:)`.
 """
 
-from __future__ import annotations
-
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types

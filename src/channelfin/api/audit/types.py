@@ -1,7 +1,5 @@
 """GraphQL types of the audit trail of mutations."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -21,7 +19,7 @@ class AuditEntryType:
     codes: list[str] = strawberry.field(description="The userError or error codes of a REFUSED or DENIED call.")
 
     @classmethod
-    def from_domain(cls, e: AuditEntry) -> AuditEntryType:
+    def from_domain(cls, e: AuditEntry) -> "AuditEntryType":
         return cls(
             at=e.at,
             actor=e.actor,

@@ -1,7 +1,5 @@
 """UpdateContractInput as the use case takes it: a field left out is KEEP, a null clears or is refused."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 

@@ -1,7 +1,5 @@
 """Inputs of contracts with end clients (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry

@@ -1,7 +1,5 @@
 """Mutations of contracts with end clients: each returns the changed object and `userErrors`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

@@ -1,7 +1,5 @@
 """Root query fields of contracts with end clients."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

@@ -1,7 +1,5 @@
 """GraphQL types of contracts with end clients."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -69,7 +67,7 @@ class Contract(Node):
     domain: strawberry.Private[dc.Contract]
 
     @classmethod
-    def from_domain(cls, c: dc.Contract) -> Contract:
+    def from_domain(cls, c: dc.Contract) -> "Contract":
         return cls(
             id=strawberry.ID(to_global_id("Contract", c.id)),
             status=c.status,

@@ -1,7 +1,5 @@
 """The per-request context: the caller, the ports and this request's DataLoaders."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,7 +36,7 @@ class Loaders:
         self._ports = ports
 
     @classmethod
-    def for_request(cls, ports: Ports) -> Loaders:
+    def for_request(cls, ports: Ports) -> "Loaders":
         return cls(ports)
 
     @cached_property
@@ -66,7 +64,7 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, ports: Ports, principal: Principal | None) -> Context:
+    def build(cls, ports: Ports, principal: Principal | None) -> "Context":
         return cls(ports=ports, principal_or_none=principal, loaders=Loaders.for_request(ports))
 
     @cached_property

@@ -10,8 +10,6 @@ configured (`CHANNELFIN_CURSOR_SECRET`, comma-separated, newest last): cursors s
 older one still verify while it is listed, so keys rotate without breaking clients mid-list.
 """
 
-from __future__ import annotations
-
 import json
 import secrets
 from collections.abc import Sequence

@@ -4,8 +4,6 @@ The enums are the domain's own classes (`api/core/enums.py`), which may not impo
 so their values are described here, once they are marked, by name.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import enum
 

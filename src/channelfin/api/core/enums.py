@@ -5,8 +5,6 @@ domain enum itself. An annotation read before its enum is marked would make Stra
 define a second enum of the same name, so `channelfin.api` imports this module first.
 """
 
-from __future__ import annotations
-
 import strawberry
 
 from channelfin.api.core.enum_values import describe_values

@@ -9,8 +9,6 @@
   `apigw-requestid`); elsewhere a new one, on the error's log line.
 """
 
-from __future__ import annotations
-
 import uuid
 
 import strawberry
@@ -32,7 +30,7 @@ class UserError:
     message: str = strawberry.field(description="Human-readable explanation (English).")
 
     @classmethod
-    def from_domain(cls, error: DomainError) -> UserError:
+    def from_domain(cls, error: DomainError) -> "UserError":
         field = ["input", *error.field] if error.field else None
         return cls(field=field, code=error.code, message=error.message)
 

@@ -1,7 +1,5 @@
 """Relay global ids: base64 of `<TypeName>:<id>`, so `node(id:)` knows which type to load."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 

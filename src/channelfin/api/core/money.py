@@ -1,7 +1,5 @@
 """The `Money` type every area shows amounts with."""
 
-from __future__ import annotations
-
 import strawberry
 
 from channelfin.api.core.scalars import Decimal
@@ -14,9 +12,9 @@ class Money:
     currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
 
     @classmethod
-    def from_domain(cls, money: DomainMoney) -> Money:
+    def from_domain(cls, money: DomainMoney) -> "Money":
         return cls(amount=money.rounded().amount, currency=money.currency)  # shown: to the cent
 
     @classmethod
-    def optional(cls, money: DomainMoney | None) -> Money | None:
+    def optional(cls, money: DomainMoney | None) -> "Money | None":
         return None if money is None else cls.from_domain(money)

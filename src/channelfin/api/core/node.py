@@ -7,8 +7,6 @@ domain objects (`presenter`) and how `node(id:)` finds them (`node_loader`); `sc
 imports every area before the schema is built.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any
 

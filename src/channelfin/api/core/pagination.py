@@ -6,8 +6,6 @@ Every connection resolver asks `paging(info, …)` for its `PageRequest` and ans
 where the store's positions are signed on the way out, for every list alike.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
@@ -172,7 +170,7 @@ class Connection(Generic[N]):
     @classmethod
     def from_page(
         cls, page: Page[D], to_node: Callable[[D], N], paging: Paging, *, total_count: int | None = None
-    ) -> Connection[N]:
+    ) -> "Connection[N]":
         cursors = [paging.cursor(p) for p in page.cursors]
         return cls(
             edges=[Edge(node=to_node(item), cursor=c) for item, c in zip(page.items, cursors, strict=True)],

@@ -1,7 +1,5 @@
 """What every mutation does with its use case's answer: the changed object, or userErrors."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any, TypeVar
 

@@ -6,8 +6,6 @@ independence contract holds them to it); Strawberry resolves the names when the 
 built.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry

@@ -1,7 +1,5 @@
 """Scalars: `Decimal` travels as a string ("33035.37") so no client ever rounds through a float."""
 
-from __future__ import annotations
-
 import decimal
 
 import strawberry

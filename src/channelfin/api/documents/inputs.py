@@ -1,7 +1,5 @@
 """Inputs of the file's documents and signatures (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry

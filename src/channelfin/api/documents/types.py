@@ -1,7 +1,5 @@
 """GraphQL types of a financed contract's documents and their signatures."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -39,7 +37,7 @@ class Document:
         return document_service.download_url(info.context.ports, self.file)
 
     @classmethod
-    def list_from(cls, c: dc.Contract) -> list[Document]:
+    def list_from(cls, c: dc.Contract) -> "list[Document]":
         """The sale contract always; the lease contract and delivery report once financing is requested."""
         f = c.financing
         kinds = (

@@ -1,7 +1,5 @@
 """GraphQL types of escrow agreements and the continuity they give."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -51,7 +49,7 @@ class EscrowAgreement(Node):
     domain: strawberry.Private[de.EscrowAgreement]
 
     @classmethod
-    def from_domain(cls, a: de.EscrowAgreement) -> EscrowAgreement:
+    def from_domain(cls, a: de.EscrowAgreement) -> "EscrowAgreement":
         return cls(
             id=strawberry.ID(to_global_id("EscrowAgreement", a.id)),
             status=a.status,

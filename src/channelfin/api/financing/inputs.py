@@ -1,7 +1,5 @@
 """Inputs of financing (decision, delivery, installments) (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry

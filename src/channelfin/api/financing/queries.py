@@ -1,7 +1,5 @@
 """Root query fields of financing (decision, delivery, installments)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

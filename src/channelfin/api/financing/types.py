@@ -1,7 +1,5 @@
 """GraphQL types of a contract's financing (decision, delivery, installments) and the calculator."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -52,7 +50,7 @@ class Financing:
     agreement_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, f: dff.ContractFinancing) -> Financing:
+    def from_domain(cls, f: dff.ContractFinancing) -> "Financing":
         d = f.decision
         report = f.delivery_report
         return cls(
@@ -99,7 +97,7 @@ class LeaseQuote:
     periods: int = strawberry.field(description="Number of rents over the term.")
 
     @classmethod
-    def from_domain(cls, q: df.LeaseQuote) -> LeaseQuote:
+    def from_domain(cls, q: df.LeaseQuote) -> "LeaseQuote":
         return cls(
             financed_amount=Money.from_domain(q.financed_amount),
             rent=Money.from_domain(q.rent),

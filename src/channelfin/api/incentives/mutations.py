@@ -1,7 +1,5 @@
 """Mutations of reseller support (seed 002): each returns the changed object and `userErrors`."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any
 

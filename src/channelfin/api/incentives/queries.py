@@ -1,7 +1,5 @@
 """Root query fields of reseller support (seed 002)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

@@ -1,7 +1,5 @@
 """GraphQL types of a vendor's reseller-support plan (seed 002): campaigns, credit lines, price quotes, rebates."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -55,7 +53,7 @@ class IncentiveCampaign(Node):
     domain: strawberry.Private[dcampaigns.IncentiveCampaign]
 
     @classmethod
-    def from_domain(cls, c: dcampaigns.IncentiveCampaign) -> IncentiveCampaign:
+    def from_domain(cls, c: dcampaigns.IncentiveCampaign) -> "IncentiveCampaign":
         return cls(
             id=strawberry.ID(to_global_id("IncentiveCampaign", c.id)),
             name=c.name,
@@ -130,7 +128,7 @@ class CreditLine(Node):
     memo: strawberry.Private[dict[str, dcredit.CreditPosition]]
 
     @classmethod
-    def from_domain(cls, line: dcredit.CreditLine) -> CreditLine:
+    def from_domain(cls, line: dcredit.CreditLine) -> "CreditLine":
         pending = line.pending_change
         return cls(
             id=strawberry.ID(to_global_id("CreditLine", line.id)),
@@ -225,7 +223,7 @@ class PriceQuote:
     net_total: Money = strawberry.field(description="After discounts.")
 
     @classmethod
-    def from_domain(cls, q: drewards.PriceQuote) -> PriceQuote:
+    def from_domain(cls, q: drewards.PriceQuote) -> "PriceQuote":
         return cls(
             at=q.at,
             lines=[
@@ -258,7 +256,7 @@ class RebateBreakdown:
     )
 
     @classmethod
-    def from_domain(cls, r: drewards.Rebate) -> RebateBreakdown:
+    def from_domain(cls, r: drewards.Rebate) -> "RebateBreakdown":
         return cls(
             base_rate=r.base_rate,
             multiplier=r.factor,

@@ -1,7 +1,5 @@
 """GraphQL types of the ledger: a partner's balances, journal entries, the trial balance."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -50,7 +48,7 @@ class LedgerEntry:
     counterparty_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, e: dl.Entry) -> LedgerEntry:
+    def from_domain(cls, e: dl.Entry) -> "LedgerEntry":
         return cls(
             id=e.id,
             at=e.at,
@@ -85,7 +83,7 @@ class CounterpartyBalance:
     counterparty_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, p: dl.CounterpartyPosition) -> CounterpartyBalance:
+    def from_domain(cls, p: dl.CounterpartyPosition) -> "CounterpartyBalance":
         return cls(
             owed_to_partner=Money.from_domain(p.owed_to_holder),
             owed_by_partner=Money.from_domain(p.owed_by_holder),
@@ -128,7 +126,7 @@ class TrialBalance:
     currency: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, t: dl.TrialBalance, currency: str = "EUR") -> TrialBalance:
+    def from_domain(cls, t: dl.TrialBalance, currency: str = "EUR") -> "TrialBalance":
         return cls(
             at=t.at,
             debits=_money(t.debits, currency),

@@ -1,7 +1,5 @@
 """Inputs of partners and financing agreements (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import strawberry
 
 from channelfin.api.core.scalars import Decimal

@@ -1,7 +1,5 @@
 """Mutations of partners and financing agreements: each returns the changed object and `userErrors`."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """GraphQL types of partners and their financing agreements."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -37,7 +35,7 @@ class FinancingAgreement(Node):
     leaser_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, a: dp.FinancingAgreement) -> FinancingAgreement:
+    def from_domain(cls, a: dp.FinancingAgreement) -> "FinancingAgreement":
         return cls(
             id=strawberry.ID(to_global_id("FinancingAgreement", a.id)),
             status=a.status,
@@ -53,11 +51,11 @@ class FinancingAgreement(Node):
         )
 
     @strawberry.field(description="The publisher or reseller whose contracts are financed.")
-    async def partner(self, info: strawberry.Info[Context, None]) -> Partner:
+    async def partner(self, info: strawberry.Info[Context, None]) -> "Partner":
         return await load_partner(info, self.partner_id)
 
     @strawberry.field(description="The leaser.")
-    async def leaser(self, info: strawberry.Info[Context, None]) -> Partner:
+    async def leaser(self, info: strawberry.Info[Context, None]) -> "Partner":
         return await load_partner(info, self.leaser_id)
 
 
@@ -81,7 +79,7 @@ class Partner(Node):
         return self.identifiers[1] if info.context.principal.can_see_partner(self.local_id) else None
 
     @classmethod
-    def from_domain(cls, p: dp.Partner) -> Partner:
+    def from_domain(cls, p: dp.Partner) -> "Partner":
         return cls(
             id=strawberry.ID(to_global_id("Partner", p.id)),
             name=p.name,
@@ -122,7 +120,7 @@ class ResellerLink(Node):
     answering_partner: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, link: drel.ResellerLink) -> ResellerLink:
+    def from_domain(cls, link: drel.ResellerLink) -> "ResellerLink":
         return cls(
             id=strawberry.ID(to_global_id("ResellerLink", link.id)),
             status=link.status,

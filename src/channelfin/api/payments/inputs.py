@@ -1,7 +1,5 @@
 """Inputs of payment runs (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry

@@ -1,7 +1,5 @@
 """Mutations of payment runs: each returns the run and `userErrors`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

@@ -1,7 +1,5 @@
 """Root query fields of payment runs."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import strawberry

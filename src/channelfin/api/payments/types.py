@@ -1,7 +1,5 @@
 """GraphQL types of payment runs and their transfers."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -33,7 +31,7 @@ class Transfer:
     payout_ids: strawberry.Private[tuple[str, ...]]
 
     @classmethod
-    def from_domain(cls, t: dpr.Transfer) -> Transfer:
+    def from_domain(cls, t: dpr.Transfer) -> "Transfer":
         return cls(
             status=t.status,
             amount=Money.optional(t.amount),
@@ -75,7 +73,7 @@ class PaymentRun(Node):
     run_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, r: dpr.PaymentRun) -> PaymentRun:
+    def from_domain(cls, r: dpr.PaymentRun) -> "PaymentRun":
         return cls(
             id=strawberry.ID(to_global_id("PaymentRun", r.id)),
             status=r.status,

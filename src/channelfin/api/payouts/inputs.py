@@ -1,7 +1,5 @@
 """Inputs of payouts (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import strawberry
 
 

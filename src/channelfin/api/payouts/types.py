@@ -1,7 +1,5 @@
 """GraphQL types of payouts (payments to, and charges on, partners)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -37,7 +35,7 @@ class Payout(Node):
     contract_id: strawberry.Private[str | None]
 
     @classmethod
-    def from_domain(cls, p: dpay.Payout) -> Payout:
+    def from_domain(cls, p: dpay.Payout) -> "Payout":
         return cls(
             id=strawberry.ID(to_global_id("Payout", p.id)),
             kind=p.kind,

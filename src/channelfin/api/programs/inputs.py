@@ -1,7 +1,5 @@
 """Inputs of partner programs (seed 001) (names binding per DESIGN 4)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -18,7 +16,7 @@ class CreatePartnerProgramInput:
         description='Fraction of the segment potential, e.g. "0.03"; at most "0.05" unless a leaser-admin creates it.'
     )
     affiliate_min_sales_per_year: int | None = strawberry.field(default=None, description="Default 15.")
-    tier_rules: list[TierRulesInput] | None = strawberry.field(
+    tier_rules: "list[TierRulesInput] | None" = strawberry.field(
         default=None,
         description="Changes to the default rules of DESIGN 1.2, tier by tier; unset fields keep them. A rate "
         "above its tier's default (a charge above 0.50) needs a leaser-admin.",

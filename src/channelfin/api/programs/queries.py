@@ -1,7 +1,5 @@
 """Root query fields of partner programs (seed 001)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

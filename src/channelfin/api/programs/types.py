@@ -1,7 +1,5 @@
 """GraphQL types of publishers' partner programs (seed 001)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -38,7 +36,7 @@ class TierRules:
     benefits: list[str] = strawberry.field(description="What else the tier gives, for people.")
 
     @classmethod
-    def from_domain(cls, tier: dprog.PartnerTier, r: dprog.TierRules) -> TierRules:
+    def from_domain(cls, tier: dprog.PartnerTier, r: dprog.TierRules) -> "TierRules":
         return cls(
             tier=tier,
             onboarding_by=r.onboarding_by,
@@ -66,7 +64,7 @@ class PartnerProgram(Node):
     publisher_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, p: dprog.PartnerProgram) -> PartnerProgram:
+    def from_domain(cls, p: dprog.PartnerProgram) -> "PartnerProgram":
         return cls(
             id=strawberry.ID(to_global_id("PartnerProgram", p.id)),
             name=p.name,
@@ -106,7 +104,7 @@ class Enrollment(Node):
     program_id: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, e: dprog.Enrollment) -> Enrollment:
+    def from_domain(cls, e: dprog.Enrollment) -> "Enrollment":
         return cls(
             id=strawberry.ID(to_global_id("Enrollment", e.id)),
             status=e.status,
@@ -162,7 +160,7 @@ class PartnerStatement:
         return [present("LedgerEntry", e) for e in self.ledger.entries] if self.ledger else []
 
     @classmethod
-    def from_domain(cls, s: dpay.Statement, ledger: LedgerStatement | None = None) -> PartnerStatement:
+    def from_domain(cls, s: dpay.Statement, ledger: LedgerStatement | None = None) -> "PartnerStatement":
         zero = Money.from_domain(s.earned - s.earned)
         return cls(
             opening_balance=Money.from_domain(ledger.opening) if ledger else zero,

@@ -1,7 +1,5 @@
 """Inputs of webhook endpoints (names binding per DESIGN 4 and issue 19)."""
 
-from __future__ import annotations
-
 import strawberry
 
 

@@ -1,7 +1,5 @@
 """Root query fields of webhooks: a partner's endpoints, an endpoint's deliveries, a partner's events."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

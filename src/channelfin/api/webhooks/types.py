@@ -1,7 +1,5 @@
 """GraphQL types of webhook endpoints, their deliveries and the events integrators receive."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 import strawberry
@@ -40,7 +38,7 @@ class WebhookEndpoint(Node):
     domain: strawberry.Private[dwh.WebhookEndpoint]
 
     @classmethod
-    def from_domain(cls, e: dwh.WebhookEndpoint) -> WebhookEndpoint:
+    def from_domain(cls, e: dwh.WebhookEndpoint) -> "WebhookEndpoint":
         previous = e.secrets[1] if len(e.secrets) > 1 else None
         return cls(
             id=strawberry.ID(to_global_id("WebhookEndpoint", e.id)),
@@ -84,7 +82,7 @@ class WebhookDelivery:
     attempts: list[WebhookAttempt] = strawberry.field(description="Every POST so far, oldest first.")
 
     @classmethod
-    def from_domain(cls, d: dwd.Delivery) -> WebhookDelivery:
+    def from_domain(cls, d: dwd.Delivery) -> "WebhookDelivery":
         return cls(
             id=strawberry.ID(d.id),
             event_id=d.event_id,
@@ -117,5 +115,5 @@ class WebhookEvent:
     )
 
     @classmethod
-    def from_domain(cls, e: dev.Event) -> WebhookEvent:
+    def from_domain(cls, e: dev.Event) -> "WebhookEvent":
         return cls(id=e.id, type=e.type.value, occurred_at=e.at, subject_id=strawberry.ID(e.subject_id), payload=e.body)
