@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,9 @@ def audit(server: DevServer, plan: dict[str, Any], accepted: dict[str, list[Any]
     """Every accepted mutation found again; no payout twice on any contract touched."""
     lost, twice = 0, 0
     contracts = set(accepted["contracts"]) | set(plan["active"])
-    seen: dict[str, dict[str, Any]] = {c: server.gql(plan["admin"], CONTRACT, id=c) for c in sorted(contracts)}
+    with ThreadPoolExecutor(8) as pool:  # read back in parallel: the server is idle now
+        found = pool.map(lambda c: server.gql(plan["admin"], CONTRACT, id=c), sorted(contracts))
+        seen: dict[str, dict[str, Any]] = dict(zip(sorted(contracts), found, strict=True))
     lost += sum(1 for c in accepted["contracts"] if seen[c] is None or seen[c]["id"] != c)
     lost += sum(1 for c in accepted["financing_requests"] if seen[c]["status"] == "DRAFT")
     for contract, installment in accepted["installments"]:

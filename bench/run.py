@@ -427,7 +427,7 @@ def run(quick: bool) -> dict[str, Any]:
 def measure_all(quick: bool, load_server: load.DevServer) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     # Hundreds of pairs: the medians of 150 moved visibly from one run to the next.
-    import_runs, request_runs = (7, 600) if quick else (15, 2000)
+    import_runs, request_runs = (5, 600) if quick else (15, 2000)
 
     with local_stack() as engine:
         from channelfin.bootstrap import Settings, build_ports
@@ -532,7 +532,7 @@ def measure_all(quick: bool, load_server: load.DevServer) -> dict[str, Any]:
         figures.update(payment_run.measure(ports, counter))
 
         say(f"webhooks: {webhooks.EVENTS:,} events to a local endpoint, createContract timed meanwhile")
-        figures.update(webhooks.measure(ports, api, claims, publisher, reseller, 100 if quick else 300))
+        figures.update(webhooks.measure(ports, api, claims, publisher, reseller, 60 if quick else 300))
         figures["scan_calls"] = counter.calls["Scan"]
         figures["ddb_calls_total"] = sum(counter.calls.values())
     # Issue 17's load test, after the local stack above is stopped: `channelfin dev` brings its own.
