@@ -57,7 +57,16 @@ class DevServer:
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        deadline = time.monotonic() + timeout
+        try:
+            self._wait_started(time.monotonic() + timeout)
+        except BaseException:
+            # One that never answered must not live on (with its JVM) to slow down the next start.
+            self.process.kill()
+            self.process.communicate(timeout=30)
+            raise
+
+    def _wait_started(self, deadline: float) -> None:
+        assert self.process is not None and self.process.stdout is not None and self.output is not None
         while time.monotonic() < deadline:
             line = self.process.stdout.readline()
             if not line and self.process.poll() is not None:
