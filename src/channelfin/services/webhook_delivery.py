@@ -34,11 +34,12 @@ class Pass:
     failed: int = 0
     _endpoints: dict[str, list[WebhookEndpoint]] = field(default_factory=dict)
 
-    def endpoints(self, ports: Ports, partner_id: str) -> list[WebhookEndpoint]:
-        """A partner's endpoints, read once per pass (a pass takes a few seconds at most)."""
-        if partner_id not in self._endpoints:
-            self._endpoints[partner_id] = ports.webhooks.endpoints_of(partner_id)
-        return self._endpoints[partner_id]
+    def targets(self, ports: Ports, event: Event) -> list[WebhookEndpoint]:
+        """The endpoints of the event's partner that want it; a partner's endpoints are read once
+        per pass (a pass takes a few seconds at most)."""
+        if event.partner_id not in self._endpoints:
+            self._endpoints[event.partner_id] = ports.webhooks.endpoints_of(event.partner_id)
+        return [e for e in self._endpoints[event.partner_id] if e.wants(event.type)]
 
 
 def _claim(ports: Ports) -> timedelta:
@@ -50,7 +51,7 @@ def dispatch_event(ports: Ports, event: Event, run: Pass | None = None) -> Pass:
     """Take one event out of the outbox: a delivery per endpoint that wants it, each attempted once now."""
     run = run or Pass()
     now = ports.clock()
-    targets = [e for e in run.endpoints(ports, event.partner_id) if e.wants(event.type)]
+    targets = run.targets(ports, event)
     deliveries = [
         Delivery(
             id=delivery_id(now, ports.new_id()),
@@ -83,7 +84,7 @@ def dispatch_pending(ports: Ports, run: Pass | None = None) -> Pass:
     while True:
         events = ports.webhooks.undispatched(ports.webhook_settings.batch)
         before = run.dispatched
-        unwanted = [e for e in events if not any(t.wants(e.type) for t in run.endpoints(ports, e.partner_id))]
+        unwanted = [e for e in events if not run.targets(ports, e)]
         done = set()  # an event's id is shared by its copies in each party's feed: keyed with the partner
         if unwanted and ports.webhooks.dispatch_unwanted(unwanted):
             run.dispatched += len(unwanted)

@@ -242,23 +242,14 @@ class DynamoWebhookStore:
         return [event(r) for r in records]
 
     def dispatch(self, e: Event, deliveries: Sequence[Delivery]) -> bool:
-        try:
-            with TransactWrite(connection=connection(EventRecord)) as tx:
-                tx.update(
-                    EventRecord(pk=feed_key(e.partner_id), sk=e.id),
-                    actions=[EventRecord.gsi1pk.remove(), EventRecord.gsi1sk.remove()],
-                    condition=EventRecord.gsi1pk == OUTBOX,
-                )
-                for delivery in deliveries:
-                    tx.save(_delivery_record(delivery), condition=DeliveryRecord.pk.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                return False  # dispatched by another worker
-            raise
-        return True
+        return self._leave_outbox([e], deliveries)
 
     def dispatch_unwanted(self, events: Sequence[Event]) -> bool:
+        return self._leave_outbox(events, ())
+
+    def _leave_outbox(self, events: Sequence[Event], deliveries: Sequence[Delivery]) -> bool:
+        """The events out of the outbox and the deliveries created, in one transaction; False if another
+        worker dispatched one of the events first (then nothing changed)."""
         try:
             with TransactWrite(connection=connection(EventRecord)) as tx:
                 for e in events:
@@ -267,10 +258,13 @@ class DynamoWebhookStore:
                         actions=[EventRecord.gsi1pk.remove(), EventRecord.gsi1sk.remove()],
                         condition=EventRecord.gsi1pk == OUTBOX,
                     )
+                for delivery in deliveries:
+                    tx.save(_delivery_record(delivery), condition=DeliveryRecord.pk.does_not_exist())
         except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
+            # The events' conditions come first in the cancellation reasons; a delivery's is a real error.
+            reasons = (exc.cancellation_reasons or [])[: len(events)]
             if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
-                return False  # one was dispatched by another worker: the caller takes them one at a time
+                return False
             raise
         return True
 
