@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -22,14 +23,17 @@ def next_id(prefix: str = "id") -> str:
 
 
 class Clock:
-    """A clock that moves one second per reading, so orderings are deterministic."""
+    """A clock that moves one second per reading, so orderings are deterministic (and no two
+    readings alike, also when webhook delivery lanes read it from several threads)."""
 
     def __init__(self, start: datetime = T0) -> None:
         self.now = start
+        self._lock = threading.Lock()
 
     def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+        with self._lock:
+            self.now += timedelta(seconds=1)
+            return self.now
 
 
 def partner(*roles: PartnerRole, name: str | None = None) -> Partner:

@@ -51,7 +51,8 @@ class FakeWebhookStore:
         return self.endpoints.get(endpoint_id)
 
     def endpoints_of(self, partner_id: str) -> list[WebhookEndpoint]:
-        found = [e for e in self.endpoints.values() if e.partner_id == partner_id]
+        with self.lock:  # as every reader that walks a dict: delivery lanes write from other threads
+            found = [e for e in self.endpoints.values() if e.partner_id == partner_id]
         return sorted(found, key=lambda e: (e.created_at, e.id))
 
     def get_event(self, partner_id: str, event_id: str) -> Event | None:
@@ -60,11 +61,12 @@ class FakeWebhookStore:
     def feed(
         self, partner_id: str, *, since: str, types: frozenset[EventType] | None, page: PageRequest
     ) -> Page[Event]:
-        found = [
-            e
-            for (p, i), e in sorted(self.events.items())
-            if p == partner_id and i >= since and (types is None or e.type in types)
-        ]
+        with self.lock:
+            found = [
+                e
+                for (p, i), e in sorted(self.events.items())
+                if p == partner_id and i >= since and (types is None or e.type in types)
+            ]
         return paginate(found, lambda e: e.id, page)
 
     def undispatched(self, limit: int) -> list[Event]:
@@ -106,15 +108,17 @@ class FakeWebhookStore:
         return self.deliveries.get((endpoint_id, delivery_id))
 
     def due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
-        due = [
-            d
-            for d in self.deliveries.values()
-            if d.status is DeliveryStatus.PENDING and d.next_attempt_at is not None and d.next_attempt_at <= now
-        ]
+        with self.lock:
+            due = [
+                d
+                for d in self.deliveries.values()
+                if d.status is DeliveryStatus.PENDING and d.next_attempt_at is not None and d.next_attempt_at <= now
+            ]
         return sorted(due, key=lambda d: (d.next_attempt_at, d.id))[:limit]
 
     def deliveries_of(self, endpoint_id: str, page: PageRequest) -> Page[Delivery]:
-        found = sorted((d for (e, _), d in self.deliveries.items() if e == endpoint_id), key=lambda d: d.id)
+        with self.lock:
+            found = sorted((d for (e, _), d in self.deliveries.items() if e == endpoint_id), key=lambda d: d.id)
         return paginate(list(reversed(found)), lambda d: d.id, page)
 
 
@@ -145,7 +149,8 @@ class FakeWebhookSender:
             return script.pop(0) if len(script) > 1 else script[0]
 
     def to(self, url: str) -> list[Sent]:
-        return [s for s in self.sent if s.url == url]
+        with self.lock:
+            return [s for s in self.sent if s.url == url]
 
 
 @dataclass

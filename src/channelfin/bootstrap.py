@@ -122,13 +122,15 @@ class Settings:
 
 def _webhook_settings(env: Mapping[str, str]) -> WebhookSettings:
     """Webhook delivery: http to loopback only where `channelfin dev` allows it; the retry schedule
-    (`first,longest,giveUpAfter` seconds; three days by default) and timeout shortened by tests."""
+    (`first,longest,giveUpAfter` seconds; three days by default) and timeout shortened by tests; the
+    lanes, how many subjects are delivered at once."""
     retry = env.get("CHANNELFIN_WEBHOOK_RETRY", "")
     return WebhookSettings(
         url_policy=UrlPolicy(allow_loopback_http=env.get("CHANNELFIN_WEBHOOK_ALLOW_LOOPBACK", "false") == "true"),
         retry=RetrySchedule.parse(retry) if retry else RetrySchedule(),
         timeout_seconds=float(env.get("CHANNELFIN_WEBHOOK_TIMEOUT_SECONDS", 10)),
         disable_after=int(env.get("CHANNELFIN_WEBHOOK_DISABLE_AFTER", 3)),
+        lanes=int(env.get("CHANNELFIN_WEBHOOK_LANES", 4)),
     )
 
 

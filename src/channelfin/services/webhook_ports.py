@@ -68,3 +68,8 @@ class WebhookSettings:
     timeout_seconds: float = 10.0
     disable_after: int = 3  # deliveries in a row that ran out of retries
     batch: int = 100  # events or deliveries taken per pass; at most 100, what one transaction takes
+    lanes: int = 4  # subjects delivered at once (threads); 1: one event after another
+
+    def __post_init__(self) -> None:
+        if self.lanes < 1:
+            raise ValueError("webhook delivery needs at least one lane (CHANNELFIN_WEBHOOK_LANES)")
