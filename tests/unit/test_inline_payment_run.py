@@ -100,9 +100,14 @@ def _balanced(ports) -> bool:
     return _execute(ports, ops.TRIAL_BALANCE).data["ledgerTrialBalance"]["balanced"]
 
 
-def test_counterparties_are_paid_side_by_side_each_once(ports, payer):
+@pytest.fixture
+def bank(ports) -> SlowBank:
     bank = SlowBank()
     ports.payments.transfer_net = bank.transfer_net  # the ports are frozen; the bank they hold is not
+    return bank
+
+
+def test_counterparties_are_paid_side_by_side_each_once(ports, payer, bank):
     beneficiaries = _owe(ports, payer, COUNTERPARTIES)
 
     run = _run(ports, payer, ports.clock())
@@ -115,9 +120,7 @@ def test_counterparties_are_paid_side_by_side_each_once(ports, payer):
     assert _balanced(ports)
 
 
-def test_a_refused_transfer_fails_its_counterparty_alone(ports, payer):
-    bank = SlowBank()
-    ports.payments.transfer_net = bank.transfer_net  # the ports are frozen; the bank they hold is not
+def test_a_refused_transfer_fails_its_counterparty_alone(ports, payer, bank):
     beneficiaries = _owe(ports, payer, COUNTERPARTIES)
     bank.refused.add(beneficiaries[3])
 
@@ -129,9 +132,7 @@ def test_a_refused_transfer_fails_its_counterparty_alone(ports, payer):
     assert _balanced(ports)
 
 
-def test_a_step_that_breaks_fails_the_run_and_holds_nothing_and_a_later_run_pays_the_rest(ports, payer):
-    bank = SlowBank()
-    ports.payments.transfer_net = bank.transfer_net  # the ports are frozen; the bank they hold is not
+def test_a_step_that_breaks_fails_the_run_and_holds_nothing_and_a_later_run_pays_the_rest(ports, payer, bank):
     beneficiaries = _owe(ports, payer, COUNTERPARTIES)
     bank.broken.add(beneficiaries[0])
 
