@@ -210,15 +210,18 @@ def audit(server: DevServer, plan: dict[str, Any], accepted: dict[str, list[Any]
     return {"lost": lost, "twice": twice, "checked_contracts": len(seen)}
 
 
-def measure(seconds: float = 60, users: int = 20, server: DevServer | None = None) -> dict[str, Any]:
+def measure(
+    seconds: float = 60, users: int = 20, server: DevServer | None = None, plan: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The load test against `server` (started by the caller, e.g. while it set up other things), or a
-    `channelfin dev` of its own."""
+    `channelfin dev` of its own; on `plan`, the caller's `prepare(server)`, or prepared here."""
     with tempfile.TemporaryDirectory(prefix="channelfin-load-") as work, contextlib.ExitStack() as stack:
         if server is None:
             server = stack.enter_context(DevServer(Path(work) / "data"))
-        server.wait_ready()
-        say(f"load: channelfin dev on {server.host}; two contracts brought to ACTIVE")
-        plan = prepare(server)
+        if plan is None:
+            server.wait_ready()
+            say(f"load: channelfin dev on {server.host}; two contracts brought to ACTIVE")
+            plan = prepare(server)
         plan_file, out_file = Path(work) / "plan.json", Path(work) / "out.json"
         plan_file.write_text(json.dumps(plan))
         say(f"load: {users} locust users for {seconds:g} s (reads, contracts, financing, installments)")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -131,26 +132,44 @@ def _start(
 # Longer than any process executing a run inline lives (a Lambda invocation: 15 minutes at most).
 INLINE_RUN_LEASE = timedelta(minutes=20)
 INLINE_TRANSFER_ATTEMPTS = 3
+# Counterparties paid at once, as the definition's Map state (`MaxConcurrency`) does. Their
+# payouts, transfers and entries are disjoint, so they never contend; each mostly waits on
+# DynamoDB and the bank. On DynamoDB Local, 1,000 payouts to 100 counterparties took 24 s one
+# counterparty after another.
+INLINE_CONCURRENCY = 10
 
 
 def execute_inline(ports: Ports, run_id_: str) -> None:
-    """The state machine's path, run in this process: plan, pay each counterparty (a failing transfer
-    retried with backoff, then FAILED), finish."""
+    """The state machine's path, run in this process: plan, pay the counterparties (several at
+    once; a failing transfer retried with backoff, then FAILED), finish.
+
+    A step that breaks stops the counterparties not begun, lets those under way finish (as the
+    Map state does), then fails the run, which releases what is still held.
+    """
     try:
         planned = plan_run(ports, run_id_)
-        for counterparty in planned["counterparties"]:
-            for attempt in range(INLINE_TRANSFER_ATTEMPTS):
-                backoff(attempt)
-                try:
-                    pay_counterparty(ports, run_id_, counterparty)
-                    break
-                except TransferFailed as exc:
-                    if attempt == INLINE_TRANSFER_ATTEMPTS - 1:
-                        mark_transfer_failed(ports, run_id_, counterparty, str(exc))
+        with ThreadPoolExecutor(INLINE_CONCURRENCY, thread_name_prefix="pay") as pool:
+            paying = [pool.submit(_pay_with_retries, ports, run_id_, c) for c in planned["counterparties"]]
+            wait(paying, return_when=FIRST_EXCEPTION)
+            pool.shutdown(cancel_futures=True)
+        for future in paying:
+            if not future.cancelled() and (error := future.exception()) is not None:
+                raise error
         finish_run(ports, run_id_)
     except Exception as exc:
         fail_run(ports, run_id_, repr(exc))
         raise
+
+
+def _pay_with_retries(ports: Ports, run_id_: str, counterparty: str) -> None:
+    for attempt in range(INLINE_TRANSFER_ATTEMPTS):
+        backoff(attempt)
+        try:
+            pay_counterparty(ports, run_id_, counterparty)
+            return
+        except TransferFailed as exc:
+            if attempt == INLINE_TRANSFER_ATTEMPTS - 1:
+                mark_transfer_failed(ports, run_id_, counterparty, str(exc))
 
 
 def visible_run(ports: Ports, principal: Principal, run_id_: str) -> PaymentRun | None:

@@ -1,0 +1,157 @@
+"""A payment run executed in-process (`runPayments` on the inline path): counterparties paid side by side.
+
+The payments state machine pays up to ten counterparties at once (its Map state); the inline
+path does the same with threads. These tests hold what that must not change: each payout
+paid once, the ledger balanced, and a step that breaks failing the run with nothing held.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from channelfin.domain.money import Money
+from channelfin.domain.payment_runs import RunStatus, run_id
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.services.ports import TransferFailed
+from tests import operations as ops
+from tests.factories import LEASER_ADMIN
+from tests.graphql_client import Result, execute
+from tests.world import from_global_id, register
+
+pytestmark = pytest.mark.ports("fake", "dynamodb")
+
+COUNTERPARTIES = 12
+
+
+@dataclass
+class SlowBank:
+    """Takes a little while per transfer, counts how many are under way at once; refuses or breaks
+    on chosen beneficiaries."""
+
+    refused: set[str] = field(default_factory=set)
+    broken: set[str] = field(default_factory=set)
+    paid: dict[str, tuple[str, str, Money]] = field(default_factory=dict)
+    in_flight: int = 0
+    most_at_once: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def transfer_net(self, transfer_id: str, *, payer_id: str, beneficiary_id: str, amount: Money) -> str:
+        if beneficiary_id in self.broken:
+            raise RuntimeError(f"the bank's answer for {transfer_id} could not be read")
+        if beneficiary_id in self.refused:
+            raise TransferFailed(f"refused: {transfer_id}")
+        with self._lock:
+            self.in_flight += 1
+            self.most_at_once = max(self.most_at_once, self.in_flight)
+        time.sleep(0.05)
+        with self._lock:
+            self.in_flight -= 1
+            if transfer_id in self.paid:
+                raise AssertionError(f"{transfer_id} transferred twice")
+            self.paid[transfer_id] = (payer_id, beneficiary_id, amount)
+        return f"ref-{transfer_id}"
+
+
+@pytest.fixture
+def payer(ports) -> str:
+    return register(ports, "Éditeur Payeur", "PUBLISHER")
+
+
+def _owe(ports, payer: str, count: int) -> list[str]:
+    """`count` beneficiaries, each owed two commissions by the payer, due yesterday."""
+    payer_id = from_global_id(payer)[1]
+    now = ports.clock()
+    beneficiaries = [from_global_id(register(ports, f"Affilié {n}", "RESELLER"))[1] for n in range(count)]
+    for n, beneficiary in enumerate(beneficiaries):
+        for k in range(2):
+            ports.payouts.add(
+                Payout(
+                    id=f"inline-{n:02d}-{k}",
+                    kind=PayoutKind.COMMISSION,
+                    status=PayoutStatus.SCHEDULED,
+                    amount=Money.of("100.00"),
+                    beneficiary_id=beneficiary,
+                    payer_id=payer_id,
+                    created_at=now - timedelta(days=2),
+                    due_by=now - timedelta(days=1),
+                    program_id="inline",
+                )
+            )
+    return beneficiaries
+
+
+def _execute(ports, query: str, **variables: Any) -> Result:
+    return execute(ports, LEASER_ADMIN, query, **variables)
+
+
+def _run(ports, payer: str, up_to: datetime) -> dict[str, Any]:
+    result = _execute(ports, ops.RUN_PAYMENTS, input={"payerId": payer, "upTo": up_to.isoformat()})
+    assert result.errors == [] and result.data["runPayments"]["userErrors"] == [], result.errors or result.data
+    return result.data["runPayments"]["run"]
+
+
+def _balanced(ports) -> bool:
+    return _execute(ports, ops.TRIAL_BALANCE).data["ledgerTrialBalance"]["balanced"]
+
+
+@pytest.fixture
+def bank(ports) -> SlowBank:
+    bank = SlowBank()
+    ports.payments.transfer_net = bank.transfer_net  # the ports are frozen; the bank they hold is not
+    return bank
+
+
+def test_counterparties_are_paid_side_by_side_each_once(ports, payer, bank):
+    beneficiaries = _owe(ports, payer, COUNTERPARTIES)
+
+    run = _run(ports, payer, ports.clock())
+
+    assert (run["status"], run["paidCount"], run["failedCount"]) == ("DONE", 2 * COUNTERPARTIES, 0)
+    assert run["paid"] == {"amount": f"{200 * COUNTERPARTIES}.00"}
+    assert sorted(b for _, b, _ in bank.paid.values()) == sorted(beneficiaries)
+    assert all(amount == Money.of("200.00") for _, _, amount in bank.paid.values())
+    assert bank.most_at_once > 1, "the counterparties were paid one after another"
+    assert _balanced(ports)
+
+
+def test_a_refused_transfer_fails_its_counterparty_alone(ports, payer, bank):
+    beneficiaries = _owe(ports, payer, COUNTERPARTIES)
+    bank.refused.add(beneficiaries[3])
+
+    run = _run(ports, payer, ports.clock())
+
+    assert (run["status"], run["paidCount"], run["failedCount"]) == ("DONE", 2 * (COUNTERPARTIES - 1), 1)
+    failed = ports.payouts.get_many([f"inline-03-{k}" for k in range(2)])
+    assert {p.status for p in failed.values()} == {PayoutStatus.FAILED}
+    assert _balanced(ports)
+
+
+def test_a_step_that_breaks_fails_the_run_and_holds_nothing_and_a_later_run_pays_the_rest(ports, payer, bank):
+    beneficiaries = _owe(ports, payer, COUNTERPARTIES)
+    bank.broken.add(beneficiaries[0])
+
+    up_to = ports.clock()
+    broken = _execute(ports, ops.RUN_PAYMENTS, input={"payerId": payer, "upTo": up_to.isoformat()})
+    assert broken.errors, "a step that broke was reported as a success"
+    failed = ports.payment_runs.get(run_id(from_global_id(payer)[1], up_to, None, None))
+    assert failed is not None and failed.status is RunStatus.FAILED
+
+    payouts = ports.payouts.get_many([f"inline-{n:02d}-{k}" for n in range(COUNTERPARTIES) for k in range(2)])
+    assert all(p.run_id is None for p in payouts.values()), "a failed run still holds payouts"
+    paid_before = {p.id for p in payouts.values() if p.status is PayoutStatus.PAID}
+    assert len(paid_before) == 2 * len(bank.paid)
+    assert _balanced(ports)
+
+    bank.broken.clear()
+    later = _run(ports, payer, up_to + timedelta(hours=1))
+    assert (later["status"], later["paidCount"]) == ("DONE", 2 * COUNTERPARTIES - len(paid_before))
+    payouts = ports.payouts.get_many(payouts)
+    assert {p.status for p in payouts.values()} == {PayoutStatus.PAID}
+    assert sorted(b for _, b, _ in bank.paid.values()) == sorted(beneficiaries)
+    assert _balanced(ports)
