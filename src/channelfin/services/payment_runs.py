@@ -18,8 +18,8 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from channelfin.domain.access import Principal, Role, require
@@ -37,6 +37,7 @@ from channelfin.domain.payment_runs import (
     run_id,
 )
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.services.lanes import run_on_lanes
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.payment_run_recording import record_netting, touched
 from channelfin.services.ports import Ports, TransferFailed
@@ -148,13 +149,9 @@ def execute_inline(ports: Ports, run_id_: str) -> None:
     """
     try:
         planned = plan_run(ports, run_id_)
-        with ThreadPoolExecutor(INLINE_CONCURRENCY, thread_name_prefix="pay") as pool:
-            paying = [pool.submit(_pay_with_retries, ports, run_id_, c) for c in planned["counterparties"]]
-            wait(paying, return_when=FIRST_EXCEPTION)
-            pool.shutdown(cancel_futures=True)
-        for future in paying:
-            if not future.cancelled() and (error := future.exception()) is not None:
-                raise error
+        run_on_lanes(
+            [partial(_pay_with_retries, ports, run_id_, c) for c in planned["counterparties"]], INLINE_CONCURRENCY
+        )
         finish_run(ports, run_id_)
     except Exception as exc:
         fail_run(ports, run_id_, repr(exc))
