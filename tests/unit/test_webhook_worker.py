@@ -21,3 +21,35 @@ def test_a_worker_whose_parent_lives_waits_for_the_interval():
     started = time.perf_counter()
     _wait(0.3, parent_pid=os.getppid(), stop=stop)
     assert not stop.is_set() and time.perf_counter() - started >= 0.3
+
+
+def _settings_seen_by_main(monkeypatch) -> int:
+    """The lane count the delivery process would build its ports with (its loop, renice and
+    signal handlers left out: they belong to the process, not to pytest)."""
+    from channelfin.local import webhook_worker
+
+    seen: list[int] = []
+    monkeypatch.setattr(webhook_worker, "deliver_until_stopped", lambda *_: seen.append(_lanes()))
+    monkeypatch.setattr(webhook_worker.os, "nice", lambda _: 0)
+    monkeypatch.setattr(webhook_worker.signal, "signal", lambda *_: None)
+    assert webhook_worker.main(["--interval", "1"]) == 0
+    return seen[0]
+
+
+def _lanes() -> int:
+    from channelfin.bootstrap import _webhook_settings
+
+    return _webhook_settings(os.environ).lanes
+
+
+def test_channelfin_dev_delivers_on_one_lane_unless_told_otherwise(monkeypatch):
+    monkeypatch.setenv("CHANNELFIN_WEBHOOK_LANES", "")  # restored after the test, whatever main() sets
+    monkeypatch.delenv("CHANNELFIN_WEBHOOK_LANES", raising=False)
+    assert _settings_seen_by_main(monkeypatch) == 1
+    monkeypatch.setenv("CHANNELFIN_WEBHOOK_LANES", "6")
+    assert _settings_seen_by_main(monkeypatch) == 6
+
+
+def test_elsewhere_the_default_is_four_lanes(monkeypatch):
+    monkeypatch.delenv("CHANNELFIN_WEBHOOK_LANES", raising=False)
+    assert _lanes() == 4

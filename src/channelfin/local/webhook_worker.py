@@ -31,6 +31,12 @@ from typing import BinaryIO
 log = logging.getLogger("channelfin.webhooks")
 
 NICENESS = 5  # below the API's priority when both want the CPU; still delivered on an idle machine
+# One lane unless CHANNELFIN_WEBHOOK_LANES says otherwise. Here delivery shares the API's
+# DynamoDB Local and its 2 cores; more lanes barely hurried a burst and slowed the API's
+# mutations meanwhile (bench/webhook_lanes.py, 1,000 events, two rounds: 1 lane 22.8/24.1 s,
+# mutations x1.20/x1.17; 4 lanes 19.8/19.8 s, mutations x2.22/x1.92). In AWS, where the
+# delivery Lambdas share nothing with the API, the setting's default (4) holds.
+DEV_LANES = 1
 
 
 class WebhookWorker:
@@ -134,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)  # Ctrl-C in `channelfin dev` reaches the whole process group
+    os.environ.setdefault("CHANNELFIN_WEBHOOK_LANES", str(DEV_LANES))
     deliver_until_stopped(args.interval, args.parent, stop, args.ready_fd)
     return 0
 
