@@ -26,7 +26,7 @@ from tests.world import from_global_id, register
 
 pytestmark = pytest.mark.ports("fake", "dynamodb")
 
-COUNTERPARTIES = 12
+COUNTERPARTIES = 6
 
 
 @dataclass
