@@ -30,7 +30,11 @@ from typing import BinaryIO
 
 log = logging.getLogger("channelfin.webhooks")
 
-NICENESS = 5  # below the API's priority when both want the CPU; still delivered on an idle machine
+# The lowest priority: requests first, deliveries are asynchronous anyway, and an idle machine
+# still delivers. 1,000 events with createContract timed meanwhile (bench/webhook_lanes.py, one
+# lane, three runs each): at nice 5 the mutations were 1.28/1.47/1.23 times slower, at nice 19
+# 1.12/1.12/1.12, the fan-out taking 24-26 s either way.
+NICENESS = 19
 # One lane unless CHANNELFIN_WEBHOOK_LANES says otherwise. Here delivery shares the API's
 # DynamoDB Local and its 2 cores; more lanes barely hurried a burst and slowed the API's
 # mutations meanwhile (bench/webhook_lanes.py, 1,000 events, two rounds: 1 lane 22.8/24.1 s,
