@@ -512,12 +512,11 @@ def measure_all(quick: bool, load_server: load.DevServer) -> dict[str, Any]:
 
         # The load test's data (two contracts brought to ACTIVE on its own `channelfin dev`, ~10 s)
         # is prepared while the statement's lines are seeded: neither is measured.
-        preparing = ThreadPoolExecutor(1, thread_name_prefix="load-prepare")
-        load_plan = preparing.submit(load.prepare, load_server)
-        say("statement of a partner with 10,000 contracts; the load test's data prepared meanwhile")
-        seed_statement_lines("bench-prescriber", 10_000)
-        plan = load_plan.result()
-        preparing.shutdown()
+        with ThreadPoolExecutor(1, thread_name_prefix="load-prepare") as preparing:
+            load_plan = preparing.submit(load.prepare, load_server)
+            say("statement of a partner with 10,000 contracts; the load test's data prepared meanwhile")
+            seed_statement_lines("bench-prescriber", 10_000)
+            plan = load_plan.result()
         say("statement: lines seeded, load data ready; the statement")
         from channelfin.domain.access import Principal
         from channelfin.services.programs import partner_statement
