@@ -126,6 +126,13 @@ def prepare(server: DevServer) -> dict[str, Any]:
         "treasury": server.token("treasury", sub="load-treasury"),
         "connector": server.token("integration", sub="load-esign"),
     }
+    for siren in ("552100554", "732829320"):  # known end clients: their upfront payouts are not held
+        server.gql(
+            admin,
+            "mutation($i: ConfirmSignatoryInput!) { confirmSignatory(input: $i) { signatory { email } "
+            "userErrors { code } } }",
+            i={"registrationNumber": siren, "name": "Client Actif", "email": f"signature@{siren}.example"},
+        )
     plan["active"] = [activate(server, plan, siren) for siren in ("552100554", "732829320")]
     return plan
 

@@ -321,6 +321,12 @@ def financing_flow(api: Api, *, poll: float = 0.02) -> float:
     )["signFinancingAgreement"]["agreement"]["id"]
     from channelfin.api.core.ids import from_global_id
 
+    # The leaser knows who signs for the end client, so the upfront payout is not held for an analyst.
+    api(
+        "mutation($i: ConfirmSignatoryInput!) { confirmSignatory(input: $i) { signatory { email } } }",
+        admin,
+        i={"registrationNumber": "552100554", "name": "Jeanne Client", "email": "jeanne@client.example"},
+    )
     owner = claims("partner-admin", from_global_id(publisher)[1], sub="bench-owner")
     contract = api(
         "mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }",

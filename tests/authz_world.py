@@ -169,6 +169,18 @@ class AuthzWorld:
         steps.activate(self.ports, key)
         return contract
 
+    def confirmed_signatory(self) -> str:
+        """The SIREN of the end client whose signatory an analyst confirmed (the contracts' customer)."""
+        self.ok(
+            principal("credit-analyst", sub="analyst-ana"),
+            ops.CONFIRM_SIGNATORY,
+            "confirmSignatory",
+            registrationNumber="732 829 320",
+            name="Marie Martin",
+            email="marie.martin@boulangerie-martin.fr",
+        )
+        return "732829320"
+
     def held_payout(self) -> str:
         """Transmitted while its publisher is in default: the upfront payout waits for an analyst."""
         contract = self.awaiting_delivery()

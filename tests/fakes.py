@@ -24,6 +24,7 @@ from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, journal
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
+from channelfin.domain.signatories import Signatory
 from channelfin.services.paging import Page, PageRequest, paginate
 from channelfin.services.ports import NotificationFailed, Ports, SignatureRequest, TaskTokenRejected, TransferFailed
 from tests.factories import Clock, next_id
@@ -93,6 +94,7 @@ class FakeContracts:
     contracts: dict[str, Contract] = field(default_factory=dict)
     outbox: FakeWebhookStore = field(default_factory=FakeWebhookStore)
     exposures: dict[ExposureKey, CreditExposure] = field(default_factory=dict)
+    signatories: dict[str, Signatory] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:
@@ -123,6 +125,12 @@ class FakeContracts:
 
     def exposure(self, key: ExposureKey) -> CreditExposure:
         return self.exposures.get(key) or CreditExposure(key)
+
+    def signatory(self, siren: str) -> Signatory | None:
+        return self.signatories.get(siren)
+
+    def confirm_signatory(self, signatory: Signatory) -> None:
+        self.signatories[signatory.siren] = signatory
 
     def get(self, contract_id: str) -> Contract | None:
         return self.contracts.get(contract_id)

@@ -115,8 +115,9 @@ class FinancingFlow:
         self.world.ports.workflows.issue(token)
         step(self.world.ports, self.local(contract), token)
 
-    def to_active(self, contract: str) -> None:
-        """The whole financing flow, the workflow's steps run in-process (the fakes have no engine)."""
+    def transmit(self, contract: str) -> str:
+        """Request, signatures and the signed delivery report, the workflow's steps run in-process (the
+        fakes have no engine): the file is transmitted and its upfront payout created, not paid yet."""
         self.request(contract)
         self.step(steps.send_for_signature, contract, "t-sign")
         self.sign_both(contract)
@@ -124,11 +125,24 @@ class FinancingFlow:
         self.deliver(contract)
         self.step(steps.send_delivery_report, contract, "t-report")
         self.sign_delivery(contract)
-        ports = self.world.ports
-        steps.transmit_file(ports, self.local(contract))
-        payout = steps.create_upfront_payout(ports, self.local(contract))["payoutId"]
-        steps.disburse(ports, payout)
-        steps.activate(ports, self.local(contract))
+        steps.transmit_file(self.world.ports, self.local(contract))
+        return steps.create_upfront_payout(self.world.ports, self.local(contract))["payoutId"]
+
+    def to_active(self, contract: str) -> None:
+        """The whole financing flow: transmitted, then paid and activated."""
+        payout = self.transmit(contract)
+        steps.disburse(self.world.ports, payout)
+        steps.activate(self.world.ports, self.local(contract))
+
+    def transmitted(self, **overrides: Any) -> str:
+        """A new contract, transmitted: its upfront payout is created, not paid yet."""
+        contract = self.new_contract(**overrides)
+        self.transmit(contract)
+        return contract
+
+    def hold(self, contract: str, token: str = "t-hold") -> None:
+        """The workflow's HoldUpfrontPayout step, run in-process."""
+        self.step(steps.hold_upfront_payout, contract, token)
 
     def collect(self, contract: str, installment: int, who: Principal = TREASURY) -> dict[str, Any]:
         return self._mutate(

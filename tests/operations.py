@@ -50,7 +50,7 @@ query($filter: ContractFilter, $first: Int, $after: String) {
 CONTRACT_FIELDS = """
   id status payoutDueBy collectedInstallments
   financing { financedAmount { amount } upfrontPayout { amount } leaserFees { amount } decisionMode
-              decision { outcome reasons decidedBy } transmittedAt payoutDueBy waitingFor declined
+              decision { outcome reasons decidedBy } transmittedAt payoutDueBy waitingFor declined unconfirmedSigner
               deliveryReport { installedAt signedBy } agreement { id } }
   documents { kind signedBy signedAt }
   timeline { status actor note }
@@ -71,6 +71,18 @@ mutation($input: RequestFinancingInput!) {
 REVIEW_FINANCING = """
 mutation($input: ReviewFinancingInput!) {
   reviewFinancing(input: $input) { contract { id status } userErrors { field code message } }
+}"""
+
+CONFIRM_SIGNATORY = """
+mutation($input: ConfirmSignatoryInput!) {
+  confirmSignatory(input: $input) {
+    signatory { registrationNumber name email confirmedBy confirmedAt } userErrors { field code message }
+  }
+}"""
+
+RELEASE_HELD_PAYOUT = """
+mutation($input: ReleaseHeldPayoutInput!) {
+  releaseHeldPayout(input: $input) { contract { id status } userErrors { field code message } }
 }"""
 
 RECORD_SIGNATURE = """

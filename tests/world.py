@@ -63,7 +63,7 @@ class World:
         return link(self.ports, publisher or self.publisher, reseller)
 
 
-def _ok(ports: Ports, who: Principal, query: str, name: str, **fields: Any) -> dict[str, Any]:
+def _ok(ports: Ports, who: Principal, query: str, name: str, /, **fields: Any) -> dict[str, Any]:
     result = execute(ports, who, query, input=fields)
     assert result.errors == [], result.errors
     payload = result.data[name]
@@ -98,6 +98,15 @@ def register(ports: Ports, name: str, *roles: str) -> str:
     return result.data["registerPartner"]["partner"]["id"]
 
 
+ANALYST_ANA = principal("credit-analyst", sub="analyst-ana")
+MARIE = {"name": "Marie Martin", "email": "marie.martin@boulangerie-martin.fr"}
+
+
+def confirm_signatory(ports: Ports, siren: str, signatory: dict[str, str] = MARIE) -> None:
+    """The leaser knows who signs for that end client: its files' upfront payouts are not held for it."""
+    _ok(ports, ANALYST_ANA, ops.CONFIRM_SIGNATORY, "confirmSignatory", registrationNumber=siren, **signatory)
+
+
 def build_world(ports: Ports) -> World:
     leaser = register(ports, "Leasecom", "LEASER")
     publisher = register(ports, "all-in-web", "PUBLISHER")
@@ -116,4 +125,5 @@ def build_world(ports: Ports) -> World:
     )
     assert result.errors == [], result.errors
     link(ports, publisher, reseller)
+    confirm_signatory(ports, "732 829 320")
     return World(ports, leaser, publisher, reseller, stranger, result.data["signFinancingAgreement"]["agreement"]["id"])

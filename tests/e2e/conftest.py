@@ -145,6 +145,17 @@ class DevServer:
         link = self.consent(publisher, ops.REQUEST_LINK, publisherId=publisher, resellerId=reseller)["link"]
         self.consent(reseller, ops.ACCEPT_LINK, linkId=link["id"])
 
+    def know_end_clients(self, *sirens: str) -> None:
+        """The leaser's analyst confirms who signs for those end clients, so their files are paid without a hold."""
+        from tests import operations as ops
+
+        analyst = self.token("credit-analyst", sub="e2e-analyst")
+        for siren in sirens:
+            email = f"signature-{siren.replace(' ', '')}@client.example"
+            fields = {"registrationNumber": siren, "name": "Marie Martin", "email": email}
+            payload = self.gql(analyst, ops.CONFIRM_SIGNATORY, input=fields)["confirmSignatory"]
+            assert payload["userErrors"] == [], payload["userErrors"]
+
     def accept_enrollment(self, enrollment: str, partner: str) -> None:
         from tests import operations as ops
 

@@ -9,11 +9,8 @@ import pytest
 
 from tests import operations as ops
 from tests.e2e.test_financing_over_http import _contract, _deliver, _mutate, _parties, _to_active, _to_delivery, _wait
+from tests.operations import RELEASE_HELD_PAYOUT as RELEASE
 from tests.wait import wait_until
-
-RELEASE = """mutation($input: ReleaseHeldPayoutInput!) {
-  releaseHeldPayout(input: $input) { contract { id status } userErrors { field code message } }
-}"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.shared_dev_server]  # adds data of its own only
 

@@ -77,6 +77,7 @@ def world(built, dev_server):
         return signed["agreement"]["id"]
 
     leaser = register("Crédit Bail Extranet", ["LEASER"])
+    s.know_end_clients(SIREN)
     publisher = register("Éditeur Extranet", ["PUBLISHER"], siren="552 100 554")
     rival = register("Éditeur Concurrent", ["PUBLISHER"], siren="449 882 137")
     agreement(publisher)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ def _parties(dev_server):
     leaser, publisher = register("Crédit Bail SaaS", "LEASER"), register("Éditeur Flux", "PUBLISHER")
     reseller = register("Revendeur Flux", "RESELLER")
     dev_server.link(publisher, reseller)  # so the publisher may name it on its contracts
+    dev_server.know_end_clients("552100554", "732829320")  # the contracts' end clients
     agreement = dev_server.gql(
         admin,
         ops.SIGN_AGREEMENT,
@@ -45,7 +47,7 @@ def _parties(dev_server):
     }
 
 
-def _contract(server, p, software_fee, siren="552 100 554"):
+def _contract(server, p, software_fee, siren="552 100 554", email=None):
     data = server.gql(
         p["owner"],
         ops.CREATE_CONTRACT,
@@ -53,7 +55,7 @@ def _contract(server, p, software_fee, siren="552 100 554"):
             "ownerId": p["publisher"],
             "publisherId": p["publisher"],
             "resellerId": p["reseller"],
-            "customer": {"name": "Boulangerie Martin", "registrationNumber": siren},
+            "customer": {"name": "Boulangerie Martin", "registrationNumber": siren, "email": email},
             "periodicity": "MONTHLY",
             "termMonths": 36,
             "startDate": "2027-01-01",
@@ -164,6 +166,27 @@ def test_worked_example_from_request_to_active_and_support_shares(dev_server, pa
     after = s.gql(p["admin"], ops.FINANCED_CONTRACT, id=contract)["contract"]
     shares = [e["node"] for e in after["payouts"]["edges"] if e["node"]["kind"] == "SUPPORT_SHARE"]
     assert sorted(sh["installment"] for sh in shares) == [1, 2]
+
+
+def test_a_file_signed_at_an_address_the_owner_typed_is_paid_only_after_an_analyst_released_it(dev_server, parties):
+    """Issue 17's finding, on the real definition: nobody confirmed who signs for this end client, and the
+    owner typed the address the signature requests went to. The upfront payout waits for an analyst."""
+    s, p = dev_server, parties
+    contract = _contract(s, p, "1000.00", siren="130 005 481", email="signe@revendeur.example")
+    _to_active(s, p, contract)
+    held = _wait(s, p["owner"], contract, "AWAITING_PAYMENT", "PAYOUT_RELEASE")
+    assert held["financing"]["unconfirmedSigner"] == "signe@revendeur.example"
+    [upfront] = [e["node"] for e in held["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
+    assert upfront["status"] == "SCHEDULED" and upfront["paidAt"] is None
+    time.sleep(1)  # the workflow stays where it is
+    assert _wait(s, p["owner"], contract, "AWAITING_PAYMENT", "PAYOUT_RELEASE")["payouts"] == held["payouts"]
+
+    refused = s.post(p["owner"], ops.RELEASE_HELD_PAYOUT, input={"contractId": contract}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    _mutate(s, p["analyst"], ops.RELEASE_HELD_PAYOUT, "releaseHeldPayout", contractId=contract, comment="client called")
+    active = _wait(s, p["owner"], contract, "ACTIVE")
+    [paid] = [e["node"] for e in active["payouts"]["edges"] if e["node"]["kind"] == "SOFTWARE_UPFRONT"]
+    assert paid["status"] == "PAID" and paid["amount"] == upfront["amount"]
 
 
 def test_a_52000_request_waits_for_an_analyst(dev_server, parties):

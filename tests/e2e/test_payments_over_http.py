@@ -39,6 +39,7 @@ def test_a_resellers_support_share_is_paid_by_treasurys_run(dev_server):
     leaser, publisher = register("Bailleur Paiements", "LEASER"), register("Éditeur Paiements", "PUBLISHER")
     reseller = register("Revendeur Paiements", "RESELLER")
     s.link(publisher, reseller)  # so the reseller may name itself on that publisher's contract
+    s.know_end_clients("552100554")
     agreement = s.gql(
         admin,
         ops.SIGN_AGREEMENT,

@@ -53,6 +53,7 @@ def parties(dev_server):
         return data["registerPartner"]["partner"]["id"]
 
     leaser = register("Crédit Bail Signature", ["LEASER"])
+    dev_server.know_end_clients(*SIRENS.values())
     publisher = register("Éditeur Signature", ["PUBLISHER"], siren="552 100 554")
     agreement = dev_server.gql(
         admin,

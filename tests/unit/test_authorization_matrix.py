@@ -73,6 +73,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "priceQuote":                  (OK,      OK,      OK,       OK,      OK,     OK,      OK,        OK),
     "auditTrail":                  (OK,      NO,      NO,       NO,      NO,     NO,      NO,        NO),
     "ledgerTrialBalance":          (OK,      NO,      OK,       NO,      NO,     NO,      NO,        NO),
+    "signatory":                   (OK,      OK,      OK,       NO,      NO,     NO,      NO,        NO),
     "paymentRuns":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "enrollments":                 (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
     "resellerLinks":               (OK,      OK,      OK,       OK,      OK,     OK,      OK,        EMPTY),
@@ -88,6 +89,7 @@ TABLE: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "requestFinancing":            (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
     "reviewFinancing":             (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
     "releaseHeldPayout":           (NO,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
+    "confirmSignatory":            (OK,      OK,      NO,       NO,      NO,     NO,      NO,        NO),
     "recordSignature":             (OR,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "declineSignature":            (OK,      NO,      NO,       NO,      NO,     NO,      OK,        NO),
     "submitDeliveryReport":        (NO,      NO,      NO,       OK,      OK,     OK,      NO,        NF),
@@ -430,6 +432,11 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     "contract": _contract,
     "contracts": _contracts,
     "ledgerTrialBalance": _ledger_trial_balance,
+    "signatory": lambda w: Request(
+        "query($siren: String!) { signatory(registrationNumber: $siren) { email } }",
+        {"siren": w.confirmed_signatory()},
+        w.publisher,
+    ),
     "paymentRuns": _payment_runs,
     "payouts": _payouts,
     "leaseQuote": _lease_quote,
@@ -477,6 +484,9 @@ REQUESTS: dict[str, Callable[[AuthzWorld], Request]] = {
     ),
     "reviewFinancing": lambda w: _mutate(
         "reviewFinancing", w.publisher, contractId=w.requested("2000.00"), approve=True, comment="ok"
+    ),
+    "confirmSignatory": lambda w: _mutate(
+        "confirmSignatory", w.publisher, registrationNumber="732 829 320", name="Marie Martin", email="marie@example.fr"
     ),
     "releaseHeldPayout": lambda w: _mutate(
         "releaseHeldPayout", w.publisher, contractId=w.held_payout(), comment="the leaser's risk desk agreed"

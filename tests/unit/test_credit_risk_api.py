@@ -18,6 +18,7 @@ from tests import operations as ops
 from tests.escrow_flow import SECOND_ADMIN, EscrowFlow
 from tests.factories import LEASER_ADMIN
 from tests.financing_flow import ANALYST, TREASURY, FinancingFlow
+from tests.operations import RELEASE_HELD_PAYOUT as RELEASE
 from tests.world import register
 
 
@@ -218,36 +219,10 @@ def test_the_triggered_workflow_step_freezes_the_publisher_too(flow):
     assert flow.request(flow.new_contract())["decision"]["outcome"] == "REFERRED"
 
 
-RELEASE = """mutation($input: ReleaseHeldPayoutInput!) {
-  releaseHeldPayout(input: $input) { contract { id status } userErrors { field code } }
-}"""
-
-
-def _transmitted(flow) -> str:
-    """Signed, delivered and transmitted: the upfront payout is created, not paid yet."""
-    contract = flow.new_contract()
-    flow.request(contract)
-    ports = flow.world.ports
-    ports.workflows.issue("t-sign")
-    steps.send_for_signature(ports, flow.local(contract), "t-sign")
-    flow.sign_both(contract)
-    ports.workflows.issue("t-delivery")
-    steps.await_delivery_report(ports, flow.local(contract), "t-delivery")
-    flow.deliver_and_sign(contract)
-    steps.transmit_file(ports, flow.local(contract))
-    steps.create_upfront_payout(ports, flow.local(contract))
-    return contract
-
-
-def _hold(flow, contract, token="t-hold"):
-    flow.world.ports.workflows.issue(token)
-    steps.hold_upfront_payout(flow.world.ports, flow.local(contract), token)
-
-
 def test_the_upfront_payout_of_a_file_in_flight_is_held_for_an_analyst_after_a_trigger(flow):
-    contract = _transmitted(flow)  # approved and signed before the default
+    contract = flow.transmitted()  # approved and signed before the default
     _trigger(flow)
-    _hold(flow, contract)
+    flow.hold(contract)
     engine = flow.world.ports.workflows
     assert [t for t, _ in engine.resumed if t == "t-hold"] == []
     held = flow.read(contract)
@@ -257,7 +232,7 @@ def test_the_upfront_payout_of_a_file_in_flight_is_held_for_an_analyst_after_a_t
     )
     [upfront] = flow.payouts(held, "SOFTWARE_UPFRONT")
     assert upfront["status"] == "SCHEDULED" and upfront["paidAt"] is None
-    _hold(flow, contract)  # a retried step notes nothing twice
+    flow.hold(contract)  # a retried step notes nothing twice
     assert len(flow.read(contract)["timeline"]) == len(held["timeline"])
 
     assert flow.world.run(flow.owner, RELEASE, input={"contractId": contract}).codes == ["FORBIDDEN"]
@@ -273,8 +248,8 @@ def test_the_upfront_payout_of_a_file_in_flight_is_held_for_an_analyst_after_a_t
 
 
 def test_without_a_default_the_hold_step_goes_on_at_once_and_nothing_is_held(flow):
-    contract = _transmitted(flow)
-    _hold(flow, contract)
+    contract = flow.transmitted()
+    flow.hold(contract)
     assert ("t-hold", {"released": True}) in flow.world.ports.workflows.resumed
     assert flow.read(contract)["financing"]["waitingFor"] is None
     refused = flow.world.run(ANALYST, RELEASE, input={"contractId": contract}).data["releaseHeldPayout"]
@@ -282,9 +257,9 @@ def test_without_a_default_the_hold_step_goes_on_at_once_and_nothing_is_held(flo
 
 
 def test_a_release_comment_is_bounded(flow):
-    contract = _transmitted(flow)
+    contract = flow.transmitted()
     _trigger(flow)
-    _hold(flow, contract)
+    flow.hold(contract)
     payload = flow.world.run(ANALYST, RELEASE, input={"contractId": contract, "comment": "x" * 501}).data
     assert codes(payload["releaseHeldPayout"]) == ["TOO_LONG"]
     assert flow.read(contract)["financing"]["waitingFor"] == "PAYOUT_RELEASE"

@@ -7,6 +7,7 @@ import pytest
 from channelfin.services import escrow as escrow_service
 from tests.escrow_flow import SECOND_ADMIN, EscrowFlow
 from tests.factories import LEASER_ADMIN
+from tests.world import confirm_signatory
 
 pytestmark = pytest.mark.workflow
 
@@ -101,6 +102,7 @@ def test_a_failing_notification_is_retried_and_sent_once(flow):
 
 
 def test_a_batch_retried_halfway_marks_each_contract_once(flow, monkeypatch):
+    confirm_signatory(flow.world.ports, "552100554")  # a second end client the leaser knows
     first, second = (
         _active_contract(flow),
         _active_contract(flow, customer={"name": "Garage Dupont", "registrationNumber": "552100554"}),

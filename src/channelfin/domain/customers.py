@@ -23,21 +23,31 @@ class Customer:
     @classmethod
     def create(cls, name: str, registration_number: str | None = None, email: str | None = None) -> Customer:
         if email is not None:
-            email = email.strip()
-            local, _, domain = email.partition("@")
-            if not local or "." not in domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
-                raise ValidationError(
-                    "not an e-mail address", code=ContractCode.INVALID_EMAIL, field=["customer", "email"]
-                )
+            email = checked_email(email, field=["customer", "email"])
         if registration_number is not None:
             registration_number = registration_number.replace(" ", "") or None
-        if registration_number is not None and not is_siren(registration_number):
-            raise ValidationError(
-                "a SIREN is 9 digits whose check digit holds (Luhn)",
-                code=ContractCode.INVALID_SIREN,
-                field=["customer", "registrationNumber"],
-            )
+        if registration_number is not None:
+            registration_number = checked_siren(registration_number, field=["customer", "registrationNumber"])
         return cls(clean_name(name, field=["customer", "name"]), registration_number, email)
+
+
+def checked_email(email: str, *, field: list[str]) -> str:
+    """The address without surrounding blanks; INVALID_EMAIL when it cannot be one."""
+    email = email.strip()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
+        raise ValidationError("not an e-mail address", code=ContractCode.INVALID_EMAIL, field=field)
+    return email
+
+
+def checked_siren(value: str, *, field: list[str]) -> str:
+    """The SIREN without spaces; INVALID_SIREN unless its 9 digits' check digit holds."""
+    siren = value.replace(" ", "")
+    if not is_siren(siren):
+        raise ValidationError(
+            "a SIREN is 9 digits whose check digit holds (Luhn)", code=ContractCode.INVALID_SIREN, field=field
+        )
+    return siren
 
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit

@@ -104,7 +104,10 @@ class ContractFinancing:
     waiting_for: WaitStep | None = None
     task_token: str | None = None  # the workflow's callback while `waiting_for` is set
     leaser_id: str = ""  # who pays the software part and the support shares ("" in files older than payers)
-    payout_released_by: str | None = None  # the analyst who released an upfront payout held for a default
+    payout_released_by: str | None = None  # the analyst who released a held upfront payout
+    # Where a signature request of the file went that no analyst confirmed as the end client's
+    # signatory (`domain/signatories.py`), or NO_ADDRESS. Its upfront payout is held.
+    unconfirmed_signer: str | None = None
 
     @property
     def payout_due_by(self) -> datetime | None:
@@ -116,6 +119,7 @@ class ContractFinancing:
         return replace(self, waiting_for=step, task_token=token)
 
 
+NO_ADDRESS = "(no address)"  # a signature request sent without an e-mail address (the local signer's)
 AUTOMATIC = "automatic"  # who decided, for a decision made by the rules at request time
 
 

@@ -110,6 +110,15 @@ def seed(url: str, secret: str, progress: Callable[[str], None] = print) -> dict
         agreements[owner] = data["signFinancingAgreement"]["agreement"]["id"]
         progress(f"financing agreement Leasecom ↔ {owner} (6 %/year, file fee 150.00, 72 h, limit 50,000.00)")
 
+    # The leaser's analyst has confirmed who signs for the end client (by SIREN): its signature
+    # requests go there, and its files' upfront payouts are not held for a check.
+    admin(
+        "mutation($input: ConfirmSignatoryInput!) { confirmSignatory(input: $input) {"
+        " signatory { email } userErrors { code message } } }",
+        input={"registrationNumber": "552100554", "name": "Claire Martin", "email": "claire.martin@client.example"},
+    )
+    progress("signatory of the end clients (SIREN 552 100 554) confirmed by the leaser: Claire Martin")
+
     def admin_of(name: str) -> Client:
         return Client(url, issue(secret, role="partner-admin", partner_id=from_global_id(ids[name])[1]))
 

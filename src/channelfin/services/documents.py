@@ -11,15 +11,17 @@ through the workflow, exactly as the connector's `recordSignature`/`declineSigna
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from channelfin.domain.contracts import Contract
 from channelfin.domain.document_content import delivery_report_content, lease_contract_content, sale_contract_content
 from channelfin.domain.documents import DocumentStatus, FileDocument, sha256_of, storage_key
 from channelfin.domain.errors import NotFound
-from channelfin.domain.financing_file import SIGNED_BEFORE_DELIVERY, DocumentKind
+from channelfin.domain.financing_file import NO_ADDRESS, SIGNED_BEFORE_DELIVERY, DocumentKind
 from channelfin.services.contracts import update_contract
 from channelfin.services.ports import Ports
+from channelfin.services.signatories import signatory_for
 
 DOWNLOAD_LINK_SECONDS = 300
 
@@ -97,19 +99,33 @@ def _sent(ports: Ports, contract: Contract, kind: DocumentKind, signer_name: str
     pdf = ports.document_store.get(document.storage_key)
     if pdf is None:
         raise NotFound(f"document {document.storage_key} is missing from the store")
+    # The request goes to the signatory an analyst confirmed for the end client; without one, to
+    # the address the owner typed, and the file remembers it so that its upfront payout is held.
+    signatory = signatory_for(ports, contract)
+    if signatory is not None:
+        signer_email: str | None = signatory.email
+        if kind is not DocumentKind.DELIVERY_REPORT:
+            signer_name = signatory.name
+    else:
+        signer_email = contract.customer.email
     request = ports.signatures.request_signature(
         contract_id=contract.id,
         kind=kind,
         document=pdf,
         sha256=document.sha256,
         signer_name=signer_name,
-        signer_email=contract.customer.email,
+        signer_email=signer_email,
     )
+    unconfirmed = None if signatory is not None else signer_email or NO_ADDRESS
 
     def mark_sent(current: Contract) -> Contract:
         stored = current.document(kind)
         assert stored is not None
-        return current.with_document(stored.sent(request_id=request.request_id, signing_url=request.signing_url))
+        sent = current.with_document(stored.sent(request_id=request.request_id, signing_url=request.signing_url))
+        file = sent.financing
+        if unconfirmed is None or file is None or file.unconfirmed_signer is not None:
+            return sent
+        return replace(sent, financing=replace(file, unconfirmed_signer=unconfirmed))
 
     return update_contract(ports, contract.id, mark_sent)
 

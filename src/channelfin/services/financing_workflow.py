@@ -188,8 +188,10 @@ def create_upfront_payout(ports: Ports, contract_id: str) -> dict[str, str]:
 
 
 def hold_upfront_payout(ports: Ports, contract_id: str, token: str) -> None:
-    """Go on to the transfer at once, unless the publisher is in default with the leaser (issue 17).
+    """Go on to the transfer at once, unless the file needs an analyst first (issue 17).
 
+    It does when the publisher is in default with the leaser, or when a signature request went
+    to an address no analyst confirmed as the end client's signatory (`domain/signatories.py`).
     Then the payout stays SCHEDULED and unpaid, and the file waits (PAYOUT_RELEASE) for a credit
     analyst's `releaseHeldPayout`; a release that came first completes the step at once.
     """
@@ -201,13 +203,20 @@ def hold_upfront_payout(ports: Ports, contract_id: str, token: str) -> None:
         nonlocal go_on
         file = current.financing
         assert file is not None
-        go_on = default is None or file.payout_released_by is not None
+        reasons = []
+        if default is not None:
+            reasons.append(f"the publisher is in default ({default.reason})")
+        if file.unconfirmed_signer is not None:
+            reasons.append(
+                f"the documents were sent for signature to {file.unconfirmed_signer}, "
+                "not to a signatory an analyst confirmed for the end client"
+            )
+        go_on = not reasons or file.payout_released_by is not None
         if go_on:
             return current.done_waiting() if file.task_token else current
         if file.waiting_for is WaitStep.PAYOUT_RELEASE and file.task_token == token:
             return current  # a retried step
-        assert default is not None
-        note = f"upfront payout held: the publisher is in default ({default.reason}); an analyst releases it"
+        note = f"upfront payout held: {'; '.join(reasons)}; an analyst releases it"
         return current.waiting(WaitStep.PAYOUT_RELEASE, token).noted(
             note, at=ports.clock(), actor=_actor("HoldUpfrontPayout")
         )

@@ -24,6 +24,7 @@ from channelfin.domain.payment_runs import PaymentRun, RunStatus, Transfer
 from channelfin.domain.payouts import Payout
 from channelfin.domain.programs import Enrollment, PartnerProgram, Sale
 from channelfin.domain.relations import ConsentStatus, Relation, ResellerLink
+from channelfin.domain.signatories import Signatory
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.webhook_ports import HostResolver, WebhookSender, WebhookSettings, WebhookStore
 
@@ -67,6 +68,12 @@ class ContractRepository(Protocol):
 
     def exposure(self, key: ExposureKey) -> CreditExposure:
         """The end client's open files with that leaser (version 0 and no file if none was stored)."""
+
+    def signatory(self, siren: str) -> Signatory | None:
+        """Who signs for that end client, as an analyst last confirmed it (None: nobody confirmed one)."""
+
+    def confirm_signatory(self, signatory: Signatory) -> None:
+        """Record the end client's signatory, replacing an earlier one."""
 
     def get(self, contract_id: str) -> Contract | None: ...
     def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]: ...

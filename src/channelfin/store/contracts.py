@@ -5,6 +5,7 @@
   CONTRACT#<id>  / PARTY#<partnerId>  a copy per party   gsi1: PARTY#<pid> / <createdAt>#<id>
                                                          gsi2: PARTY#<pid>#STATUS#<status> / <createdAt>#<id>
   EXPOSURE#<leaser>#<siren> / EXPOSURE  an end client's open files with that leaser (`credit_exposure`)
+  SIGNATORY#<siren> / SIGNATORY       who signs for that end client (`store/signatories.py`)
 
 The party copies carry the whole contract plus `partyRoles`, so a partner's list is one
 Query; every write puts the contract and its copies in one transaction, conditioned on the
@@ -45,7 +46,7 @@ from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import reads
-from channelfin.store.dynamo import Gsi1, Gsi2, TableMeta, put_with_copies, query_page, sort_stamp
+from channelfin.store.dynamo import ContractsTableItem, Gsi1, Gsi2, TableMeta, put_with_copies, query_page, sort_stamp
 from channelfin.store.financing_file import (
     FileDocumentMap,
     FinancingMap,
@@ -58,6 +59,7 @@ from channelfin.store.financing_file import (
     signatures,
 )
 from channelfin.store.outbox import outbox_items
+from channelfin.store.signatories import DynamoSignatories
 
 
 class CustomerMap(MapAttribute[str, Any]):
@@ -123,20 +125,11 @@ class ExposureFileMap(MapAttribute[str, Any]):
     currency = UnicodeAttribute()
 
 
-class ExposureRecord(Model):
+class ExposureRecord(ContractsTableItem):
     """An end client's open files with one leaser (the contracts table; in no index)."""
 
     class Meta(TableMeta):
         table_name = "contracts"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    gsi1pk = UnicodeAttribute(null=True)  # unused: declared as by every record of the contracts table
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
-    gsi2 = Gsi2()
 
     leaser_id = UnicodeAttribute()
     siren = UnicodeAttribute()
@@ -256,7 +249,7 @@ def _contract(record: ContractRecord) -> Contract:
     )
 
 
-class DynamoContractRepository:
+class DynamoContractRepository(DynamoSignatories):
     KEYS = {1: ("pk", "sk", "gsi1pk", "gsi1sk"), 2: ("pk", "sk", "gsi2pk", "gsi2sk")}
 
     def add(self, contract: Contract, *, events: Sequence[Event] = ()) -> None:

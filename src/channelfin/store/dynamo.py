@@ -98,6 +98,23 @@ class PartnersTableItem(Model):
     gsi1 = Gsi1()
 
 
+class ContractsTableItem(Model):
+    """The keys and indexes of the contracts table's side items (an end client's exposure, its
+    signatory), in no index: declared as by every record of that table (each subclasses this)."""
+
+    class Meta(TableMeta):
+        table_name = "contracts"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+
 class PayoutsTableItem(Model):
     """The keys and indexes every record of the payouts table declares alike (each subclasses this).
 

@@ -58,6 +58,7 @@ class FinancingMap(MapAttribute[str, Any]):
     declined = UnicodeAttribute(null=True)
     waiting_for = UnicodeAttribute(null=True)
     payout_released_by = UnicodeAttribute(null=True)
+    unconfirmed_signer = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
     leaser_id = UnicodeAttribute(null=True)  # absent from files stored before payers: read from the agreement
 
@@ -180,6 +181,7 @@ def financing_map(f: ContractFinancing) -> FinancingMap:
         declined=f.declined,
         waiting_for=f.waiting_for.value if f.waiting_for else None,
         payout_released_by=f.payout_released_by,
+        unconfirmed_signer=f.unconfirmed_signer,
         task_token=f.task_token,
         leaser_id=f.leaser_id or None,
     )
@@ -209,6 +211,7 @@ def financing(m: FinancingMap, currency: str) -> ContractFinancing:
         declined=m.declined,
         waiting_for=WaitStep(m.waiting_for) if m.waiting_for else None,
         payout_released_by=m.payout_released_by,
+        unconfirmed_signer=m.unconfirmed_signer,
         task_token=m.task_token,
         leaser_id=m.leaser_id or "",
     )

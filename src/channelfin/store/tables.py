@@ -22,6 +22,7 @@ from channelfin.store.payouts import PayoutRecord
 from channelfin.store.persisted_queries import PersistedQueryRecord
 from channelfin.store.programs import ProgramRecord
 from channelfin.store.relations import RelationRecord
+from channelfin.store.signatories import SignatoryRecord
 from channelfin.store.webhooks import DeliveryRecord, EndpointRecord
 
 
@@ -39,6 +40,7 @@ ALL_RECORDS: tuple[type[Model], ...] = (
     PartnerRecord,
     ContractRecord,
     ExposureRecord,
+    SignatoryRecord,
     PayoutRecord,
     LedgerEntryRecord,
     PaymentRunRecord,
@@ -60,6 +62,7 @@ LOGICAL_NAMES = {
     "PartnerRecord": "partners",
     "ContractRecord": "contracts",
     "ExposureRecord": "contracts",
+    "SignatoryRecord": "contracts",
     "PayoutRecord": "payouts",
     "LedgerEntryRecord": "payouts",
     "PaymentRunRecord": "payouts",

@@ -19,7 +19,11 @@ class CustomerInput:
         "it: createContract refuses a contract without it (SIREN_REQUIRED) unless `forFinancing` is false, and "
         "updateContract never removes it once the contract has one (SIREN_REQUIRED).",
     )
-    email: str | None = strawberry.field(default=None, description="Its e-mail, where the signature requests go.")
+    email: str | None = strawberry.field(
+        default=None,
+        description="Its e-mail. Signature requests go to the signatory the leaser confirmed for this SIREN "
+        "(confirmSignatory); only without one do they go here, and the upfront payout then waits for an analyst.",
+    )
 
 
 @strawberry.input(description="The input of `createContract`.")
@@ -103,3 +107,13 @@ class ContractFilter:
 class CancelContractInput:
     contract_id: strawberry.ID = strawberry.field(description="The contract to cancel (not financed).")
     reason: str = strawberry.field(description="Why it is cancelled, kept on the timeline (required).")
+
+
+@strawberry.input(
+    description="The input of `confirmSignatory`: who signs for an end client, from a source the partner "
+    "does not control."
+)
+class ConfirmSignatoryInput:
+    registration_number: str = strawberry.field(description="The end client's SIREN.")
+    name: str = strawberry.field(description="The signatory's name (200 characters).")
+    email: str = strawberry.field(description="The signatory's e-mail address, where signature requests go.")

@@ -5,16 +5,22 @@ from typing import Annotated
 import strawberry
 
 from channelfin.api.contracts.changes import contract_changes
-from channelfin.api.contracts.inputs import CancelContractInput, CreateContractInput, UpdateContractInput
-from channelfin.api.contracts.types import Contract
+from channelfin.api.contracts.inputs import (
+    CancelContractInput,
+    ConfirmSignatoryInput,
+    CreateContractInput,
+    UpdateContractInput,
+)
+from channelfin.api.contracts.types import Contract, Signatory
 from channelfin.api.core.errors import UserError
 from channelfin.api.core.ids import contract_id, local_id, optional_local_id
 from channelfin.api.core.node import Info
-from channelfin.api.core.payloads import ContractPayload, contract_payload
+from channelfin.api.core.payloads import ContractPayload, attempt, contract_payload
 from channelfin.domain.customers import Customer
 from channelfin.domain.money import Money
 from channelfin.services import contract_updates
 from channelfin.services import contracts as contract_service
+from channelfin.services import signatories as signatory_service
 
 
 @strawberry.type(description="What `createContract` answers: what it changed, or its userErrors.")
@@ -33,6 +39,14 @@ class CancelContractPayload(ContractPayload):
 @strawberry.type(description="The answer of updateContract: the contract as amended, or why not.")
 class UpdateContractPayload(ContractPayload):
     pass
+
+
+@strawberry.type(description="What `confirmSignatory` answers: the signatory recorded, or its userErrors.")
+class ConfirmSignatoryPayload:
+    signatory: Signatory | None = strawberry.field(description="The end client's signatory; null when refused.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused, empty when done: a stable `code` each, with the input `field` concerned."
+    )
 
 
 @strawberry.type
@@ -116,3 +130,27 @@ class ContractsMutations:
                 ctx.ports, ctx.principal, contract_id=contract_id(input.contract_id), reason=input.reason
             ),
         )
+
+    @strawberry.mutation(
+        description="Confirm who signs for an end client (credit-analyst, leaser-admin), from a source the partner "
+        "does not control. The end client's signature requests sent from then on go to that address; a new "
+        "confirmation replaces the last. A file whose requests went elsewhere keeps its upfront payout held."
+    )
+    def confirm_signatory(
+        self,
+        info: Info,
+        input: Annotated[
+            ConfirmSignatoryInput, strawberry.argument(description="What to do: see `ConfirmSignatoryInput`.")
+        ],
+    ) -> ConfirmSignatoryPayload:
+        ctx = info.context
+        found, errors = attempt(
+            lambda: signatory_service.confirm_signatory(
+                ctx.ports,
+                ctx.principal,
+                registration_number=input.registration_number,
+                name=input.name,
+                email=input.email,
+            )
+        )
+        return ConfirmSignatoryPayload(signatory=Signatory.from_domain(found) if found else None, user_errors=errors)

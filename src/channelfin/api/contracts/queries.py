@@ -5,11 +5,12 @@ from typing import Annotated
 import strawberry
 
 from channelfin.api.contracts.inputs import ContractFilter
-from channelfin.api.contracts.types import Contract
+from channelfin.api.contracts.types import Contract, Signatory
 from channelfin.api.core.ids import local_id, optional_local_id
 from channelfin.api.core.node import Info, node_loader
 from channelfin.api.core.pagination import After, Before, Connection, First, Last, paging
 from channelfin.services import contracts as contract_service
+from channelfin.services import signatories as signatory_service
 
 
 @strawberry.type
@@ -46,6 +47,17 @@ class ContractsQueries:
             page=request.request,
         )
         return Connection[Contract].from_page(page, Contract.from_domain, request)
+
+    @strawberry.field(
+        description="The signatory leaser staff confirmed for an end client (by SIREN), or null (leaser staff)."
+    )
+    def signatory(
+        self,
+        info: Info,
+        registration_number: Annotated[str, strawberry.argument(description="The end client's SIREN.")],
+    ) -> Signatory | None:
+        found = signatory_service.signatory_of(info.context.ports, info.context.principal, registration_number)
+        return Signatory.from_domain(found) if found else None
 
 
 node_loader("Contract", contract_service.visible_contract, Contract.from_domain)

@@ -12,6 +12,7 @@ from channelfin.api.core.node import partner as load_partner
 from channelfin.api.core.pagination import After, Before, Connection, First, Last, paging
 from channelfin.api.core.refs import DocumentRef, EnrollmentRef, FinancingRef, PartnerRef, PayoutRef
 from channelfin.domain import contracts as dc
+from channelfin.domain import signatories as ds
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import ResellerRole
 from channelfin.domain.financing import Periodicity
@@ -26,7 +27,10 @@ class Customer:
     registration_number: str | None = strawberry.field(
         description="Its SIREN (9 digits, check digit verified), if given."
     )
-    email: str | None = strawberry.field(description="Its e-mail, where the signature requests go.")
+    email: str | None = strawberry.field(
+        description="Its e-mail. Signature requests go to the signatory the leaser confirmed for this SIREN "
+        "(confirmSignatory); only without one do they go here, and the upfront payout then waits for an analyst."
+    )
 
 
 @strawberry.type(description="One status change of a contract: what, when, who.")
@@ -151,3 +155,25 @@ class Contract(Node):
 
 
 presenter("Contract", Contract.from_domain)
+
+
+@strawberry.type(
+    description="Who signs for an end client (by SIREN), as leaser staff confirmed it: its signature requests "
+    "go to this address, whatever address a partner typed on the contract."
+)
+class Signatory:
+    registration_number: str = strawberry.field(description="The end client's SIREN.")
+    name: str = strawberry.field(description="The signatory's name.")
+    email: str = strawberry.field(description="Where signature requests go (the provider's code is sent there).")
+    confirmed_by: str = strawberry.field(description="The user id of who confirmed it.")
+    confirmed_at: dt.datetime = strawberry.field(description="When (UTC).")
+
+    @classmethod
+    def from_domain(cls, s: ds.Signatory) -> "Signatory":
+        return cls(
+            registration_number=s.siren,
+            name=s.name,
+            email=s.email,
+            confirmed_by=s.confirmed_by,
+            confirmed_at=s.confirmed_at,
+        )

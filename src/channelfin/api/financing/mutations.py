@@ -130,8 +130,10 @@ class FinancingMutations:
         )
 
     @strawberry.mutation(
-        description="Release the upfront payout held because the publisher is in default (a confirmed escrow "
-        "trigger): the workflow transfers it (credit-analyst). Only while the file waits for it (PAYOUT_RELEASE)."
+        description="Release a held upfront payout (credit-analyst): held because the publisher is in default "
+        "(a confirmed escrow trigger), or because a signature request went to an address no analyst confirmed "
+        "as the end client's signatory (`financing.unconfirmedSigner`). The workflow then transfers it. "
+        "Only while the file waits for it (PAYOUT_RELEASE)."
     )
     def release_held_payout(
         self,

@@ -47,6 +47,12 @@ class Financing:
     )
     declined: str | None = strawberry.field(description="Who declined to sign what, and why.")
     waiting_for: WaitStep | None = strawberry.field(description="What the workflow waits for now, if anything.")
+    unconfirmed_signer: str | None = strawberry.field(
+        default=None,
+        description="Where a signature request of the file went that no analyst confirmed as the end client's "
+        "signatory (confirmSignatory), or `(no address)`: the upfront payout then waits for an analyst "
+        "(PAYOUT_RELEASE). Null when every request went to the confirmed signatory.",
+    )
     agreement_id: strawberry.Private[str]
 
     @classmethod
@@ -71,6 +77,7 @@ class Financing:
             else None,
             declined=f.declined,
             waiting_for=f.waiting_for,
+            unconfirmed_signer=f.unconfirmed_signer,
             agreement_id=f.agreement_id,
         )
 
