@@ -13,12 +13,14 @@ runs this module again on DynamoDB Local, tests/workflow on the real definition.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from channelfin.domain.errors import InvalidTransition
 from channelfin.services import financing_workflow as steps
-from tests.factories import LEASER_ADMIN
+from tests.factories import LEASER_ADMIN, Clock
 from tests.financing_flow import SIGNATURE_CONNECTOR, FinancingFlow
 
 DOCUMENTS = """query($id: ID!) { contract(id: $id) { status financing { waitingFor deliveryReport { installedAt } }
@@ -197,3 +199,26 @@ def test_a_declined_report_is_dropped_and_a_corrected_one_is_sent_again(flow):
     assert len([r for r in flow.world.ports.signatures.requests if r["kind"].value == "DELIVERY_REPORT"]) == 2
     assert flow.sign_delivery(contract)["userErrors"] == []
     assert ("t-report-2", {"deliveryReportSigned": True}) in flow.world.ports.workflows.resumed
+
+
+SUBMIT = "mutation($i: SubmitDeliveryReportInput!) { submitDeliveryReport(input: $i) { userErrors { code field } } }"
+
+
+def test_todays_installation_date_in_france_is_not_refused_as_future_at_utc_midnight(flow):
+    """At 00:00 in Paris it is still 23:00 UTC yesterday: the extranet's "today" was refused (CI caught
+    it in a browser set to Europe/Paris). A date is in the future only once it is so everywhere."""
+    contract = _awaiting_delivery(flow)
+    now = flow.world.ports.clock()
+    late_evening_utc = datetime.combine(now.date() + timedelta(days=1), time(23, 0), tzinfo=UTC)
+    flow.world.ports = replace(flow.world.ports, clock=Clock(start=late_evening_utc))
+    paris_today = (late_evening_utc + timedelta(hours=1)).date()
+
+    def submit(installed):
+        fields = {"contractId": contract, "installedAt": installed.isoformat(), "signedBy": "Marie Martin"}
+        result = flow.world.run(flow.owner, SUBMIT, i=fields)
+        assert result.errors == [], result.errors
+        return result.data["submitDeliveryReport"]["userErrors"]
+
+    assert submit(paris_today + timedelta(days=1)) == [{"code": "INVALID_DATE", "field": ["input", "installedAt"]}]
+    assert submit(paris_today) == []
+    assert _file(flow, contract)["financing"]["deliveryReport"] == {"installedAt": paris_today.isoformat()}

@@ -12,7 +12,7 @@ The `Contract` methods of the same names delegate here.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from channelfin.domain.contract_status import ContractStatus
@@ -23,6 +23,17 @@ from channelfin.domain.financing_file import DeliveryReport, DocumentKind, Signa
 
 if TYPE_CHECKING:
     from channelfin.domain.contracts import Contract
+
+
+# The installation date is a calendar date where the end client is, which the API does not know:
+# a French user at 00:30 in Paris is still on yesterday's date in UTC (CI found it, a browser in
+# Europe/Paris refused "today"). A date is in the future only once it is so in every time zone.
+LATEST_UTC_OFFSET = timedelta(hours=14)
+
+
+def latest_calendar_date(at: datetime) -> date:
+    """The calendar date somewhere on earth at `at` is at most this one (UTC+14, Line Islands)."""
+    return (at.astimezone(UTC) + LATEST_UTC_OFFSET).date()
 
 
 def reported(contract: Contract, report: DeliveryReport) -> Contract:
@@ -44,7 +55,7 @@ def reported(contract: Contract, report: DeliveryReport) -> Contract:
             f"awaits delivery; this one is {contract.status.value}",
             code=code,
         )
-    if report.installed_at > report.submitted_at.date():
+    if report.installed_at > latest_calendar_date(report.submitted_at):
         raise ValidationError(
             "the installation date is in the future", code=CommonCode.INVALID_DATE, field=["installedAt"]
         )
