@@ -14,6 +14,7 @@ import pytest
 
 from channelfin.api.core.ids import from_global_id
 from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env, free_port
+from tests import lanes
 from tests.factories import principal
 from tests.fakes import (
     FakeEngine,
@@ -26,6 +27,15 @@ from tests.fakes import (
 from tests.graphql_client import execute
 from tests.incentive_flow import Channel, Who
 from tests.stack import TablePool, pooled_ports
+
+
+def pytest_collection_modifyitems(items):
+    lanes.order(items)  # the in-process layers first, then the e2e modules (tests/lanes.py)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """scripts/test's `-n 2`: whole e2e modules and the in-process layers as one unit (tests/lanes.py)."""
+    return lanes.scheduler(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,9 @@ To upgrade one of these libraries: widen its `~=` in pyproject.toml if needed, r
 - PynamoDB: changes to how `from_raw_data` reads attributes (`tests/unit/test_reads.py`
   compares the views with it, record by record) and to the connection's retry settings;
 - graphql-core: the `max_tokens` deprecation below; `find_breaking_changes` for the schema test.
+
+One is the test suite's own: tests/lanes.py, which shares the suite between scripts/test's two
+pytest-xdist workers.
 """
 
 from __future__ import annotations
@@ -226,3 +229,19 @@ def test_powertools_idempotency_internals_used_by_the_api():
     # api/http/idempotency.py `_earlier`: a stored answer, replayed.
     record = DataRecord(idempotency_key="k", status="COMPLETED", response_data='{"data": {}}')
     assert record.status == "COMPLETED" and record.response_json_as_dict() == {"data": {}}
+
+
+def test_xdist_internal_used_by_the_test_lanes():
+    """tests/lanes.py: scripts/test's two workers get whole units by overriding `_split_scope`, as
+    xdist's own LoadFile scheduler does; a scheduler that lost it would split the in-process layers
+    between workers (and moto's shared backends with them) without a word."""
+    from xdist.scheduler import LoadFileScheduling, LoadScopeScheduling
+
+    from tests import lanes
+
+    assert "_split_scope" in vars(LoadScopeScheduling) and "_split_scope" in vars(LoadFileScheduling)
+    assert parameters(LoadScopeScheduling._split_scope) == ["self", "nodeid"]
+    assert parameters(LoadScopeScheduling.__init__)[:3] == ["self", "config", "log"]
+    assert lanes.scope_of("tests/unit/test_api.py::test_x[fake]") == lanes.IN_PROCESS
+    assert lanes.scope_of("tests/workflow/test_escrow_workflow.py::test_y") == lanes.IN_PROCESS
+    assert lanes.scope_of("tests/e2e/test_fuzzing.py::test_z[a::b]") == "tests/e2e/test_fuzzing.py"
