@@ -165,6 +165,12 @@ class DynamoDBLocal:
         ]
 
     def start(self, timeout: float = 30) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the JVM without waiting for it: it takes 1-2 s to answer, which the caller may
+        spend starting something else (`channelfin dev` starts moto's engine meanwhile)."""
         command = self.command()
         if self.db_path is not None:
             self.db_path.mkdir(parents=True, exist_ok=True)
@@ -177,6 +183,11 @@ class DynamoDBLocal:
             start_new_session=True,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 — no threads started yet in the child
         )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Return once the launched JVM answers; stopped, with its log's tail, if it exits or does not."""
+        if self._process is None:
+            raise RuntimeError("DynamoDB Local was not launched")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if (code := self._process.poll()) is not None:
