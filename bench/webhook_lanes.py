@@ -19,7 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FIGURES = ("webhook_fanout_1000_s", "mutation_fanout_ratio", "mutation_cpu_fanout_ratio")
+FIGURES = (
+    "webhook_fanout_1000_s",
+    "mutation_fanout_ratio",
+    "mutation_cpu_fanout_ratio",
+    "mutation_ddb_requests_without_endpoint",
+    "mutation_ddb_requests_during_fanout",
+)
 
 
 def measure_once(runs: int) -> dict[str, Any]:

@@ -91,16 +91,32 @@ def seed_events(partner_id: str) -> set[str]:
     return {e.id for e in maker.events}
 
 
-def _mutation_ms(create: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """Median wall and CPU milliseconds of `create`. The CPU time is this process's (the API's): it
-    tells a mutation that does more work from one that waits for a CPU others are using."""
+def _mutation_ms(create: Callable[[], Any], runs: int) -> tuple[float, float, float]:
+    """Median wall and CPU milliseconds of `create`, and its DynamoDB requests on average. The CPU
+    time and the requests are this process's (the API's; delivery runs in a process of its own):
+    they tell a mutation that does more work from one that waits for a CPU others are using."""
+    from botocore.client import BaseClient
+
+    requests = 0
+    make_api_call = BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        nonlocal requests
+        if client.meta.service_model.service_name == "dynamodb":
+            requests += 1
+        return make_api_call(client, operation, params)
+
     wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        create()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return round(statistics.median(wall) * 1000, 2), round(statistics.median(cpu) * 1000, 2)
+    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        for _ in range(runs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            create()
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+    finally:
+        BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+    return round(statistics.median(wall) * 1000, 2), round(statistics.median(cpu) * 1000, 2), round(requests / runs, 2)
 
 
 def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publisher: str, reseller: str, runs: int):
@@ -143,7 +159,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
     for _ in range(20):
         create()  # warm
     say(f"webhooks: {runs} createContract with no endpoint")
-    without, without_cpu = _mutation_ms(create, runs)
+    without, without_cpu, without_calls = _mutation_ms(create, runs)
     while run_once(ports).dispatched:
         pass
     worker = WebhookWorker(interval_seconds=0.05)
@@ -161,7 +177,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
             say(f"webhooks: {EVENTS:,} events put in the outbox; {runs} createContract while they go out")
             start = time.perf_counter()
             seeded = seed_events(publisher)
-            during, during_cpu = _mutation_ms(create, runs)
+            during, during_cpu, during_calls = _mutation_ms(create, runs)
             while not seeded <= received():
                 time.sleep(0.01)
             fanout = time.perf_counter() - start
@@ -175,4 +191,6 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
         "mutation_cpu_ms_without_endpoint": without_cpu,
         "mutation_cpu_ms_during_fanout": during_cpu,
         "mutation_cpu_fanout_ratio": round(during_cpu / without_cpu, 3),
+        "mutation_ddb_requests_without_endpoint": without_calls,
+        "mutation_ddb_requests_during_fanout": during_calls,
     }
