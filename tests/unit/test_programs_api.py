@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from channelfin.services import financing_workflow as steps
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN
 from tests.financing_flow import SIGNATURE_CONNECTOR
@@ -270,4 +271,40 @@ def test_a_financed_contract_counts_as_a_sale_when_its_sale_contract_is_signed(p
     assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
     assert financing.read(contract)["status"] == "APPROVED"  # the workflow goes on; the sale is counted
     financing.sign(contract, "LEASE_CONTRACT")
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
+
+
+def test_a_sale_signed_at_an_address_the_owner_typed_earns_its_commission_once_an_analyst_released_it(programs):
+    """Issue 17, the commission route: whoever typed the end client's address may have signed the
+    sale contract as the end client. The commission waits for the analyst, as the upfront payout."""
+    from tests.financing_flow import ANALYST, FinancingFlow
+
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    unknown = {"name": "Client Inconnu", "registrationNumber": "552 100 554", "email": "signe@prescripteur.example"}
+    payload = programs.attributed_contract("PRESCRIBER", customer=unknown)
+    assert payload["userErrors"] == [], payload["userErrors"]
+    contract = payload["contract"]["id"]
+    financing = FinancingFlow(programs.world)
+    financing.transmit(contract)  # the requests went to the typed address: no signatory confirmed
+    assert programs.payouts_of(contract, "COMMISSION") == []
+    financing.hold(contract)
+    assert programs.payouts_of(contract, "COMMISSION") == []
+
+    released = programs.world.run(ANALYST, ops.RELEASE_HELD_PAYOUT, input={"contractId": contract})
+    assert released.data["releaseHeldPayout"]["userErrors"] == []
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]
+    again = programs.world.run(ANALYST, ops.RELEASE_HELD_PAYOUT, input={"contractId": contract})
+    assert again.data["releaseHeldPayout"]["userErrors"] == []
+    assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]  # scheduled once
+
+
+def test_a_sale_signed_by_the_confirmed_signatory_earns_its_commission_at_once(programs):
+    from tests.financing_flow import FinancingFlow
+
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]  # the world's known end client
+    financing = FinancingFlow(programs.world)
+    financing.request(contract)
+    financing.step(steps.send_for_signature, contract, "t-sign")
+    financing.sign(contract, "SALE_CONTRACT")
     assert amounts(programs.payouts_of(contract, "COMMISSION")) == ["900.00"]

@@ -134,6 +134,13 @@ def test_a_new_confirmation_replaces_the_last_and_is_read_by_leaser_staff_only(f
         ({"registrationNumber": "552100555"}, "INVALID_SIREN", ["registrationNumber"]),
         ({"email": "not an address"}, "INVALID_EMAIL", ["email"]),
         ({"email": "a@" + "b" * 260 + ".fr"}, "INVALID_EMAIL", ["email"]),
+        # reads as the client's address to an analyst, and Yousign would refuse them later
+        ({"email": "moi@revendeur.example@client.example"}, "INVALID_EMAIL", ["email"]),
+        ({"email": "jeanne@client.example\u202e"}, "INVALID_EMAIL", ["email"]),
+        ({"email": "jeanne\t@client.example"}, "INVALID_EMAIL", ["email"]),
+        ({"email": "jeanne@client..example"}, "INVALID_EMAIL", ["email"]),
+        ({"name": "Jeanne\x00"}, "INVALID_INPUT", ["name"]),
+        ({"name": "\u200b"}, "INVALID_INPUT", ["name"]),
         ({"name": "  "}, "REQUIRED", ["name"]),
         ({"name": "x" * 201}, "TOO_LONG", ["name"]),
     ],

@@ -32,10 +32,23 @@ class Customer:
 
 
 def checked_email(email: str, *, field: list[str]) -> str:
-    """The address without surrounding blanks; INVALID_EMAIL when it cannot be one."""
+    """The address without surrounding blanks; INVALID_EMAIL when it cannot be one.
+
+    Strict where a signing link goes (issue 17): one `@`, no blank, control or invisible
+    character anywhere (`moi@revendeur.example@client.example` or a right-to-left override reads
+    as another address to an analyst), and a domain of non-empty dot-separated labels. The
+    provider checks deliverability; what passes here at least cannot fail its syntax check."""
     email = email.strip()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
+    labels = domain.split(".")
+    if (
+        not local
+        or "@" in domain
+        or len(labels) < 2
+        or not all(labels)
+        or len(email) > MAX_EMAIL_LENGTH
+        or not all(char.isprintable() and not char.isspace() for char in email)
+    ):
         raise ValidationError("not an e-mail address", code=ContractCode.INVALID_EMAIL, field=field)
     return email
 

@@ -48,7 +48,7 @@ class WaitStep(enum.Enum):
     SIGNATURES = "SIGNATURES"
     DELIVERY_REPORT = "DELIVERY_REPORT"  # the owner's submission, after installation
     DELIVERY_SIGNATURE = "DELIVERY_SIGNATURE"  # the end client's signature of the submitted report
-    PAYOUT_RELEASE = "PAYOUT_RELEASE"  # the publisher is in default: an analyst releases the upfront payout
+    PAYOUT_RELEASE = "PAYOUT_RELEASE"  # publisher in default, or signer unconfirmed: an analyst releases it
 
 
 class SignatureSource(enum.Enum):
@@ -106,8 +106,15 @@ class ContractFinancing:
     leaser_id: str = ""  # who pays the software part and the support shares ("" in files older than payers)
     payout_released_by: str | None = None  # the analyst who released a held upfront payout
     # Where a signature request of the file went that no analyst confirmed as the end client's
-    # signatory (`domain/signatories.py`), or NO_ADDRESS. Its upfront payout is held.
+    # signatory (`domain/signatories.py`), or NO_ADDRESS. Its upfront payout and the commission of
+    # its sale are held until an analyst releases the file.
     unconfirmed_signer: str | None = None
+
+    @property
+    def signer_unchecked(self) -> bool:
+        """A request went to an address no analyst confirmed, and no analyst released the file yet:
+        whoever typed that address may have signed as the end client, so nothing it earns is paid."""
+        return self.unconfirmed_signer is not None and self.payout_released_by is None
 
     @property
     def payout_due_by(self) -> datetime | None:

@@ -48,6 +48,10 @@ def clean_name(value: str, *, field: list[str]) -> str:
     name = " ".join(value.split())
     if not name:
         raise ValidationError("a name is required", code=CommonCode.REQUIRED, field=field)
+    if not name.isprintable():  # control and invisible characters (NUL, zero-width, bidi overrides)
+        raise ValidationError(
+            "a name holds no control or invisible character", code=CommonCode.INVALID_INPUT, field=field
+        )
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"at most {MAX_NAME_LENGTH} characters", code=CommonCode.TOO_LONG, field=field)
     return name

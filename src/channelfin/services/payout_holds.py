@@ -1,8 +1,10 @@
-"""A credit analyst releases the upfront payout held because the publisher is in default (issue 17).
+"""A credit analyst releases the upfront payout of a held file (issue 17).
 
-After a confirmed escrow trigger, the financing workflow of the publisher's files stops before
-the transfer of the software part (`financing_workflow.hold_upfront_payout`): the payout stays
-SCHEDULED and unpaid until an analyst has looked at the file. Not releasing it keeps it held.
+The financing workflow stops before the transfer of the software part
+(`financing_workflow.hold_upfront_payout`) when the publisher is in default (a confirmed escrow
+trigger) or when the documents went to an address no analyst confirmed as the end client's
+signatory: the payout stays SCHEDULED and unpaid until an analyst has looked at the file, and
+so does the commission of its sale. Not releasing it keeps both held.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from channelfin.domain.financing_file import WaitStep
 from channelfin.domain.partners import MAX_REASON_LENGTH
 from channelfin.services.contracts import contract_for, update_contract
 from channelfin.services.ports import Ports
+from channelfin.services.programs import register_sale
 from channelfin.services.signatures import resume
 
 
@@ -47,5 +50,6 @@ def release_held_payout(ports: Ports, principal: Principal, *, contract_id: str,
         return released.noted(note, at=ports.clock(), actor=principal.sub)
 
     contract = update_contract(ports, contract_id, record)
+    register_sale(ports, contract)  # the commission held with the file, scheduled now (idempotent)
     resume(ports, token, {"released": True})
     return contract

@@ -216,6 +216,10 @@ def register_sale(ports: Ports, contract: Contract) -> None:
 
     Every write is keyed by the contract (sale item, `commission-<id>`, `charge-<id>-<year>`)
     and conditional, so a repeated signature event changes nothing.
+
+    The commission of a file whose documents went to an address no analyst confirmed is not
+    scheduled yet: whoever typed the address may have signed as the end client (issue 17). The
+    analyst's `releaseHeldPayout` calls this again, which then schedules it.
     """
     if contract.enrollment_id is None or contract.sold_at is None:
         return
@@ -227,7 +231,8 @@ def register_sale(ports: Ports, contract: Contract) -> None:
         return
     due: list[Payout] = []
     amount = commission_for(enrollment.rules, sale.number, contract)
-    if amount is not None and amount.amount > 0:
+    held = contract.financing is not None and contract.financing.signer_unchecked
+    if amount is not None and amount.amount > 0 and not held:
         due.append(
             Payout(  # the publisher pays its partner's commission
                 id=commission_id(contract.id),
