@@ -22,6 +22,7 @@ from typing import Any
 FIGURES = (
     "webhook_fanout_1000_s",
     "mutation_fanout_ratio",
+    "mutation_delivery_ratio",
     "mutation_cpu_fanout_ratio",
     "mutation_ddb_requests_without_endpoint",
     "mutation_ddb_requests_during_fanout",

@@ -12,13 +12,16 @@ still compete with the mutations for the CPU, so the "during" figure is the pess
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import signal
 import statistics
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -91,32 +94,75 @@ def seed_events(partner_id: str) -> set[str]:
     return {e.id for e in maker.events}
 
 
-def _mutation_ms(create: Callable[[], Any], runs: int) -> tuple[float, float, float]:
-    """Median wall and CPU milliseconds of `create`, and its DynamoDB requests on average. The CPU
-    time and the requests are this process's (the API's; delivery runs in a process of its own):
-    they tell a mutation that does more work from one that waits for a CPU others are using."""
-    from botocore.client import BaseClient
+@dataclass
+class Timed:
+    wall: float  # median milliseconds
+    cpu: float
+    requests: float  # DynamoDB requests a mutation, on average
 
-    requests = 0
-    make_api_call = BaseClient._make_api_call
 
-    def counted(client: Any, operation: str, params: Any) -> Any:
-        nonlocal requests
-        if client.meta.service_model.service_name == "dynamodb":
-            requests += 1
-        return make_api_call(client, operation, params)
+@dataclass
+class Samples:
+    """Wall and CPU seconds of each mutation, and the DynamoDB requests of them all. The CPU time and
+    the requests are this process's (the API's; delivery runs in a process of its own): they tell a
+    mutation that does more work from one that waits for a CPU others are using."""
 
-    wall, cpu = [], []
-    BaseClient._make_api_call = counted  # type: ignore[method-assign]
-    try:
-        for _ in range(runs):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            create()
-            wall.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-    finally:
-        BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
-    return round(statistics.median(wall) * 1000, 2), round(statistics.median(cpu) * 1000, 2), round(requests / runs, 2)
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    requests: int = 0
+
+    def take(self, create: Callable[[], Any], runs: int) -> None:
+        from botocore.client import BaseClient
+
+        make_api_call = BaseClient._make_api_call
+
+        def counted(client: Any, operation: str, params: Any) -> Any:
+            if client.meta.service_model.service_name == "dynamodb":
+                self.requests += 1
+            return make_api_call(client, operation, params)
+
+        BaseClient._make_api_call = counted  # type: ignore[method-assign]
+        try:
+            for _ in range(runs):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                create()
+                self.wall.append(time.perf_counter() - start)
+                self.cpu.append(time.process_time() - start_cpu)
+        finally:
+            BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+
+    def timed(self) -> Timed:
+        return Timed(
+            round(statistics.median(self.wall) * 1000, 2),
+            round(statistics.median(self.cpu) * 1000, 2),
+            round(self.requests / len(self.wall), 2),
+        )
+
+
+BLOCK = 10  # mutations timed in a row before delivery is paused or resumed
+
+
+def _alternating(create: Callable[[], Any], runs: int, pid: int | None) -> tuple[Timed, Timed, float]:
+    """`runs` mutations while delivery goes on and `runs` with its process stopped (SIGSTOP), in
+    alternating blocks during the fan-out: the two sets see the same data and the same moment of
+    DynamoDB Local's JVM, so their ratio is what delivery running adds, not the JVM's drift between
+    two phases (the before/during ratio moved from 0.95 to 1.39 between runs of the same code).
+    Also the seconds delivery was paused, which the fan-out's time leaves out."""
+    assert pid is not None
+    delivering, paused = Samples(), Samples()
+    paused_for = 0.0
+    for block in range(2 * max(1, runs // BLOCK)):
+        if block % 2 == 0:
+            delivering.take(create, BLOCK)
+            continue
+        stopped = time.perf_counter()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            paused.take(create, BLOCK)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+            paused_for += time.perf_counter() - stopped
+    return delivering.timed(), paused.timed(), paused_for
 
 
 def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publisher: str, reseller: str, runs: int):
@@ -159,7 +205,9 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
     for _ in range(20):
         create()  # warm
     say(f"webhooks: {runs} createContract with no endpoint")
-    without, without_cpu, without_calls = _mutation_ms(create, runs)
+    before = Samples()
+    before.take(create, runs)
+    without = before.timed()
     while run_once(ports).dispatched:
         pass
     worker = WebhookWorker(interval_seconds=0.05)
@@ -174,23 +222,28 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
                 input={"partnerId": to_global_id("Partner", publisher), "url": url},
             )
             assert made["createWebhookEndpoint"]["userErrors"] == [], made
-            say(f"webhooks: {EVENTS:,} events put in the outbox; {runs} createContract while they go out")
+            say(
+                f"webhooks: {EVENTS:,} events put in the outbox; {runs} createContract while they go out, "
+                f"and {runs} with delivery paused, in alternating blocks of {BLOCK}"
+            )
             start = time.perf_counter()
             seeded = seed_events(publisher)
-            during, during_cpu, during_calls = _mutation_ms(create, runs)
+            during, paused, paused_for = _alternating(create, runs, worker.pid)
             while not seeded <= received():
                 time.sleep(0.01)
-            fanout = time.perf_counter() - start
+            fanout = time.perf_counter() - start - paused_for
     finally:
         worker.stop()
     return {
         "webhook_fanout_1000_s": round(fanout, 3),
-        "mutation_warm_ms_without_endpoint": without,
-        "mutation_warm_ms_during_fanout": during,
-        "mutation_fanout_ratio": round(during / without, 3),
-        "mutation_cpu_ms_without_endpoint": without_cpu,
-        "mutation_cpu_ms_during_fanout": during_cpu,
-        "mutation_cpu_fanout_ratio": round(during_cpu / without_cpu, 3),
-        "mutation_ddb_requests_without_endpoint": without_calls,
-        "mutation_ddb_requests_during_fanout": during_calls,
+        "mutation_warm_ms_without_endpoint": without.wall,
+        "mutation_warm_ms_during_fanout": during.wall,
+        "mutation_fanout_ratio": round(during.wall / without.wall, 3),
+        "mutation_warm_ms_delivery_paused": paused.wall,
+        "mutation_delivery_ratio": round(during.wall / paused.wall, 3),
+        "mutation_cpu_ms_without_endpoint": without.cpu,
+        "mutation_cpu_ms_during_fanout": during.cpu,
+        "mutation_cpu_fanout_ratio": round(during.cpu / without.cpu, 3),
+        "mutation_ddb_requests_without_endpoint": without.requests,
+        "mutation_ddb_requests_during_fanout": during.requests,
     }

@@ -63,6 +63,11 @@ class WebhookWorker:
             os.close(ready_out)
         self._ready = os.fdopen(ready_in, "rb")
 
+    @property
+    def pid(self) -> int | None:
+        """The delivery process's id once started (the benchmark pauses it to compare)."""
+        return self._process.pid if self._process is not None else None
+
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Return once the first pass is done: what the outbox held at start (a crash's leftovers) is sent."""
         if self._ready is None or self._process is None:
