@@ -393,7 +393,7 @@ def local_stack() -> Iterator[Any]:
     from channelfin.local.dynamodb_local import DynamoDBLocal, aws_env
     from channelfin.local.stepfunctions_local import LocalStepFunctions
 
-    dynamo = DynamoDBLocal(in_memory=True)
+    dynamo = DynamoDBLocal(in_memory=True, quick_start=False)  # the JVM's steady state, as before
     engine = LocalStepFunctions()
     dynamo.start()
     try:
