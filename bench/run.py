@@ -540,7 +540,7 @@ def measure_all(quick: bool, load_server: load.DevServer) -> dict[str, Any]:
         assert statement is not None and len(statement.lines) == 10_000
 
         say(f"webhooks: {webhooks.EVENTS:,} events to a local endpoint, createContract timed meanwhile")
-        figures.update(webhooks.measure(ports, api, claims, publisher, reseller, 60 if quick else 300))
+        figures.update(webhooks.measure(ports, api, claims, publisher, reseller, 60 if quick else 300, counter))
         say(f"a payment run: {payment_run.PAYOUTS:,} due payouts to {payment_run.BENEFICIARIES} beneficiaries")
         counter.watch_records()
         figures.update(payment_run.measure(ports, counter))

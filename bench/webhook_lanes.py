@@ -41,7 +41,8 @@ def measure_once(runs: int) -> dict[str, Any]:
         ports = build_ports(Settings.from_env())
         create_missing_tables()
         _, publisher, reseller = run.seed_contracts(ports, 100)
-        figures: dict[str, Any] = webhooks.measure(ports, run.Api(), run.claims, publisher, reseller, runs)
+        api = run.Api()
+        figures: dict[str, Any] = webhooks.measure(ports, api, run.claims, publisher, reseller, runs, run.DynamoCalls())
         return figures
 
 

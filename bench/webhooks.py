@@ -103,33 +103,24 @@ class Timed:
 
 @dataclass
 class Samples:
-    """Wall and CPU seconds of each mutation, and the DynamoDB requests of them all. The CPU time and
-    the requests are this process's (the API's; delivery runs in a process of its own): they tell a
-    mutation that does more work from one that waits for a CPU others are using."""
+    """Wall and CPU seconds of each mutation, and the DynamoDB requests of them all (counted by the
+    benchmark's `DynamoCalls` on the API's clients). The CPU time and the requests are this
+    process's (the API's; delivery runs in a process of its own): they tell a mutation that does
+    more work from one that waits for a CPU others are using."""
 
+    counter: Any
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     requests: int = 0
 
     def take(self, create: Callable[[], Any], runs: int) -> None:
-        from botocore.client import BaseClient
-
-        make_api_call = BaseClient._make_api_call
-
-        def counted(client: Any, operation: str, params: Any) -> Any:
-            if client.meta.service_model.service_name == "dynamodb":
-                self.requests += 1
-            return make_api_call(client, operation, params)
-
-        BaseClient._make_api_call = counted  # type: ignore[method-assign]
-        try:
+        with self.counter.delta() as calls:
             for _ in range(runs):
                 start, start_cpu = time.perf_counter(), time.process_time()
                 create()
                 self.wall.append(time.perf_counter() - start)
                 self.cpu.append(time.process_time() - start_cpu)
-        finally:
-            BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+        self.requests += sum(calls.values())
 
     def timed(self) -> Timed:
         return Timed(
@@ -142,14 +133,14 @@ class Samples:
 BLOCK = 10  # mutations timed in a row before delivery is paused or resumed
 
 
-def _alternating(create: Callable[[], Any], runs: int, pid: int | None) -> tuple[Timed, Timed, float]:
+def _alternating(create: Callable[[], Any], runs: int, pid: int | None, counter: Any) -> tuple[Timed, Timed, float]:
     """`runs` mutations while delivery goes on and `runs` with its process stopped (SIGSTOP), in
     alternating blocks during the fan-out: the two sets see the same data and the same moment of
     DynamoDB Local's JVM, so their ratio is what delivery running adds, not the JVM's drift between
     two phases (the before/during ratio moved from 0.95 to 1.39 between runs of the same code).
     Also the seconds delivery was paused, which the fan-out's time leaves out."""
     assert pid is not None
-    delivering, paused = Samples(), Samples()
+    delivering, paused = Samples(counter), Samples(counter)
     paused_for = 0.0
     for block in range(2 * max(1, runs // BLOCK)):
         if block % 2 == 0:
@@ -165,7 +156,9 @@ def _alternating(create: Callable[[], Any], runs: int, pid: int | None) -> tuple
     return delivering.timed(), paused.timed(), paused_for
 
 
-def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publisher: str, reseller: str, runs: int):
+def measure(
+    ports: Any, api: Any, claims: Callable[..., dict[str, str]], publisher: str, reseller: str, runs: int, counter: Any
+):
     from channelfin.api.core.ids import to_global_id
     from channelfin.local.webhook_worker import WebhookWorker
     from channelfin.services.webhook_delivery import run_once
@@ -205,7 +198,8 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
     for _ in range(20):
         create()  # warm
     say(f"webhooks: {runs} createContract with no endpoint")
-    before = Samples()
+    counter.watch_records()  # the API's clients, on this thread
+    before = Samples(counter)
     before.take(create, runs)
     without = before.timed()
     while run_once(ports).dispatched:
@@ -228,7 +222,7 @@ def measure(ports: Any, api: Any, claims: Callable[..., dict[str, str]], publish
             )
             start = time.perf_counter()
             seeded = seed_events(publisher)
-            during, paused, paused_for = _alternating(create, runs, worker.pid)
+            during, paused, paused_for = _alternating(create, runs, worker.pid, counter)
             while not seeded <= received():
                 time.sleep(0.01)
             fanout = time.perf_counter() - start - paused_for
