@@ -71,3 +71,48 @@ def test_the_handler_imports_only_what_a_graphql_request_needs():
     unwanted = {"channelfin.api.http.app", "channelfin.api.http.esign_webhook", "channelfin.adapters.pdf",
                 "fpdf", "PIL", "channelfin.adapters.esign.yousign"}  # fmt: skip
     assert loaded & unwanted == set()
+
+
+def _fresh(code: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()[-1]  # after what the handler's logger writes
+
+
+def test_init_runs_without_the_collector_and_freezes_what_it_built():
+    # The collector is off while the handler imports and builds (a collection during init only
+    # traverses objects that live as long as the process), back on after, with what init made
+    # frozen out of later collections.
+    code = (
+        "import gc\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
+        "import channelfin.handlers.graphql\n"
+        "print(len(seen), gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    collections, enabled, frozen = _fresh(code).split()
+    assert collections == "0"
+    assert enabled == "True"
+    assert int(frozen) > 50_000
+
+
+def test_a_failing_build_leaves_the_collector_on():
+    code = (
+        "import gc, os\n"
+        "os.environ['CHANNELFIN_INTEGRATION_CLIENTS'] = 'not json'\n"
+        "try:\n"
+        "    import channelfin.handlers.graphql\n"
+        "except ValueError:\n"
+        "    print(gc.isenabled())\n"
+    )
+    assert _fresh(code).strip() == "True"
+
+
+def test_before_the_snapshot_init_garbage_is_collected_and_the_rest_frozen():
+    code = (
+        "import gc, channelfin.handlers.graphql as h\n"
+        "frozen = gc.get_freeze_count()\n"
+        "h.before_snapshot()\n"
+        "print(gc.get_freeze_count() < frozen + 50_000, gc.get_freeze_count() > 50_000, gc.isenabled())\n"
+    )
+    assert _fresh(code).split() == ["True", "True", "True"]
