@@ -95,6 +95,13 @@ answer = graphql.handler(event, Context())
 print(time.perf_counter() - start)
 assert answer["statusCode"] == 200 and "errors" not in answer["body"], answer
 """
+# A SnapStart copy: init and the before-snapshot hook (in the snapshot), then what a restored copy
+# does before its first answer: the after-restore hook (fresh sessions, clients, app) and the request.
+RESTORED_REQUEST = COLD_REQUEST.replace(
+    "start = time.perf_counter()\nanswer = graphql.handler(event, Context())",
+    "graphql.before_snapshot()\nstart = time.perf_counter()\ngraphql.after_restore()\n"
+    "answer = graphql.handler(event, Context())",
+)
 # After a cold request: the modules it loaded from the installed libraries (site-packages), in
 # the order they were first imported.
 LIBRARY_MODULES = """
@@ -107,12 +114,13 @@ print(json.dumps([name for name, module in list(sys.modules.items())
 
 def cold_start(runs: int, event: dict[str, Any]) -> dict[str, float]:
     """Fresh interpreters, alternating: the bare dependencies' import, and the handler's import
-    (the app built) plus one request. Medians of the wall times, and of the first request alone.
+    (the app built) plus one request. Medians of the wall times, and of the first request alone;
+    and of a SnapStart copy's first request after a restore, its after-restore hook included.
 
     The dependencies are the installed libraries' modules the cold path itself loads (import and
     request), listed by an unmeasured run: what any handler on these libraries pays, so the ratio
     is what our own modules, the build and the request cost on top."""
-    deps, cold, first = [], [], []
+    deps, cold, first, restored = [], [], [], []
     # unmeasured: writes what bytecode is missing, and lists the libraries' modules
     listed = fresh_interpreter(COLD_REQUEST + LIBRARY_MODULES, json.dumps(event).encode())[1]
     modules = json.loads(listed.splitlines()[-1])
@@ -122,10 +130,12 @@ def cold_start(runs: int, event: dict[str, Any]) -> dict[str, float]:
         wall, printed = fresh_interpreter(COLD_REQUEST, json.dumps(event).encode())
         cold.append(wall)
         first.append(float(printed.split()[-1]))
+        restored.append(float(fresh_interpreter(RESTORED_REQUEST, json.dumps(event).encode())[1].split()[-1]))
     return {
         "dependencies_import_s": statistics.median(deps),
         "cold_start_s": statistics.median(cold),
         "first_request_s": statistics.median(first),
+        "restore_s": statistics.median(restored),
         "dependency_modules": len(modules),
     }
 
@@ -509,6 +519,7 @@ def measure_all(quick: bool, load_server: load.DevServer) -> dict[str, Any]:
         figures["cold_start_ratio"] = round(cold["cold_start_s"] / cold["dependencies_import_s"], 3)
         figures["first_request_after_build_ms"] = round(cold["first_request_s"] * 1000, 1)
         figures["dependency_modules"] = cold["dependency_modules"]
+        figures["first_request_after_restore_ms"] = round(cold["restore_s"] * 1000, 1)
 
         say("the red team's exploding fragments, refused")
         figures["exploding_fragments_refusal_ms"] = hostile.refusal_ms(api, api_event, admin)

@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from channelfin.api.http import execution
@@ -116,3 +117,35 @@ def test_before_the_snapshot_init_garbage_is_collected_and_the_rest_frozen():
         "print(gc.get_freeze_count() < frozen + 50_000, gc.get_freeze_count() > 50_000, gc.isenabled())\n"
     )
     assert _fresh(code).split() == ["True", "True", "True"]
+
+
+def test_new_sessions_share_the_parsed_service_models_and_nothing_else():
+    before = sessions.session()
+    sessions.forget_sessions()
+    after = sessions.session()
+    in_a_thread: list[object] = []
+    thread = threading.Thread(target=lambda: in_a_thread.append(sessions.session()))
+    thread.start()
+    thread.join()
+    assert after is not before and in_a_thread[0] is not after
+    loader = before.get_component("data_loader")
+    assert after.get_component("data_loader") is loader
+    assert in_a_thread[0].get_component("data_loader") is loader  # type: ignore[attr-defined]
+    assert after.get_component("credential_provider") is not before.get_component("credential_provider")
+
+
+def test_a_restored_copy_parses_no_model_file_again(monkeypatch):
+    import botocore.loaders
+
+    graphql_handler.after_restore()  # whatever this process had not loaded yet
+    parsed: list[str] = []
+    load_file = botocore.loaders.JSONFileLoader.load_file
+
+    def counted(self: object, file_path: str) -> object:
+        parsed.append(file_path)
+        return load_file(self, file_path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", counted)
+    graphql_handler.after_restore()
+    sessions.client("dynamodb", region_name="eu-west-3")  # a client of the new session, as the first request makes
+    assert parsed == []

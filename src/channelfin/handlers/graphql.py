@@ -8,7 +8,8 @@ is snapshotted; the runtime's `snapshot_restore_py` hooks then
   (`api/http/known_operations.graphql`), opening nothing;
 - after each restore, reseed `random` (every restored copy would share its state) and build
   fresh ports: new botocore sessions and clients, so no client, credential or connection of the
-  snapshot is shared between copies.
+  snapshot is shared between copies (only the service models parsed at init are kept:
+  `store/sessions.py`).
 Without SnapStart (an unpublished version, the tests, the bench) the hooks never run: the
 import still builds the app, and caches fill as requests come.
 """
