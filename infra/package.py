@@ -17,15 +17,18 @@ How, and why not serverless-python-requirements:
 - shared libraries are stripped for arm64 with llvm-strip (GNU strip of an x86_64 machine
   cannot read aarch64 files; the plugin's strip failed there without a word);
 - botocore keeps the models of the services channelfin calls (KEPT_SERVICES): 17 MB of its
-  zipped 17.1 MB are the models of some 400 services, and boto3 and botocore ship together at
-  the tested versions (tests/unit/test_locks.py), not the runtime's boto3 beside our botocore.
+  zipped 17.1 MB are the models of some 400 services; endpoints.json keeps their entries only;
+  boto3 and botocore ship together at the tested versions (tests/unit/test_locks.py), not the
+  runtime's boto3 beside our botocore.
 - the zips are reproducible: entries sorted, one date, one mode.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -113,6 +116,7 @@ def install_libraries(version: str, platform: str, python: str) -> Path:
     for service in data.iterdir():
         if service.is_dir() and service.name not in KEPT_SERVICES:
             shutil.rmtree(service)
+    trim_endpoints(data)
     libraries = sorted(str(p) for p in site.rglob("*.so*") if p.is_file())
     if libraries:
         say(f"stripping {len(libraries)} shared libraries for arm64")
@@ -120,6 +124,22 @@ def install_libraries(version: str, platform: str, python: str) -> Path:
     compile_tree(python, site)
     (site / ".complete").touch()
     return site
+
+
+def trim_endpoints(data: Path) -> None:
+    """endpoints.json keeps the kept services' entries, by their endpoint prefix (Step Functions'
+    is `states`): the process's first client parses the whole file, 1.25 MB of which almost all
+    describes other services (18 ms on the bench machine, on every cold start of every function)."""
+    prefixes = set()
+    for service in KEPT_SERVICES:
+        model = max((data / service).glob("*/service-2.json*"))  # the latest API version
+        text = gzip.decompress(model.read_bytes()) if model.suffix == ".gz" else model.read_bytes()
+        prefixes.add(json.loads(text)["metadata"]["endpointPrefix"])
+    path = data / "endpoints.json"
+    endpoints = json.loads(path.read_text())
+    for partition in endpoints["partitions"]:
+        partition["services"] = {k: v for k, v in partition["services"].items() if k in prefixes}
+    path.write_text(json.dumps(endpoints, separators=(",", ":")))
 
 
 def host_extensions(version: str, platform: str, site: Path) -> Path | None:
