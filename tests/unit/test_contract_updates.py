@@ -198,3 +198,25 @@ def test_a_draft_that_never_had_a_siren_may_be_amended_without_one(world):
     done = update(world, contractId=draft, customer={"name": "Boulangerie Martin SARL"}, softwareFee="900.00")
     assert done["userErrors"] == [] and done["contract"]["customer"]["registrationNumber"] is None
     assert done["contract"]["status"] == "DRAFT" and done["contract"]["softwareFee"]["amount"] == "900.00"
+
+
+def test_a_reseller_named_by_an_update_must_have_agreed_as_at_creation(world):
+    # The stranger accepted no reseller link with the publisher: createContract refuses to name
+    # it, and so does updateContract (it would then see the contract and be paid or billed on it).
+    draft = world.create_contract(resellerId=None)
+    done = update(world, contractId=draft["id"], resellerId=world.stranger)
+    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [("NO_ACCEPTED_RELATIONSHIP", ["input", "resellerId"])]
+    assert done["contract"] is None
+    stranger_user = world.user_of(world.stranger)
+    assert world.run(stranger_user, READ, id=draft["id"]).data["contract"] is None
+    world.link(world.stranger)
+    assert update(world, contractId=draft["id"], resellerId=world.stranger)["userErrors"] == []
+
+
+def test_a_resellers_contract_cannot_be_moved_to_a_publisher_it_never_agreed_with(world):
+    reseller_user = world.user_of(world.reseller)
+    draft = world.create_contract(who=reseller_user, ownerId=world.reseller)
+    done = update(world, reseller_user, contractId=draft["id"], publisherId=world.stranger)
+    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [("NO_ACCEPTED_RELATIONSHIP", ["input", "publisherId"])]
+    publisher = world.run(LEASER_ADMIN, "query($id: ID!) { contract(id: $id) { publisher { id } } }", id=draft["id"])
+    assert publisher.data["contract"]["publisher"]["id"] == world.publisher

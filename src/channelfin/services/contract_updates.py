@@ -19,6 +19,7 @@ from channelfin.services import outbox
 from channelfin.services.contracts import contract_for
 from channelfin.services.ports import Ports
 from channelfin.services.programs import enrollment_for_contract
+from channelfin.services.relations import require_relation
 from channelfin.services.retry import optimistic_update
 
 T = TypeVar("T")
@@ -89,6 +90,8 @@ def update_draft(ports: Ports, principal: Principal, *, contract_id: str, change
             enrollment = enrollment_for_contract(ports, principal, enrollment_id, publisher_id)
         else:  # attributed at creation and kept: not checked again (it may have stopped onboarding since)
             enrollment = ports.programs.get_enrollment(enrollment_id)
+        if enrollment is not None:
+            enrollment.require_held_by(owner_id)
     program_partner_id = enrollment.partner_id if enrollment else None
     provider = changes.support_provider_id
     if isinstance(provider, Keep):
@@ -99,7 +102,7 @@ def update_draft(ports: Ports, principal: Principal, *, contract_id: str, change
 
     def change(current: Contract) -> Contract:
         before[:] = [current]
-        return amended(
+        changed = amended(
             current,
             owner=found[owner_id],
             publisher=found[publisher_id],
@@ -118,6 +121,12 @@ def update_draft(ports: Ports, principal: Principal, *, contract_id: str, change
             actor=principal.sub,
             changed=changes.sent(),
         )
+        if reseller_id is not None and (reseller_id, publisher_id) != (current.reseller_id, current.publisher_id):
+            # As createContract, once the roles are checked: a reseller named, or a publisher changed
+            # under one, agreed to deal with that publisher.
+            field = "resellerId" if reseller_id != current.reseller_id else "publisherId"
+            require_relation(ports, publisher_id=publisher_id, partner_id=reseller_id, field=field, who="reseller")
+        return changed
 
     return optimistic_update(
         lambda: ports.contracts.get(contract_id),
