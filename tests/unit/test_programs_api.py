@@ -134,6 +134,35 @@ def test_an_affiliate_is_charged_half_of_each_annual_fee_and_earns_no_commission
     ]
 
 
+def test_a_contract_the_publisher_holds_is_not_attributed_to_an_affiliate(programs):
+    # DESIGN 1.2: the affiliate is charged its share because it holds the contract and collects
+    # from the end client. A contract the publisher holds would charge the affiliate for
+    # revenue it never collects: the publisher may not attribute one to its enrolment.
+    programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
+    refused = programs.attributed_contract("AFFILIATE")  # the publisher's own contract
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+        ("PARTNER_HOLDS_CONTRACT", ["input", "enrollmentId"])
+    ]
+    assert refused["contract"] is None
+
+
+def test_nor_by_an_update_of_the_publishers_draft(programs):
+    programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
+    draft = programs.world.create_contract()["id"]  # the publisher's, attributed to no one
+    attributed = programs.mutate(
+        programs.world.user_of(programs.world.publisher, "partner-admin"),
+        "mutation($input: UpdateContractInput!) { updateContract(input: $input) "
+        "{ contract { id } userErrors { code field } } }",
+        "updateContract",
+        contractId=draft,
+        enrollmentId=programs.enrollments["AFFILIATE"],
+    )
+    assert attributed == {
+        "contract": None,
+        "userErrors": [{"code": "PARTNER_HOLDS_CONTRACT", "field": ["input", "enrollmentId"]}],
+    }
+
+
 def test_a_six_month_contract_has_a_six_month_first_annuity(programs):
     programs.enroll("PRESCRIBER", "PRESCRIBER")
     contract = programs.sell("PRESCRIBER", termMonths=6)

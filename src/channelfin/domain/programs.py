@@ -262,6 +262,22 @@ class Enrollment:
                 field=["enrollmentId"],
             )
 
+    @property
+    def partner_holds_contracts(self) -> bool:
+        """The enrolled partner holds (and collects) the recurring contracts attributed to it, and
+        pays the publisher its share of them (affiliates: DESIGN 1.2)."""
+        return self.rules.contract_held_by is Actor.PARTNER or self.rules.reward is RewardKind.RECURRING_CHARGE
+
+    def require_held_by(self, owner_id: str) -> None:
+        """Only a contract the partner holds is attributed to an enrolment whose partner holds them:
+        another's would charge the partner for a contract it neither holds nor collects."""
+        if self.partner_holds_contracts and owner_id != self.partner_id:
+            raise ValidationError(
+                "in this tier the enrolled partner holds the contracts attributed to it: it must own this one",
+                code=ProgramCode.PARTNER_HOLDS_CONTRACT,
+                field=["enrollmentId"],
+            )
+
 
 def entry_fee(enrollment: Enrollment) -> Payout | None:
     """An affiliate's entry fee: a charge of its enrolment, owed to the publisher once the affiliate accepts."""

@@ -52,6 +52,8 @@ def create_contract(
             "forFinancing: false to keep a draft without it until updateContract adds it",
         )
     enrollment = enrollment_for_contract(ports, principal, enrollment_id, publisher_id) if enrollment_id else None
+    if enrollment is not None:
+        enrollment.require_held_by(owner_id)
     wanted = {owner_id, publisher_id} | ({reseller_id} if reseller_id else set())
     found = ports.partners.get_many(wanted)
     for partner_id, field in ((owner_id, "ownerId"), (publisher_id, "publisherId"), (reseller_id, "resellerId")):

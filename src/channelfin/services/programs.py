@@ -248,7 +248,9 @@ def register_sale(ports: Ports, contract: Contract) -> None:
                 enrollment_id=enrollment.id,
             )
         )
-    for charge in partner_charges(enrollment.rules, contract):
+    # Only the partner holding the contract owes its share (contracts attributed before that was checked).
+    charged = partner_charges(enrollment.rules, contract) if contract.owner_id == enrollment.partner_id else []
+    for charge in charged:
         due.append(
             Payout(  # an affiliate holding the contract owes the publisher its share, year by year
                 id=partner_charge_id(contract.id, charge.year),

@@ -109,6 +109,7 @@ export const ERROR_MESSAGES: Record<string, Pair> = {
   INPUT_LIST_TOO_LONG: ["Liste trop longue.", "List too long."],
   IDEMPOTENCY_IN_PROGRESS: ["Cette demande est déjà en cours de traitement.", "This request is already being processed."],
   RATE_ABOVE_BOUND: ["Taux ou droit d'entrée au-delà de la borne du programme.", "Rate or entry fee above the program's bound."],
+  PARTNER_HOLDS_CONTRACT: ["Dans ce niveau, le partenaire détient les contrats qui lui sont attribués : il doit être titulaire de celui-ci.", "In this tier the partner holds the contracts attributed to it: it must own this one."],
   ALREADY_ANSWERED: ["Cette demande a déjà reçu une réponse.", "This request has already been answered."],
   ENROLLMENT_NOT_ACCEPTED: ["Le partenaire n'a pas encore accepté cette adhésion.", "The partner has not accepted this enrolment yet."],
   NO_ACCEPTED_RELATIONSHIP: ["Aucune relation acceptée avec ce partenaire : demandez-la d'abord.", "No accepted relationship with this partner: ask for one first."],
