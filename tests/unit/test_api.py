@@ -49,6 +49,8 @@ def test_just_below_the_limit_is_immediate(world):
     ("fields", "code"),
     [
         ({"softwareFee": "-5.00"}, "INVALID_AMOUNT"),
+        ({"softwareFee": "0.004"}, "INVALID_AMOUNT"),  # a rent of 0.00 once rounded
+        ({"financedAmount": "0.001"}, "INVALID_AMOUNT"),
         ({"softwareFee": "1000.00", "financedAmount": "5000.00"}, "EXACTLY_ONE_OF"),
         ({}, "EXACTLY_ONE_OF"),
         ({"softwareFee": "1000.00", "periodicity": "QUARTERLY", "termMonths": 10}, "INVALID_TERM"),

@@ -193,6 +193,47 @@ def test_collecting_every_installment_completes_the_contract(flow):
     assert sorted((s["installment"], s["amount"]["amount"]) for s in shares) == [(1, "1800.00"), (2, "1800.00")]
 
 
+def test_a_collection_dated_before_the_lease_started_is_refused_and_pays_nothing(flow):
+    contract = flow.new_contract()
+    flow.to_active(contract)
+    collect = "mutation($i: RecordInstallmentCollectedInput!) { recordInstallmentCollected(input: $i) "
+    collect += "{ userErrors { code field } } }"
+    early = flow.world.run(
+        TREASURY, collect, i={"contractId": contract, "installment": 1, "collectedAt": "1999-01-01T00:00:00Z"}
+    )
+    assert early.errors == []
+    assert early.data["recordInstallmentCollected"]["userErrors"] == [
+        {"code": "INVALID_DATE", "field": ["input", "collectedAt"]}
+    ]
+    assert flow.payouts(flow.read(contract), "SUPPORT_SHARE") == []
+    assert flow.collect(contract, 1)["userErrors"] == []  # now: after the start
+
+
+def test_a_date_and_time_without_offset_is_refused_before_anything_runs(flow):
+    # Stored as sent, a time without an offset failed every later comparison with the clock
+    # (INTERNAL_ERROR on this mutation, and on every order of a campaign created with one).
+    contract = flow.new_contract()
+    flow.to_active(contract)
+    collect = "mutation($i: RecordInstallmentCollectedInput!) { recordInstallmentCollected(input: $i) "
+    collect += "{ userErrors { code } } }"
+    for at in ("2027-01-01T00:00:00", "2027-01-01", "yesterday", 1767225600):
+        naive = flow.world.run(TREASURY, collect, i={"contractId": contract, "installment": 1, "collectedAt": at})
+        assert naive.data is None and naive.codes == ["GRAPHQL_VALIDATION_FAILED"], (at, naive.errors)
+    assert (
+        "no UTC offset"
+        in flow.world.run(
+            TREASURY, collect, i={"contractId": contract, "installment": 1, "collectedAt": "2027-01-01T00:00:00"}
+        ).errors[0]["message"]
+    )
+    literal = (
+        'mutation { recordInstallmentCollected(input: {contractId: "CONTRACT", installment: 1, '
+        'collectedAt: "2027-01-01T00:00:00"}) { userErrors { code } } }'.replace("CONTRACT", contract)
+    )
+    in_the_document = flow.world.run(TREASURY, literal)
+    assert in_the_document.data is None and in_the_document.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert flow.payouts(flow.read(contract), "SUPPORT_SHARE") == []
+
+
 def test_only_treasury_records_collections_and_only_on_active_contracts(flow):
     contract = flow.new_contract()
     flow.request(contract)

@@ -627,6 +627,21 @@ def test_a_figure_that_does_not_fit_the_kind_is_refused_not_ignored(kind, fields
     assert refusal(campaign, kind, **fields) == ("ValidationError", "NOT_FOR_THIS_KIND", [misplaced])
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"amount": eur("5000.00"), "per_order_amount": eur("0.001")}, "perOrderAmount"),
+        ({"amount": eur("0.004"), "per_order_amount": eur("1000.00")}, "amount"),
+        ({"amount": eur("5000.00"), "per_order_amount": eur("0.00")}, "perOrderAmount"),
+    ],
+)
+def test_a_campaign_figure_that_rounds_to_nothing_is_refused(fields, field):
+    # Stored to the cent, a per-order amount of 0.001 became 0.00 and every later firm order of
+    # the distributor divided by it (DivisionUndefined, an INTERNAL_ERROR).
+    found = refusal(campaign, CampaignKind.ORDER_CREDIT, distributor_id=DISTRIBUTOR, **fields)
+    assert found == ("ValidationError", "INVALID_AMOUNT", [field])
+
+
 @pytest.mark.parametrize("rate", ["0", "-0.01", "1.0001", "10"])
 def test_a_rate_is_a_fraction_above_zero_up_to_one(rate):
     for kind in (CampaignKind.DISCOUNT, CampaignKind.REBATE, CampaignKind.FINANCING_REFERRAL):

@@ -141,17 +141,19 @@ def quote(
             field=["softwareFee", "financedAmount"],
         )
     if software_fee is not None:
-        if software_fee.amount <= 0:
-            raise ValidationError("softwareFee must be positive", code=CommonCode.INVALID_AMOUNT, field=["softwareFee"])
-        rent = software_fee.rounded()
+        rent = software_fee.rounded()  # checked once rounded: 0.001 would quote on a rent of 0.00
+        if rent.amount <= 0:
+            raise ValidationError(
+                "softwareFee must be at least 0.01", code=CommonCode.INVALID_AMOUNT, field=["softwareFee"]
+            )
         pv = terms.present_value(rent)
     else:
         assert financed_amount is not None
-        if financed_amount.amount <= 0:
-            raise ValidationError(
-                "financedAmount must be positive", code=CommonCode.INVALID_AMOUNT, field=["financedAmount"]
-            )
         pv = financed_amount.rounded()
+        if pv.amount <= 0:
+            raise ValidationError(
+                "financedAmount must be at least 0.01", code=CommonCode.INVALID_AMOUNT, field=["financedAmount"]
+            )
         rent = terms.rent_for(pv)
     upfront = pv - file_fee
     return LeaseQuote(

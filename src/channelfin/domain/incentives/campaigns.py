@@ -121,9 +121,9 @@ class IncentiveCampaign:
                 )
         for figure in ("amount", "per_order_amount"):
             money = getattr(campaign, figure)
-            if money is not None and money.amount <= 0:
+            if money is not None and money.rounded().amount <= 0:  # stored to the cent: 0.001 would be 0.00
                 raise ValidationError(
-                    f"{_CAMEL[figure]} must be positive", code=CommonCode.INVALID_AMOUNT, field=[_CAMEL[figure]]
+                    f"{_CAMEL[figure]} must be at least 0.01", code=CommonCode.INVALID_AMOUNT, field=[_CAMEL[figure]]
                 )
         if campaign.rate is not None and not Decimal(0) < campaign.rate <= 1:
             raise ValidationError(
