@@ -205,7 +205,9 @@ def test_a_reseller_named_by_an_update_must_have_agreed_as_at_creation(world):
     # it, and so does updateContract (it would then see the contract and be paid or billed on it).
     draft = world.create_contract(resellerId=None)
     done = update(world, contractId=draft["id"], resellerId=world.stranger)
-    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [("NO_ACCEPTED_RELATIONSHIP", ["input", "resellerId"])]
+    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [
+        ("NO_ACCEPTED_RELATIONSHIP", ["input", "resellerId"])
+    ]
     assert done["contract"] is None
     stranger_user = world.user_of(world.stranger)
     assert world.run(stranger_user, READ, id=draft["id"]).data["contract"] is None
@@ -217,6 +219,8 @@ def test_a_resellers_contract_cannot_be_moved_to_a_publisher_it_never_agreed_wit
     reseller_user = world.user_of(world.reseller)
     draft = world.create_contract(who=reseller_user, ownerId=world.reseller)
     done = update(world, reseller_user, contractId=draft["id"], publisherId=world.stranger)
-    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [("NO_ACCEPTED_RELATIONSHIP", ["input", "publisherId"])]
+    assert [(e["code"], e["field"]) for e in done["userErrors"]] == [
+        ("NO_ACCEPTED_RELATIONSHIP", ["input", "publisherId"])
+    ]
     publisher = world.run(LEASER_ADMIN, "query($id: ID!) { contract(id: $id) { publisher { id } } }", id=draft["id"])
     assert publisher.data["contract"]["publisher"]["id"] == world.publisher
