@@ -37,6 +37,8 @@ class SlowBank:
     refused: set[str] = field(default_factory=set)
     broken: set[str] = field(default_factory=set)
     paid: dict[str, tuple[str, str, Money]] = field(default_factory=dict)
+    keyed: bool = False  # a repeated transfer id gets its first answer, as the bank's idempotency key does
+    repeats: int = 0
     in_flight: int = 0
     most_at_once: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -53,6 +55,9 @@ class SlowBank:
         with self._lock:
             self.in_flight -= 1
             if transfer_id in self.paid:
+                if self.keyed and self.paid[transfer_id] == (payer_id, beneficiary_id, amount):
+                    self.repeats += 1
+                    return f"ref-{transfer_id}"
                 raise AssertionError(f"{transfer_id} transferred twice")
             self.paid[transfer_id] = (payer_id, beneficiary_id, amount)
         return f"ref-{transfer_id}"
@@ -155,3 +160,76 @@ def test_a_step_that_breaks_fails_the_run_and_holds_nothing_and_a_later_run_pays
     assert {p.status for p in payouts.values()} == {PayoutStatus.PAID}
     assert sorted(b for _, b, _ in bank.paid.values()) == sorted(beneficiaries)
     assert _balanced(ports)
+
+
+def _payout(pid: str, kind: PayoutKind, payer_id: str, beneficiary_id: str, amount: str, now: datetime) -> Payout:
+    return Payout(
+        id=pid,
+        kind=kind,
+        status=PayoutStatus.SCHEDULED,
+        amount=Money.of(amount),
+        beneficiary_id=beneficiary_id,
+        payer_id=payer_id,
+        created_at=now - timedelta(days=2),
+        due_by=now - timedelta(days=1),
+    )
+
+
+def test_a_charge_set_off_against_many_commissions_is_recorded_and_transferred_once(ports, payer, bank):
+    # The red team's case: a clawback of 500.00 against 60 commissions of 10.00 was one group of
+    # set-offs too large for a transaction. The transfer had gone out before that was found, the
+    # run failed with nothing recorded, and every later run paid again. Now the set-offs come
+    # in groups that fit (domain/payment_runs.net), and the rest of the clawback stays owed.
+    now, payer_id = ports.clock(), from_global_id(payer)[1]
+    affiliate = from_global_id(register(ports, "Affilié Débiteur", "RESELLER"))[1]
+    ports.payouts.add(_payout("claw", PayoutKind.CLAWBACK, affiliate, payer_id, "500.00", now))
+    for n in range(60):
+        ports.payouts.add(_payout(f"c{n:02d}", PayoutKind.COMMISSION, payer_id, affiliate, "10.00", now))
+
+    run = _run(ports, payer, now)
+
+    assert (run["status"], run["paidCount"], run["failedCount"]) == ("DONE", 60, 0)
+    assert [amount for _, _, amount in bank.paid.values()] == [Money.of("410.00")]
+    clawback = ports.payouts.get("claw")
+    assert clawback is not None and clawback.open_amount == Money.of("310.00") and clawback.run_id is None
+    assert _balanced(ports)
+    again = _run(ports, payer, now + timedelta(seconds=1))
+    assert again["status"] == "DONE" and len(bank.paid) == 1
+
+
+def test_a_counterparty_retried_after_a_partial_write_records_the_rest_and_transfers_once(ports, payer, bank):
+    # The step writes its groups in several transactions; one failing in between (a conflict, a
+    # throttle) is retried by the state machine. The retry skips what was written and records the
+    # rest (it used to find the written payouts PAID and fail on every attempt, and the next run
+    # transferred their amount again).
+    from channelfin.domain.errors import Conflict
+    from channelfin.services import payment_runs
+
+    now, payer_id = ports.clock(), from_global_id(payer)[1]
+    affiliate = from_global_id(register(ports, "Affilié Compensé", "RESELLER"))[1]
+    for n in range(40):
+        ports.payouts.add(_payout(f"c{n:02d}", PayoutKind.COMMISSION, payer_id, affiliate, "10.00", now))
+        ports.payouts.add(_payout(f"x{n:02d}", PayoutKind.PARTNER_CHARGE, affiliate, payer_id, "10.00", now))
+    ports.payouts.add(_payout("zz", PayoutKind.COMMISSION, payer_id, affiliate, "7.00", now))
+    run, _ = payment_runs._start(ports, LEASER_ADMIN, payer_id, now, None, None)
+    payment_runs.plan_run(ports, run.id)
+    settle, calls = ports.payouts.settle, []
+
+    def second_fails(changes, entries):
+        calls.append(len(changes))
+        if len(calls) == 2:
+            raise Conflict("changed meanwhile")
+        return settle(changes, entries)
+
+    ports.payouts.settle = second_fails
+    bank.keyed = True  # the retried step asks again under the same key
+    with pytest.raises(Conflict):
+        payment_runs.pay_counterparty(ports, run.id, affiliate)
+    assert payment_runs.pay_counterparty(ports, run.id, affiliate) == {"status": "PAID"}
+
+    everything = ports.payouts.get_many([f"{k}{n:02d}" for k in "cx" for n in range(40)] + ["zz"])
+    assert {(p.status, p.run_id) for p in everything.values()} == {(PayoutStatus.PAID, None)}
+    assert [amount for _, _, amount in bank.paid.values()] == [Money.of("7.00")] and bank.repeats == 1
+    assert _balanced(ports)
+    again = _run(ports, payer, now + timedelta(seconds=1))
+    assert again["status"] == "DONE" and len(bank.paid) == 1

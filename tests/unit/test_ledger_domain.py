@@ -152,3 +152,55 @@ def test_the_suite_s_ledger_guard_sees_an_unbalanced_write():
     guard.see("PutItem", {"Item": {"pk": {"S": "PAYOUT#p"}}})  # not an entry: ignored
     assert guard.entries == 2 and guard.unbalanced == ["ENTRY#f2 HOLDER#a: 5 != 4"]
     assert (guard.debits, guard.credits) == (10, 9)
+
+
+def _group_sizes(netting) -> list[int]:
+    """How many payouts each group of set-offs links (what one transaction must record)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for o in netting.offsets:
+        parent[find(o.owed_by_payer)] = find(o.owed_to_payer)
+    sizes: dict[str, int] = {}
+    for pid in parent:
+        sizes[find(pid)] = sizes.get(find(pid), 0) + 1
+    return list(sizes.values())
+
+
+@given(
+    st.lists(st.integers(1, 5_000), max_size=40),
+    st.lists(st.integers(1, 5_000), max_size=40),
+    st.integers(2, 12),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_bounded_netting_keeps_each_group_small_and_every_cent(owed_by_cents, owed_to_cents, max_group):
+    owed_by = [
+        payout(f"b{n:02d}", "publisher", "affiliate", c, PayoutKind.COMMISSION, T0) for n, c in enumerate(owed_by_cents)
+    ]
+    owed_to = [
+        payout(f"t{n:02d}", "affiliate", "publisher", c, PayoutKind.CLAWBACK, T0) for n, c in enumerate(owed_to_cents)
+    ]
+    netting = net(owed_by, owed_to, max_group=max_group)
+    assert all(size <= max_group for size in _group_sizes(netting))
+    offset = sum(o.amount.to_cents() for o in netting.offsets)
+    assert offset + netting.transfer_total.to_cents() == sum(owed_by_cents)
+    assert offset + sum(m.to_cents() for _, m in netting.left_open) == sum(owed_to_cents)
+    assert sum(m.to_cents() for _, m in netting.transfers) == netting.transfer_total.to_cents()
+    unbounded = net(owed_by, owed_to)
+    if all(size <= max_group for size in _group_sizes(unbounded)):
+        assert netting == unbounded  # the bound changes nothing where it is not needed
+
+
+def test_one_charge_against_sixty_commissions_is_set_off_in_groups_that_fit():
+    # The red team's case: a clawback of 500.00 against 60 commissions of 10.00 was one group of
+    # 61 payouts, too large for a transaction, found only after the transfer had gone out.
+    commissions = [payout(f"c{n:02d}", "publisher", "affiliate", 1_000, PayoutKind.COMMISSION, T0) for n in range(60)]
+    clawback = payout("claw", "affiliate", "publisher", 50_000, PayoutKind.CLAWBACK, T0)
+    netting = net(commissions, [clawback], max_group=20)
+    assert _group_sizes(netting) == [20]
+    assert netting.transfer_total == Money.of("410.00")  # 41 commissions transferred, 19 set off
+    assert netting.left_open == (("claw", Money.of("310.00")),)  # owed still, for a later run

@@ -81,18 +81,40 @@ def _by_due(payouts: list[Payout]) -> list[Payout]:
     return sorted(payouts, key=lambda p: (p.value_date, p.id))
 
 
-def net(owed_by_payer: list[Payout], owed_to_payer: list[Payout], currency: str = "EUR") -> Netting:
-    """Set what the counterparty owes against what the payer owes it, oldest due first, then transfer the rest."""
+def net(
+    owed_by_payer: list[Payout], owed_to_payer: list[Payout], currency: str = "EUR", *, max_group: int | None = None
+) -> Netting:
+    """Set what the counterparty owes against what the payer owes it, oldest due first, then transfer the rest.
+
+    Payouts set off against each other form a group, recorded in one transaction; `max_group`
+    bounds how many payouts a group links. Where the next set-off would exceed it, the payout it
+    would share with the group is cut from further set-offs: owed by the payer, its remainder is
+    transferred; owed to the payer, its remainder stays open for a later run. (One charge of 500.00
+    against 60 commissions of 10.00 made one group too large to record, after the money moved.)
+    """
     by = [(p.id, p.open_amount.to_cents()) for p in _by_due(owed_by_payer)]
     to = [(p.id, p.open_amount.to_cents()) for p in _by_due(owed_to_payer)]
     offsets: list[Offset] = []
     i = j = 0
+    group = 0  # payouts linked in the group the next set-off would join (0: it starts a new one)
+    last: tuple[str, str] | None = None
     while i < len(by) and j < len(to):
         (by_id, by_left), (to_id, to_left) = by[i], to[j]
+        if max_group is not None and group and group + 1 > max_group:
+            if last is not None and last[0] == by_id:
+                i += 1  # its remainder is transferred
+            else:
+                j += 1  # its remainder stays open
+            group = 0
+            continue
         cents = min(by_left, to_left)
         if cents:
             offsets.append(Offset(by_id, to_id, Money.from_cents(cents, currency)))
+            group = group + 1 if group else 2
+            last = (by_id, to_id)
         by[i], to[j] = (by_id, by_left - cents), (to_id, to_left - cents)
+        if by[i][1] == 0 and to[j][1] == 0:
+            group = 0  # both settled: the next set-off links none of this group
         if by[i][1] == 0:
             i += 1
         if to[j][1] == 0:

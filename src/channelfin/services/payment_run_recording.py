@@ -2,6 +2,8 @@
 
 A group (payouts set off against each other, their entries) is recorded whole, in one transaction
 with as many other groups as fit: a transaction is all or nothing, so a retry skips whole groups.
+A recorded group's payouts are no longer held by the run (the run held them, so nobody else
+released them): that is how a retried step knows what is done.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from channelfin.domain.payouts import Payout, PayoutStatus, journal
 from channelfin.services.ports import Ports
 
 MAX_GROUP_ITEMS = 100
+# A group of n payouts set off in a chain writes n payouts, 2 entries per set-off (n - 1) and per
+# transfer (one payout of the group at most: where it was cut), and up to 2 event copies per
+# payout: 5n items at most (a full group is recorded in tests/unit/test_inline_payment_run.py).
+MAX_GROUP_PAYOUTS = MAX_GROUP_ITEMS // 5
 
 
 def touched(netting: Netting) -> set[str]:
@@ -47,6 +53,18 @@ def _groups(netting: Netting) -> list[set[str]]:
     return sorted(groups.values(), key=lambda g: sorted(g))
 
 
+def check_recordable(
+    run: PaymentRun, transfer: Transfer, netting: Netting, held: dict[str, Payout], at: datetime
+) -> None:
+    """Refuse a plan with a group too large for one transaction, before any money moves."""
+    for group in _groups(netting):
+        if _recorded(run, group, held):
+            continue
+        changes, entries = _group_changes(run, netting, group, held, at, reference="check")
+        if _items(changes, entries) > MAX_GROUP_ITEMS:
+            raise ValueError(f"transfer {transfer.id}: a group of {len(changes)} payouts is too large to record")
+
+
 def record_netting(
     ports: Ports,
     run: PaymentRun,
@@ -56,15 +74,17 @@ def record_netting(
     at: datetime,
     reference: str,
 ) -> int:
-    """Record the plan, groups packed into transactions; a group recorded before is skipped."""
+    """Record the plan, groups packed into transactions; a group recorded by an earlier attempt is skipped.
+
+    `held` is the payouts as they are now: those of a group not recorded yet are as planned (held).
+    """
     paid_count = 0
-    current = ports.payouts.get_many(held)
     batch: tuple[list[tuple[Payout, Payout]], list[Entry]] = ([], [])
     for group in _groups(netting):
+        if _recorded(run, group, held):
+            paid_count += sum(1 for p in group if _counts(run, held[p]))
+            continue  # recorded by an earlier attempt of this step
         changes, entries = _group_changes(run, netting, group, held, at, reference)
-        if all(_moved(held[p], current.get(p)) for p in group):
-            paid_count += sum(1 for p in group if (now := current.get(p)) is not None and _counts(run, now))
-            continue  # recorded by an earlier attempt of this step (the run held them: nobody else moved them)
         if _items(changes, entries) > MAX_GROUP_ITEMS:
             raise ValueError(f"transfer {transfer.id}: a group of {len(changes)} payouts is too large to record")
         if _items(batch[0], batch[1]) + _items(changes, entries) > MAX_GROUP_ITEMS:
@@ -78,13 +98,13 @@ def record_netting(
     return paid_count
 
 
+def _recorded(run: PaymentRun, group: set[str], held: dict[str, Payout]) -> bool:
+    return all(held[p].run_id != run.id for p in group)
+
+
 def _items(changes: list[tuple[Payout, Payout]], entries: list[Entry]) -> int:
     """The items a transaction of these writes: payouts, their entries and their events (the outbox)."""
     return len(changes) + len(entries) + payout_event_copies(changes)
-
-
-def _moved(held: Payout, now: Payout | None) -> bool:
-    return now is None or (now.status, now.settled) != (held.status, held.settled)
 
 
 def _counts(run: PaymentRun, payout: Payout) -> bool:

@@ -39,7 +39,7 @@ from channelfin.domain.payment_runs import (
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.lanes import run_on_lanes
 from channelfin.services.paging import Page, PageRequest
-from channelfin.services.payment_run_recording import record_netting, touched
+from channelfin.services.payment_run_recording import MAX_GROUP_PAYOUTS, check_recordable, record_netting, touched
 from channelfin.services.ports import Ports, TransferFailed
 from channelfin.services.retry import backoff
 
@@ -230,7 +230,7 @@ def plan_run(ports: Ports, run_id_: str) -> dict[str, list[str]]:
 def _netting(run: PaymentRun, transfer: Transfer, held: dict[str, Payout]) -> Netting:
     owed_by = [p for p in held.values() if p.payer_id == run.payer_id and p.is_open]
     owed_to = [p for p in held.values() if p.beneficiary_id == run.payer_id and p.is_open]
-    return net(owed_by, owed_to, transfer.currency)
+    return net(owed_by, owed_to, transfer.currency, max_group=MAX_GROUP_PAYOUTS)
 
 
 def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[str, Any]:
@@ -252,6 +252,7 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
     netting = transfer.netting
     assert netting is not None
     now = ports.clock()
+    check_recordable(run, transfer, netting, held, now)  # before any money moves
     reference = None
     if netting.transfer_total.amount > 0:
         reference = ports.payments.transfer_net(
