@@ -245,6 +245,60 @@ def test_cancelling_cancels_an_unpaid_commission_and_claws_a_paid_one_back(progr
     assert len(statement["lines"]) == 3
 
 
+def _cancel(programs, contract: str) -> None:
+    cancelled = programs.mutate(
+        programs.publisher_admin, ops.CANCEL_CONTRACT, "cancelContract", contractId=contract, reason="client left"
+    )
+    assert cancelled["contract"]["status"] == "CANCELLED"
+
+
+def test_a_sale_cancelled_while_a_run_holds_its_commission_is_clawed_back_once_paid(programs):
+    # The run holds the commission (planned, about to transfer): cancelling leaves it to the run,
+    # which pays it, then finds the contract cancelled and claws the commission back.
+    from channelfin.api.core.ids import from_global_id
+    from channelfin.services import payment_runs
+
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.sell("PRESCRIBER")
+    ports = programs.world.ports
+    publisher, partner = (from_global_id(g)[1] for g in (programs.world.publisher, programs.partners["PRESCRIBER"]))
+    run, _ = payment_runs._start(ports, LEASER_ADMIN, publisher, ports.clock(), None, None)
+    payment_runs.plan_run(ports, run.id)
+    _cancel(programs, contract)
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["SCHEDULED"]  # the run's
+
+    payment_runs.pay_counterparty(ports, run.id, partner)
+
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
+    (clawback,) = programs.payouts_of(contract, "CLAWBACK")
+    assert (clawback["status"], clawback["amount"]) == ("SCHEDULED", {"amount": "900.00"})
+    assert clawback["payer"]["id"] == programs.partners["PRESCRIBER"]
+
+
+def test_a_commission_whose_transfer_failed_goes_with_its_cancelled_sale(programs):
+    # FAILED: the transfer was refused and the commission is still owed. Cancelled with the sale,
+    # no later run pays it (one did, and nothing clawed it back).
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.sell("PRESCRIBER")
+    ports = programs.world.ports
+    from channelfin.api.core.ids import from_global_id
+
+    local = from_global_id(contract)[1]
+    owed = ports.payouts.get(f"commission-{local}")
+    assert owed is not None
+    ports.payouts.save(owed.failed("refused by the bank"), before=owed, at=ports.clock())
+    _cancel(programs, contract)
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["CANCELLED"]
+    settled = programs.mutate(
+        programs.publisher_admin,
+        ops.SETTLE,
+        "settleCommissions",
+        programId=programs.program,
+        upTo=datetime.now(UTC).isoformat(),
+    )
+    assert settled["settled"] == [] and programs.payouts_of(contract, "CLAWBACK") == []
+
+
 def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):
     programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
     contract = programs.sell("AFFILIATE", owner=programs.partners["AFFILIATE"])

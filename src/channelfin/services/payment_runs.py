@@ -37,6 +37,7 @@ from channelfin.domain.payment_runs import (
     run_id,
 )
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
+from channelfin.services.clawbacks import claw_back_cancelled
 from channelfin.services.lanes import run_on_lanes
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.payment_run_recording import MAX_GROUP_PAYOUTS, check_recordable, record_netting, touched
@@ -259,6 +260,7 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
     paid_count = record_netting(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
+    claw_back_cancelled(ports, [pid for pid in touched(netting) if held[pid].kind is PayoutKind.COMMISSION])
     done = Transfer(
         **{
             **_fields(transfer),

@@ -19,7 +19,6 @@ from channelfin.domain.payouts import (
     PayoutKind,
     PayoutStatus,
     Statement,
-    clawback,
     commission_id,
     partner_charge_id,
 )
@@ -32,6 +31,7 @@ from channelfin.domain.programs import (
     partner_charges,
 )
 from channelfin.domain.relations import ConsentStatus, Relation
+from channelfin.services.clawbacks import claw_back
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
 from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
@@ -282,16 +282,15 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
     for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
         if payout.kind not in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE):
             continue
-        if payout.status is PayoutStatus.SCHEDULED and payout.run_id is None and payout.settled is None:
+        # Unsettled, even after a refused transfer (FAILED: still owed), and not held by a run. One
+        # a run holds is the run's: it claws back what it pays (claw_back_cancelled).
+        unsettled = payout.status in (PayoutStatus.SCHEDULED, PayoutStatus.FAILED) and payout.settled is None
+        if unsettled and payout.run_id is None:
             with contextlib.suppress(Conflict):  # settled meanwhile: a paid line stays paid
                 ports.payouts.save(payout.cancelled(), before=payout, at=now)
                 continue
             payout = ports.payouts.get(payout.id) or payout
-        if payout.kind is PayoutKind.COMMISSION and (payout.status is PayoutStatus.PAID or payout.settled):
-            settled = payout.amount if payout.status is PayoutStatus.PAID else payout.settled
-            assert settled is not None
-            with contextlib.suppress(Conflict):  # clawed back already
-                ports.payouts.add(replace(clawback(payout, publisher_id=payout.payer_id, at=now), amount=settled))
+        claw_back(ports, payout, now)
 
 
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:

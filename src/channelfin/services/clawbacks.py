@@ -1,0 +1,41 @@
+"""Clawbacks: a commission of a sale cancelled later is owed back by the partner (DESIGN 4)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from channelfin.domain.contract_status import ContractStatus
+from channelfin.domain.errors import Conflict
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, clawback
+from channelfin.services.ports import Ports
+
+
+def claw_back_cancelled(ports: Ports, payout_ids: Iterable[str]) -> None:
+    """After a payment run recorded its payouts: a commission it settled whose contract was cancelled
+    meanwhile (`undo_sale` found it held by the run and left it) is clawed back now."""
+    commissions = [
+        p
+        for p in ports.payouts.get_many(payout_ids).values()
+        if p.kind is PayoutKind.COMMISSION and p.contract_id is not None
+    ]
+    if not commissions:
+        return
+    contracts = ports.contracts.get_many({p.contract_id for p in commissions if p.contract_id})
+    now = ports.clock()
+    for payout in commissions:
+        found = contracts.get(payout.contract_id or "")
+        if found is not None and found.status is ContractStatus.CANCELLED:
+            claw_back(ports, payout, now)
+
+
+def claw_back(ports: Ports, payout: Payout, now: datetime) -> None:
+    """What a commission of a cancelled sale settled, owed back by the partner (once: its id is the contract's)."""
+    if payout.kind is not PayoutKind.COMMISSION or not (payout.status is PayoutStatus.PAID or payout.settled):
+        return
+    settled = payout.amount if payout.status is PayoutStatus.PAID else payout.settled
+    assert settled is not None
+    with contextlib.suppress(Conflict):  # clawed back already
+        ports.payouts.add(replace(clawback(payout, publisher_id=payout.payer_id, at=now), amount=settled))
