@@ -53,6 +53,28 @@ def test_urls_that_would_reach_the_platform_network_are_refused(url, code):
     assert refusal(url) == code
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "::a9fe:a9fe",  # IPv4-compatible 169.254.169.254
+        "::127.0.0.1",
+    ],
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(address):
+    # Python 3.11 calls these global; through a DNS64/NAT64 gateway (or a 6to4 relay) they reach
+    # the IPv4 address they carry.
+    assert refusal("https://hooks.example.com/x", addresses=[address]) == "URL_ADDRESS_NOT_ALLOWED"
+
+
+def test_an_ipv6_form_of_a_public_ipv4_address_is_allowed():
+    target = webhook_urls.parse("https://hooks.example.com/x", AWS)
+    for address in ("64:ff9b::5db8:d822", "2002:5db8:d822::1", "2606:4700::6810:84e5"):
+        assert webhook_urls.check_addresses(target, [address], AWS) == [address]
+
+
 def test_a_name_that_resolves_to_a_private_address_is_refused():
     assert refusal("https://hooks.example.com/x", addresses=["93.184.216.34", "10.1.2.3"]) == "URL_ADDRESS_NOT_ALLOWED"
 

@@ -79,16 +79,34 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
         return None
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052's well-known prefix
+
+
+def embedded_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one stands for, where it reaches one: mapped (::ffff:a.b.c.d),
+    NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::) and the old IPv4-compatible form (::a.b.c.d).
+    Python 3.11 calls 64:ff9b::a9fe:a9fe global, yet through a DNS64/NAT64 gateway it is
+    169.254.169.254."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return address
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64 or (int(address) >> 32 == 0 and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
 def check_addresses(target: Target, addresses: Iterable[str], policy: UrlPolicy) -> list[str]:
     """The addresses to connect to, every one of them allowed; a userError naming the first that is not."""
     found = list(dict.fromkeys(addresses))
     if not found:
         raise _refused(f"{target.host} does not resolve", WebhookCode.URL_NOT_RESOLVED)
     for text in found:
-        address = ipaddress.ip_address(text.split("%")[0])
-        mapped = getattr(address, "ipv4_mapped", None)
-        if mapped is not None:
-            address = mapped
+        address = embedded_ipv4(ipaddress.ip_address(text.split("%")[0]))
         if address.is_loopback:
             if policy.allow_loopback_http:
                 continue
