@@ -56,6 +56,8 @@ def test_just_below_the_limit_is_immediate(world):
         ({"softwareFee": "1000.00", "periodicity": "QUARTERLY", "termMonths": 10}, "INVALID_TERM"),
         ({"softwareFee": "abc"}, "GRAPHQL_VALIDATION_FAILED"),
         ({"softwareFee": "NaN"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"softwareFee": "1E+1000000"}, "GRAPHQL_VALIDATION_FAILED"),  # was decimal.Overflow: INTERNAL_ERROR
+        ({"financedAmount": "-1E+1000000"}, "GRAPHQL_VALIDATION_FAILED"),
         ({"softwareFee": 12.5}, "GRAPHQL_VALIDATION_FAILED"),
         ({"termMonths": "36", "softwareFee": "1.00"}, "GRAPHQL_VALIDATION_FAILED"),
     ],

@@ -216,7 +216,7 @@ def test_a_date_and_time_without_offset_is_refused_before_anything_runs(flow):
     flow.to_active(contract)
     collect = "mutation($i: RecordInstallmentCollectedInput!) { recordInstallmentCollected(input: $i) "
     collect += "{ userErrors { code } } }"
-    for at in ("2027-01-01T00:00:00", "2027-01-01", "yesterday", 1767225600):
+    for at in ("2027-01-01T00:00:00", "2027-01-01", "yesterday", 1767225600, "0001-01-01T00:00:00+14:00"):
         naive = flow.world.run(TREASURY, collect, i={"contractId": contract, "installment": 1, "collectedAt": at})
         assert naive.data is None and naive.codes == ["GRAPHQL_VALIDATION_FAILED"], (at, naive.errors)
     assert (

@@ -169,6 +169,11 @@ def test_events_lets_an_integrator_catch_up_since_a_time_by_type(flow):
     assert json.loads(paid[0]["node"]["payload"])["data"]["payout"]["status"] == "PAID"
     bad = flow.world.run(user, ops.EVENTS, types=["payout.lost"])
     assert bad.errors and bad.errors[0]["extensions"]["code"] == "UNKNOWN_EVENT_TYPE"
+    for edge in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):  # were an INTERNAL_ERROR
+        outside = flow.world.run(user, ops.EVENTS, since=edge)
+        assert outside.data is None and outside.codes == ["GRAPHQL_VALIDATION_FAILED"], outside.errors
+    first = flow.world.run(user, ops.EVENTS, since="0001-01-01T00:00:00Z").data["events"]["edges"]
+    assert [e["node"]["id"] for e in first] == [n["id"] for n in nodes]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,10 @@ from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
 MAX_DECIMAL_LENGTH = 32
+# "1E+1000000" is 10 characters, and past what Python's default decimal context can even take the
+# absolute value of (decimal.Overflow, an INTERNAL_ERROR, seen). Amounts and rates have their own,
+# much smaller bounds, checked with a userError; this only keeps the arithmetic defined.
+MAX_DECIMAL_EXPONENT = 1000
 
 
 def _parse_decimal(value: object) -> decimal.Decimal:
@@ -23,6 +27,8 @@ def _parse_decimal(value: object) -> decimal.Decimal:
             raise decimal.InvalidOperation
     except decimal.InvalidOperation:
         raise GraphQLError(f"'{value[:40]}' is not a decimal number") from None
+    if abs(parsed.adjusted()) > MAX_DECIMAL_EXPONENT:
+        raise GraphQLError(f"'{value[:40]}' is out of range")
     return parsed
 
 
@@ -37,6 +43,10 @@ def _parse_datetime(value: object) -> datetime.datetime:
         # Which instant a time without an offset means depends on where it was typed; stored as
         # it came, it then failed every comparison with the clock (INTERNAL_ERROR, seen).
         raise GraphQLError(f"'{value[:40]}' has no UTC offset: add one, e.g. Z or +01:00")
+    try:
+        parsed.astimezone(datetime.UTC)  # 0001-01-01T00:00:00+14:00 is before the calendar starts
+    except OverflowError:
+        raise GraphQLError(f"'{value[:40]}' is out of range once in UTC") from None
     return parsed
 
 
