@@ -312,6 +312,9 @@ def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):
     assert (row["partner"]["id"], row["sales"], row["meetsMinimum"]) == (programs.partners["AFFILIATE"], 1, False)
     next_year = programs.world.run(programs.publisher_admin, ops.COMPLIANCE, programId=programs.program, year=year + 1)
     assert next_year.data["affiliateCompliance"][0]["sales"] == 0
+    # The year before it joined, the affiliate had no minimum to meet: it is not listed as failing it.
+    before = programs.world.run(programs.publisher_admin, ops.COMPLIANCE, programId=programs.program, year=year - 1)
+    assert before.data["affiliateCompliance"] == []
 
 
 def test_an_enrolment_of_another_publishers_program_cannot_be_used(programs):

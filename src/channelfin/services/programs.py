@@ -335,6 +335,8 @@ def affiliate_compliance(
     for enrollment in ports.programs.enrollments_of(program.id):
         if enrollment.tier is not PartnerTier.AFFILIATE or not enrollment.is_accepted:
             continue
+        if (enrollment.answered_at or enrollment.enrolled_at).year > year:
+            continue  # not an affiliate of the program yet that year: nothing to meet
         sales = sum(1 for s in ports.programs.sales_of(enrollment.id) if s.sold_at.year == year and not s.cancelled)
         rows.append((enrollment, sales, sales >= program.affiliate_min_sales_per_year))
     return rows
