@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from channelfin.api.core.ids import from_global_id
 from channelfin.services import financing_workflow as steps
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN
@@ -297,6 +298,43 @@ def test_a_commission_whose_transfer_failed_goes_with_its_cancelled_sale(program
         upTo=datetime.now(UTC).isoformat(),
     )
     assert settled["settled"] == [] and programs.payouts_of(contract, "CLAWBACK") == []
+
+
+@pytest.mark.parametrize("end", ["declined", "expired"])
+def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_nothing(programs, end):
+    # The workflow's Cancel (a declined lease) and Expire steps ended the file but left its sale:
+    # the commission was paid by the next settlement, and the partner's next sale was its second.
+    from tests.financing_flow import FinancingFlow
+
+    flow = FinancingFlow(programs.world)
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
+    flow.request(contract)
+    flow.step(steps.send_for_signature, contract, "t-sign")
+    assert flow.sign(contract, "SALE_CONTRACT")["userErrors"] == []
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["SCHEDULED"]
+    if end == "declined":
+        assert flow.decline(contract)["userErrors"] == []
+        steps.cancel(programs.world.ports, flow.local(contract), "declined")
+    else:
+        steps.expire(programs.world.ports, flow.local(contract), "SIGNATURES")
+    ended = flow.read(contract)
+    assert ended["status"] == ("CANCELLED" if end == "declined" else "EXPIRED")
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["CANCELLED"]
+    stored = programs.world.ports.contracts.get(flow.local(contract))
+    assert stored is not None and not [d for d in stored.documents if d.status.value in ("SENT", "GENERATED")]
+    settled = programs.mutate(
+        programs.publisher_admin,
+        ops.SETTLE,
+        "settleCommissions",
+        programId=programs.program,
+        upTo=datetime.now(UTC).isoformat(),
+    )
+    assert settled["settled"] == []
+    later = programs.sell("PRESCRIBER")
+    sales = programs.world.ports.programs.sales_of(from_global_id(programs.enrollments["PRESCRIBER"])[1])
+    numbers = {s.contract_id: (s.number, s.cancelled) for s in sales}
+    assert numbers[flow.local(contract)][1] is True and numbers[flow.local(later)] == (1, False)
 
 
 def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):

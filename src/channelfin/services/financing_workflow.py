@@ -9,6 +9,7 @@ wait for already happened, in which case they complete the token themselves.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.contracts import Contract
@@ -20,6 +21,7 @@ from channelfin.services.contracts import update_contract
 from channelfin.services.financing import leaser_of
 from channelfin.services.incentives.rewards import fast_payment_hours, register_referral
 from channelfin.services.ports import Ports
+from channelfin.services.programs import undo_sale
 from channelfin.services.signatures import DELIVERY_REPORT_DECLINED, SIGNATURE_DECLINED
 
 Status = ContractStatus
@@ -276,34 +278,34 @@ def create_referral_payout(ports: Ports, contract_id: str) -> dict[str, object]:
 
 def expire(ports: Ports, contract_id: str, step: str) -> None:
     """A wait timed out: the file is EXPIRED (from whichever waiting status it was in)."""
-
-    def make_expired(current: Contract) -> Contract:
-        if current.status is Status.EXPIRED:
-            return current
-        expired = current.moved_to(
-            Status.EXPIRED,
-            at=ports.clock(),
-            actor=_actor("Expire"),
-            note=f"no {step.lower().replace('_', ' ')} in time",
-        )
-        for document in expired.documents:  # signature requests still open lapse with the file
-            expired = expired.with_document(document.expired())
-        return expired.done_waiting()
-
-    update_contract(ports, contract_id, make_expired)
+    _end(ports, contract_id, Status.EXPIRED, "Expire", lambda _: f"no {step.lower().replace('_', ' ')} in time")
 
 
 def cancel(ports: Ports, contract_id: str, reason: str) -> None:
     """The end client declined to sign: CANCELLED, with the refusal the contract recorded."""
+    _end(
+        ports,
+        contract_id,
+        Status.CANCELLED,
+        "Cancel",
+        lambda current: (current.financing.declined if current.financing else None) or reason,
+    )
 
-    def make_cancelled(current: Contract) -> Contract:
-        if current.status is Status.CANCELLED:
+
+def _end(ports: Ports, contract_id: str, status: Status, step: str, note: Callable[[Contract], str]) -> None:
+    """The file ends without a lease: signature requests still open lapse with it, and a sale its sale
+    contract made stops counting, what it earned unsettled cancelled and anything paid clawed back, as
+    `cancelContract` does (DESIGN 4: a cancelled contract's sale does not count)."""
+
+    def make_ended(current: Contract) -> Contract:
+        if current.status is status:
             return current
-        note = (current.financing.declined if current.financing else None) or reason
-        cancelled = current.moved_to(Status.CANCELLED, at=ports.clock(), actor=_actor("Cancel"), note=note[:500])
-        return cancelled.done_waiting()
+        ended = current.moved_to(status, at=ports.clock(), actor=_actor(step), note=note(current)[:500])
+        for document in ended.documents:
+            ended = ended.with_document(document.expired())
+        return ended.done_waiting()
 
-    update_contract(ports, contract_id, make_cancelled)
+    undo_sale(ports, update_contract(ports, contract_id, make_ended))
 
 
 def _get(ports: Ports, contract_id: str) -> Contract:
