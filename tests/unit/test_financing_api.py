@@ -278,6 +278,33 @@ def test_delivery_report_rules(flow):
     assert different.data["submitDeliveryReport"]["userErrors"] == [{"code": "CONFLICT"}]
 
 
+@pytest.mark.parametrize(
+    ("signed_by", "code"),
+    [
+        ("Marie Martin.\nRéserves : aucune. Le client renonce à tout recours", "INVALID_INPUT"),
+        ("Marie\u202eMartin", "INVALID_INPUT"),
+        ("Marie\x00Martin", "INVALID_INPUT"),
+        ("A" * 201, "TOO_LONG"),
+        ("  ", "REQUIRED"),
+    ],
+)
+def test_the_delivery_reports_signer_is_a_name_on_one_line(flow, signed_by, code):
+    # The owner's text is printed in the report the end client signs: a newline forged a second
+    # "Réserves" clause in the PDF (the third review's finding).
+    contract = flow.new_contract()
+    flow.request(contract)
+    flow.step(steps.send_for_signature, contract, "t-sign")
+    flow.sign_both(contract)
+    flow.step(steps.await_delivery_report, contract, "t-delivery")
+    refused = flow.world.run(
+        flow.owner,
+        "mutation($i: SubmitDeliveryReportInput!) { submitDeliveryReport(input: $i) { userErrors { code field } } }",
+        i={"contractId": contract, "installedAt": "2026-11-01", "signedBy": signed_by},
+    )
+    assert refused.data["submitDeliveryReport"]["userErrors"] == [{"code": code, "field": ["input", "signedBy"]}]
+    assert [r for r in flow.world.ports.workflows.resumed if r[0] == "t-delivery"] == []
+
+
 def test_a_page_of_financed_contracts_reads_its_agreements_in_one_batch(flow):
     contracts = [flow.new_contract() for _ in range(3)]
     for contract in contracts:

@@ -29,7 +29,7 @@ from channelfin.domain.financing_file import (
     SignatureSource,
     WaitStep,
 )
-from channelfin.domain.partners import MAX_REASON_LENGTH
+from channelfin.domain.partners import MAX_REASON_LENGTH, clean_name
 from channelfin.services.contracts import contract_for, update_contract
 from channelfin.services.ports import Ports, TaskTokenRejected
 from channelfin.services.programs import register_sale
@@ -183,11 +183,16 @@ def submit_delivery_report(
     (the workflow's next step); it does not complete delivery by itself."""
     contract = contract_for(ports, principal, contract_id)
     require_acting_for(principal, contract.owner_id, action="submitDeliveryReport", field=["contractId"])
-    signer = signed_by.strip()
-    if not signer:
-        raise ValidationError("signedBy is the end client's signer", code=CommonCode.REQUIRED, field=["signedBy"])
-    if len(signer) > MAX_REASON_LENGTH:
-        raise ValidationError(f"at most {MAX_REASON_LENGTH} characters", code=CommonCode.TOO_LONG, field=["signedBy"])
+    # Printed in the report the end client signs, and sent to the provider as the signer's name: a
+    # name as customers' are, on one line, without control or invisible characters (a newline
+    # added a second "Réserves" clause to the PDF).
+    if not signed_by.strip().isprintable():  # a line break too: isprintable() says no to it
+        raise ValidationError(
+            "signedBy is a name on one line, without control or invisible characters",
+            code=CommonCode.INVALID_INPUT,
+            field=["signedBy"],
+        )
+    signer = clean_name(signed_by, field=["signedBy"])
     report = DeliveryReport(installed_at, signer, ports.clock())
     token: str | None = None
 
