@@ -159,6 +159,20 @@ def test_the_analyst_faster_than_the_review_step(flow):
     assert flow.world.ports.workflows.resumed == [("t-review", {"approved": False})]
 
 
+def test_an_approval_as_the_review_times_out_leaves_the_file_expired_not_stuck(flow):
+    # The wait timed out (Step Functions closed the token; Expire comes next) as the analyst
+    # approved: the approval is written, the step is closed, and Expire then ends the file. It
+    # used to fail (APPROVED cannot become EXPIRED), leaving the file APPROVED with no workflow.
+    contract = flow.new_contract(softwareFee="3000.00")
+    assert flow.request(contract)["contract"]["status"] == "UNDER_REVIEW"
+    flow.step(steps.await_credit_review, contract, "t-review")
+    flow.world.ports.workflows.open_tokens.discard("t-review")
+    late = flow.review(contract, True)
+    assert [e["code"] for e in late["userErrors"]] == ["STEP_CLOSED"]
+    steps.expire(flow.world.ports, flow.local(contract), "CREDIT_REVIEW")
+    assert flow.read(contract)["status"] == "EXPIRED"
+
+
 def test_the_upfront_payout_is_created_once_and_paid_once(flow):
     contract = flow.new_contract()
     flow.to_active(contract)

@@ -26,7 +26,9 @@ NEXT_STATUSES: dict[ContractStatus, frozenset[ContractStatus]] = {
     S.DRAFT: frozenset({S.FINANCING_REQUESTED, S.ACTIVE, S.CANCELLED}),
     S.FINANCING_REQUESTED: frozenset({S.UNDER_REVIEW, S.APPROVED, S.REJECTED}),
     S.UNDER_REVIEW: frozenset({S.APPROVED, S.REJECTED, S.EXPIRED}),
-    S.APPROVED: frozenset({S.AWAITING_SIGNATURES, S.CANCELLED}),
+    # EXPIRED: an analyst's approval written just as the credit review's wait timed out (the step
+    # closed, the workflow expiring the file); left APPROVED, no workflow would ever move it.
+    S.APPROVED: frozenset({S.AWAITING_SIGNATURES, S.CANCELLED, S.EXPIRED}),
     S.AWAITING_SIGNATURES: frozenset({S.AWAITING_DELIVERY, S.CANCELLED, S.EXPIRED}),
     S.AWAITING_DELIVERY: frozenset({S.AWAITING_PAYMENT, S.CANCELLED, S.EXPIRED}),
     S.AWAITING_PAYMENT: frozenset({S.ACTIVE}),
