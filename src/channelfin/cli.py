@@ -13,7 +13,10 @@ ROLES = ("leaser-admin", "credit-analyst", "treasury", "partner-admin", "partner
 
 
 def _data_dir(value: str | None) -> Path:
-    return Path(value or os.environ.get("CHANNELFIN_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+    path = Path(value or os.environ.get("CHANNELFIN_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+    if path.exists() and not path.is_dir():
+        raise SystemExit(f"the data directory {path} is a file: give a directory (--data-dir)")
+    return path
 
 
 def _say(message: str) -> None:
@@ -163,10 +166,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0
 
 
+STAFF_ROLES = ("leaser-admin", "credit-analyst", "treasury")
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     from channelfin.local.tokens import issue, load_or_create_secret
 
     partner = args.partner
+    if partner and args.role in STAFF_ROLES:
+        raise SystemExit(f"--role {args.role} is leaser staff, who act for no partner: leave out --partner")
+    if not partner and args.role in ("partner-admin", "partner-user"):
+        raise SystemExit(f"--role {args.role} acts for a partner: give --partner PARTNER_ID")
     if partner:
         partner = _partner_local_id(partner)
     secret = load_or_create_secret(_data_dir(args.data_dir))
@@ -195,7 +205,10 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        Path(args.output).write_text(text)
+        try:
+            Path(args.output).write_text(text)
+        except OSError as exc:
+            raise SystemExit(f"cannot write {args.output}: {exc.strerror}") from None
         _say(f"wrote {args.output}")
     return 0
 
@@ -257,6 +270,30 @@ def cmd_trust_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    port = _positive(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1 to 65535)")
+    return port
+
+
+def _ttl(text: str) -> int:
+    seconds = _positive(text)
+    if seconds > 30 * 24 * 3600:
+        raise argparse.ArgumentTypeError(f"{seconds} s is more than 30 days")
+    return seconds
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="channelfin",
@@ -272,9 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
         "start, and serve the GraphQL API with GraphiQL at http://127.0.0.1:PORT/graphql. "
         "Ctrl-C (or SIGTERM) stops all of it.",
     )
-    dev.add_argument("--port", type=int, default=8000, help="HTTP port of the API (default 8000)")
+    dev.add_argument("--port", type=_port, default=8000, help="HTTP port of the API (default 8000)")
     dev.add_argument("--data-dir", help=data_help)
-    dev.add_argument("--dynamodb-port", type=int, help="port of DynamoDB Local (default: a free one)")
+    dev.add_argument("--dynamodb-port", type=_port, help="port of DynamoDB Local (default: a free one)")
     dev.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     dev.add_argument(
         "--cors-origin",
@@ -295,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=ROLES, help="the Cognito group")
     token.add_argument("--partner", help="the partner the user belongs to (global or raw id)")
     token.add_argument("--sub", help="the user id (default derived from role and partner)")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="lifetime in seconds (default 12 h)")
+    token.add_argument("--ttl", type=_ttl, default=12 * 3600, help="lifetime in seconds, up to 30 days (default 12 h)")
     token.add_argument("--data-dir", help=data_help)
     token.set_defaults(func=cmd_token)
 

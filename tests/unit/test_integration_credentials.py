@@ -80,3 +80,37 @@ def test_a_dev_integration_token_without_partner_is_the_local_connector_whatever
         assert principal_from_claims(claims, {}) is None  # a server that does not know the client: nothing
     with_partner = principal_from_claims(verify("s" * 32, issue("s" * 32, role="integration", partner_id="p9")))
     assert with_partner is not None and with_partner.acts_for("p9") and not with_partner.is_platform_connector
+
+
+def test_a_token_naming_a_partner_carries_no_leaser_staff_role():
+    # The third review: a publisher's user put in the credit-analyst group approved its own
+    # publisher's 99,106.11 file and confirmed its own mailbox as the end client's signatory.
+    both = {"sub": "eve", "cognito:groups": ["partner-admin", "credit-analyst"], "custom:partner_id": "p1"}
+    principal = principal_from_claims(both)
+    assert principal is not None
+    assert principal.roles == frozenset({Role.PARTNER_ADMIN}) and not principal.is_leaser_staff
+    staff_only = {"sub": "eve", "cognito:groups": ["credit-analyst"], "custom:partner_id": "p1"}
+    assert principal_from_claims(staff_only) is None  # nothing left: no data
+    analyst = principal_from_claims({"sub": "ana", "cognito:groups": ["credit-analyst"]})
+    assert analyst is not None and analyst.roles == frozenset({Role.CREDIT_ANALYST})
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["token", "--role", "credit-analyst", "--partner", "p1"], "act for no partner"),
+        (["token", "--role", "partner-admin"], "give --partner"),
+        (["token", "--role", "treasury", "--ttl", "-5"], "is not positive"),
+        (["token", "--role", "treasury", "--ttl", "99999999999"], "more than 30 days"),
+        (["dev", "--port", "70000"], "is not a TCP port"),
+        (["export-schema", "--output", "/nonexistent/dir/schema.graphql"], "cannot write"),
+    ],
+)
+def test_the_cli_refuses_what_would_break_later_with_a_sentence(argv, says, capsys, tmp_path):
+    from channelfin.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--data-dir", str(tmp_path)] if argv[0] == "token" else argv)
+    assert stopped.value.code != 0
+    printed = str(stopped.value.code) + capsys.readouterr().err
+    assert says in printed and "Traceback" not in printed

@@ -39,10 +39,16 @@ class Principal:
     def from_groups(cls, sub: str, groups: Iterable[str], partner_id: str | None = None) -> Principal | None:
         """A user (or an integrator's client acting for a partner); None when no group we know is left.
 
-        Removing a user from its groups cuts it off, whatever partner its token still names.
+        Removing a user from its groups cuts it off, whatever partner its token still names; a
+        token that names a partner carries none of the leaser staff's roles.
         """
         known = {r.value: r for r in Role}
         roles = frozenset(known[g] for g in groups if g in known)
+        if partner_id:
+            # Leaser staff act for no partner. A user who is both (a partner's user put in a staff
+            # group) keeps only the partner's roles: else a credit analyst of a publisher approved
+            # its own files and confirmed its own mailbox as the end client's signatory.
+            roles -= LEASER_STAFF
         if not roles:
             return None
         return cls(sub=sub, roles=roles, partner_id=partner_id or None)
