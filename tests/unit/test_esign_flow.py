@@ -6,6 +6,7 @@ layer re-runs this module on DynamoDB Local, tests/e2e drives the local signer i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -131,6 +132,30 @@ def test_a_signature_of_other_bytes_is_refused_and_nothing_is_recorded(flow):
     assert (status, answer["code"]) == (409, "DOCUMENT_HASH_MISMATCH")
     assert documents(flow, contract)["SALE_CONTRACT"]["status"] == "SENT"
     assert flow.world.ports.contracts.get(flow.local(contract)).signatures == ()
+
+
+def test_a_signature_the_contract_refuses_leaves_the_document_as_it_was(flow):
+    # The document used to be written SIGNED before the contract refused the signature: a signed
+    # document without its signature (the third review).
+    contract = sent_contract(flow)
+    ahead = event(flow, contract, DocumentKind.SALE_CONTRACT)
+    ahead = dataclasses.replace(ahead, at=flow.world.ports.clock() + timedelta(minutes=5))
+    status, answer = deliver(flow, ahead)
+    assert status >= 400, answer
+    assert documents(flow, contract)["SALE_CONTRACT"]["status"] == "SENT"
+    assert flow.world.ports.contracts.get(flow.local(contract)).signatures == ()
+
+
+def test_after_a_declined_lease_the_sale_contracts_request_lapses_and_a_late_signature_is_refused(flow):
+    contract = sent_contract(flow)
+    assert deliver(flow, event(flow, contract, DocumentKind.LEASE_CONTRACT, type="declined", reason="non"))[0] == 200
+    steps.cancel(flow.world.ports, flow.local(contract), "declined")
+    assert documents(flow, contract)["SALE_CONTRACT"]["status"] == "EXPIRED"
+    status, _ = deliver(flow, event(flow, contract, DocumentKind.SALE_CONTRACT, event_id="evt-2"))
+    assert status == 409
+    stored = flow.world.ports.contracts.get(flow.local(contract))
+    assert stored.status.value == "CANCELLED" and stored.signatures == ()
+    assert documents(flow, contract)["SALE_CONTRACT"]["status"] == "EXPIRED"
 
 
 def test_a_declined_document_ends_the_file_with_the_reason(flow):

@@ -43,14 +43,17 @@ def receive_signature_event(
         raise Conflict(
             "this signature request is not the one open for that document", code=DocumentCode.UNKNOWN_REQUEST
         )
+    # The signature (or refusal) is recorded first, with every check the contract makes; the document
+    # shows it after. The other way round, an event the contract refused (a cancelled file, a time
+    # ahead of our clock) left the document SIGNED on a contract without the signature.
     if event_type == "signed":
         signed = document.signed(by=signer, at=at, sha256=sha256 or "")  # refuses other bytes: nothing recorded
-        update_contract(ports, contract_id, lambda c: c.with_document(signed))
-        return record_signature(ports, WEBHOOK, contract_id=contract_id, document=kind, signed_by=signer, signed_at=at)
+        record_signature(ports, WEBHOOK, contract_id=contract_id, document=kind, signed_by=signer, signed_at=at)
+        return update_contract(ports, contract_id, lambda c: c.with_document(signed))
     if event_type == "declined":
         declined = document.declined(by=signer, at=at, reason=reason or "no reason given")
-        update_contract(ports, contract_id, lambda c: c.with_document(declined))
-        return decline_signature(
+        decline_signature(
             ports, WEBHOOK, contract_id=contract_id, document=kind, declined_by=signer, reason=reason or ""
         )
+        return update_contract(ports, contract_id, lambda c: c.with_document(declined))
     raise InvalidTransition(f"unknown event type {event_type!r}", code=DocumentCode.UNKNOWN_EVENT)
