@@ -278,8 +278,12 @@ def _port(text: str) -> int:
 
 
 def _ttl(text: str) -> int:
-    seconds = _positive(text)
-    if seconds > 30 * 24 * 3600:
+    """Seconds; negative on purpose mints a token already expired (how a client's expiry path is tested)."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if abs(seconds) > 30 * 24 * 3600:
         raise argparse.ArgumentTypeError(f"{seconds} s is more than 30 days")
     return seconds
 
@@ -332,7 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=ROLES, help="the Cognito group")
     token.add_argument("--partner", help="the partner the user belongs to (global or raw id)")
     token.add_argument("--sub", help="the user id (default derived from role and partner)")
-    token.add_argument("--ttl", type=_ttl, default=12 * 3600, help="lifetime in seconds, up to 30 days (default 12 h)")
+    token.add_argument(
+        "--ttl",
+        type=_ttl,
+        default=12 * 3600,
+        help="lifetime in seconds, up to 30 days (default 12 h); negative: already expired",
+    )
     token.add_argument("--data-dir", help=data_help)
     token.set_defaults(func=cmd_token)
 

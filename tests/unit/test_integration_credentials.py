@@ -100,7 +100,7 @@ def test_a_token_naming_a_partner_carries_no_leaser_staff_role():
     [
         (["token", "--role", "credit-analyst", "--partner", "p1"], "act for no partner"),
         (["token", "--role", "partner-admin"], "give --partner"),
-        (["token", "--role", "treasury", "--ttl", "-5"], "is not positive"),
+        (["token", "--role", "treasury", "--ttl", "soon"], "is not a whole number"),
         (["token", "--role", "treasury", "--ttl", "99999999999"], "more than 30 days"),
         (["dev", "--port", "70000"], "is not a TCP port"),
         (["export-schema", "--output", "/nonexistent/dir/schema.graphql"], "cannot write"),
