@@ -207,7 +207,7 @@ def test_collecting_every_installment_completes_the_contract(flow):
     assert sorted((s["installment"], s["amount"]["amount"]) for s in shares) == [(1, "1800.00"), (2, "1800.00")]
 
 
-def test_a_collection_dated_before_the_lease_started_is_refused_and_pays_nothing(flow):
+def test_a_collection_dated_before_the_contract_existed_is_refused_and_pays_nothing(flow):
     contract = flow.new_contract()
     flow.to_active(contract)
     collect = "mutation($i: RecordInstallmentCollectedInput!) { recordInstallmentCollected(input: $i) "
@@ -300,6 +300,7 @@ def test_delivery_report_rules(flow):
         ("Marie\x00Martin", "INVALID_INPUT"),
         ("A" * 201, "TOO_LONG"),
         ("  ", "REQUIRED"),
+        ("Marie\u2028Martin", "INVALID_INPUT"),
     ],
 )
 def test_the_delivery_reports_signer_is_a_name_on_one_line(flow, signed_by, code):
@@ -317,6 +318,20 @@ def test_the_delivery_reports_signer_is_a_name_on_one_line(flow, signed_by, code
     )
     assert refused.data["submitDeliveryReport"]["userErrors"] == [{"code": code, "field": ["input", "signedBy"]}]
     assert [r for r in flow.world.ports.workflows.resumed if r[0] == "t-delivery"] == []
+
+
+def test_the_delivery_reports_signer_may_hold_the_spaces_a_name_may(flow):
+    contract = flow.new_contract()
+    flow.request(contract)
+    flow.step(steps.send_for_signature, contract, "t-sign")
+    flow.sign_both(contract)
+    flow.step(steps.await_delivery_report, contract, "t-delivery")
+    accepted = flow.world.run(
+        flow.owner,
+        "mutation($i: SubmitDeliveryReportInput!) { submitDeliveryReport(input: $i) { userErrors { code } } }",
+        i={"contractId": contract, "installedAt": "2026-11-01", "signedBy": "Marie\u00a0Martin\u202fet\tFils"},
+    )
+    assert accepted.data["submitDeliveryReport"]["userErrors"] == []
 
 
 def test_a_page_of_financed_contracts_reads_its_agreements_in_one_batch(flow):

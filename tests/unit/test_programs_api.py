@@ -337,6 +337,52 @@ def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_noth
     assert numbers[flow.local(contract)][1] is True and numbers[flow.local(later)] == (1, False)
 
 
+def test_an_expired_file_whose_commission_a_run_held_is_clawed_back_once_paid(programs):
+    from channelfin.services import payment_runs
+    from tests.financing_flow import FinancingFlow
+
+    flow = FinancingFlow(programs.world)
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
+    flow.request(contract)
+    flow.step(steps.send_for_signature, contract, "t-sign")
+    assert flow.sign(contract, "SALE_CONTRACT")["userErrors"] == []
+    ports = programs.world.ports
+    publisher, partner = (from_global_id(g)[1] for g in (programs.world.publisher, programs.partners["PRESCRIBER"]))
+    run, _ = payment_runs._start(ports, LEASER_ADMIN, publisher, ports.clock(), None, None)
+    payment_runs.plan_run(ports, run.id)  # the run holds the commission: Expire's undo_sale leaves it
+    steps.expire(ports, flow.local(contract), "SIGNATURES")
+    payment_runs.pay_counterparty(ports, run.id, partner)
+    (clawback,) = programs.payouts_of(contract, "CLAWBACK")
+    assert (clawback["status"], clawback["amount"]) == ("SCHEDULED", {"amount": "900.00"})
+
+
+def test_a_sale_signed_as_its_file_is_cancelled_does_not_count(programs, monkeypatch):
+    # The signature is written, the Cancel step ends the file (its undo_sale finds no sale yet),
+    # then the signature's register_sale runs on the contract it read: it checks again after writing.
+    from channelfin.services import signatures
+    from tests.financing_flow import FinancingFlow
+
+    flow = FinancingFlow(programs.world)
+    programs.enroll("PRESCRIBER", "PRESCRIBER")
+    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
+    flow.request(contract)
+    flow.step(steps.send_for_signature, contract, "t-sign")
+    assert flow.decline(contract)["userErrors"] == []
+    register = signatures.register_sale
+
+    def cancelled_meanwhile(ports, signed):
+        steps.cancel(ports, signed.id, "declined")
+        register(ports, signed)
+
+    monkeypatch.setattr(signatures, "register_sale", cancelled_meanwhile)
+    flow.sign(contract, "SALE_CONTRACT")
+    assert flow.read(contract)["status"] == "CANCELLED"
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] in ([], ["CANCELLED"])
+    sales = programs.world.ports.programs.sales_of(from_global_id(programs.enrollments["PRESCRIBER"])[1])
+    assert all(s.cancelled for s in sales)
+
+
 def test_an_affiliate_with_one_sale_is_below_the_minimum(programs):
     programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="200000.00")
     contract = programs.sell("AFFILIATE", owner=programs.partners["AFFILIATE"])

@@ -84,10 +84,16 @@ def test_init_runs_without_the_collector_and_freezes_what_it_built():
     # The collector is off while the handler imports and builds (a collection during init only
     # traverses objects that live as long as the process), back on after, with what init made
     # frozen out of later collections.
+    # Counted from the module's first line (the audit event of its code's exec): compiling its
+    # source, when no bytecode is written, allocates enough for a collection before that.
     code = (
-        "import gc\n"
-        "seen = []\n"
-        "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
+        "import gc, sys\n"
+        "running, seen = [], []\n"
+        "def audit(event, args):\n"
+        "    if event == 'exec' and getattr(args[0], 'co_filename', '').endswith('handlers/graphql.py'):\n"
+        "        running.append(True)\n"
+        "sys.addaudithook(audit)\n"
+        "gc.callbacks.append(lambda phase, info: running and seen.append(phase))\n"
         "import channelfin.handlers.graphql\n"
         "print(len(seen), gc.isenabled(), gc.get_freeze_count())\n"
     )
@@ -107,6 +113,30 @@ def test_a_failing_build_leaves_the_collector_on():
         "    print(gc.isenabled())\n"
     )
     assert _fresh(code).strip() == "True"
+
+
+def test_a_failing_import_leaves_the_collector_on():
+    code = (
+        "import gc, os\n"
+        "os.environ['POWERTOOLS_LOG_LEVEL'] = 'NOT-A-LEVEL'\n"
+        "try:\n"
+        "    import channelfin.handlers.graphql\n"
+        "except Exception:\n"
+        "    print(gc.isenabled())\n"
+    )
+    assert _fresh(code).strip() == "True"
+
+
+def test_new_sessions_do_not_grow_the_shared_loaders_search_paths():
+    sessions.session()
+    paths = list(sessions.session().get_component("data_loader").search_paths)
+    for _ in range(3):
+        sessions.forget_sessions()
+        sessions.client("dynamodb", region_name="eu-west-3")
+        thread = threading.Thread(target=lambda: sessions.client("dynamodb", region_name="eu-west-3"))
+        thread.start()
+        thread.join()
+    assert sessions.session().get_component("data_loader").search_paths == paths
 
 
 def test_before_the_snapshot_init_garbage_is_collected_and_the_rest_frozen():

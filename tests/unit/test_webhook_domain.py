@@ -61,6 +61,8 @@ def test_urls_that_would_reach_the_platform_network_are_refused(url, code):
         "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
         "::a9fe:a9fe",  # IPv4-compatible 169.254.169.254
         "::127.0.0.1",
+        "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 (RFC 8215)
+        "::ffff:0:a9fe:a9fe",  # IPv4-translated
     ],
 )
 def test_ipv6_forms_of_private_ipv4_addresses_are_refused(address):

@@ -360,17 +360,6 @@ class Contract:
             ContractStatus.AWAITING_PAYMENT, at=at, actor=actor, note="file transmitted to the leaser"
         )
 
-    @property
-    def active_since(self) -> datetime | None:
-        """When the contract last became ACTIVE (its lease started); notes made while it is carry
-        that status too, so the move is the first ACTIVE event after another status."""
-        since, previous = None, None
-        for event in self.timeline:
-            if event.status is ContractStatus.ACTIVE and previous is not ContractStatus.ACTIVE:
-                since = event.at
-            previous = event.status
-        return since
-
     def installment_collected(self, installment: int, *, at: datetime, actor: str) -> Contract:
         """Record installment k's collection; the last one completes the contract."""
         if installment in self.collected_installments and self.status is ContractStatus.COMPLETED:
@@ -386,10 +375,10 @@ class Contract:
                 f"installments are collected on ACTIVE contracts; this one is {self.status.value}",
                 code=ContractCode.NOT_ACTIVE,
             )
-        active_since = self.active_since
-        if active_since is not None and at < active_since:
+        created_at = self.timeline[0].at if self.timeline else None
+        if created_at is not None and at < created_at:
             raise ValidationError(
-                f"collectedAt is before the lease started ({active_since.isoformat()})",
+                f"collectedAt is before the contract was created ({created_at.isoformat()})",
                 code=CommonCode.INVALID_DATE,
                 field=["collectedAt"],
             )

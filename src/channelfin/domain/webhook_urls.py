@@ -79,7 +79,9 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
         return None
 
 
-NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052's well-known prefix
+# Prefixes whose last 32 bits are an IPv4 address: NAT64's well-known and local-use ones (RFC 6052,
+# RFC 8215) and the IPv4-translated form (RFC 2765).
+CARRYING_IPV4 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::ffff:0:0:0/96"))
 
 
 def embedded_ipv4(
@@ -95,7 +97,7 @@ def embedded_ipv4(
         return address.ipv4_mapped
     if address.sixtofour is not None:
         return address.sixtofour
-    if address in NAT64 or (int(address) >> 32 == 0 and int(address) > 1):
+    if any(address in network for network in CARRYING_IPV4) or (int(address) >> 32 == 0 and int(address) > 1):
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 

@@ -24,14 +24,17 @@ import gc
 # what init made is then frozen out of every later collection, which warm requests would
 # otherwise pay for in a full pass over it (~80 ms).
 gc.disable()
+try:
+    import random
+    from typing import Any
 
-import random  # noqa: E402
-from typing import Any  # noqa: E402
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging import correlation_paths
 
-from aws_lambda_powertools import Logger  # noqa: E402
-from aws_lambda_powertools.logging import correlation_paths  # noqa: E402
-
-logger = Logger(service="channelfin")
+    logger = Logger(service="channelfin")
+except BaseException:  # an import or the logger's settings failed: the process must not stay without a collector
+    gc.enable()
+    raise
 
 
 def _claims_from_authorizer(app: Any) -> Any:

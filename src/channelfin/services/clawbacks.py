@@ -12,10 +12,13 @@ from channelfin.domain.errors import Conflict
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, clawback
 from channelfin.services.ports import Ports
 
+# A contract cancelled, or whose financing file expired (the workflow undoes the sale of both).
+ENDED_WITHOUT_SALE = frozenset({ContractStatus.CANCELLED, ContractStatus.EXPIRED})
+
 
 def claw_back_cancelled(ports: Ports, payout_ids: Iterable[str]) -> None:
-    """After a payment run recorded its payouts: a commission it settled whose contract was cancelled
-    meanwhile (`undo_sale` found it held by the run and left it) is clawed back now."""
+    """After a payment run recorded its payouts: a commission it settled whose contract was cancelled or
+    expired meanwhile (`undo_sale` found it held by the run and left it) is clawed back now."""
     commissions = [
         p
         for p in ports.payouts.get_many(payout_ids).values()
@@ -27,7 +30,7 @@ def claw_back_cancelled(ports: Ports, payout_ids: Iterable[str]) -> None:
     now = ports.clock()
     for payout in commissions:
         found = contracts.get(payout.contract_id or "")
-        if found is not None and found.status is ContractStatus.CANCELLED:
+        if found is not None and found.status in ENDED_WITHOUT_SALE:
             claw_back(ports, payout, now)
 
 

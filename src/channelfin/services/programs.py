@@ -31,7 +31,7 @@ from channelfin.domain.programs import (
     partner_charges,
 )
 from channelfin.domain.relations import ConsentStatus, Relation
-from channelfin.services.clawbacks import claw_back
+from channelfin.services.clawbacks import ENDED_WITHOUT_SALE, claw_back
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
 from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
@@ -270,6 +270,11 @@ def register_sale(ports: Ports, contract: Contract) -> None:
     for payout in due:
         with contextlib.suppress(Conflict):  # scheduled by an earlier delivery of the same event
             ports.payouts.add(payout)
+    # The file may have ended since the signature was read (a Cancel or Expire step, cancelContract):
+    # its undo_sale then found no sale to undo. Both sides check after writing, so one of them undoes it.
+    latest = ports.contracts.get(contract.id)
+    if latest is not None and latest.status in ENDED_WITHOUT_SALE:
+        undo_sale(ports, latest)
 
 
 def undo_sale(ports: Ports, contract: Contract) -> None:

@@ -176,6 +176,9 @@ def _decline_delivery_report(ports: Ports, principal: Principal, contract_id: st
     return contract
 
 
+LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x85", "\u2028", "\u2029")
+
+
 def submit_delivery_report(
     ports: Ports, principal: Principal, *, contract_id: str, installed_at: date, signed_by: str
 ) -> Contract:
@@ -186,7 +189,7 @@ def submit_delivery_report(
     # Printed in the report the end client signs, and sent to the provider as the signer's name: a
     # name as customers' are, on one line, without control or invisible characters (a newline
     # added a second "Réserves" clause to the PDF).
-    if not signed_by.strip().isprintable():  # a line break too: isprintable() says no to it
+    if any(mark in signed_by.strip() for mark in LINE_BREAKS):
         raise ValidationError(
             "signedBy is a name on one line, without control or invisible characters",
             code=CommonCode.INVALID_INPUT,

@@ -38,9 +38,15 @@ def _sessions() -> tuple[botocore.session.Session, boto3.session.Session]:
     # One boto3 session on it too: each new boto3 session registers its handlers on the botocore
     # session again, which then refuses to make an S3 client ("Cannot inject class attribute").
     if getattr(_local, "generation", None) != _generation:
-        core = botocore.session.get_session()
-        _share_loader(core)
-        _local.sessions = (core, boto3.session.Session(botocore_session=core))
+        with _loader_lock:
+            core = botocore.session.get_session()
+            _share_loader(core)
+            made = boto3.session.Session(botocore_session=core)
+            # Each boto3 session appends its data directory to its loader's search paths: on the
+            # shared loader, once per thread and per restore, for as long as the process lives.
+            paths = core.get_component("data_loader").search_paths
+            paths[:] = list(dict.fromkeys(paths))
+        _local.sessions = (core, made)
         _local.generation = _generation
     found: tuple[botocore.session.Session, boto3.session.Session] = _local.sessions
     return found
@@ -48,11 +54,10 @@ def _sessions() -> tuple[botocore.session.Session, boto3.session.Session]:
 
 def _share_loader(core: botocore.session.Session) -> None:
     global _loader
-    with _loader_lock:
-        if _loader is None:
-            _loader = core.get_component("data_loader")
-        else:
-            core.register_component("data_loader", _loader)
+    if _loader is None:
+        _loader = core.get_component("data_loader")
+    else:
+        core.register_component("data_loader", _loader)
 
 
 def client(service: str, **options: Any) -> Any:
