@@ -13,6 +13,7 @@ from channelfin.domain.customers import Customer
 from channelfin.domain.financing import Periodicity
 from channelfin.domain.money import Money
 from channelfin.domain.partners import FinancingAgreement, Partner, PartnerRole
+from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 
 _ids = itertools.count(1)
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -67,6 +68,20 @@ def contract(owner: Partner, publisher: Partner, reseller: Partner | None = None
     )
     values.update(overrides)
     return Contract.create(id=next_id("c"), owner=owner, publisher=publisher, reseller=reseller, **values)  # type: ignore[arg-type]
+
+
+def payout(pid: str, kind: PayoutKind, payer_id: str, beneficiary_id: str, amount: Money, due: datetime) -> Payout:
+    """A SCHEDULED payout, recorded when it fell due."""
+    return Payout(
+        id=pid,
+        kind=kind,
+        status=PayoutStatus.SCHEDULED,
+        amount=amount,
+        beneficiary_id=beneficiary_id,
+        payer_id=payer_id,
+        created_at=due,
+        due_by=due,
+    )
 
 
 def principal(role: Role | str, partner_id: str | None = None, sub: str | None = None) -> Principal:

@@ -279,23 +279,24 @@ def _port(text: str) -> int:
 
 def _ttl(text: str) -> int:
     """Seconds; negative on purpose mints a token already expired (how a client's expiry path is tested)."""
-    try:
-        seconds = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    seconds = _whole(text)
     if abs(seconds) > 30 * 24 * 3600:
         raise argparse.ArgumentTypeError(f"{seconds} s is more than 30 days")
     return seconds
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not positive")
     return value
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from channelfin.domain.money import Money
 from channelfin.domain.payment_runs import RunStatus, run_id
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.ports import TransferFailed
+from tests import factories
 from tests import operations as ops
 from tests.factories import LEASER_ADMIN
 from tests.graphql_client import Result, execute
@@ -163,16 +164,7 @@ def test_a_step_that_breaks_fails_the_run_and_holds_nothing_and_a_later_run_pays
 
 
 def _payout(pid: str, kind: PayoutKind, payer_id: str, beneficiary_id: str, amount: str, now: datetime) -> Payout:
-    return Payout(
-        id=pid,
-        kind=kind,
-        status=PayoutStatus.SCHEDULED,
-        amount=Money.of(amount),
-        beneficiary_id=beneficiary_id,
-        payer_id=payer_id,
-        created_at=now - timedelta(days=2),
-        due_by=now - timedelta(days=1),
-    )
+    return factories.payout(pid, kind, payer_id, beneficiary_id, Money.of(amount), now - timedelta(days=1))
 
 
 def test_a_charge_set_off_against_many_commissions_is_recorded_and_transferred_once(ports, payer, bank):

@@ -18,22 +18,14 @@ from channelfin.domain.ledger import Account, AccountType, Entry, LedgerStatemen
 from channelfin.domain.money import Money
 from channelfin.domain.payment_runs import net
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, journal
+from tests import factories
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)
 PARTIES = ("leaser", "publisher", "affiliate", "reseller")
 
 
 def payout(pid: str, payer: str, beneficiary: str, cents: int, kind: PayoutKind, at: datetime) -> Payout:
-    return Payout(
-        id=pid,
-        kind=kind,
-        status=PayoutStatus.SCHEDULED,
-        amount=Money.from_cents(cents),
-        beneficiary_id=beneficiary,
-        payer_id=payer,
-        created_at=at,
-        due_by=at,
-    )
+    return factories.payout(pid, kind, payer, beneficiary, Money.from_cents(cents), at)
 
 
 def test_an_unbalanced_entry_cannot_exist():

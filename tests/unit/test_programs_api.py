@@ -246,6 +246,17 @@ def test_cancelling_cancels_an_unpaid_commission_and_claws_a_paid_one_back(progr
     assert len(statement["lines"]) == 3
 
 
+def _settle(programs) -> dict:
+    """The publisher's settleCommissions of its program, up to now."""
+    return programs.mutate(
+        programs.publisher_admin,
+        ops.SETTLE,
+        "settleCommissions",
+        programId=programs.program,
+        upTo=datetime.now(UTC).isoformat(),
+    )
+
+
 def _cancel(programs, contract: str) -> None:
     cancelled = programs.mutate(
         programs.publisher_admin, ops.CANCEL_CONTRACT, "cancelContract", contractId=contract, reason="client left"
@@ -290,20 +301,12 @@ def test_a_commission_whose_transfer_failed_goes_with_its_cancelled_sale(program
     ports.payouts.save(owed.failed("refused by the bank"), before=owed, at=ports.clock())
     _cancel(programs, contract)
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["CANCELLED"]
-    settled = programs.mutate(
-        programs.publisher_admin,
-        ops.SETTLE,
-        "settleCommissions",
-        programId=programs.program,
-        upTo=datetime.now(UTC).isoformat(),
-    )
+    settled = _settle(programs)
     assert settled["settled"] == [] and programs.payouts_of(contract, "CLAWBACK") == []
 
 
-@pytest.mark.parametrize("end", ["declined", "expired"])
-def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_nothing(programs, end):
-    # The workflow's Cancel (a declined lease) and Expire steps ended the file but left its sale:
-    # the commission was paid by the next settlement, and the partner's next sale was its second.
+def _sent_for_signature(programs):
+    """A prescriber's financed contract, its documents sent for signature: (the flow, the contract)."""
     from tests.financing_flow import FinancingFlow
 
     flow = FinancingFlow(programs.world)
@@ -311,6 +314,14 @@ def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_noth
     contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
     flow.request(contract)
     flow.step(steps.send_for_signature, contract, "t-sign")
+    return flow, contract
+
+
+@pytest.mark.parametrize("end", ["declined", "expired"])
+def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_nothing(programs, end):
+    # The workflow's Cancel (a declined lease) and Expire steps ended the file but left its sale:
+    # the commission was paid by the next settlement, and the partner's next sale was its second.
+    flow, contract = _sent_for_signature(programs)
     assert flow.sign(contract, "SALE_CONTRACT")["userErrors"] == []
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["SCHEDULED"]
     if end == "declined":
@@ -323,13 +334,7 @@ def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_noth
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["CANCELLED"]
     stored = programs.world.ports.contracts.get(flow.local(contract))
     assert stored is not None and not [d for d in stored.documents if d.status.value in ("SENT", "GENERATED")]
-    settled = programs.mutate(
-        programs.publisher_admin,
-        ops.SETTLE,
-        "settleCommissions",
-        programId=programs.program,
-        upTo=datetime.now(UTC).isoformat(),
-    )
+    settled = _settle(programs)
     assert settled["settled"] == []
     later = programs.sell("PRESCRIBER")
     sales = programs.world.ports.programs.sales_of(from_global_id(programs.enrollments["PRESCRIBER"])[1])
@@ -339,13 +344,8 @@ def test_a_financed_sale_that_ends_without_a_lease_stops_counting_and_earns_noth
 
 def test_an_expired_file_whose_commission_a_run_held_is_clawed_back_once_paid(programs):
     from channelfin.services import payment_runs
-    from tests.financing_flow import FinancingFlow
 
-    flow = FinancingFlow(programs.world)
-    programs.enroll("PRESCRIBER", "PRESCRIBER")
-    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
-    flow.request(contract)
-    flow.step(steps.send_for_signature, contract, "t-sign")
+    flow, contract = _sent_for_signature(programs)
     assert flow.sign(contract, "SALE_CONTRACT")["userErrors"] == []
     ports = programs.world.ports
     publisher, partner = (from_global_id(g)[1] for g in (programs.world.publisher, programs.partners["PRESCRIBER"]))
@@ -361,13 +361,8 @@ def test_a_sale_signed_as_its_file_is_cancelled_does_not_count(programs, monkeyp
     # The signature is written, the Cancel step ends the file (its undo_sale finds no sale yet),
     # then the signature's register_sale runs on the contract it read: it checks again after writing.
     from channelfin.services import signatures
-    from tests.financing_flow import FinancingFlow
 
-    flow = FinancingFlow(programs.world)
-    programs.enroll("PRESCRIBER", "PRESCRIBER")
-    contract = programs.attributed_contract("PRESCRIBER")["contract"]["id"]
-    flow.request(contract)
-    flow.step(steps.send_for_signature, contract, "t-sign")
+    flow, contract = _sent_for_signature(programs)
     assert flow.decline(contract)["userErrors"] == []
     register = signatures.register_sale
 
