@@ -223,6 +223,7 @@ def test_a_collection_dated_before_the_contract_existed_is_refused_and_pays_noth
     assert flow.collect(contract, 1)["userErrors"] == []  # now: after the start
 
 
+@pytest.mark.ports("fake")  # input rules: the store plays no part
 def test_a_date_and_time_without_offset_is_refused_before_anything_runs(flow):
     # Stored as sent, a time without an offset failed every later comparison with the clock
     # (INTERNAL_ERROR on this mutation, and on every order of a campaign created with one).
@@ -307,6 +308,7 @@ def _report_signed_by(flow, signed_by: str) -> list[dict]:
     return answer.data["submitDeliveryReport"]["userErrors"]
 
 
+@pytest.mark.ports("fake")  # input rules: the store plays no part
 @pytest.mark.parametrize(
     ("signed_by", "code"),
     [
@@ -325,6 +327,7 @@ def test_the_delivery_reports_signer_is_a_name_on_one_line(flow, signed_by, code
     assert [r for r in flow.world.ports.workflows.resumed if r[0] == "t-delivery"] == []
 
 
+@pytest.mark.ports("fake")  # input rules: the store plays no part
 def test_the_delivery_reports_signer_may_hold_the_spaces_a_name_may(flow):
     assert _report_signed_by(flow, "Marie\u00a0Martin\u202fet\tFils") == []
 

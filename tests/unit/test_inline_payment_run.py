@@ -174,16 +174,17 @@ def test_a_charge_set_off_against_many_commissions_is_recorded_and_transferred_o
     # in groups that fit (domain/payment_runs.net), and the rest of the clawback stays owed.
     now, payer_id = ports.clock(), from_global_id(payer)[1]
     affiliate = from_global_id(register(ports, "Affilié Débiteur", "RESELLER"))[1]
-    ports.payouts.add(_payout("claw", PayoutKind.CLAWBACK, affiliate, payer_id, "500.00", now))
-    for n in range(60):
+    # (25 commissions here: a group links 20 at most.)
+    ports.payouts.add(_payout("claw", PayoutKind.CLAWBACK, affiliate, payer_id, "240.00", now))
+    for n in range(25):
         ports.payouts.add(_payout(f"c{n:02d}", PayoutKind.COMMISSION, payer_id, affiliate, "10.00", now))
 
     run = _run(ports, payer, now)
 
-    assert (run["status"], run["paidCount"], run["failedCount"]) == ("DONE", 60, 0)
-    assert [amount for _, _, amount in bank.paid.values()] == [Money.of("410.00")]
+    assert (run["status"], run["paidCount"], run["failedCount"]) == ("DONE", 25, 0)
+    assert [amount for _, _, amount in bank.paid.values()] == [Money.of("60.00")]  # 19 set off, 6 transferred
     clawback = ports.payouts.get("claw")
-    assert clawback is not None and clawback.open_amount == Money.of("310.00") and clawback.run_id is None
+    assert clawback is not None and clawback.open_amount == Money.of("50.00") and clawback.run_id is None
     assert _balanced(ports)
     again = _run(ports, payer, now + timedelta(seconds=1))
     assert again["status"] == "DONE" and len(bank.paid) == 1
@@ -199,7 +200,7 @@ def test_a_counterparty_retried_after_a_partial_write_records_the_rest_and_trans
 
     now, payer_id = ports.clock(), from_global_id(payer)[1]
     affiliate = from_global_id(register(ports, "Affilié Compensé", "RESELLER"))[1]
-    for n in range(40):
+    for n in range(16):  # pairs set off one against one: 8 items each, two transactions
         ports.payouts.add(_payout(f"c{n:02d}", PayoutKind.COMMISSION, payer_id, affiliate, "10.00", now))
         ports.payouts.add(_payout(f"x{n:02d}", PayoutKind.PARTNER_CHARGE, affiliate, payer_id, "10.00", now))
     ports.payouts.add(_payout("zz", PayoutKind.COMMISSION, payer_id, affiliate, "7.00", now))
@@ -219,7 +220,8 @@ def test_a_counterparty_retried_after_a_partial_write_records_the_rest_and_trans
         payment_runs.pay_counterparty(ports, run.id, affiliate)
     assert payment_runs.pay_counterparty(ports, run.id, affiliate) == {"status": "PAID"}
 
-    everything = ports.payouts.get_many([f"{k}{n:02d}" for k in "cx" for n in range(40)] + ["zz"])
+    everything = ports.payouts.get_many([f"{k}{n:02d}" for k in "cx" for n in range(16)] + ["zz"])
+    assert len(calls) >= 3  # the second transaction failed once, then the rest went through
     assert {(p.status, p.run_id) for p in everything.values()} == {(PayoutStatus.PAID, None)}
     assert [amount for _, _, amount in bank.paid.values()] == [Money.of("7.00")] and bank.repeats == 1
     assert _balanced(ports)
