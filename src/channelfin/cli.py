@@ -8,8 +8,11 @@ import signal
 import sys
 from pathlib import Path
 
+from channelfin.domain.access import LEASER_STAFF, Role
+from channelfin.local import arguments
+
 DEFAULT_DATA_DIR = ".channelfin"
-ROLES = ("leaser-admin", "credit-analyst", "treasury", "partner-admin", "partner-user", "integration")
+ROLES = tuple(role.value for role in Role)
 
 
 def _data_dir(value: str | None) -> Path:
@@ -166,16 +169,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0
 
 
-STAFF_ROLES = ("leaser-admin", "credit-analyst", "treasury")
-
-
 def cmd_token(args: argparse.Namespace) -> int:
     from channelfin.local.tokens import issue, load_or_create_secret
 
-    partner = args.partner
-    if partner and args.role in STAFF_ROLES:
+    partner, role = args.partner, Role(args.role)
+    if partner and role in LEASER_STAFF:
         raise SystemExit(f"--role {args.role} is leaser staff, who act for no partner: leave out --partner")
-    if not partner and args.role in ("partner-admin", "partner-user"):
+    if not partner and role in (Role.PARTNER_ADMIN, Role.PARTNER_USER):
         raise SystemExit(f"--role {args.role} acts for a partner: give --partner PARTNER_ID")
     if partner:
         partner = _partner_local_id(partner)
@@ -270,35 +270,6 @@ def cmd_trust_documents(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port(text: str) -> int:
-    port = _positive(text)
-    if port > 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1 to 65535)")
-    return port
-
-
-def _ttl(text: str) -> int:
-    """Seconds; negative on purpose mints a token already expired (how a client's expiry path is tested)."""
-    seconds = _whole(text)
-    if abs(seconds) > 30 * 24 * 3600:
-        raise argparse.ArgumentTypeError(f"{seconds} s is more than 30 days")
-    return seconds
-
-
-def _positive(text: str) -> int:
-    value = _whole(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not positive")
-    return value
-
-
-def _whole(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="channelfin",
@@ -314,9 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
         "start, and serve the GraphQL API with GraphiQL at http://127.0.0.1:PORT/graphql. "
         "Ctrl-C (or SIGTERM) stops all of it.",
     )
-    dev.add_argument("--port", type=_port, default=8000, help="HTTP port of the API (default 8000)")
+    dev.add_argument("--port", type=arguments.port, default=8000, help="HTTP port of the API (default 8000)")
     dev.add_argument("--data-dir", help=data_help)
-    dev.add_argument("--dynamodb-port", type=_port, help="port of DynamoDB Local (default: a free one)")
+    dev.add_argument("--dynamodb-port", type=arguments.port, help="port of DynamoDB Local (default: a free one)")
     dev.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     dev.add_argument(
         "--cors-origin",
@@ -339,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", help="the user id (default derived from role and partner)")
     token.add_argument(
         "--ttl",
-        type=_ttl,
+        type=arguments.ttl,
         default=12 * 3600,
         help="lifetime in seconds, up to 30 days (default 12 h); negative: already expired",
     )
