@@ -97,11 +97,11 @@ def net(
     offsets: list[Offset] = []
     i = j = 0
     group = 0  # payouts linked in the group the next set-off would join (0: it starts a new one)
-    last: tuple[str, str] | None = None
+    last_by: str | None = None  # the payer's payout of the last set-off
     while i < len(by) and j < len(to):
         (by_id, by_left), (to_id, to_left) = by[i], to[j]
         if max_group is not None and group and group + 1 > max_group:
-            if last is not None and last[0] == by_id:
+            if last_by == by_id:
                 i += 1  # its remainder is transferred
             else:
                 j += 1  # its remainder stays open
@@ -111,7 +111,7 @@ def net(
         if cents:
             offsets.append(Offset(by_id, to_id, Money.from_cents(cents, currency)))
             group = group + 1 if group else 2
-            last = (by_id, to_id)
+            last_by = by_id
         by[i], to[j] = (by_id, by_left - cents), (to_id, to_left - cents)
         if by[i][1] == 0 and to[j][1] == 0:
             group = 0  # both settled: the next set-off links none of this group
