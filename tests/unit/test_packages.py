@@ -61,7 +61,9 @@ if event is not None:
     answer = graphql.handler(event, Context())
 outside = sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
                   and "site-packages" in m.__file__})
-print(json.dumps({"failed": failed, "answer": answer, "outside": outside}))
+kept = getattr(sys.modules.get("channelfin.handlers.graphql"), "_dataclass_methods", None)
+methods = kept and {"compiled": kept.compiled, "reused": kept.reused}
+print(json.dumps({"failed": failed, "answer": answer, "outside": outside, "dataclass_methods": methods}))
 """
 
 
@@ -152,6 +154,20 @@ def test_a_bare_interpreter_imports_the_group_from_its_zip_alone(group, tmp_path
         assert answer["statusCode"] == 200, answer
         assert json.loads(answer["body"]) == {"data": {"__typename": "Query"}}
     assert not (task / "fpdf").exists() and not (task / "PIL").exists(), "fpdf2 and Pillow belong to documents"
+
+
+@built
+def test_the_graphql_handler_compiles_no_dataclass_method_from_its_zip(tmp_path):
+    """Its cold start reuses the methods infra/package.py compiled on the runtime's Python: every one."""
+    task = unzipped("graphql", tmp_path)
+    kept = sorted(p.name for p in (task / "channelfin" / "handlers" / "__pycache__").glob("dataclass-code.*"))
+    assert kept == [f"dataclass-code.cpython-{package.custom_value('lambdaPython').replace('.', '')}.bin"]
+    methods = bare_python(task, HANDLERS["graphql"], None)["dataclass_methods"]
+    # one per class on Python 3.13 (one per method before): Strawberry's types, ours, the libraries'
+    assert methods["compiled"] == 0 and methods["reused"] > 300, methods
+    for group in ("webhook", "steps", "documents"):
+        with zipfile.ZipFile(ZIPS / f"{group}.zip") as archive:
+            assert not [n for n in archive.namelist() if "dataclass-code." in n], f"{group} carries what it never reads"
 
 
 @built

@@ -24,6 +24,11 @@ import gc
 # what init made is then frozen out of every later collection, which warm requests would
 # otherwise pay for in a full pass over it (~80 ms).
 gc.disable()
+# Init compiles ~1,500 dataclass methods (ours, Strawberry's, the libraries'): their code is kept
+# between processes, like modules' bytecode (dataclass_code.py).
+from channelfin.handlers import dataclass_code  # noqa: E402  (after the collector is off)
+
+_dataclass_methods = dataclass_code.install()
 try:
     import random
     from typing import Any
@@ -33,6 +38,7 @@ try:
 
     logger = Logger(service="channelfin")
 except BaseException:  # an import or the logger's settings failed: the process must not stay without a collector
+    dataclass_code.uninstall(_dataclass_methods)
     gc.enable()
     raise
 
@@ -80,6 +86,8 @@ def _build() -> Any:
 try:
     _asgi_handler: Any = _build()
 finally:
+    _dataclass_methods.save()
+    dataclass_code.uninstall(_dataclass_methods)
     gc.freeze()
     gc.enable()
 
