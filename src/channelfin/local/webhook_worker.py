@@ -9,7 +9,8 @@ A process, not a thread of the API's: delivering a burst of events is CPU work (
 HTTP) that, sharing the API's interpreter lock, made its mutations 1.75 times slower while
 1,000 events went out (bench/run.py, `mutation_fanout_ratio`). In AWS the delivery Lambdas
 share nothing with the API either. The child runs at a lower priority for the same reason:
-requests first, deliveries are asynchronous anyway.
+requests first, deliveries are asynchronous anyway. A priority cannot lower what DynamoDB
+Local's JVM does for it, so it also waits while the API's process works (api_first.py).
 
     python -m channelfin.local.webhook_worker --interval 0.25   # what WebhookWorker starts
 """
@@ -25,6 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from types import FrameType
 from typing import BinaryIO
 
@@ -93,9 +95,13 @@ class WebhookWorker:
 
 def deliver_until_stopped(interval: float, parent_pid: int, stop: threading.Event, ready_fd: int | None = None) -> None:
     from channelfin.bootstrap import Settings, build_ports
+    from channelfin.local.api_first import ApiFirst, ApiFirstStore, process_cpu_clock
     from channelfin.services import webhook_delivery
 
     ports = build_ports(Settings.from_env())
+    api_cpu = process_cpu_clock(parent_pid)
+    if api_cpu is not None:  # requests first (api_first.py): the API's process is the parent
+        ports = replace(ports, webhooks=ApiFirstStore(ports.webhooks, ApiFirst(api_cpu)))
     while not stop.is_set():
         try:
             done = webhook_delivery.run_once(ports)
