@@ -5,7 +5,8 @@
 Each group carries only the libraries its handlers import:
 - graphql (the API), webhook (the e-signature provider's events), steps (the state machines'
   tasks and the daily schedule): channelfin and the locked dependencies but fpdf2;
-- documents (SendForSignature, RenderDocument): the same and fpdf2 with fontTools and Pillow.
+- documents (SendForSignature, RenderDocument): the same and fpdf2 with fontTools and Pillow,
+  and anyascii.
 
 How, and why not serverless-python-requirements:
 - the libraries are installed from requirements.txt, the hashed lock resolved for Lambda's
@@ -47,8 +48,10 @@ LOCK = ROOT / "requirements.txt"
 # DynamoDB (PynamoDB, Powertools' idempotency), S3 (the PDFs), Step Functions (the workflows),
 # Lambda (RenderDocument), Secrets Manager (Powertools Parameters: the e-signature secret).
 KEPT_SERVICES = ("dynamodb", "s3", "stepfunctions", "lambda", "secretsmanager")
-# Distributions left out of every group but documents (top-level import names, as installed).
-DOCUMENTS_ONLY = ("fpdf", "fontTools", "PIL", "pillow.libs", "defusedxml")
+# Distributions left out of every group but documents (top-level import names, as installed,
+# and the start of their .dist-info folders).
+DOCUMENTS_ONLY = ("fpdf", "fontTools", "PIL", "pillow.libs", "defusedxml", "anyascii")
+DOCUMENTS_ONLY_DIST_INFO = ("fpdf2-", "fonttools-", "pillow-", "defusedxml-", "anyascii-")
 GROUPS = ("graphql", "webhook", "steps", "documents")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # What a zip may not carry: the local stack, the CLI, caches of other Pythons, console scripts.
@@ -235,7 +238,7 @@ def files(folder: Path, *, group: str) -> Iterator[tuple[str, Path]]:
             continue
         if not documents and name.split("/")[0] in DOCUMENTS_ONLY:
             continue
-        if not documents and name.split("/")[0].lower().startswith(("fpdf2-", "fonttools-", "pillow-", "defusedxml-")):
+        if not documents and name.split("/")[0].lower().startswith(DOCUMENTS_ONLY_DIST_INFO):
             continue  # their .dist-info
         yield name, path
 

@@ -14,14 +14,18 @@ constant so the bytes do not name the fpdf2 version.
 fpdf2's core fonts (Helvetica) are drawn with WinAnsiEncoding, i.e. Windows-1252: French
 accents, « », the no-break space and "€" are all representable once the core fonts
 encoding is set to it (fpdf2's default, Latin-1, has no "€"). A character outside it (a
-name in another script) is folded to its unaccented form, or "?".
+legal name in another script, a Polish "Ł") is transliterated by anyascii (ISC, a table per
+Unicode block: Ő → O, Ł → L, Ж → Zh, 株 → Zhu), or "?" when it has none: a name on a
+contract stays readable rather than a row of question marks. A Unicode font would draw them
+as written, but the core fonts keep the PDFs small and byte-reproducible without shipping
+fonts, and no font draws every script.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime, time
 
+from anyascii import anyascii
 from fpdf import FPDF, FontFace
 
 from channelfin.domain.document_content import NOT_PROVIDED, DocumentContent, Table
@@ -37,22 +41,13 @@ GREY = (230, 230, 230)
 
 
 def printable(text: str) -> str:
-    """`text` with every character the core fonts cannot draw folded (é stays, ő → o, 中 → ?)."""
+    """`text` with every character the core fonts cannot draw transliterated (é stays, Ł → L, 株 → Zhu)."""
     try:
         text.encode(ENCODING)
         return text
     except UnicodeEncodeError:
         pass
-    out = []
-    for char in text:
-        if _encodable(char):
-            out.append(char)
-            continue
-        folded = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c) and _encodable(c)
-        )
-        out.append(folded or "?")
-    return "".join(out)
+    return "".join(char if _encodable(char) else (anyascii(char) or "?") for char in text)
 
 
 def _encodable(char: str) -> bool:
