@@ -665,6 +665,7 @@ class FakeDocumentStore:
 @dataclass
 class FakeSignatureProvider:
     requests: list[dict[str, Any]] = field(default_factory=list)
+    needs_signer_email: bool = False
 
     def request_signature(self, **request: Any) -> SignatureRequest:
         self.requests.append(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from channelfin.services import financing_workflow as steps
+from tests import operations as ops
 from tests.factories import LEASER_ADMIN, principal
 from tests.financing_flow import ANALYST, SIGNATURE_CONNECTOR, TREASURY, FinancingFlow
 
@@ -349,3 +350,43 @@ def test_a_page_of_financed_contracts_reads_its_agreements_in_one_batch(flow):
     agreements = [e["node"]["financing"]["agreement"]["id"] for e in result.data["contracts"]["edges"]]
     assert agreements == [flow.world.agreement] * 3
     assert len(calls) == 1
+
+
+def _by_mail(flow, monkeypatch):
+    """The signature provider of AWS: its requests reach the end client by e-mail (Yousign)."""
+    monkeypatch.setattr(flow.world.ports.signatures, "needs_signer_email", True)
+
+
+def test_with_a_provider_that_mails_a_file_without_the_clients_address_is_refused_before_it_starts(flow, monkeypatch):
+    _by_mail(flow, monkeypatch)
+    # no e-mail, and a client whose signatory no analyst confirmed (the world's usual client has one)
+    contract = flow.new_contract(customer={"name": "Client Inconnu", "registrationNumber": "552 100 554"})
+    payload = flow.request(contract)
+    assert codes(payload) == ["SIGNER_ADDRESS_REQUIRED"]
+    assert payload["userErrors"][0]["field"] == ["input", "contractId"]
+    assert flow.read(contract)["status"] == "DRAFT" and flow.read(contract)["financing"] is None
+    assert flow.world.ports.workflows.started == {}  # no file approved that could never be sent
+
+
+def test_the_clients_address_or_a_confirmed_signatory_lets_the_request_through(flow, monkeypatch):
+    _by_mail(flow, monkeypatch)
+    with_address = flow.new_contract(
+        customer={"name": "Client Signataire", "registrationNumber": "552 100 554", "email": "compta@client.example"}
+    )
+    assert codes(flow.request(with_address)) == []
+    confirmed = flow.world.run(
+        ANALYST,
+        ops.CONFIRM_SIGNATORY,
+        input={"registrationNumber": "552 100 554", "name": "Jeanne Dubois", "email": "jeanne@client.example"},
+    )
+    assert confirmed.errors == [] and confirmed.data["confirmSignatory"]["userErrors"] == []
+    signatory_known = flow.new_contract(customer={"name": "Client Signataire", "registrationNumber": "552 100 554"})
+    payload = flow.request(signatory_known)
+    # the same client's second file: reviewed with the first (beyond the immediate limit together)
+    assert codes(payload) == [] and payload["contract"]["status"] == "UNDER_REVIEW"
+
+
+def test_the_local_signer_needs_no_address(flow):
+    assert flow.world.ports.signatures.needs_signer_email is False
+    contract = flow.new_contract(customer={"name": "Client Inconnu", "registrationNumber": "552 100 554"})
+    assert codes(flow.request(contract)) == []

@@ -30,6 +30,7 @@ from channelfin.domain.payouts import Payout, support_share
 from channelfin.services.contracts import contract_for, update_contract, update_contract_with_exposure
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
+from channelfin.services.signatories import signatory_for
 from channelfin.services.signatures import resume
 
 
@@ -56,6 +57,15 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     if agreement.status is not AgreementStatus.ACTIVE:
         raise InvalidTransition(
             "the financing agreement is not active", code=PartnerCode.NO_ACTIVE_AGREEMENT, field=["agreementId"]
+        )
+    if ports.signatures.needs_signer_email and not contract.customer.email and signatory_for(ports, contract) is None:
+        # Found now rather than by the workflow once the file is approved, where the request to
+        # sign could go nowhere and the file would wait for ever.
+        raise ValidationError(
+            "the contracts go to the end client for signature by e-mail: give the customer's e-mail "
+            "(updateContract) or have an analyst confirm its signatory (confirmSignatory)",
+            code=FinancingCode.SIGNER_ADDRESS_REQUIRED,
+            field=["contractId"],
         )
     if contract.software_fee.currency != agreement.file_fee.currency:
         raise ValidationError(

@@ -257,6 +257,10 @@ class SignatureRequest:
 class SignatureProvider(Protocol):
     """An e-signature provider (Yousign in AWS, the local signer of `channelfin dev`)."""
 
+    # Whether its requests reach the signer by e-mail (Yousign): a file then needs the end
+    # client's address, or a confirmed signatory, before financing is requested.
+    needs_signer_email: bool
+
     def request_signature(
         self,
         *,

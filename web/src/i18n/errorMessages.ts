@@ -58,6 +58,7 @@ export const ERROR_MESSAGES: Record<string, Pair> = {
   NOT_FINANCED: ["Le contrat n'est pas financé.", "The contract is not financed."],
   NOT_UNDER_REVIEW: ["Le dossier n'est pas en étude de crédit.", "The file is not under credit review."],
   NOT_AWAITING_SIGNATURES: ["Le dossier n'attend pas de signatures.", "The file is not awaiting signatures."],
+  SIGNER_ADDRESS_REQUIRED: ["Les contrats partent au client par e-mail pour signature : indiquez l'e-mail du client.", "The contracts go to the end client by e-mail for signature: give the customer's e-mail."],
   SIGNATURES_MISSING: ["Les contrats de vente et de location doivent d'abord être signés.", "The sale and lease contracts must be signed first."],
   NOT_AWAITING_DELIVERY: ["Le dossier n'attend pas le procès-verbal de livraison.", "The file is not awaiting the delivery report."],
   STEP_CLOSED: ["Cette étape est déjà close.", "This step is already closed."],

@@ -23,6 +23,8 @@ def parse_request_id(request_id: str) -> tuple[str, DocumentKind, str]:
 
 
 class LocalSigner:
+    needs_signer_email = False  # its signing page is opened from the file, not from a mail
+
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")
 

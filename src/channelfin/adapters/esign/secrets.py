@@ -20,6 +20,8 @@ esign_secret = secret_key
 class YousignFromSecret:
     """Yousign with the API key of the secret, read when a signature is requested (not at start)."""
 
+    needs_signer_email = YousignProvider.needs_signer_email
+
     def __init__(self, secret_id: str) -> None:
         self._secret_id = secret_id
 

@@ -128,6 +128,8 @@ def split_name(full_name: str) -> tuple[str, str]:
 class YousignProvider:
     """`SignatureProvider` on Yousign API v3. The webhook is configured in Yousign's dashboard."""
 
+    needs_signer_email = True  # delivery_mode "email", authentication by a code sent to it
+
     def __init__(
         self,
         api_key: str,
