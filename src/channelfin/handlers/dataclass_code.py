@@ -6,7 +6,7 @@ such functions (513 KB of source: Strawberry's types are dataclasses, and so are
 and some libraries'), which took 85 ms of a 563 ms cold start. The same text compiles to the
 same code, so the code objects are kept in a file beside the package's bytecode, keyed by their
 exact source: a class whose text differs (another Python, another library version, an edited
-field) is compiled as before. 15 interleaved fresh interpreters: 563.3 → 465.5 ms.
+field) is compiled as before. 15 interleaved fresh interpreters: 557.7 → 477.1 ms.
 
 The file is written where it can be (like `__pycache__`): the first cold start of a checkout, or
 infra/package.py for a Lambda zip, whose package is read-only once deployed.

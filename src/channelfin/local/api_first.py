@@ -15,6 +15,7 @@ write at least every `max_wait` seconds. Where the CPU clock of another process 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -35,10 +36,17 @@ def process_cpu_clock(pid: int) -> Callable[[], int] | None:
     """A function giving the CPU nanoseconds `pid` has used (all its threads); None where it cannot be read."""
     clock = ((~pid) << 3) | _CPUCLOCK_SCHED
     try:
-        time.clock_gettime_ns(clock)
+        last = time.clock_gettime_ns(clock)
     except (OSError, AttributeError, OverflowError):
         return None
-    return lambda: time.clock_gettime_ns(clock)
+
+    def used() -> int:
+        nonlocal last
+        with contextlib.suppress(OSError):  # the API's process is gone: idle (the worker stops too)
+            last = time.clock_gettime_ns(clock)
+        return last
+
+    return used
 
 
 class ApiFirst:
