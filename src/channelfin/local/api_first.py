@@ -74,7 +74,7 @@ class ApiFirst:
         self.step, self.max_wait, self.clock, self.sleep = step, max_wait, clock, sleep
         self._lock = threading.Lock()  # lanes share one view of the API
         self._samples: deque[tuple[float, int]] = deque([(clock(), api_cpu_ns())])
-        self.waited = 0.0  # seconds, in all (what the logs and the tests read)
+        self.waited = 0.0  # seconds, in all (what the tests read)
 
     def _busy(self) -> bool | None:
         """Whether the API worked over the last `quiet` seconds; None while no sample is that old.
