@@ -223,10 +223,14 @@ def build_signatures(settings: Settings) -> SignatureProvider:
         from channelfin.adapters.esign.secrets import YousignFromSecret
 
         return YousignFromSecret(settings.esign_secret_id)
-    if settings.esign_provider == "yousign":
+    if settings.esign_provider == "yousign" and settings.yousign_api_key:
         from channelfin.adapters.esign.yousign import YousignProvider
 
         return YousignProvider(api_key=settings.yousign_api_key)
+    if settings.esign_provider == "yousign":
+        from channelfin.adapters.esign.secrets import YousignUnconfigured
+
+        return YousignUnconfigured()
     from channelfin.adapters.esign.local_signer import LocalSigner
 
     return LocalSigner(settings.public_url)

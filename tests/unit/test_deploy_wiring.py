@@ -10,10 +10,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from channelfin.adapters.esign.secrets import YousignFromSecret, esign_secret
+from channelfin.adapters.esign.local_signer import LocalSigner
+from channelfin.adapters.esign.secrets import YousignFromSecret, YousignUnconfigured, esign_secret
+from channelfin.adapters.esign.yousign import YousignProvider
 from channelfin.adapters.pdf import PdfRenderer
 from channelfin.adapters.remote_renderer import LambdaRenderer, RenderingFailed, content_from_json, content_to_json
-from channelfin.bootstrap import Settings, build_renderer, esign_webhook_secret
+from channelfin.bootstrap import Settings, build_renderer, build_signatures, esign_webhook_secret
 from channelfin.domain.document_content import DocumentContent, Party, Table
 from channelfin.domain.financing_file import DocumentKind
 from channelfin.handlers import documents
@@ -144,3 +146,27 @@ def test_the_cursor_keys_are_read_from_secrets_manager_and_sign_what_another_ins
     # Two instances reading the same secret open each other's cursors.
     issued = CursorSigner(secret_keys(cursor_keys(deployed))).sign("position", ("Query.contracts",))
     assert CursorSigner(secret_keys(cursor_keys(deployed))).open(issued, ("Query.contracts",)) == "position"
+
+
+def test_each_function_gets_the_provider_its_settings_allow_and_knows_how_it_reaches_signers():
+    yousign = {"CHANNELFIN_ESIGN_PROVIDER": "yousign"}
+    built = {
+        "with its secret": build_signatures(Settings.from_env({**yousign, "CHANNELFIN_ESIGN_SECRET_ID": "s"})),
+        "with a key": build_signatures(Settings.from_env({**yousign, "CHANNELFIN_YOUSIGN_API_KEY": "k"})),
+        "with neither": build_signatures(Settings.from_env(yousign)),
+        "local": build_signatures(Settings.from_env({})),
+    }
+    assert {name: type(p) for name, p in built.items()} == {
+        "with its secret": YousignFromSecret,
+        "with a key": YousignProvider,
+        "with neither": YousignUnconfigured,
+        "local": LocalSigner,
+    }
+    assert {name: p.needs_signer_email for name, p in built.items()} == {
+        "with its secret": True,
+        "with a key": True,
+        "with neither": True,
+        "local": False,
+    }
+    with pytest.raises(ValueError, match="neither CHANNELFIN_ESIGN_SECRET_ID nor CHANNELFIN_YOUSIGN_API_KEY"):
+        built["with neither"].request_signature(contract_id="c", kind=DocumentKind.SALE_CONTRACT)

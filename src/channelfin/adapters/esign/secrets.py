@@ -17,6 +17,21 @@ from channelfin.services.ports import SignatureRequest
 esign_secret = secret_key
 
 
+class YousignUnconfigured:
+    """Yousign named as the provider of a function that has neither its secret nor a key: every
+    function but the webhook and the two signing steps (serverless.yml gives only those the secret).
+    What only needs to know how requests travel works (the API's requestFinancing); asking it to
+    sign says what is missing, where building the ports used to fail for every function."""
+
+    needs_signer_email = YousignProvider.needs_signer_email
+
+    def request_signature(self, **_: object) -> SignatureRequest:
+        raise ValueError(
+            "Yousign is the e-signature provider, but this function has neither CHANNELFIN_ESIGN_SECRET_ID "
+            "nor CHANNELFIN_YOUSIGN_API_KEY"
+        )
+
+
 class YousignFromSecret:
     """Yousign with the API key of the secret, read when a signature is requested (not at start)."""
 
