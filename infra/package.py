@@ -210,14 +210,30 @@ def own_code(python: str) -> Path:
     return code
 
 
+# The GraphQL function's settings that choose what its init imports, as serverless.yml deploys it
+# (its secrets' ids replaced by values: nothing here may call AWS), so the kept dataclass methods
+# cover the deployed cold path (tests/unit/test_packages.py imports it the same way).
+GRAPHQL_SETTINGS = {
+    "CHANNELFIN_STAGE": "package",
+    "CHANNELFIN_ESIGN_PROVIDER": "yousign",
+    "CHANNELFIN_RENDERER_FUNCTION": "channelfin-package-RenderDocument",
+    "CHANNELFIN_TRUSTED_DOCUMENTS": "true",
+    "CHANNELFIN_CURSOR_SECRET": "package",
+    "CHANNELFIN_INTEGRATION_CLIENTS": "{}",
+    "CHANNELFIN_CONNECTOR_CLIENT_ID": "package",
+    "AWS_REGION": "eu-west-3",
+    "AWS_ACCESS_KEY_ID": "package",
+    "AWS_SECRET_ACCESS_KEY": "package",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+}
+
+
 def dataclass_code(python: str, code: Path, site: Path, host: Path | None) -> Path:
     """The GraphQL handler's kept dataclass methods (channelfin/handlers/dataclass_code.py), written
     by its import in a bare interpreter of the runtime's Python over the package: once deployed,
     the package is read-only, so a cold start could never write them."""
     paths = [str(code), str(site), *([str(host)] if host else [])]
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "eu-west-3", "CHANNELFIN_STAGE": "package",
-           "AWS_ACCESS_KEY_ID": "package", "AWS_SECRET_ACCESS_KEY": "package",
-           "POWERTOOLS_LOG_LEVEL": "ERROR"}  # fmt: skip
+    env = {"PATH": os.environ.get("PATH", ""), **GRAPHQL_SETTINGS}
     subprocess.run(
         [python, "-I", "-S", "-c", f"import sys; sys.path[:0] = {paths!r}; import channelfin.handlers.graphql"],
         check=True,

@@ -80,10 +80,11 @@ def unzipped(group: str, tmp_path: Path) -> Path:
     return _unzipped[group]
 
 
-def bare_python(task: Path, modules: list[str], event: dict | None) -> dict:
+def bare_python(task: Path, modules: list[str], event: dict | None, settings: dict | None = None) -> dict:
     python = package.runtime_python(package.custom_value("lambdaPython"))
     env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "eu-west-3", "CHANNELFIN_STAGE": "ci",
-           "AWS_ACCESS_KEY_ID": "bare", "AWS_SECRET_ACCESS_KEY": "bare", "LAMBDA_TASK_ROOT": str(task)}  # fmt: skip
+           "AWS_ACCESS_KEY_ID": "bare", "AWS_SECRET_ACCESS_KEY": "bare", "LAMBDA_TASK_ROOT": str(task),
+           **(settings or {})}  # fmt: skip
     # This machine's builds of the lock's extension modules (infra/package.py, when it is not
     # aarch64): after the package on the path, so only what the zip's aarch64 files cannot be is loaded.
     host = ROOT / ".build" / "host-extensions"
@@ -158,11 +159,13 @@ def test_a_bare_interpreter_imports_the_group_from_its_zip_alone(group, tmp_path
 
 @built
 def test_the_graphql_handler_compiles_no_dataclass_method_from_its_zip(tmp_path):
-    """Its cold start reuses the methods infra/package.py compiled on the runtime's Python: every one."""
+    """Its cold start, with the settings it is deployed with, reuses the methods infra/package.py
+    compiled on the runtime's Python: every one."""
     task = unzipped("graphql", tmp_path)
     kept = sorted(p.name for p in (task / "channelfin" / "handlers" / "__pycache__").glob("dataclass-code.*"))
     assert kept == [f"dataclass-code.cpython-{package.custom_value('lambdaPython').replace('.', '')}.bin"]
-    methods = bare_python(task, HANDLERS["graphql"], None)["dataclass_methods"]
+    deployed = {**package.GRAPHQL_SETTINGS, "CHANNELFIN_STAGE": "ci"}
+    methods = bare_python(task, HANDLERS["graphql"], None, deployed)["dataclass_methods"]
     # one per class on Python 3.13 (one per method before): Strawberry's types, ours, the libraries'
     assert methods["compiled"] == 0 and methods["reused"] > 300, methods
     for group in ("webhook", "steps", "documents"):
@@ -264,3 +267,17 @@ def test_the_kept_services_make_clients_from_the_zip_with_the_full_endpoints(tmp
     )
     assert json.loads(done.stdout) == json.loads(full.stdout)
     assert (task / "botocore" / "data" / "endpoints.json").stat().st_size < 100_000
+
+
+PACKAGED = ROOT / ".serverless" / "cloudformation-template-update-stack.json"
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_packaging_imports_the_graphql_handler_with_the_settings_it_is_deployed_with():
+    """What chooses the code its init runs: every CHANNELFIN_ variable of the deployed function (a
+    secret's id given as the secret's value), and the same e-signature provider."""
+    variables = json.loads(PACKAGED.read_text())["Resources"]["GraphqlLambdaFunction"]["Properties"]["Environment"]
+    deployed = {k.removesuffix("_ID") if k.endswith("_SECRET_ID") else k for k in variables["Variables"]}
+    left = {k for k in deployed if k.startswith("CHANNELFIN_") and not k.endswith(("_ARN", "_BUCKET", "_PREFIX"))}
+    assert left <= set(package.GRAPHQL_SETTINGS), left - set(package.GRAPHQL_SETTINGS)
+    assert package.GRAPHQL_SETTINGS["CHANNELFIN_ESIGN_PROVIDER"] == variables["Variables"]["CHANNELFIN_ESIGN_PROVIDER"]
