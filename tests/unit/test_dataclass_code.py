@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import marshal
 import sys
 import types
 from dataclasses import FrozenInstanceError
@@ -181,3 +182,47 @@ def test_uninstalling_gives_dataclasses_its_builtin_exec_back(tmp_path):
     assert "exec" not in vars(dataclasses) and methods.codes == {}
     make_classes()
     assert methods.compiled == 0  # no longer through the cache
+
+
+def test_a_file_whose_entries_are_not_code_is_ignored_not_run(installed, tmp_path, capsys):
+    """marshal can hold text as well as code: text in place of a method is never executed."""
+    cache = tmp_path / "kept.bin"
+    first = installed(cache)
+    make_classes()
+    first.save()
+    dataclass_code.uninstall(first)
+    planted = {
+        source: "print('RUN FROM THE FILE')"
+        for source in marshal.loads(cache.read_bytes()[len(dataclass_code.HEADER) :])
+    }
+    cache.write_bytes(dataclass_code.HEADER + marshal.dumps(planted))
+    second = installed(cache)
+    assert describe(make_classes()) == describe_plain()
+    assert second.reused == 0 and second.compiled > 0 and "RUN FROM THE FILE" not in capsys.readouterr().out
+
+
+def test_a_file_written_by_another_python_is_ignored(installed, tmp_path):
+    cache = tmp_path / "kept.bin"
+    first = installed(cache)
+    make_classes()
+    first.save()
+    dataclass_code.uninstall(first)
+    data = cache.read_bytes()
+    cache.write_bytes(b"\x00\x00" + data[2:])  # another bytecode version in the header
+    second = installed(cache)
+    make_classes()
+    assert second.reused == 0 and second.compiled == first.compiled
+
+
+def test_two_classes_of_the_same_source_get_code_objects_of_their_own(installed, tmp_path):
+    """As without the cache: the interpreter specialises each code object for the class it meets."""
+    cache = tmp_path / "kept.bin"
+    first = installed(cache)
+    make_classes()
+    first.save()
+    dataclass_code.uninstall(first)
+    installed(cache)
+    one, two = make_classes(), make_classes()
+    for name in ("Money", "Line"):
+        assert one[name].__init__.__code__ is not two[name].__init__.__code__
+        assert one[name].__init__.__code__ == two[name].__init__.__code__  # the same code all the same

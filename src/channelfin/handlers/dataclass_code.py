@@ -23,14 +23,36 @@ from __future__ import annotations
 import builtins
 import contextlib
 import dataclasses
+import importlib.util
 import marshal
 import os
 import sys
+import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 CACHE = Path(__file__).with_name("__pycache__") / f"dataclass-code.{sys.implementation.cache_tag}.bin"
+# What the file starts with: the interpreter's bytecode version, as a .pyc does, then this format's.
+HEADER = importlib.util.MAGIC_NUMBER + b"dcc1"
+
+
+def _loaded(data: bytes) -> dict[str, CodeType]:
+    """The file's code objects; {} unless it is this interpreter's and holds only source → code."""
+    if not data.startswith(HEADER):
+        return {}
+    with contextlib.suppress(EOFError, ValueError, TypeError):
+        loaded = marshal.loads(data[len(HEADER) :])
+        if isinstance(loaded, dict) and all(isinstance(k, str) and isinstance(v, CodeType) for k, v in loaded.items()):
+            return loaded
+    return {}
+
+
+def _copy(code: CodeType) -> CodeType:
+    """The same code as a new object, its functions' code too: two classes of the same source get
+    their own, as without the cache (the interpreter specialises each code object for what it
+    meets, and a shared one would be specialised back and forth between the classes)."""
+    return code.replace(co_consts=tuple(_copy(c) if isinstance(c, CodeType) else c for c in code.co_consts))
 
 
 class CompiledMethods:
@@ -42,10 +64,9 @@ class CompiledMethods:
         self.reused = 0
         self.compiled = 0  # this process: what `path` lacked
         self._unsaved = False
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):  # none yet, or unreadable
-            loaded = marshal.loads(path.read_bytes())
-            if isinstance(loaded, dict):
-                self.codes = loaded
+        self._used: set[str] = set()
+        with contextlib.suppress(OSError):  # none yet, or unreadable: every method compiled
+            self.codes = _loaded(path.read_bytes())
 
     def exec(self, source: Any, globals: dict[str, Any] | None = None, locals: Any = None) -> None:
         """`exec` as `dataclasses` calls it, the compiling skipped when the source is known."""
@@ -59,6 +80,9 @@ class CompiledMethods:
                 self._unsaved = True
             else:
                 self.reused += 1
+                if source in self._used:
+                    code = _copy(code)
+            self._used.add(source)
             source = code
         builtins.exec(source, globals, locals)
 
@@ -67,14 +91,19 @@ class CompiledMethods:
         False where it cannot be (Lambda's read-only package): the next process compiles them again."""
         if not self._unsaved or sys.dont_write_bytecode:
             return False
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            partial.write_bytes(marshal.dumps(self.codes))
-            partial.replace(self.path)  # whole or not at all, whoever else writes it meanwhile
+            handle, partial = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".partial")
+        except OSError:
+            return False
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(HEADER + marshal.dumps(self.codes))
+            os.chmod(partial, Path(__file__).stat().st_mode & 0o666)  # readable as the module is, as a .pyc
+            os.replace(partial, self.path)  # whole or not at all, whoever else writes it meanwhile
         except OSError:
             with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+                os.unlink(partial)
             return False
         self._unsaved = False
         return True
