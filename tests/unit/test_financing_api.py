@@ -386,7 +386,30 @@ def test_the_clients_address_or_a_confirmed_signatory_lets_the_request_through(f
     assert codes(payload) == [] and payload["contract"]["status"] == "UNDER_REVIEW"
 
 
-def test_the_local_signer_needs_no_address(flow):
+def test_a_provider_that_needs_no_address_takes_a_file_without_one(flow):
+    """The local signer (tests/unit/test_deploy_wiring.py checks which providers need one)."""
     assert flow.world.ports.signatures.needs_signer_email is False
     contract = flow.new_contract(customer={"name": "Client Inconnu", "registrationNumber": "552 100 554"})
     assert codes(flow.request(contract)) == []
+
+
+def test_the_address_is_checked_again_on_the_draft_as_it_is_written(flow, monkeypatch):
+    """An updateContract removing the e-mail between the request's read and its write."""
+    from dataclasses import replace
+
+    from channelfin.domain.customers import Customer
+    from channelfin.services import financing
+
+    _by_mail(flow, monkeypatch)
+    contract = flow.new_contract(customer={"name": "Client Inconnu", "registrationNumber": "552 100 554"})
+    read = financing.contract_for
+
+    def read_before_the_update(*args, **kwargs):
+        found = read(*args, **kwargs)
+        customer = found.customer
+        return replace(found, customer=Customer(customer.name, customer.registration_number, "old@client.example"))
+
+    monkeypatch.setattr(financing, "contract_for", read_before_the_update)
+    payload = flow.request(contract)
+    assert codes(payload) == ["SIGNER_ADDRESS_REQUIRED"]
+    assert flow.read(contract)["financing"] is None and flow.world.ports.workflows.started == {}

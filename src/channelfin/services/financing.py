@@ -58,15 +58,7 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         raise InvalidTransition(
             "the financing agreement is not active", code=PartnerCode.NO_ACTIVE_AGREEMENT, field=["agreementId"]
         )
-    if ports.signatures.needs_signer_email and not contract.customer.email and signatory_for(ports, contract) is None:
-        # Found now rather than by the workflow once the file is approved, where the request to
-        # sign could go nowhere and the file would wait for ever.
-        raise ValidationError(
-            "the contracts go to the end client for signature by e-mail: give the customer's e-mail "
-            "(updateContract) or have an analyst confirm its signatory (confirmSignatory)",
-            code=FinancingCode.SIGNER_ADDRESS_REQUIRED,
-            field=["contractId"],
-        )
+    _require_signer_address(ports, contract)
     if contract.software_fee.currency != agreement.file_fee.currency:
         raise ValidationError(
             "the contract and the agreement are in different currencies", code=CommonCode.CURRENCY_MISMATCH
@@ -84,6 +76,7 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     def record(current: Contract, exposure: CreditExposure | None) -> Contract:
         if current.financing is not None:
             return current  # a concurrent duplicate won the race; it started the workflow
+        _require_signer_address(ports, current)  # the draft as written, not as first read
         currency = lease.financed_amount.currency
         decision = decide(
             lease,
@@ -104,6 +97,19 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
         contract = update_contract_with_exposure(ports, contract_id, key, record)
     _start(ports, contract)
     return contract
+
+
+def _require_signer_address(ports: Ports, contract: Contract) -> None:
+    """Where the provider mails its requests, the end client must be reachable: found now rather
+    than by the workflow once the file is approved, where the request to sign could go nowhere
+    and the file would wait for ever."""
+    if ports.signatures.needs_signer_email and not contract.customer.email and signatory_for(ports, contract) is None:
+        raise ValidationError(
+            "the contracts go to the end client for signature by e-mail: give the customer's e-mail "
+            "(updateContract) or have an analyst confirm its signatory (confirmSignatory)",
+            code=FinancingCode.SIGNER_ADDRESS_REQUIRED,
+            field=["contractId"],
+        )
 
 
 def _start(ports: Ports, contract: Contract) -> None:
