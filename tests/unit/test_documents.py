@@ -373,3 +373,5 @@ def test_pdf_draws_every_document_and_transliterates_what_the_font_cannot():
     assert printable("Éé àç « » € Œ") == "Éé àç « » € Œ"
     assert printable("Őrs 株 Ромашка Łukasz") == "Ors Zhu Romashka Lukasz"
     assert printable("\U000f0000") == "?"  # a private-use character: nothing to write it with
+    assert printable("Nguye\u0302\u0303n") == "Nguyen"  # decomposed accents, composed first
+    assert printable("Müller\u200b GmbH\u200e") == "Müller GmbH"  # zero-width space, left-to-right mark

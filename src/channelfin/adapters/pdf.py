@@ -23,6 +23,7 @@ fonts, and no font draws every script.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, time
 
 from anyascii import anyascii
@@ -47,7 +48,15 @@ def printable(text: str) -> str:
         return text
     except UnicodeEncodeError:
         pass
-    return "".join(char if _encodable(char) else (anyascii(char) or "?") for char in text)
+    # Composed first (e + combining ̃ → ẽ, then e); what draws nothing (a zero-width space, a bidi
+    # mark, an accent left alone) is dropped rather than shown as "?".
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        if _encodable(char):
+            out.append(char)
+        elif unicodedata.category(char) not in ("Cf", "Mn"):
+            out.append(anyascii(char) or "?")
+    return "".join(out)
 
 
 def _encodable(char: str) -> bool:
