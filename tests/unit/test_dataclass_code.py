@@ -75,6 +75,15 @@ def installed(monkeypatch):
         dataclass_code.uninstall(methods)
 
 
+def written(installed, cache: Path) -> dataclass_code.CompiledMethods:
+    """A process that made SOURCE's classes and wrote the file (the cache uninstalled after it)."""
+    methods = installed(cache)
+    make_classes()
+    assert methods.save()
+    dataclass_code.uninstall(methods)
+    return methods
+
+
 def describe(classes: dict[str, type]) -> dict:
     """What a class's generated methods do, comparable between two makings of it."""
     Money, Line = classes["Money"], classes["Line"]
@@ -122,10 +131,7 @@ def test_a_class_made_from_kept_code_is_the_class_dataclasses_makes(installed, t
 
 def test_a_class_whose_source_changed_is_compiled_again(installed, tmp_path):
     cache = tmp_path / "kept.bin"
-    first = installed(cache)
-    make_classes()
-    first.save()
-    dataclass_code.uninstall(first)
+    written(installed, cache)
 
     second = installed(cache)
 
@@ -187,10 +193,7 @@ def test_uninstalling_gives_dataclasses_its_builtin_exec_back(tmp_path):
 def test_a_file_whose_entries_are_not_code_is_ignored_not_run(installed, tmp_path, capsys):
     """marshal can hold text as well as code: text in place of a method is never executed."""
     cache = tmp_path / "kept.bin"
-    first = installed(cache)
-    make_classes()
-    first.save()
-    dataclass_code.uninstall(first)
+    written(installed, cache)
     planted = {
         source: "print('RUN FROM THE FILE')"
         for source in marshal.loads(cache.read_bytes()[len(dataclass_code.HEADER) :])
@@ -203,10 +206,7 @@ def test_a_file_whose_entries_are_not_code_is_ignored_not_run(installed, tmp_pat
 
 def test_a_file_written_by_another_python_is_ignored(installed, tmp_path):
     cache = tmp_path / "kept.bin"
-    first = installed(cache)
-    make_classes()
-    first.save()
-    dataclass_code.uninstall(first)
+    first = written(installed, cache)
     data = cache.read_bytes()
     cache.write_bytes(b"\x00\x00" + data[2:])  # another bytecode version in the header
     second = installed(cache)
@@ -217,10 +217,7 @@ def test_a_file_written_by_another_python_is_ignored(installed, tmp_path):
 def test_two_classes_of_the_same_source_get_code_objects_of_their_own(installed, tmp_path):
     """As without the cache: the interpreter specialises each code object for the class it meets."""
     cache = tmp_path / "kept.bin"
-    first = installed(cache)
-    make_classes()
-    first.save()
-    dataclass_code.uninstall(first)
+    written(installed, cache)
     installed(cache)
     one, two = make_classes(), make_classes()
     for name in ("Money", "Line"):
