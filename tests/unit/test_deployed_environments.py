@@ -56,3 +56,52 @@ def test_every_function_builds_its_ports_from_the_environment_it_is_deployed_wit
     assert {name: b for name, b in built.items() if "error" in b} == {}
     # the provider mails its requests: the API refuses a file whose end client it could not reach
     assert built["GraphqlLambdaFunction"] == {"needs_signer_email": True}
+
+
+def _allowed(resources: dict, role: str) -> set[tuple[str, str]]:
+    """(action, resource) pairs a role's own policies and the managed policies naming it allow."""
+    documents = [p["PolicyDocument"] for p in resources[role]["Properties"].get("Policies", [])]
+    documents += [
+        r["Properties"]["PolicyDocument"]
+        for r in of_type(resources, "AWS::IAM::ManagedPolicy").values()
+        if {"Ref": role} in r["Properties"].get("Roles", [])
+    ]
+    pairs = set()
+    for document in documents:
+        for statement in document["Statement"]:
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            pairs |= {(a, json.dumps(t, sort_keys=True)) for a in actions for t in targets}
+    return pairs
+
+
+def _table(name: str) -> str:
+    return json.dumps({"Fn::GetAtt": [name, "Arn"]}, sort_keys=True)
+
+
+def _index(name: str, index: str) -> str:
+    return json.dumps({"Fn::Sub": f"${{{name}.Arn}}/index/{index}"}, sort_keys=True)
+
+
+@pytest.mark.skipif(not PACKAGED.exists(), reason="infra/validate packages the template")
+def test_the_calls_a_first_deploy_was_denied_are_allowed():
+    """Found on 2026-12-03 by invoking each function once with its template environment under moto,
+    every AWS call checked against its role: three functions would have been denied in AWS."""
+    resources = packaged()
+    role_of = {n: f["Properties"]["Role"] for n, f in of_type(resources, "AWS::Lambda::Function").items()}
+    ending = {role_of["ExpireLambdaFunction"]["Fn::GetAtt"][0], role_of["CancelLambdaFunction"]["Fn::GetAtt"][0]}
+    assert len(ending) == 1
+    (ending_role,) = ending
+    # Expire and Cancel undo the sale: the enrolment's sale cancelled, the contract's payouts found and
+    # cancelled or clawed back, each change with its event.
+    assert {
+        ("dynamodb:UpdateItem", _table("PartnersTable")),
+        ("dynamodb:Query", _index("PayoutsTable", "gsi2")),
+        ("dynamodb:GetItem", _table("PayoutsTable")),
+        ("dynamodb:PutItem", _table("PayoutsTable")),
+        ("dynamodb:PutItem", _table("EventsTable")),
+    } <= _allowed(resources, ending_role)
+    # A payment run reads the contracts of the commissions it paid (a sale cancelled meanwhile).
+    assert ("dynamodb:BatchGetItem", _table("ContractsTable")) in _allowed(resources, "PaymentStepRole")
+    # updateContract: a party no longer named loses its copy of the contract.
+    assert ("dynamodb:DeleteItem", _table("ContractsTable")) in _allowed(resources, "GraphqlFunctionRole")
