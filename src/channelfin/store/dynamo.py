@@ -190,6 +190,20 @@ def condition_failed(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+# What a transaction meets when its own conditions, or a concurrent transaction, refuse it: a
+# Conflict to the services. Anything else (access denied, throttled, malformed) must surface: a
+# denied write reported as "changed by others" hid a missing permission (2026-12-03).
+_REFUSALS = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+
+
+def transaction_refused(exc: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled by a condition or a concurrent transaction, and by nothing else."""
+    if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
+        return False
+    codes = {r.code for r in exc.cancellation_reasons if r is not None and r.code not in (None, "None")}
+    return bool(codes) and codes <= _REFUSALS
+
+
 def save_if(record: Model, condition: Condition, conflict: str) -> None:
     """Put the item if `condition` holds; a failed condition is a `Conflict` the services understand."""
     try:
@@ -222,6 +236,8 @@ def put_with_copies(
             for item, item_condition in also:
                 tx.save(item, condition=item_condition)
     except TransactWriteError as exc:
+        if not transaction_refused(exc):
+            raise
         raise Conflict(conflict) from exc
 
 

@@ -33,7 +33,15 @@ from channelfin.domain.programs import Actor, Enrollment, PartnerProgram, Partne
 from channelfin.domain.relations import ConsentStatus, Relation
 from channelfin.services.paging import Page, PageRequest
 from channelfin.store import legacy_json, reads
-from channelfin.store.dynamo import PartnersTableItem, TableMeta, connection, put_with_copies, query_page, sort_stamp
+from channelfin.store.dynamo import (
+    PartnersTableItem,
+    TableMeta,
+    connection,
+    put_with_copies,
+    query_page,
+    sort_stamp,
+    transaction_refused,
+)
 from channelfin.store.payouts import new_payout_writes
 from channelfin.store.relations import relation_update
 
@@ -345,7 +353,9 @@ class DynamoProgramRepository:
                     )
                     tx.save(sale, condition=ProgramRecord.pk.does_not_exist())
                 return _sale(sale)
-            except TransactWriteError:
+            except TransactWriteError as exc:
+                if not transaction_refused(exc):
+                    raise
                 continue  # another sale was numbered meanwhile, or this one was: read again
         raise Conflict("too many concurrent sales on this enrolment; try again")
 
@@ -364,5 +374,7 @@ class DynamoProgramRepository:
                     actions=[ProgramRecord.sales_count.add(-1)],
                     condition=ProgramRecord.sales_count > 0,
                 )
-        except TransactWriteError:
+        except TransactWriteError as exc:
+            if not transaction_refused(exc):
+                raise  # not "no sale": the commission would stay due (a role without the right, 2026-12-03)
             return  # no sale recorded, or cancelled already: nothing to do
