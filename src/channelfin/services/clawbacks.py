@@ -16,22 +16,20 @@ from channelfin.services.ports import Ports
 ENDED_WITHOUT_SALE = frozenset({ContractStatus.CANCELLED, ContractStatus.EXPIRED})
 
 
-def claw_back_cancelled(ports: Ports, payout_ids: Iterable[str]) -> None:
-    """After a payment run recorded its payouts: a commission it settled whose contract was cancelled or
-    expired meanwhile (`undo_sale` found it held by the run and left it) is clawed back now."""
-    commissions = [
-        p
-        for p in ports.payouts.get_many(payout_ids).values()
-        if p.kind is PayoutKind.COMMISSION and p.contract_id is not None
-    ]
-    if not commissions:
+def claw_back_cancelled(ports: Ports, held: Iterable[Payout]) -> None:
+    """After a payment run recorded the payouts it held: a commission it settled whose contract was
+    cancelled or expired meanwhile (`undo_sale` found it held by the run and left it) is clawed back
+    now. The contracts are read first; only the commissions of ended ones are read again, as recorded."""
+    contract_of = {p.id: p.contract_id for p in held if p.kind is PayoutKind.COMMISSION and p.contract_id}
+    if not contract_of:
         return
-    contracts = ports.contracts.get_many({p.contract_id for p in commissions if p.contract_id})
+    contracts = ports.contracts.get_many(set(contract_of.values()))
+    ended = [pid for pid, cid in contract_of.items() if (c := contracts.get(cid)) and c.status in ENDED_WITHOUT_SALE]
+    if not ended:
+        return
     now = ports.clock()
-    for payout in commissions:
-        found = contracts.get(payout.contract_id or "")
-        if found is not None and found.status in ENDED_WITHOUT_SALE:
-            claw_back(ports, payout, now)
+    for payout in ports.payouts.get_many(ended).values():
+        claw_back(ports, payout, now)
 
 
 def claw_back(ports: Ports, payout: Payout, now: datetime) -> None:

@@ -76,7 +76,8 @@ def request_financing(ports: Ports, principal: Principal, *, contract_id: str, a
     def record(current: Contract, exposure: CreditExposure | None) -> Contract:
         if current.financing is not None:
             return current  # a concurrent duplicate won the race; it started the workflow
-        _require_signer_address(ports, current)  # the draft as written, not as first read
+        if current.customer != contract.customer:  # changed since the first read: checked as written
+            _require_signer_address(ports, current)
         currency = lease.financed_amount.currency
         decision = decide(
             lease,

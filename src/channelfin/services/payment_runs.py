@@ -260,7 +260,7 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
     paid_count = record_netting(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
-    claw_back_cancelled(ports, [pid for pid in touched(netting) if held[pid].kind is PayoutKind.COMMISSION])
+    claw_back_cancelled(ports, [held[pid] for pid in touched(netting)])
     done = Transfer(
         **{
             **_fields(transfer),

@@ -200,7 +200,7 @@ def transaction_refused(exc: TransactWriteError) -> bool:
     """Whether the transaction was cancelled by a condition or a concurrent transaction, and by nothing else."""
     if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
         return False
-    codes = {r.code for r in exc.cancellation_reasons if r is not None and r.code not in (None, "None")}
+    codes = {r.code for r in exc.cancellation_reasons if r is not None}  # None: an item not at fault
     return bool(codes) and codes <= _REFUSALS
 
 
