@@ -244,6 +244,20 @@ def dataclass_code(python: str, code: Path, site: Path, host: Path | None) -> Pa
     return written
 
 
+def botocore_models(python: str, code: Path, site: Path) -> Path:
+    """botocore's data files of the kept services, parsed by the runtime's Python and kept in the
+    package (channelfin/store/botocore_models.py): a deployed package is read-only."""
+    paths = [str(code), str(site)]
+    prepare = f"from channelfin.store.botocore_models import prepare; prepare(services={KEPT_SERVICES!r})"
+    subprocess.run(
+        [python, "-I", "-S", "-c", f"import sys; sys.path[:0] = {paths!r}; {prepare}"],
+        check=True,
+        env={"PATH": os.environ.get("PATH", "")},
+        cwd=code,
+    )
+    return code / "channelfin" / "store" / "__pycache__" / "botocore-models.bin"
+
+
 def files(folder: Path, *, group: str) -> Iterator[tuple[str, Path]]:
     documents = group == "documents"
     for path in sorted(folder.rglob("*")):
@@ -282,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     host = host_extensions(version, platform, site)
     kept = dataclass_code(python, code, site, host)
     say(f"{kept.relative_to(code)}: the GraphQL handler's dataclass methods, compiled")
+    models = botocore_models(python, code, site)
+    say(f"{models.relative_to(code)}: botocore's data of {len(KEPT_SERVICES)} services, parsed")
     for group in GROUPS:
         target = OUT / f"{group}.zip"
         write_zip(target, [site, code], group=group)

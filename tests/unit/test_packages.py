@@ -45,13 +45,14 @@ NEEDS_FPDF = {"channelfin.adapters.pdf"}
 
 BARE_RUN = r"""
 import importlib, json, sys
-modules, event = json.loads(sys.stdin.read())
+modules, event, extra = json.loads(sys.stdin.read())
 failed = {}
 for name in modules:
     try:
         importlib.import_module(name)
     except Exception as exc:  # noqa: BLE001 (reported)
         failed[name] = f"{type(exc).__name__}: {exc}"
+exec(extra)
 answer = None
 if event is not None:
     import channelfin.handlers.graphql as graphql
@@ -63,7 +64,11 @@ outside = sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, "
                   and "site-packages" in m.__file__})
 kept = getattr(sys.modules.get("channelfin.handlers.graphql"), "_dataclass_methods", None)
 methods = kept and {"compiled": kept.compiled, "reused": kept.reused}
-print(json.dumps({"failed": failed, "answer": answer, "outside": outside, "dataclass_methods": methods}))
+sessions = sys.modules.get("channelfin.store.sessions")
+loader = sessions and sessions._loader
+models = loader and {"parsed": loader.kept.parsed, "reused": loader.kept.reused}
+print(json.dumps({"failed": failed, "answer": answer, "outside": outside, "dataclass_methods": methods,
+                  "botocore_models": models}))
 """
 
 
@@ -80,7 +85,9 @@ def unzipped(group: str, tmp_path: Path) -> Path:
     return _unzipped[group]
 
 
-def bare_python(task: Path, modules: list[str], event: dict | None, settings: dict | None = None) -> dict:
+def bare_python(
+    task: Path, modules: list[str], event: dict | None, settings: dict | None = None, run: str = ""
+) -> dict:
     python = package.runtime_python(package.custom_value("lambdaPython"))
     env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "eu-west-3", "CHANNELFIN_STAGE": "ci",
            "AWS_ACCESS_KEY_ID": "bare", "AWS_SECRET_ACCESS_KEY": "bare", "LAMBDA_TASK_ROOT": str(task),
@@ -91,7 +98,7 @@ def bare_python(task: Path, modules: list[str], event: dict | None, settings: di
     paths = f"sys.path.insert(0, {str(task)!r}); sys.path.append({str(host)!r})"
     done = subprocess.run(
         [python, "-I", "-S", "-c", f"import sys; {paths}; exec({BARE_RUN!r})"],
-        input=json.dumps([modules, event]),
+        input=json.dumps([modules, event, run]),
         capture_output=True,
         text=True,
         env=env,
@@ -171,6 +178,24 @@ def test_the_graphql_handler_compiles_no_dataclass_method_from_its_zip(tmp_path)
     for group in ("webhook", "steps", "documents"):
         with zipfile.ZipFile(ZIPS / f"{group}.zip") as archive:
             assert not [n for n in archive.namelist() if "dataclass-code." in n], f"{group} carries what it never reads"
+
+
+MAKE_CLIENTS = f"""
+from channelfin.store.sessions import client
+for service in {package.KEPT_SERVICES!r}:
+    client(service, region_name="eu-west-3")
+"""
+
+
+@built
+@pytest.mark.parametrize("group", package.GROUPS)
+def test_clients_of_the_kept_services_parse_no_botocore_data_from_the_zip(group, tmp_path):
+    """The package's parses (botocore_models.py) match its botocore's files, byte for byte: a cold
+    start's first clients parse none of them."""
+    task = unzipped(group, tmp_path)
+    found = bare_python(task, [], None, run=MAKE_CLIENTS)
+    assert found["failed"] == {}
+    assert found["botocore_models"]["parsed"] == 0 and found["botocore_models"]["reused"] >= 10, found
 
 
 @built

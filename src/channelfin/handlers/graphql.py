@@ -66,6 +66,7 @@ def lambda_adapter(app: Any) -> Any:
 def _build() -> Any:
     from channelfin.api.http.graphql_app import create_graphql_app
     from channelfin.bootstrap import Settings, build_idempotency, build_persisted_queries, build_ports
+    from channelfin.store.sessions import save_models
 
     settings = Settings.from_env()
     if not (settings.cursor_secret or settings.cursor_secret_id):
@@ -80,6 +81,7 @@ def _build() -> Any:
         integration_clients=settings.integration_clients,
         persisted=build_persisted_queries(settings),
     )
+    save_models()  # what the clients parsed of botocore's data, for the next cold start
     return lambda_adapter(app)
 
 

@@ -11,11 +11,13 @@ shared between threads; clients are).
 The sessions of the process share one data loader, though: it holds only the service models
 as parsed from botocore's JSON files (no credential, connection or random state), so a new
 thread's session, or a restored copy's, does not parse them again (a SnapStart restore's
-`after_restore`: 75 ms with its own loader, measured, most of it that parse).
+`after_restore`: 75 ms with its own loader, measured, most of it that parse). That loader also
+keeps its parses between processes (botocore_models.py), saved at exit or by `save_models()`.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import Any
 
@@ -23,9 +25,11 @@ import boto3
 import botocore.session
 import pynamodb.connection.base
 
+from channelfin.store.botocore_models import KeptModelsLoader, kept_loader
+
 _local = threading.local()
 _generation = 0
-_loader: Any = None  # the first session's data loader, registered on every later one
+_loader: KeptModelsLoader | None = None  # made for the first session, registered on every later one
 _loader_lock = threading.Lock()
 
 
@@ -55,9 +59,14 @@ def _sessions() -> tuple[botocore.session.Session, boto3.session.Session]:
 def _share_loader(core: botocore.session.Session) -> None:
     global _loader
     if _loader is None:
-        _loader = core.get_component("data_loader")
-    else:
-        core.register_component("data_loader", _loader)
+        _loader = kept_loader(core.get_config_variable("data_path"))
+        atexit.register(save_models)
+    core.register_component("data_loader", _loader)
+
+
+def save_models() -> bool:
+    """Keep what the process's loader parsed for the next processes (botocore_models.py)."""
+    return _loader is not None and _loader.kept.save()
 
 
 def client(service: str, **options: Any) -> Any:
