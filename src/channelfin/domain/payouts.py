@@ -28,6 +28,7 @@ class PayoutKind(enum.Enum):
     REFERRAL = "REFERRAL"
     ENTRY_FEE = "ENTRY_FEE"
     CLAWBACK = "CLAWBACK"
+    CHARGE_REFUND = "CHARGE_REFUND"
 
 
 # Owed by a partner to the publisher whose program it is enrolled in.
@@ -226,6 +227,39 @@ def clawback(commission: Payout, *, publisher_id: str, at: datetime) -> Payout:
         due_by=at,
         program_id=commission.program_id,
         enrollment_id=commission.enrollment_id,
+    )
+
+
+def charge_refund_id(charge_id: str) -> str:
+    return f"refund-{charge_id}"
+
+
+# What a cancelled sale's settled payouts are undone by (DESIGN 4: a cancelled sale does not count).
+REVERSED_KINDS = frozenset({PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE})
+
+
+def reversal(payout: Payout, *, at: datetime) -> Payout | None:
+    """What gives back the settled part of a cancelled sale's payout: a commission is clawed back (the
+    partner owes it to the publisher), a partner charge refunded (the publisher owes it back to the
+    affiliate, which never ran the contract it paid for); None when none of it was settled."""
+    settled = payout.amount if payout.status is PayoutStatus.PAID else payout.settled
+    if payout.kind not in REVERSED_KINDS or settled is None or settled.amount <= 0:
+        return None
+    if payout.kind is PayoutKind.COMMISSION:
+        return replace(clawback(payout, publisher_id=payout.payer_id, at=at), amount=settled)
+    return Payout(
+        id=charge_refund_id(payout.id),
+        kind=PayoutKind.CHARGE_REFUND,
+        status=PayoutStatus.SCHEDULED,
+        amount=settled,
+        beneficiary_id=payout.payer_id,
+        payer_id=payout.beneficiary_id,
+        created_at=at,
+        contract_id=payout.contract_id,
+        installment=payout.installment,
+        due_by=at,
+        program_id=payout.program_id,
+        enrollment_id=payout.enrollment_id,
     )
 
 

@@ -1,26 +1,56 @@
-"""Clawbacks: a commission of a sale cancelled later is owed back by the partner (DESIGN 4)."""
+"""Undoing a cancelled sale's money (DESIGN 4: a cancelled sale does not count).
+
+What is still owed of its commission and its partner charges is owed no more; what was settled
+goes back: a commission is clawed back (the partner owes it to the publisher), a charge refunded
+(the publisher owes it back to the affiliate). Each is set off or paid in a later payment run of
+that pair. A payout a payment run holds is the run's until the run lets go of it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 
 from channelfin.domain.contract_status import ContractStatus
 from channelfin.domain.errors import Conflict
-from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus, clawback
+from channelfin.domain.payouts import REVERSED_KINDS, Payout, reversal
 from channelfin.services.ports import Ports
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS
 
 # A contract cancelled, or whose financing file expired (the workflow undoes the sale of both).
 ENDED_WITHOUT_SALE = frozenset({ContractStatus.CANCELLED, ContractStatus.EXPIRED})
 
 
-def claw_back_cancelled(ports: Ports, held: Iterable[Payout]) -> None:
-    """After a payment run recorded the payouts it held: a commission it settled whose contract was
-    cancelled or expired meanwhile (`undo_sale` found it held by the run and left it) is clawed back
-    now. The contracts are read first; only the commissions of ended ones are read again, as recorded."""
-    contract_of = {p.id: p.contract_id for p in held if p.kind is PayoutKind.COMMISSION and p.contract_id}
+def undo_payout(ports: Ports, payout: Payout, now: datetime) -> None:
+    """One payout of a cancelled sale: its open part cancelled, its settled part given back (once:
+    the reversal's id is the payout's). Left alone while a run holds it (`undo_released` follows)."""
+    if payout.kind not in REVERSED_KINDS:
+        return
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        if payout.run_id is not None:
+            return
+        if not payout.is_open:
+            break
+        cancelled = payout.cancelled()  # after a refused transfer too (FAILED: still owed until now)
+        try:
+            ports.payouts.save(cancelled, before=payout, at=now)
+        except Conflict:  # changed meanwhile: settled, or taken by a run
+            payout = ports.payouts.get(payout.id) or payout
+            continue
+        payout = cancelled
+        break
+    given_back = reversal(payout, at=now)
+    if given_back is not None:
+        with contextlib.suppress(Conflict):  # given back already
+            ports.payouts.add(given_back)
+
+
+def undo_released(ports: Ports, released: Iterable[Payout]) -> None:
+    """After a payment run let go of payouts it held (recorded, released, or their transfer failed):
+    those of a sale that ended meanwhile, which `undo_sale` left to the run, are undone now. The
+    contracts are read first; only the payouts of ended ones are read again, as they are now."""
+    contract_of = {p.id: p.contract_id for p in released if p.kind in REVERSED_KINDS and p.contract_id}
     if not contract_of:
         return
     contracts = ports.contracts.get_many(set(contract_of.values()))
@@ -29,14 +59,4 @@ def claw_back_cancelled(ports: Ports, held: Iterable[Payout]) -> None:
         return
     now = ports.clock()
     for payout in ports.payouts.get_many(ended).values():
-        claw_back(ports, payout, now)
-
-
-def claw_back(ports: Ports, payout: Payout, now: datetime) -> None:
-    """What a commission of a cancelled sale settled, owed back by the partner (once: its id is the contract's)."""
-    if payout.kind is not PayoutKind.COMMISSION or not (payout.status is PayoutStatus.PAID or payout.settled):
-        return
-    settled = payout.amount if payout.status is PayoutStatus.PAID else payout.settled
-    assert settled is not None
-    with contextlib.suppress(Conflict):  # clawed back already
-        ports.payouts.add(replace(clawback(payout, publisher_id=payout.payer_id, at=now), amount=settled))
+        undo_payout(ports, payout, now)

@@ -37,7 +37,7 @@ from channelfin.domain.payment_runs import (
     run_id,
 )
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
-from channelfin.services.clawbacks import claw_back_cancelled
+from channelfin.services.clawbacks import undo_released
 from channelfin.services.lanes import run_on_lanes
 from channelfin.services.paging import Page, PageRequest
 from channelfin.services.payment_run_recording import MAX_GROUP_PAYOUTS, check_recordable, record_netting, touched
@@ -260,7 +260,6 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
     paid_count = record_netting(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
-    claw_back_cancelled(ports, [held[pid] for pid in touched(netting)])
     done = Transfer(
         **{
             **_fields(transfer),
@@ -276,6 +275,7 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
     for payout in held.values():
         if payout.id not in touched(netting):
             ports.payouts.release(payout, run.id)
+    undo_released(ports, held.values())
     return {"status": done.status.value}
 
 
@@ -290,7 +290,8 @@ def mark_transfer_failed(ports: Ports, run_id_: str, counterparty_id: str, cause
     if transfer is None or transfer.done:
         return {"status": transfer.status.value if transfer else "UNKNOWN"}
     now = ports.clock()
-    for payout in ports.payouts.get_many(transfer.payout_ids).values():
+    held = ports.payouts.get_many(transfer.payout_ids).values()
+    for payout in held:
         if payout.payer_id == run.payer_id and payout.status is PayoutStatus.SCHEDULED and payout.run_id == run.id:
             failed = payout.failed(cause[:500] or "transfer failed")
             try:
@@ -304,6 +305,7 @@ def mark_transfer_failed(ports: Ports, run_id_: str, counterparty_id: str, cause
         **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": cause[:500], "at": now}
     )
     ports.payment_runs.save_transfer(failed_transfer, expected=transfer)
+    undo_released(ports, held)
     return {"status": TransferStatus.FAILED.value}
 
 
@@ -325,8 +327,10 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
         return {"status": run.status.value}
     for transfer in ports.payment_runs.all_transfers(run.id):
         if not transfer.done:
-            for payout in ports.payouts.get_many(transfer.payout_ids).values():
+            held = ports.payouts.get_many(transfer.payout_ids).values()
+            for payout in held:
                 ports.payouts.release(payout, run.id)
+            undo_released(ports, held)
     ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
     ports.metrics.count("PaymentRunFailed")
     return {"status": RunStatus.FAILED.value}

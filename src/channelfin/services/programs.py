@@ -31,7 +31,7 @@ from channelfin.domain.programs import (
     partner_charges,
 )
 from channelfin.domain.relations import ConsentStatus, Relation
-from channelfin.services.clawbacks import ENDED_WITHOUT_SALE, claw_back
+from channelfin.services.clawbacks import ENDED_WITHOUT_SALE, undo_payout
 from channelfin.services.paging import Page, PageRequest, all_items
 from channelfin.services.ports import Ports
 from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
@@ -279,23 +279,13 @@ def register_sale(ports: Ports, contract: Contract) -> None:
 
 def undo_sale(ports: Ports, contract: Contract) -> None:
     """A cancelled contract: its sale stops counting (the next sale takes its number), what it earned
-    and was not settled is CANCELLED, and a commission already paid is clawed back: the partner owes
-    it to the publisher, set off in the next payment run of that pair."""
+    or owes and was not settled is CANCELLED, and what was settled goes back (services/clawbacks.py):
+    a commission clawed back, a partner charge refunded, each set off or paid in a later run."""
     if contract.enrollment_id is not None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
     now = ports.clock()
     for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
-        if payout.kind not in (PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE):
-            continue
-        # Unsettled, even after a refused transfer (FAILED: still owed), and not held by a run. One
-        # a run holds is the run's: it claws back what it pays (claw_back_cancelled).
-        unsettled = payout.status in (PayoutStatus.SCHEDULED, PayoutStatus.FAILED) and payout.settled is None
-        if unsettled and payout.run_id is None:
-            with contextlib.suppress(Conflict):  # settled meanwhile: a paid line stays paid
-                ports.payouts.save(payout.cancelled(), before=payout, at=now)
-                continue
-            payout = ports.payouts.get(payout.id) or payout
-        claw_back(ports, payout, now)
+        undo_payout(ports, payout, now)
 
 
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:

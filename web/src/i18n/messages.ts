@@ -402,6 +402,7 @@ export const ENUM_LABELS: Record<string, readonly [fr: string, en: string]> = {
   REFERRAL: ["Apport d'affaires", "Referral"],
   ENTRY_FEE: ["Droit d'entrée", "Entry fee"],
   CLAWBACK: ["Reprise de commission", "Clawback"],
+  CHARGE_REFUND: ["Remboursement de redevance", "Charge refund"],
   CREDIT_REVIEW: ["Étude de crédit", "Credit review"],
   SIGNATURES: ["Signatures", "Signatures"],
   DELIVERY_REPORT: ["Procès-verbal de livraison", "Delivery report"],

@@ -132,6 +132,7 @@ VALUES: dict[str, dict[str, str]] = {
         "REFERRAL": "A financing referral reward (FINANCING_REFERRAL campaigns).",
         "ENTRY_FEE": "A partner's fee on entering a publisher's program.",
         "CLAWBACK": "A paid commission owed back after its contract was cancelled.",
+        "CHARGE_REFUND": "A settled partner charge given back to the affiliate after its contract was cancelled.",
     },
     "PayoutStatus": {
         "SCHEDULED": "Due, not paid yet.",
