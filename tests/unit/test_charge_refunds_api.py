@@ -133,3 +133,28 @@ def test_a_commission_whose_transfer_fails_after_its_sale_was_cancelled_is_owed_
     later = run(world, programs.publisher_admin, world.publisher)["run"]
     assert later["paid"] == {"amount": "0.00"} and ports.payments.paid == {}
     assert trial(world)["balanced"] is True
+
+
+def test_a_step_that_fails_while_undoing_undoes_on_its_retry(world, programs, monkeypatch):
+    # PayCounterparty is retried by the state machine: a failure after the money moved but before
+    # the transfer is marked done must leave the undoing to the retry, not skip it.
+    affiliate, contract = affiliate_also_prescribing(programs)
+    ports = world.ports
+    started, _ = payment_runs._start(ports, LEASER_ADMIN, from_global_id(world.publisher)[1], ports.clock(), None, None)
+    payment_runs.plan_run(ports, started.id)
+    cancel(programs, contract, affiliate)
+    add, failures = ports.payouts.add, []
+
+    def failing_once(payout, *args, **kwargs):
+        if payout.kind.value == "CHARGE_REFUND" and not failures:
+            failures.append(payout.id)
+            raise RuntimeError("DynamoDB went away")
+        return add(payout, *args, **kwargs)
+
+    monkeypatch.setattr(ports.payouts, "add", failing_once)
+    with pytest.raises(RuntimeError):
+        payment_runs.pay_counterparty(ports, started.id, from_global_id(affiliate)[1])
+    payment_runs.pay_counterparty(ports, started.id, from_global_id(affiliate)[1])  # the retry
+
+    assert failures and [p["amount"] for p in programs.payouts_of(contract, "CHARGE_REFUND")] == [{"amount": "1200.00"}]
+    assert trial(world)["balanced"] is True

@@ -260,6 +260,11 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
     paid_count = record_netting(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
+    for payout in held.values():
+        if payout.id not in touched(netting):
+            ports.payouts.release(payout, run.id)
+    # Before the transfer is marked done, so a retried step still undoes what it must.
+    undo_released(ports, held.values())
     done = Transfer(
         **{
             **_fields(transfer),
@@ -272,10 +277,6 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
         }
     )
     ports.payment_runs.save_transfer(done, expected=transfer)
-    for payout in held.values():
-        if payout.id not in touched(netting):
-            ports.payouts.release(payout, run.id)
-    undo_released(ports, held.values())
     return {"status": done.status.value}
 
 
@@ -304,8 +305,8 @@ def mark_transfer_failed(ports: Ports, run_id_: str, counterparty_id: str, cause
     failed_transfer = Transfer(
         **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": cause[:500], "at": now}
     )
-    ports.payment_runs.save_transfer(failed_transfer, expected=transfer)
     undo_released(ports, held)
+    ports.payment_runs.save_transfer(failed_transfer, expected=transfer)
     return {"status": TransferStatus.FAILED.value}
 
 
