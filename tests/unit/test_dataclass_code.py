@@ -223,3 +223,30 @@ def test_two_classes_of_the_same_source_get_code_objects_of_their_own(installed,
     for name in ("Money", "Line"):
         assert one[name].__init__.__code__ is not two[name].__init__.__code__
         assert one[name].__init__.__code__ == two[name].__init__.__code__  # the same code all the same
+
+
+def test_the_file_keeps_only_what_its_last_writer_used(installed, tmp_path):
+    # A checkout's file does not grow with every edited class: a save keeps the methods the
+    # process used (the handler's import makes the same classes each time) and drops the rest.
+    cache = tmp_path / "kept.bin"
+    written(installed, cache)
+    kept_before = set(dataclass_code._loaded(cache.read_bytes()))
+    assert kept_before
+
+    second = installed(cache)
+    make_classes()
+
+    @dataclasses.dataclass
+    class Edited:
+        edited_field: int
+
+    assert second.compiled > 0 and second.save()
+    kept_after = set(dataclass_code._loaded(cache.read_bytes()))
+    assert kept_before < kept_after  # SOURCE's classes, used again, and the new one
+
+    third = installed(cache)
+    make_classes()
+    assert third.compiled == 0
+    third._unsaved = True  # as after compiling anything: a save happens
+    assert third.save()
+    assert set(dataclass_code._loaded(cache.read_bytes())) == kept_before  # Edited's methods dropped

@@ -25,12 +25,12 @@ import contextlib
 import dataclasses
 import importlib.util
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from channelfin.store.kept_files import write_kept
 
 CACHE = Path(__file__).with_name("__pycache__") / f"dataclass-code.{sys.implementation.cache_tag}.bin"
 # What the file starts with: the interpreter's bytecode version, as a .pyc does, then this format's.
@@ -88,22 +88,12 @@ class CompiledMethods:
 
     def save(self) -> bool:
         """Write the file when methods were compiled since it was read, and bytecode may be written;
-        False where it cannot be (Lambda's read-only package): the next process compiles them again."""
-        if not self._unsaved or sys.dont_write_bytecode:
+        False where it cannot be (Lambda's read-only package): the next process compiles them again.
+        Only the methods this process used are kept: those of classes edited since drop out."""
+        if not self._unsaved:
             return False
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            handle, partial = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".partial")
-        except OSError:
-            return False
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(HEADER + marshal.dumps(self.codes))
-            os.chmod(partial, Path(__file__).stat().st_mode & 0o666)  # readable as the module is, as a .pyc
-            os.replace(partial, self.path)  # whole or not at all, whoever else writes it meanwhile
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
+        used = {source: code for source, code in self.codes.items() if source in self._used}
+        if not write_kept(self.path, HEADER + marshal.dumps(used)):
             return False
         self._unsaved = False
         return True

@@ -30,8 +30,6 @@ import gzip
 import json
 import marshal
 import os
-import sys
-import tempfile
 from collections.abc import Callable
 from importlib.util import source_hash
 from pathlib import Path
@@ -40,6 +38,8 @@ from typing import Any
 import botocore
 import botocore.exceptions
 from botocore.loaders import JSONFileLoader, Loader
+
+from channelfin.store.kept_files import write_kept
 
 CACHE = Path(__file__).with_name("__pycache__") / "botocore-models.bin"
 # Files of another format or botocore version are ignored whole (a version's files never change).
@@ -104,21 +104,7 @@ class KeptModels:
     def save(self) -> bool:
         """Write the file when something was parsed since it was read, and bytecode may be written;
         False where it cannot be (Lambda's read-only package)."""
-        if not self._unsaved or sys.dont_write_bytecode:
-            return False
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            handle, partial = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".partial")
-        except OSError:
-            return False
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(HEADER + marshal.dumps((self.files, self.listings)))
-            os.chmod(partial, Path(__file__).stat().st_mode & 0o666)  # readable as the module is
-            os.replace(partial, self.path)  # whole or not at all, whoever else writes it meanwhile
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
+        if not self._unsaved or not write_kept(self.path, HEADER + marshal.dumps((self.files, self.listings))):
             return False
         self._unsaved = False
         return True
