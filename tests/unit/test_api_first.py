@@ -146,3 +146,22 @@ def test_the_cpu_clock_of_another_process_is_read_and_a_gone_one_is_not():
 
 def test_the_worker_reads_its_parent_when_it_can():
     assert process_cpu_clock(os.getpid()) is not None or not sys.platform.startswith("linux")
+
+
+def test_lanes_wait_side_by_side_not_in_turn():
+    # Each lane's write waits at most `max_wait`: lanes sleeping under one lock waited in turn,
+    # the last of four up to four times as long while the API stayed busy.
+    import threading
+
+    busy_cpu = iter(range(0, 10**15, 10**7))  # 10 ms of CPU each look: always busy
+    gate = ApiFirst(lambda: next(busy_cpu), quiet=0.02, step=0.005, max_wait=0.2)
+    time.sleep(0.03)
+    lanes = [threading.Thread(target=gate.wait) for _ in range(4)]
+    started = time.monotonic()
+    for lane in lanes:
+        lane.start()
+    for lane in lanes:
+        lane.join()
+    took = time.monotonic() - started
+    assert 0.2 <= took < 0.5, took  # in turn: 0.8 s
+    assert 0.8 <= gate.waited < 1.2  # four lanes, 0.2 s each

@@ -72,7 +72,7 @@ class ApiFirst:
     ) -> None:
         self.api_cpu_ns, self.quiet, self.busy_share = api_cpu_ns, quiet, busy_share
         self.step, self.max_wait, self.clock, self.sleep = step, max_wait, clock, sleep
-        self._lock = threading.Lock()  # lanes share one view of the API
+        self._lock = threading.Lock()  # lanes share one view of the API (its samples)
         self._samples: deque[tuple[float, int]] = deque([(clock(), api_cpu_ns())])
         self.waited = 0.0  # seconds, in all (what the tests read)
 
@@ -94,10 +94,14 @@ class ApiFirst:
         return (cpu - then_cpu) / 1e9 > self.busy_share * self.quiet
 
     def wait(self) -> None:
+        started = self.clock()
+        while self.clock() - started < self.max_wait:
+            with self._lock:  # the samples are shared; the sleeping is not, so lanes wait side by side
+                busy = self._busy()
+            if busy is False:
+                break
+            self.sleep(self.step)
         with self._lock:
-            started = self.clock()
-            while self._busy() is not False and self.clock() - started < self.max_wait:
-                self.sleep(self.step)
             self.waited += self.clock() - started
 
 
