@@ -42,10 +42,17 @@ class ProgramFlow:
         return payload["program"]
 
     def enroll(
-        self, tier: str, *roles: str, potential: str | None = None, name: str | None = None, accept: bool = True
+        self,
+        tier: str,
+        *roles: str,
+        potential: str | None = None,
+        name: str | None = None,
+        accept: bool = True,
+        partner: str | None = None,
     ) -> dict[str, Any]:
-        """A new partner enrolled at `tier`, its enrolment accepted by its partner-admin (unless `accept` is False)."""
-        partner = register(self.world.ports, name or f"{tier.title()} SARL", *(roles or ("RESELLER",)))
+        """A new partner (or `partner`, already enrolled at another tier) enrolled at `tier`, its
+        enrolment accepted by its partner-admin (unless `accept` is False)."""
+        partner = partner or register(self.world.ports, name or f"{tier.title()} SARL", *(roles or ("RESELLER",)))
         payload = self.mutate(
             self.publisher_admin,
             ops.ENROLL,

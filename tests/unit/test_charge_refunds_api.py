@@ -33,17 +33,7 @@ def affiliate_also_prescribing(programs: ProgramFlow) -> tuple[str, str]:
     programs.enroll("AFFILIATE", "AFFILIATE", "RESELLER", potential="0.00")
     affiliate = programs.partners["AFFILIATE"]
     held = programs.sell("AFFILIATE", owner=affiliate, startDate="2026-10-01")
-    as_prescriber = programs.mutate(
-        programs.publisher_admin,
-        ops.ENROLL,
-        "enrollPartner",
-        programId=programs.program,
-        partnerId=affiliate,
-        tier="PRESCRIBER",
-    )
-    programs.partners["PRESCRIBER"] = affiliate
-    programs.enrollments["PRESCRIBER"] = as_prescriber["enrollment"]["id"]
-    programs.accept("PRESCRIBER")
+    programs.enroll("PRESCRIBER", partner=affiliate)
     programs.sell("PRESCRIBER")
     return affiliate, held
 

@@ -201,17 +201,7 @@ def test_an_affiliate_owing_3000_and_owed_1200_is_paid_nothing_and_owes_1800_aft
     affiliate = programs.partners["AFFILIATE"]
     programs.sell("AFFILIATE", owner=affiliate, startDate="2026-10-01")  # year 1 is due now
     # The same partner also brings the publisher a deal as a prescriber: 20% of a 6,000.00 first annuity.
-    as_prescriber = programs.mutate(
-        programs.publisher_admin,
-        ops.ENROLL,
-        "enrollPartner",
-        programId=programs.program,
-        partnerId=affiliate,
-        tier="PRESCRIBER",
-    )
-    programs.partners["PRESCRIBER"] = affiliate
-    programs.enrollments["PRESCRIBER"] = as_prescriber["enrollment"]["id"]
-    programs.accept("PRESCRIBER")
+    programs.enroll("PRESCRIBER", partner=affiliate)
     programs.sell("PRESCRIBER")
     due_now = [p for p in _payouts_of_payer(world, affiliate) if p["status"] == "SCHEDULED"]
     assert {p["kind"] for p in due_now} == {"PARTNER_CHARGE"}  # years 2 and 3 fall due later
