@@ -135,7 +135,7 @@ class FakeContracts:
     def get(self, contract_id: str) -> Contract | None:
         return self.contracts.get(contract_id)
 
-    def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
+    def get_many(self, contract_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Contract]:
         return {c: self.contracts[c] for c in contract_ids if c in self.contracts}
 
     def find(
@@ -199,7 +199,7 @@ class FakePayouts:
                     contract, payout_ids=contract.payout_ids | {payout.id}, version=contract.version + 1
                 )
 
-    def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
+    def get_many(self, payout_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Payout]:
         return {p: self.payouts[p] for p in payout_ids if p in self.payouts}
 
     def save(self, payout: Payout, *, before: Payout, at: datetime) -> None:
@@ -233,7 +233,7 @@ class FakePayouts:
             if stored is not None and stored.run_id == run_id:
                 self.payouts[payout.id] = stored.held_by(None)
 
-    def get(self, payout_id: str) -> Payout | None:
+    def get(self, payout_id: str, *, consistent: bool = False) -> Payout | None:
         return self.payouts.get(payout_id)
 
     def of_party_between(self, partner_id: str, start: datetime, end: datetime) -> list[Payout]:

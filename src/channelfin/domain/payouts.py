@@ -85,6 +85,13 @@ class Payout:
             return Money.zero(self.amount.currency)
         return self.amount - self.settled if self.settled is not None else self.amount
 
+    @property
+    def counted_amount(self) -> Money:
+        """What the payout counts for in a statement: all of it; of a cancelled one, what was settled before."""
+        if self.status is PayoutStatus.CANCELLED:
+            return self.settled or Money.zero(self.amount.currency)
+        return self.amount
+
     def parties(self) -> tuple[str, str]:
         return self.payer_id, self.beneficiary_id
 
@@ -238,6 +245,17 @@ def charge_refund_id(charge_id: str) -> str:
 REVERSED_KINDS = frozenset({PayoutKind.COMMISSION, PayoutKind.PARTNER_CHARGE})
 
 
+def undone_with_sale(payout: Payout, *, ran_from: datetime | None, ended_at: datetime | None) -> bool:
+    """Whether a payout goes with its contract's cancelled sale: the commission always; a partner
+    charge unless its year began while the contract ran (the affiliate held it and collected that
+    year's fees: the charge stays owed, or paid)."""
+    if payout.kind not in REVERSED_KINDS:
+        return False
+    if payout.kind is PayoutKind.PARTNER_CHARGE and ran_from is not None and ended_at is not None:
+        return not (payout.due_by is not None and payout.due_by < ended_at)
+    return True
+
+
 def reversal(payout: Payout, *, at: datetime) -> Payout | None:
     """What gives back the settled part of a cancelled sale's payout: a commission is clawed back (the
     partner owes it to the publisher), a partner charge refunded (the publisher owes it back to the
@@ -267,7 +285,8 @@ def reversal(payout: Payout, *, at: datetime) -> Payout | None:
 class Statement:
     """A partner's payouts for a period: what it is owed or paid, what it owes or pays, the net.
 
-    Cancelled lines are listed but count for nothing; the totals add up to the cent:
+    Cancelled lines are listed and count only for what was settled of them before (a cancelled
+    sale's charge set off in part: that part, given back by its own line); the totals add up to the cent:
     `net = earned − charged`, and `earned` is the sum of `earned_by_kind`.
     """
 
@@ -286,13 +305,13 @@ class Statement:
     @classmethod
     def of(cls, partner_id: str, start: datetime, end: datetime, lines: list[Payout]) -> Statement:
         currency = lines[0].amount.currency if lines else "EUR"
-        counted = [p for p in lines if p.status is not PayoutStatus.CANCELLED]
+        counted = [(p, p.counted_amount) for p in lines if p.counted_amount.amount]
         by_kind: dict[PayoutKind, Money] = {}
-        for p in counted:
+        for p, amount in counted:
             if p.beneficiary_id == partner_id:
-                by_kind[p.kind] = by_kind.get(p.kind, Money.zero(currency)) + p.amount
+                by_kind[p.kind] = by_kind.get(p.kind, Money.zero(currency)) + amount
         earned = sum((m for m in by_kind.values()), Money.zero(currency))
-        charged = sum((p.amount for p in counted if p.payer_id == partner_id), Money.zero(currency))
+        charged = sum((amount for p, amount in counted if p.payer_id == partner_id), Money.zero(currency))
         return cls(
             partner_id=partner_id,
             start=start,

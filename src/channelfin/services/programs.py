@@ -285,7 +285,7 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
     now = ports.clock()
     for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
-        undo_payout(ports, payout, now)
+        undo_payout(ports, payout, contract, now)
 
 
 def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, up_to: datetime) -> list[Payout]:

@@ -302,9 +302,9 @@ class DynamoContractRepository(DynamoSignatories):
         found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
         return _contract(found) if found else None
 
-    def get_many(self, contract_ids: Iterable[str]) -> dict[str, Contract]:
+    def get_many(self, contract_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Contract]:
         keys = [(f"CONTRACT#{c}", "CONTRACT") for c in contract_ids]
-        return {c.id: c for c in map(_contract, reads.get_many(ContractRecord, keys))}
+        return {c.id: c for c in map(_contract, reads.get_many(ContractRecord, keys, consistent=consistent))}
 
     def find(
         self,

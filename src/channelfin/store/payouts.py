@@ -224,9 +224,9 @@ class DynamoPayoutRepository:
             return None
         return reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
 
-    def get_many(self, payout_ids: Iterable[str]) -> dict[str, Payout]:
+    def get_many(self, payout_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Payout]:
         keys = [(f"PAYOUT#{p}", "PAYOUT") for p in payout_ids]
-        return {p.id: p for p in map(_payout, reads.get_many(PayoutRecord, keys))}
+        return {p.id: p for p in map(_payout, reads.get_many(PayoutRecord, keys, consistent=consistent))}
 
     def save(self, payout: Payout, *, before: Payout, at: datetime) -> None:
         """Replace the payout as it was read (`before`), journaling the change; `Conflict` if it moved."""
@@ -294,8 +294,8 @@ class DynamoPayoutRepository:
             if not condition_failed(exc):
                 raise
 
-    def get(self, payout_id: str) -> Payout | None:
-        found = reads.get(PayoutRecord, f"PAYOUT#{payout_id}", "PAYOUT")
+    def get(self, payout_id: str, *, consistent: bool = False) -> Payout | None:
+        found = reads.get(PayoutRecord, f"PAYOUT#{payout_id}", "PAYOUT", consistent=consistent)
         return _payout(found) if found else None
 
     def find(self, *, contract_id: str | None, beneficiary_id: str | None, page: PageRequest) -> Page[Payout]:

@@ -90,15 +90,18 @@ def _client(record: type[Model]) -> Any:
     return record._get_connection().connection.client
 
 
-def get(record: type[Model], hash_key: Any, range_key: Any = None) -> Any | None:
-    """GetItem: the item as a view, or None."""
-    found = _client(record).get_item(TableName=record.Meta.table_name, Key=_key(record, hash_key, range_key))
+def get(record: type[Model], hash_key: Any, range_key: Any = None, *, consistent: bool = False) -> Any | None:
+    """GetItem: the item as a view, or None (`consistent`: a strongly consistent read)."""
+    found = _client(record).get_item(
+        TableName=record.Meta.table_name, Key=_key(record, hash_key, range_key), ConsistentRead=consistent
+    )
     item = found.get("Item")
     return reader_for(record)(item) if item else None
 
 
-def get_many(record: type[Model], keys: Iterable[tuple[Any, Any]]) -> list[Any]:
-    """BatchGetItem, 100 keys a request (each key once), unprocessed keys asked again after a backoff."""
+def get_many(record: type[Model], keys: Iterable[tuple[Any, Any]], *, consistent: bool = False) -> list[Any]:
+    """BatchGetItem, 100 keys a request (each key once), unprocessed keys asked again after a backoff
+    (`consistent`: strongly consistent reads)."""
     table, read, client = record.Meta.table_name, reader_for(record), _client(record)
     wanted = [_key(record, h, r) for h, r in dict.fromkeys(keys)]
     found: list[Any] = []
@@ -106,7 +109,7 @@ def get_many(record: type[Model], keys: Iterable[tuple[Any, Any]]) -> list[Any]:
         pending = wanted[start : start + BATCH_GET_LIMIT]
         for attempt in range(UNPROCESSED_RETRIES + 1):
             backoff(attempt)
-            answer = client.batch_get_item(RequestItems={table: {"Keys": pending}})
+            answer = client.batch_get_item(RequestItems={table: {"Keys": pending, "ConsistentRead": consistent}})
             found.extend(read(item) for item in answer.get("Responses", {}).get(table, ()))
             pending = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys") or []
             if not pending:
