@@ -255,7 +255,8 @@ def botocore_models(python: str, code: Path, site: Path) -> Path:
         env={"PATH": os.environ.get("PATH", "")},
         cwd=code,
     )
-    return code / "channelfin" / "store" / "__pycache__" / "botocore-models.bin"
+    (folder,) = (code / "channelfin" / "store" / "__pycache__").glob("botocore-*")
+    return folder
 
 
 def files(folder: Path, *, group: str) -> Iterator[tuple[str, Path]]:
@@ -297,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     kept = dataclass_code(python, code, site, host)
     say(f"{kept.relative_to(code)}: the GraphQL handler's dataclass methods, compiled")
     models = botocore_models(python, code, site)
-    say(f"{models.relative_to(code)}: botocore's data of {len(KEPT_SERVICES)} services, parsed")
+    say(f"{models.relative_to(code)}: botocore's data of {len(KEPT_SERVICES)} services, parsed and listed")
     for group in GROUPS:
         target = OUT / f"{group}.zip"
         write_zip(target, [site, code], group=group)

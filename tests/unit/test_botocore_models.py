@@ -7,20 +7,23 @@ or when what comes back differs from what botocore parses itself.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import boto3
 import botocore.session
 import pytest
-from botocore.loaders import Loader
+from botocore.loaders import JSONFileLoader, Loader
 
 from channelfin.store import botocore_models
 from channelfin.store.botocore_models import KeptModels, kept_loader
 
 SERVICES = ("dynamodb", "s3", "stepfunctions", "lambda", "secretsmanager")
+BOTO3_DATA = str(Path(boto3.__file__).parent / "data")
 
 
 @pytest.fixture(autouse=True)
@@ -28,15 +31,20 @@ def bytecode_may_be_written(monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as on a developer's machine, not the suite's
 
 
+def loader_as_sessions_make_it(folder: Path, data_path: str | None = None):
+    loader = kept_loader(data_path, KeptModels(folder))
+    loader.search_paths.append(BOTO3_DATA)  # what a boto3 session adds
+    return loader
+
+
 def test_kept_files_are_what_botocore_parses_in_the_same_order(tmp_path):
-    path = tmp_path / "models.bin"
-    first = kept_loader(None, KeptModels(path))
+    first = loader_as_sessions_make_it(tmp_path)
     for service in SERVICES:
         first.load_service_model(service, "service-2")
     first.load_data("endpoints")
-    assert first.kept.parsed >= len(SERVICES) + 1 and first.kept.save()
+    assert first.kept.parsed >= len(SERVICES) + 1 and first.kept.save()  # their sdk extras too
 
-    again = kept_loader(None, KeptModels(path))
+    again = loader_as_sessions_make_it(tmp_path)
     botocores = Loader()
     for service in SERVICES:
         for type_name in ("service-2", "endpoint-rule-set-1"):
@@ -49,7 +57,7 @@ def test_kept_files_are_what_botocore_parses_in_the_same_order(tmp_path):
 
 
 def test_each_load_is_a_new_object_as_botocore_mutates_what_it_loads(tmp_path):
-    kept = KeptModels(tmp_path / "models.bin")
+    kept = KeptModels(tmp_path)
     one, two = (kept_loader(None, kept).load_service_model("dynamodb", "service-2") for _ in range(2))
     assert one == two and one is not two and one["shapes"] is not two["shapes"]
 
@@ -72,83 +80,109 @@ def test_clients_from_the_sessions_use_the_kept_loader_and_resolve_as_botocore_d
     assert loader is sessions._loader and loader.kept.parsed + loader.kept.reused > 0
 
 
-def fake_service(root: Path, name: str, version: str = "2020-01-01", operations: int = 1) -> Path:
+def fake_service(root: Path, name: str, version: str = "2020-01-01", type_name: str = "service-2") -> Path:
     folder = root / name / version
-    folder.mkdir(parents=True)
-    model = {"metadata": {"endpointPrefix": name}, "operations": {f"Op{i}": {} for i in range(operations)}}
-    (folder / "service-2.json").write_text(json.dumps(model))
-    return folder / "service-2.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    model = {"metadata": {"endpointPrefix": name}, "operations": {"Op0": {}}}
+    (folder / f"{type_name}.json").write_text(json.dumps(model))
+    return folder / f"{type_name}.json"
 
 
-def test_a_changed_file_or_a_new_service_is_read_again(tmp_path):
+def test_a_changed_file_is_parsed_again(tmp_path):
     extra = tmp_path / "data"
     model = fake_service(extra, "fakeone")
-    path = tmp_path / "models.bin"
-    first = kept_loader(str(extra), KeptModels(path))
-    assert "fakeone" in first.list_available_services("service-2")
+    first = loader_as_sessions_make_it(tmp_path / "kept", str(extra))
     assert first.load_service_model("fakeone", "service-2")["operations"] == {"Op0": {}}
     first.kept.save()
-
-    model.write_text(json.dumps({"metadata": {}, "operations": {"Changed": {}}}))
-    fake_service(extra, "faketwo")  # a new directory: the search path's modification time moves
-    os.utime(extra, ns=(os.stat(extra).st_atime_ns, os.stat(extra).st_mtime_ns + 1_000_000_000))
-    again = kept_loader(str(extra), KeptModels(path))
-    listed = again.list_available_services("service-2")
-    assert {"fakeone", "faketwo", "dynamodb"} <= set(listed)
-    assert listed == Loader(extra_search_paths=[str(extra)]).list_available_services("service-2")
+    model.write_text(json.dumps({"metadata": {}, "operations": {"Changed": {}}}))  # the same size or not
+    again = loader_as_sessions_make_it(tmp_path / "kept", str(extra))
     assert again.load_service_model("fakeone", "service-2")["operations"] == {"Changed": {}}
 
 
-def test_an_unchanged_listing_is_kept_and_a_foreign_file_ignored(tmp_path):
-    path = tmp_path / "models.bin"
-    first = kept_loader(None, KeptModels(path))
-    listed = first.list_available_services("service-2")
+def test_services_are_listed_anew_where_a_data_directory_of_the_users_exists(tmp_path):
+    # A model type added inside an existing service directory changes no directory's time: a
+    # listing kept for such a search path would hide it, in this process and the next.
+    extra = tmp_path / "data"
+    fake_service(extra, "fakeone")
+    first = loader_as_sessions_make_it(tmp_path / "kept", str(extra))
+    assert "fakeone" not in first.list_available_services("paginators-1")
     first.kept.save()
-    again = kept_loader(None, KeptModels(path))
-    assert again.list_available_services("service-2") == listed and again.kept.reused == 1
+    fake_service(extra, "fakeone", type_name="paginators-1")
+    again = loader_as_sessions_make_it(tmp_path / "kept", str(extra))
+    listed = again.list_available_services("paginators-1")
+    assert "fakeone" in listed
+    assert listed == Loader(extra_search_paths=[str(extra), BOTO3_DATA]).list_available_services("paginators-1")
 
-    path.write_bytes(botocore_models.HEADER.replace(b"models 1", b"models 0") + path.read_bytes())
-    assert KeptModels(path).listings == {}
-    path.write_bytes(botocore_models.HEADER + b"not marshal")
-    assert KeptModels(path).files == {}
+
+def test_the_libraries_listings_are_kept_under_no_path_and_follow_their_search_paths(tmp_path):
+    first = loader_as_sessions_make_it(tmp_path)
+    listed = first.list_available_services("service-2")
+    resources = first.list_available_services("resources-1")
+    assert first.kept.save()
+    assert not any(str(tmp_path) in p.read_bytes().decode("latin-1") for p in tmp_path.iterdir())
+    again = loader_as_sessions_make_it(tmp_path)
+    assert again.list_available_services("service-2") == listed
+    assert again.list_available_services("resources-1") == resources and again.kept.reused == 2
+    assert "dynamodb" in resources  # boto3's resources: listed with boto3's data path
+
+    # A listing made before boto3's path was added is not the one for the paths after it.
+    early = kept_loader(None, KeptModels(tmp_path / "early"))
+    assert early.list_available_services("resources-1") == []
+    early.search_paths.append(BOTO3_DATA)
+    assert early.list_available_services("resources-1") == resources
+
+
+def test_an_unreadable_or_foreign_entry_only_means_parsing(tmp_path):
+    first = loader_as_sessions_make_it(tmp_path)
+    first.load_data("partitions")
+    first.kept.save()
+    (entry,) = tmp_path.iterdir()
+    for content in (b"", b"not ours", botocore_models.HEADER + b"not marshal", botocore_models.HEADER + b"\x00"):
+        entry.write_bytes(content)
+        again = loader_as_sessions_make_it(tmp_path)
+        assert again.load_data("partitions")["partitions"] and again.kept.parsed == 1
 
 
 def test_nothing_is_written_without_news_or_where_bytecode_may_not_be(tmp_path, monkeypatch):
-    path = tmp_path / "models.bin"
-    kept = KeptModels(path)
-    assert not kept.save() and not path.exists()
+    kept = KeptModels(tmp_path / "kept")
+    assert not kept.save() and not (tmp_path / "kept").exists()
     kept_loader(None, kept).load_data("partitions")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    assert not kept.save() and not path.exists()
+    assert not kept.save() and not (tmp_path / "kept").exists()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    assert kept.save() and path.exists() and not kept.save()
-    assert [p.name for p in tmp_path.iterdir()] == ["models.bin"]
+    assert kept.save() and not kept.save()
+    assert len(list((tmp_path / "kept").iterdir())) == 1
 
 
-def test_a_fresh_process_creates_its_first_client_from_the_kept_file(tmp_path):
-    """As a cold start: the process before it wrote the file (at exit), this one parses nothing."""
+def test_a_new_botocore_version_replaces_the_folders_of_the_others(tmp_path):
+    (tmp_path / "botocore-0.0.1").mkdir()
+    (tmp_path / "botocore-models.bin").write_bytes(b"an older layout")
+    kept = KeptModels(tmp_path / f"botocore-{botocore.__version__}")
+    kept_loader(None, kept).load_data("partitions")
+    assert kept.save()
+    assert [p.name for p in tmp_path.iterdir()] == [f"botocore-{botocore.__version__}"]
+
+
+def test_a_fresh_process_creates_its_first_client_from_the_kept_files(tmp_path):
+    """As a cold start: the process before it wrote them (at exit), this one parses nothing."""
     code = f"""
-import os, sys
 from pathlib import Path
 from channelfin.store import botocore_models, sessions
-botocore_models.CACHE = Path({str(tmp_path / "models.bin")!r})
+botocore_models.FOLDER = Path({str(tmp_path / "kept")!r})
 sessions.client("dynamodb", region_name="eu-west-3")
 print(sessions._loader.kept.parsed, sessions._loader.kept.reused)
 """
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "unit", "AWS_SECRET_ACCESS_KEY": "unit"}
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "unit", "AWS_SECRET_ACCESS_KEY": "unit", "HOME": str(tmp_path)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-2000:]
     (parsed, _), (parsed_again, reused) = (map(int, r.stdout.split()) for r in runs)
-    assert parsed >= 3 and parsed_again == 0 and reused >= 3
+    assert parsed >= 3 and parsed_again == 0 and reused >= 4  # the files, and the listings
 
 
 def test_the_botocore_interfaces_it_builds_on_are_there():
-    import inspect
-
-    from botocore.loaders import JSONFileLoader
-
     assert "file_loader" in inspect.signature(Loader).parameters
     assert {"exists", "load_file"} <= set(vars(JSONFileLoader))
     assert callable(botocore.session.Session.register_component)
-    assert callable(Loader.list_available_services) and callable(Loader.load_service_model)
+    assert "include_default_search_paths" in inspect.signature(Loader).parameters
+    assert str(Path(boto3.__file__).parent / "data") == os.path.join(os.path.dirname(boto3.session.__file__), "data")

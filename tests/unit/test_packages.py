@@ -97,7 +97,8 @@ def bare_python(
     host = ROOT / ".build" / "host-extensions"
     paths = f"sys.path.insert(0, {str(task)!r}); sys.path.append({str(host)!r})"
     done = subprocess.run(
-        [python, "-I", "-S", "-c", f"import sys; {paths}; exec({BARE_RUN!r})"],
+        # -B: nothing written into the unzipped package, which later tests read as the zip made it
+        [python, "-I", "-S", "-B", "-c", f"import sys; {paths}; exec({BARE_RUN!r})"],
         input=json.dumps([modules, event, run]),
         capture_output=True,
         text=True,
@@ -196,6 +197,8 @@ def test_clients_of_the_kept_services_parse_no_botocore_data_from_the_zip(group,
     found = bare_python(task, [], None, run=MAKE_CLIENTS)
     assert found["failed"] == {}
     assert found["botocore_models"]["parsed"] == 0 and found["botocore_models"]["reused"] >= 10, found
+    listed = [n for n in zipfile.ZipFile(ZIPS / f"{group}.zip").namelist() if "/botocore-" in n]
+    assert all(n.startswith("channelfin/store/__pycache__/botocore-") for n in listed) and len(listed) >= 10
 
 
 @built

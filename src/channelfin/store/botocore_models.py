@@ -7,44 +7,51 @@ model and its endpoint rules, as ordered dicts. In the venv that is ~35 ms of a 
 lighter (infra/package.py keeps five services and trims endpoints.json), and still parse
 DynamoDB's model (~6 ms with its gzip).
 
-So the session's data loader keeps:
-- each file's parsed content, marshalled, keyed by a hash of the file's bytes (importlib's
+So the session's data loader keeps, in a folder per botocore version beside the package's
+bytecode, one small file per thing it worked out, read only when that thing is needed:
+- each data file's parsed content, marshalled, named by a hash of the file's bytes (importlib's
   `source_hash`, as hash-checked bytecode): a file whose bytes differ is parsed again;
-- each listing of the services, keyed by the search paths, botocore's version and the search
-  directories' modification times (adding or removing a service directory changes them).
+- each listing of the services, named by the model type and boto3's version, only where every
+  search directory that exists is botocore's or boto3's own (a version's files never change);
+  with a data directory of the user's (~/.aws/models, AWS_DATA_PATH), services are listed anew.
 
-The file lives beside the package's bytecode and is written where bytecode may be; for a Lambda
-zip, infra/package.py writes it (`prepare`), since a deployed package is read-only.
+Written where bytecode may be (kept_files.py); for a Lambda zip, infra/package.py writes them
+(`prepare`), since a deployed package is read-only. Their names hold no path, so the zips stay
+reproducible and the package's listings serve in /var/task.
 
-Through botocore's public extension points only: `Loader(file_loader=...)`, the loader's
-`list_available_services`, and the session's `register_component`. A kept file comes back as
-plain dicts where botocore's parser gives OrderedDicts (same keys in the same order; botocore
-only reads them): tests/unit/test_botocore_models.py checks that clients built from kept files
-have the same models as without.
+Through botocore's public extension points: `Loader(file_loader=...)`, the loader's
+`list_available_services` (answered by a fresh loader of the same search paths, so botocore's
+own per-loader cache cannot answer for other paths), and the session's `register_component`. A kept
+file comes back as plain dicts where botocore's parser gives OrderedDicts (same keys in the same
+order; botocore only reads them): tests/unit/test_botocore_models.py checks that clients built
+from kept files have the same models as without.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import marshal
 import os
-from collections.abc import Callable
+import shutil
 from importlib.util import source_hash
 from pathlib import Path
 from typing import Any
 
+import boto3
 import botocore
 import botocore.exceptions
 from botocore.loaders import JSONFileLoader, Loader
 
 from channelfin.store.kept_files import write_kept
 
-CACHE = Path(__file__).with_name("__pycache__") / "botocore-models.bin"
-# Files of another format or botocore version are ignored whole (a version's files never change).
-HEADER = b"channelfin botocore models 1\n" + botocore.__version__.encode() + b"\n"
+FOLDER = Path(__file__).with_name("__pycache__") / f"botocore-{botocore.__version__}"
+HEADER = b"channelfin botocore data 2\n"  # a file of another format is ignored
 _EXTENSIONS = ((".json", False), (".json.gz", True))  # in botocore's order: plain first
+# The data directories of the libraries themselves: their content is their version's.
+_OWN_DATA = {Loader.BUILTIN_DATA_PATH: "botocore", str(Path(boto3.__file__).parent / "data"): "boto3"}
 
 
 def _plain(value: Any) -> Any:
@@ -57,56 +64,62 @@ def _plain(value: Any) -> Any:
 
 
 class KeptModels:
-    """The parsed files and service listings of `path`, and those made since."""
+    """The parses and listings kept in `folder`, and those made since (written by `save`)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or CACHE
-        self.files: dict[bytes, bytes] = {}  # source hash → marshalled content
-        self.listings: dict[str, tuple[Any, list[str]]] = {}  # listing key → (stamp, services)
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or FOLDER
         self.reused = 0
         self.parsed = 0
-        self._unsaved = False
-        with contextlib.suppress(OSError):  # none yet, or unreadable: everything parsed
-            self._read(self.path.read_bytes())
+        self._new: dict[str, Any] = {}  # file name → what to write (marshalled when written)
 
-    def _read(self, data: bytes) -> None:
+    def _kept(self, name: str) -> Any:
+        try:
+            data = (self.folder / name).read_bytes()
+        except OSError:  # none yet, or unreadable
+            return None
         if not data.startswith(HEADER):
-            return
+            return None
         with contextlib.suppress(EOFError, ValueError, TypeError):
-            files, listings = marshal.loads(data[len(HEADER) :])
-            if all(isinstance(k, bytes) and isinstance(v, bytes) for k, v in files.items()):
-                self.files, self.listings = files, listings
+            return marshal.loads(data[len(HEADER) :])
+        return None
 
     def content(self, raw: bytes, compressed: bool) -> Any:
         """The parsed JSON of a data file's bytes: kept, or parsed as botocore does and kept."""
-        key = source_hash(raw)
-        kept = self.files.get(key)
-        if kept is not None:
+        name = source_hash(raw).hex() + ".bin"
+        kept = self._kept(name)
+        if isinstance(kept, dict):
             self.reused += 1
-            return marshal.loads(kept)
-        text = (gzip.decompress(raw) if compressed else raw).decode("utf-8")
-        parsed = json.loads(text)  # dicts keep their order: the same as botocore's OrderedDicts
-        self.files[key] = marshal.dumps(_plain(parsed))
+            return kept
+        parsed = json.loads((gzip.decompress(raw) if compressed else raw).decode("utf-8"))
+        # Marshalled now, before botocore merges its extras into what it loaded.
+        self._new[name] = marshal.dumps(_plain(parsed))
         self.parsed += 1
-        self._unsaved = True
         return parsed
 
-    def listing(self, key: str, stamp: Any, list_them: Callable[[], list[str]]) -> list[str]:
-        kept = self.listings.get(key)
-        if kept is not None and kept[0] == stamp:
+    def listing(self, key: str, list_them: Any) -> list[str]:
+        name = "services-" + hashlib.sha256(key.encode()).hexdigest()[:32] + ".bin"
+        kept = self._kept(name)
+        if isinstance(kept, list) and all(isinstance(s, str) for s in kept):
             self.reused += 1
-            return list(kept[1])
-        services = list_them()
-        self.listings[key] = (stamp, list(services))
-        self._unsaved = True
+            return kept
+        services: list[str] = list_them()
+        self._new[name] = marshal.dumps(list(services))
         return services
 
     def save(self) -> bool:
-        """Write the file when something was parsed since it was read, and bytecode may be written;
-        False where it cannot be (Lambda's read-only package)."""
-        if not self._unsaved or not write_kept(self.path, HEADER + marshal.dumps((self.files, self.listings))):
+        """Write what was worked out since the folder was read, where bytecode may be written (not
+        in Lambda's read-only package); a new folder replaces those of other botocore versions."""
+        if not self._new:
             return False
-        self._unsaved = False
+        first = not self.folder.exists()
+        for name, data in list(self._new.items()):
+            if not write_kept(self.folder / name, HEADER + data):
+                return False
+            del self._new[name]
+        if first:
+            for other in self.folder.parent.glob("botocore-*"):
+                if other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink(missing_ok=True)
         return True
 
 
@@ -127,12 +140,11 @@ class KeptFileLoader(JSONFileLoader):
         return None
 
 
-def _stamp(paths: list[str]) -> tuple[tuple[str, int], ...]:
-    stamps = []
-    for path in paths:
-        with contextlib.suppress(OSError):
-            stamps.append((path, os.stat(path).st_mtime_ns))
-    return tuple(stamps)
+def _list_services(search_paths: list[str], type_name: str) -> list[str]:
+    """botocore's own listing for these search paths, by a loader of its own: a loader caches its
+    listings per type whatever its paths were then (a boto3 session adds one after)."""
+    loader = Loader(extra_search_paths=list(search_paths), include_default_search_paths=False)
+    return list(loader.list_available_services(type_name))
 
 
 class KeptModelsLoader(Loader):
@@ -143,9 +155,11 @@ class KeptModelsLoader(Loader):
         self.kept = kept
 
     def list_available_services(self, type_name: str) -> list[str]:
-        key = json.dumps([botocore.__version__, self.search_paths, type_name])
-        stamp = _stamp(self.search_paths)  # read now: a path added later (boto3's) changes the key
-        return self.kept.listing(key, stamp, lambda: Loader.list_available_services(self, type_name))
+        existing = [p for p in self.search_paths if os.path.isdir(p)]
+        if not all(p in _OWN_DATA for p in existing):
+            return _list_services(self.search_paths, type_name)  # a data directory of the user's: listed anew
+        key = json.dumps([type_name, boto3.__version__, [_OWN_DATA[p] for p in existing]])
+        return self.kept.listing(key, lambda: _list_services(self.search_paths, type_name))
 
 
 def kept_loader(data_path: str | None, kept: KeptModels | None = None) -> KeptModelsLoader:
@@ -154,10 +168,11 @@ def kept_loader(data_path: str | None, kept: KeptModels | None = None) -> KeptMo
     return KeptModelsLoader(kept or KeptModels(), paths)
 
 
-def prepare(path: Path | None = None, services: tuple[str, ...] = ()) -> KeptModels:
+def prepare(folder: Path | None = None, services: tuple[str, ...] = ()) -> KeptModels:
     """Parse and keep what clients of `services` load (infra/package.py, for a read-only package)."""
-    kept = KeptModels(path)
+    kept = KeptModels(folder)
     loader = kept_loader(None, kept)
+    loader.search_paths.append(str(Path(boto3.__file__).parent / "data"))  # as a boto3 session adds it
     for name in ("endpoints", "partitions", "sdk-default-configuration", "_retry"):
         loader.load_data(name)
     for service in services:

@@ -20,7 +20,7 @@ def write_kept(path: Path, data: bytes) -> bool:
     if sys.dont_write_bytecode:
         return False
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".partial")
     except OSError:
         return False
