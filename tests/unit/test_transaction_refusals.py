@@ -71,3 +71,38 @@ def test_a_denied_cancellation_of_a_sale_surfaces_instead_of_meaning_no_sale(mon
             store.cancel_sale("e1", "c1")
         write.return_value.__exit__.side_effect = failed("TransactionCanceledException", "ConditionalCheckFailed")
         assert store.cancel_sale("e1", "c1") is None  # no sale, or cancelled already
+
+
+def test_a_new_payout_refused_by_a_concurrent_transaction_is_written_on_a_later_try(monkeypatch):
+    # Adding a payout also touches its contract's items, which a cancellation may be writing at the
+    # same moment. That refusal wrote nothing: the payout is tried again, not reported as existing
+    # (callers read "exists" as "given back already") nor as a raw error failing the step.
+    from channelfin.domain.money import Money
+    from channelfin.domain.payouts import PayoutKind
+    from channelfin.store import payouts
+    from tests.factories import T0, payout
+
+    store = payouts.DynamoPayoutRepository.__new__(payouts.DynamoPayoutRepository)
+    refund = payout("refund-x", PayoutKind.CHARGE_REFUND, "publisher", "affiliate", Money.of("10.00"), T0)
+    monkeypatch.setattr(store, "get", lambda payout_id, consistent=False: None)
+    monkeypatch.setattr(payouts, "backoff", lambda attempt: None)
+    tries = []
+
+    def once(new):
+        tries.append(new.id)
+        if len(tries) < 3:
+            raise failed("TransactionCanceledException", "TransactionConflict", None)
+
+    monkeypatch.setattr(store, "_add_once", once)
+    store.add(refund)
+    assert len(tries) == 3
+
+    def denied(new):
+        tries.append(new.id)
+        raise failed("AccessDeniedException")
+
+    tries.clear()
+    monkeypatch.setattr(store, "_add_once", denied)
+    with pytest.raises(TransactWriteError):
+        store.add(refund)
+    assert tries == ["refund-x"]  # denied: surfaces at once

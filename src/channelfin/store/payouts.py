@@ -38,6 +38,7 @@ from channelfin.domain.ledger import Entry
 from channelfin.domain.money import Money
 from channelfin.domain.payouts import WORKFLOW_KINDS, Payout, PayoutKind, PayoutStatus, journal
 from channelfin.services.paging import Page, PageRequest
+from channelfin.services.retry import MAX_WRITE_ATTEMPTS, backoff
 from channelfin.store import reads
 from channelfin.store.contracts import ContractRecord
 from channelfin.store.dynamo import (
@@ -47,6 +48,7 @@ from channelfin.store.dynamo import (
     connection,
     query_page,
     sort_stamp,
+    transaction_refused,
 )
 from channelfin.store.ledger import LedgerEntryRecord, entry_record
 from channelfin.store.outbox import outbox_items
@@ -193,6 +195,20 @@ class DynamoPayoutRepository:
         payouts with BatchGetItem instead of one Query per contract. The contract's version
         moves too, so a concurrent contract write (conditioned on the version) reads again.
         """
+        for attempt in range(MAX_WRITE_ATTEMPTS):
+            backoff(attempt)
+            try:
+                self._add_once(payout)
+                return
+            except TransactWriteError as exc:
+                if self.get(payout.id, consistent=True) is not None:
+                    raise Conflict(f"payout {payout.id} exists already") from exc
+                # Refused by a concurrent transaction on the contract's items, or a copy of them
+                # gone meanwhile (read again): nothing was written, so it is tried again.
+                if not transaction_refused(exc) or attempt == MAX_WRITE_ATTEMPTS - 1:
+                    raise
+
+    def _add_once(self, payout: Payout) -> None:
         contract = self._contract_record(payout.contract_id)
         keys: list[str] = []
         if contract is not None:
@@ -204,19 +220,14 @@ class DynamoPayoutRepository:
                 contract.support_provider_id,
             }
             keys = ["CONTRACT", *(f"PARTY#{p}" for p in sorted(p for p in parties if p))]
-        try:
-            with TransactWrite(connection=connection(PayoutRecord)) as tx:
-                new_payout_writes(tx, payout)
-                for sk in keys:
-                    tx.update(
-                        ContractRecord(pk=f"CONTRACT#{payout.contract_id}", sk=sk),
-                        actions=[ContractRecord.payout_ids.add({payout.id}), ContractRecord.version.add(1)],
-                        condition=ContractRecord.pk.exists(),
-                    )
-        except TransactWriteError as exc:
-            if self.get(payout.id) is not None:
-                raise Conflict(f"payout {payout.id} exists already") from exc
-            raise
+        with TransactWrite(connection=connection(PayoutRecord)) as tx:
+            new_payout_writes(tx, payout)
+            for sk in keys:
+                tx.update(
+                    ContractRecord(pk=f"CONTRACT#{payout.contract_id}", sk=sk),
+                    actions=[ContractRecord.payout_ids.add({payout.id}), ContractRecord.version.add(1)],
+                    condition=ContractRecord.pk.exists(),
+                )
 
     @staticmethod
     def _contract_record(contract_id: str | None) -> Any | None:
