@@ -254,11 +254,16 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
     assert netting is not None
     now = ports.clock()
     check_recordable(run, transfer, netting, held, now)  # before any money moves
-    reference = None
-    if netting.transfer_total.amount > 0:
+    reference = transfer.reference  # set: an earlier attempt transferred, and the books did not follow
+    if reference is None and netting.transfer_total.amount > 0:
         reference = ports.payments.transfer_net(
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
+        # Kept before the books: if the run fails from here on, fail_run knows the money moved and
+        # does not release these payouts to a later run, which would pay them again.
+        paying = Transfer(**{**_fields(transfer), "reference": reference})
+        ports.payment_runs.save_transfer(paying, expected=transfer)
+        transfer = paying
     paid_count = record_netting(ports, run, transfer, netting, held, now, reference or f"offset:{run.id}")
     for payout in held.values():
         if payout.id not in touched(netting):
@@ -321,17 +326,31 @@ def finish_run(ports: Ports, run_id_: str) -> dict[str, Any]:
     return {"status": finished.status.value}
 
 
+def _record_paid_transfer(ports: Ports, run: PaymentRun, transfer: Transfer) -> None:
+    """A transfer the bank made whose books did not follow (the step failed after it): recorded
+    now if that can be done, else its payouts stay held by the failed run, never paid again, and
+    counted for an operator (PayCounterparty asked again for the run records them)."""
+    try:
+        pay_counterparty(ports, run.id, transfer.counterparty_id)
+    except Exception:  # whatever failed the step may fail it again; releasing would pay twice
+        ports.metrics.count("PaymentRunTransferUnrecorded")
+
+
 def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
     """The run could not complete: FAILED, and every payout it still holds released for a later run."""
     run = _run(ports, run_id_)
     if run.status is not RunStatus.RUNNING:
         return {"status": run.status.value}
     for transfer in ports.payment_runs.all_transfers(run.id):
-        if not transfer.done:
-            held = ports.payouts.get_many(transfer.payout_ids).values()
-            for payout in held:
-                ports.payouts.release(payout, run.id)
-            undo_released(ports, held)
+        if transfer.done:
+            continue
+        if transfer.reference is not None:
+            _record_paid_transfer(ports, run, transfer)
+            continue
+        held = ports.payouts.get_many(transfer.payout_ids).values()
+        for payout in held:
+            ports.payouts.release(payout, run.id)
+        undo_released(ports, held)
     ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
     ports.metrics.count("PaymentRunFailed")
     return {"status": RunStatus.FAILED.value}
