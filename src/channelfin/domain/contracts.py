@@ -205,18 +205,6 @@ class Contract:
         return replace(self, under_continuity=True, support_provider_id=provider_id, version=self.version + 1)
 
     @property
-    def ran_from(self) -> datetime | None:
-        """When it first became ACTIVE (the lease, or a sale without financing, running); None: never."""
-        return next((e.at for e in self.timeline if e.status is ContractStatus.ACTIVE), None)
-
-    @property
-    def ended_at(self) -> datetime | None:
-        """When it was cancelled or expired; None while it has not ended so."""
-        if self.status in (ContractStatus.CANCELLED, ContractStatus.EXPIRED) and self.timeline:
-            return self.timeline[-1].at
-        return None
-
-    @property
     def is_closed(self) -> bool:
         """A status with no way out (REJECTED, COMPLETED, CANCELLED, EXPIRED)."""
         return not NEXT_STATUSES[self.status]

@@ -32,7 +32,8 @@ ENDED_WITHOUT_SALE = frozenset({ContractStatus.CANCELLED, ContractStatus.EXPIRED
 def undo_payout(ports: Ports, payout: Payout, contract: Contract, now: datetime) -> None:
     """One payout of a cancelled sale: its open part cancelled, its settled part given back (once:
     the reversal's id is the payout's). Left alone while a run holds it (`undo_released` follows)."""
-    if not undone_with_sale(payout, ran_from=contract.ran_from, ended_at=contract.ended_at):
+    ran_from, ended_at = _ran_and_ended(contract)
+    if not undone_with_sale(payout, ran_from=ran_from, ended_at=ended_at):
         return
     for attempt in range(MAX_WRITE_ATTEMPTS):
         backoff(attempt)
@@ -58,6 +59,14 @@ def undo_payout(ports: Ports, payout: Payout, contract: Contract, now: datetime)
     if given_back is not None:
         with contextlib.suppress(Conflict):  # given back already
             ports.payouts.add(given_back)
+
+
+def _ran_and_ended(contract: Contract) -> tuple[datetime | None, datetime | None]:
+    """When the contract first ran (became ACTIVE: a lease, or a sale without financing) and when
+    it was cancelled or expired; None for what did not happen."""
+    ran = next((e.at for e in contract.timeline if e.status is ContractStatus.ACTIVE), None)
+    ended = contract.timeline[-1].at if contract.status in ENDED_WITHOUT_SALE and contract.timeline else None
+    return ran, ended
 
 
 def undo_released(ports: Ports, released: Iterable[Payout]) -> None:
