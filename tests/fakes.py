@@ -132,7 +132,7 @@ class FakeContracts:
     def confirm_signatory(self, signatory: Signatory) -> None:
         self.signatories[signatory.siren] = signatory
 
-    def get(self, contract_id: str) -> Contract | None:
+    def get(self, contract_id: str, *, consistent: bool = False) -> Contract | None:
         return self.contracts.get(contract_id)
 
     def get_many(self, contract_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Contract]:

@@ -89,3 +89,80 @@ def test_when_the_books_still_fail_the_payouts_stay_held_and_are_not_paid_again(
     payment_runs.pay_counterparty(ports, run_id, partner)
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
     assert len(ports.payments.paid) == 1 and trial(world)["balanced"] is True
+
+
+def test_a_step_cut_off_in_the_bank_call_is_finished_by_fail_run_under_the_same_id(world, sale, monkeypatch):
+    # A Lambda timeout after the bank paid, before its answer was kept: no reference, but the
+    # transfer says the bank was asked. FailRun asks again under the same id (the bank answers
+    # as the first time) and records the books; a later run pays nothing.
+    programs, contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    pay = ports.payments.transfer_net
+
+    def paid_then_cut_off(*args, **kwargs):
+        pay(*args, **kwargs)
+        raise TimeoutError("Task timed out after 900.00 seconds")
+
+    monkeypatch.setattr(ports.payments, "transfer_net", paid_then_cut_off)
+    with pytest.raises(TimeoutError):
+        payment_runs.pay_counterparty(ports, run_id, partner)
+    monkeypatch.undo()
+
+    payment_runs.fail_run(ports, run_id, '{"Error":"Sandbox.Timedout"}')
+
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
+    assert run(world, programs.publisher_admin, world.publisher)["run"]["paid"] == {"amount": "0.00"}
+    assert len(ports.payments.paid) == 1 and trial(world)["balanced"] is True
+
+
+def test_a_lost_save_of_the_banks_answer_does_not_pay_twice(world, sale, monkeypatch):
+    programs, _contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    save, lost = ports.payment_runs.save_transfer, []
+
+    def answer_lost(transfer, *, expected):
+        if transfer.reference is not None and expected.reference is None and not lost:
+            lost.append(transfer.id)
+            raise RuntimeError("the store went away right after the bank answered")
+        return save(transfer, expected=expected)
+
+    monkeypatch.setattr(ports.payment_runs, "save_transfer", answer_lost)
+    with pytest.raises(RuntimeError):
+        payment_runs.pay_counterparty(ports, run_id, partner)
+    payment_runs.fail_run(ports, run_id, '{"Error":"RuntimeError"}')
+    run(world, programs.publisher_admin, world.publisher)
+    assert lost and len(ports.payments.paid) == 1
+
+
+def test_a_transfer_the_bank_refuses_when_asked_again_is_failed_and_owed(world, sale, monkeypatch):
+    # Asked, then cut off before any answer; asked again by FailRun, the bank refuses: no money
+    # moved, so the commission is FAILED (still owed) and released for a later run, as after a
+    # refused transfer.
+    from channelfin.services.ports import TransferFailed
+
+    programs, contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+
+    def cut_off(*args, **kwargs):
+        raise TimeoutError("Task timed out before the bank answered")
+
+    monkeypatch.setattr(ports.payments, "transfer_net", cut_off)
+    with pytest.raises(TimeoutError):
+        payment_runs.pay_counterparty(ports, run_id, partner)
+
+    def refused(*args, **kwargs):
+        raise TransferFailed("account closed")
+
+    monkeypatch.setattr(ports.payments, "transfer_net", refused)
+    payment_runs.fail_run(ports, run_id, '{"Error":"Sandbox.Timedout"}')
+
+    (commission,) = programs.payouts_of(contract, "COMMISSION")
+    assert commission["status"] == "FAILED"
+    assert ports.payouts.get(f"commission-{from_global_id(contract)[1]}").run_id is None
+    assert ports.payments.paid == {}

@@ -144,6 +144,9 @@ class Transfer:
     reference: str | None = None
     failure_reason: str | None = None
     at: datetime | None = None
+    # When the bank was first asked for it: from then on the money may have moved, so a failed
+    # run never releases its payouts to a later run without asking the bank again (same id).
+    requested_at: datetime | None = None
 
     @property
     def id(self) -> str:

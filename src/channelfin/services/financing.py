@@ -186,7 +186,7 @@ def record_installment_collected(
     try:
         ports.payouts.add(payout)
     except Conflict:
-        existing = ports.payouts.get(payout.id)
+        existing = ports.payouts.get(payout.id, consistent=True)
         assert existing is not None
         payout = existing
     contract = update_contract(

@@ -256,11 +256,16 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
     check_recordable(run, transfer, netting, held, now)  # before any money moves
     reference = transfer.reference  # set: an earlier attempt transferred, and the books did not follow
     if reference is None and netting.transfer_total.amount > 0:
+        if transfer.requested_at is None:
+            # Kept before the bank is asked: from here on the money may move, and a run failing
+            # (a timeout in the call, a lost answer) must not release these payouts to a later run,
+            # which would pay them again under its own id (fail_run asks the bank again, same id).
+            asking = Transfer(**{**_fields(transfer), "requested_at": now})
+            ports.payment_runs.save_transfer(asking, expected=transfer)
+            transfer = asking
         reference = ports.payments.transfer_net(
             transfer.id, payer_id=run.payer_id, beneficiary_id=counterparty_id, amount=netting.transfer_total
         )
-        # Kept before the books: if the run fails from here on, fail_run knows the money moved and
-        # does not release these payouts to a later run, which would pay them again.
         paying = Transfer(**{**_fields(transfer), "reference": reference})
         ports.payment_runs.save_transfer(paying, expected=transfer)
         transfer = paying
@@ -326,14 +331,21 @@ def finish_run(ports: Ports, run_id_: str) -> dict[str, Any]:
     return {"status": finished.status.value}
 
 
-def _record_paid_transfer(ports: Ports, run: PaymentRun, transfer: Transfer) -> None:
-    """A transfer the bank made whose books did not follow (the step failed after it): recorded
-    now if that can be done, else its payouts stay held by the failed run, never paid again, and
-    counted for an operator (PayCounterparty asked again for the run records them)."""
+def _finish_asked_transfer(ports: Ports, run: PaymentRun, transfer: Transfer) -> None:
+    """A transfer the bank was asked for and whose books did not follow (the step failed after
+    asking): the bank asked again under the same id and the books recorded, or, refused, its
+    payouts FAILED and released as after a refused transfer. If that fails too, they stay held by
+    the failed run, never paid again, counted for an operator (PayCounterparty asked again for the
+    run finishes it)."""
     try:
         pay_counterparty(ports, run.id, transfer.counterparty_id)
+    except TransferFailed as exc:  # the bank refused it: no money moved
+        mark_transfer_failed(ports, run.id, transfer.counterparty_id, str(exc))
     except Exception:  # whatever failed the step may fail it again; releasing would pay twice
         ports.metrics.count("PaymentRunTransferUnrecorded")
+        # What the attempt let go of (recorded, released) is undone if its sale ended meanwhile;
+        # what it still holds stays held.
+        undo_released(ports, ports.payouts.get_many(transfer.payout_ids, consistent=True).values())
 
 
 def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
@@ -341,16 +353,19 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
     run = _run(ports, run_id_)
     if run.status is not RunStatus.RUNNING:
         return {"status": run.status.value}
+    asked = []
     for transfer in ports.payment_runs.all_transfers(run.id):
         if transfer.done:
             continue
-        if transfer.reference is not None:
-            _record_paid_transfer(ports, run, transfer)
+        if transfer.requested_at is not None or transfer.reference is not None:
+            asked.append(transfer)  # after the others: its bank call may fail again
             continue
         held = ports.payouts.get_many(transfer.payout_ids).values()
         for payout in held:
             ports.payouts.release(payout, run.id)
         undo_released(ports, held)
+    for transfer in asked:
+        _finish_asked_transfer(ports, run, transfer)
     ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
     ports.metrics.count("PaymentRunFailed")
     return {"status": RunStatus.FAILED.value}

@@ -272,7 +272,7 @@ def register_sale(ports: Ports, contract: Contract) -> None:
             ports.payouts.add(payout)
     # The file may have ended since the signature was read (a Cancel or Expire step, cancelContract):
     # its undo_sale then found no sale to undo. Both sides check after writing, so one of them undoes it.
-    latest = ports.contracts.get(contract.id)
+    latest = ports.contracts.get(contract.id, consistent=True)
     if latest is not None and latest.status in ENDED_WITHOUT_SALE:
         undo_sale(ports, latest)
 
@@ -284,7 +284,11 @@ def undo_sale(ports: Ports, contract: Contract) -> None:
     if contract.enrollment_id is not None:
         ports.programs.cancel_sale(contract.enrollment_id, contract.id)
     now = ports.clock()
-    for payout in all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page)):
+    # The contract's own list of its payouts (written with each payout, read here consistently
+    # with the contract) and the index's (which may lag, but knows payouts older than that list).
+    listed = all_items(lambda page: ports.payouts.find(contract_id=contract.id, beneficiary_id=None, page=page))
+    ids = set(contract.payout_ids) | {p.id for p in listed}
+    for payout in ports.payouts.get_many(sorted(ids), consistent=True).values():
         undo_payout(ports, payout, contract, now)
 
 

@@ -298,8 +298,8 @@ class DynamoContractRepository(DynamoSignatories):
         found = reads.get(ExposureRecord, _exposure_pk(key), "EXPOSURE")
         return _exposure(key, found) if found else CreditExposure(key)
 
-    def get(self, contract_id: str) -> Contract | None:
-        found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
+    def get(self, contract_id: str, *, consistent: bool = False) -> Contract | None:
+        found = reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT", consistent=consistent)
         return _contract(found) if found else None
 
     def get_many(self, contract_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Contract]:

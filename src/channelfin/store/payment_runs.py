@@ -89,6 +89,7 @@ class TransferRecord(PayoutsTableItem):
     reference = UnicodeAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute(null=True)
+    requested_at = UTCDateTimeAttribute(null=True)
     planned = BooleanAttribute(default=False)
     offsets = ListAttribute(of=OffsetMap, null=True)
     parts = ListAttribute(of=PartMap, null=True)
@@ -163,6 +164,7 @@ def _transfer_record(t: Transfer) -> TransferRecord:
         reference=t.reference,
         failure_reason=t.failure_reason,
         at=t.at,
+        requested_at=t.requested_at,
         planned=netting is not None,
         offsets=[
             OffsetMap(owed_by_payer=o.owed_by_payer, owed_to_payer=o.owed_to_payer, cents=o.amount.to_cents())
@@ -205,6 +207,7 @@ def _transfer(record: Any) -> Transfer:
         reference=record.reference,
         failure_reason=record.failure_reason,
         at=record.at,
+        requested_at=record.requested_at,
         netting=netting,
     )
 
@@ -249,7 +252,8 @@ class DynamoPaymentRuns:
         save_if(_transfer_record(transfer), TransferRecord.pk.does_not_exist(), "the transfer exists")
 
     def get_transfer(self, run_id: str, counterparty_id: str) -> Transfer | None:
-        found = reads.get(TransferRecord, f"RUN#{run_id}", f"TRANSFER#{counterparty_id}")
+        # Consistent: whether the bank was asked, or answered, decides whether its payouts may be released.
+        found = reads.get(TransferRecord, f"RUN#{run_id}", f"TRANSFER#{counterparty_id}", consistent=True)
         return _transfer(found) if found else None
 
     def save_transfer(self, transfer: Transfer, *, expected: Transfer) -> None:
@@ -271,7 +275,9 @@ class DynamoPaymentRuns:
         )
 
     def all_transfers(self, run_id: str) -> list[Transfer]:
-        records = reads.query(TransferRecord, f"RUN#{run_id}", TransferRecord.sk.startswith("TRANSFER#"))
+        records = reads.query(
+            TransferRecord, f"RUN#{run_id}", TransferRecord.sk.startswith("TRANSFER#"), consistent=True
+        )
         return [_transfer(r) for r in records]
 
     def runs_of(self, payer_id: str, page: PageRequest) -> Page[PaymentRun]:

@@ -233,7 +233,8 @@ class DynamoPayoutRepository:
     def _contract_record(contract_id: str | None) -> Any | None:
         if contract_id is None:
             return None
-        return reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT")
+        # Consistent: a retried add reads the contract's copies as they are now
+        return reads.get(ContractRecord, f"CONTRACT#{contract_id}", "CONTRACT", consistent=True)
 
     def get_many(self, payout_ids: Iterable[str], *, consistent: bool = False) -> dict[str, Payout]:
         keys = [(f"PAYOUT#{p}", "PAYOUT") for p in payout_ids]

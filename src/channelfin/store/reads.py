@@ -130,8 +130,11 @@ def query(
     limit: int | None = None,
     page_size: int | None = None,
     last_evaluated_key: RawItem | None = None,
+    consistent: bool = False,
 ) -> Iterator[Any]:
     """Query (a table or one of its indexes) as `Model.query` does, paging through PynamoDB, items as views."""
+    if consistent and index is not None:
+        raise ValueError("a global secondary index cannot be read consistently")
     key_attribute = (index or record)._hash_key_attribute()
     return ResultIterator(
         record._get_connection().query,
@@ -142,6 +145,7 @@ def query(
             "index_name": index.Meta.index_name if index is not None else None,
             "exclusive_start_key": last_evaluated_key,
             "scan_index_forward": scan_index_forward,
+            "consistent_read": consistent,
             "limit": page_size or limit,
         },
         map_fn=reader_for(record),

@@ -138,10 +138,10 @@ class StatementTotal:
 
 
 @strawberry.type(
-    description="A partner's statement for a period [from, to): its payouts both ways (`lines`, cancelled ones "
-    "count for nothing) and, from the ledger, its position towards everyone it deals with at the start "
-    "(`openingBalance`), the entries of the period and the position at the end (`closingBalance` = "
-    "openingBalance + the entries' positionChange): positive when the partner is owed."
+    description="A partner's statement for a period [from, to): its payouts both ways (`lines`; a cancelled one "
+    "counts only for what was settled of it before) and, from the ledger, its position towards everyone it "
+    "deals with at the start (`openingBalance`), the entries of the period and the position at the end "
+    "(`closingBalance` = openingBalance + the entries' positionChange): positive when the partner is owed."
 )
 class PartnerStatement:
     start: dt.datetime = strawberry.field(description="Start of the period, included.")

@@ -98,7 +98,7 @@ def record_licence_sale(
     try:
         ports.payouts.add(payout)
     except Conflict:
-        existing = ports.payouts.get(payout_id)
+        existing = ports.payouts.get(payout_id, consistent=True)
         if existing is None:
             raise
         return existing, rebate  # the same sale reported again: the first payout stands
