@@ -306,7 +306,11 @@ class FakePaymentRuns:
     def save_transfer(self, transfer: Transfer, *, expected: Transfer) -> None:
         with self.lock:
             stored = self.transfers_[(transfer.run_id, transfer.counterparty_id)]
-            if (stored.status, stored.netting is not None) != (expected.status, expected.netting is not None):
+
+            def state(t: Transfer) -> tuple[object, ...]:
+                return (t.status, t.netting is not None, t.requested_at, t.reference)
+
+            if state(stored) != state(expected):
                 raise Conflict("changed")
             self.transfers_[(transfer.run_id, transfer.counterparty_id)] = transfer
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from channelfin.api.core.ids import from_global_id
+from channelfin.domain.errors import Conflict
 from channelfin.services import payment_runs
 from tests.factories import LEASER_ADMIN
 from tests.program_flow import ProgramFlow
@@ -166,3 +167,62 @@ def test_a_transfer_the_bank_refuses_when_asked_again_is_failed_and_owed(world, 
     assert commission["status"] == "FAILED"
     assert ports.payouts.get(f"commission-{from_global_id(contract)[1]}").run_id is None
     assert ports.payments.paid == {}
+
+
+def test_a_failed_runs_transfer_never_asked_is_closed_so_nobody_pays_it_later_under_that_run(world, sale):
+    # FailRun released its payouts; left PENDING, an operator (or a copy of the step still running)
+    # could have the bank pay it under the failed run's id while a later run paid them again.
+    programs, contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    stale = ports.payment_runs.get_transfer(run_id, partner)  # as a copy of the step read it
+
+    payment_runs.fail_run(ports, run_id, '{"Error":"States.Runtime"}')
+
+    closed = ports.payment_runs.get_transfer(run_id, partner)
+    assert closed.status.value == "FAILED" and closed.failure_reason.startswith("run failed")
+    assert payment_runs.pay_counterparty(ports, run_id, partner) == {"status": "FAILED"}
+    asking = payment_runs.Transfer(**{**payment_runs._fields(stale), "requested_at": ports.clock()})
+    with pytest.raises(Conflict):  # the stale copy cannot note that it asks the bank
+        ports.payment_runs.save_transfer(asking, expected=stale)
+    assert run(world, programs.publisher_admin, world.publisher)["run"]["paid"] == {"amount": "900.00"}
+    assert len(ports.payments.paid) == 1
+
+
+def test_a_transfer_the_bank_answered_is_not_marked_failed_by_another_copy(world, sale, monkeypatch):
+    programs, contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    books_fail(monkeypatch, times=1)
+    with pytest.raises(RuntimeError):
+        payment_runs.pay_counterparty(ports, run_id, partner)  # the bank answered; the books failed
+
+    assert payment_runs.mark_transfer_failed(ports, run_id, partner, "refused")["status"] == "PENDING"
+    (commission,) = programs.payouts_of(contract, "COMMISSION")
+    assert commission["status"] == "SCHEDULED"  # not FAILED: no later run may pay it again
+    payment_runs.pay_counterparty(ports, run_id, partner)
+    assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
+    assert len(ports.payments.paid) == 1
+
+
+def test_fail_run_ends_the_run_even_when_the_store_fails_it_again(world, sale, monkeypatch):
+    programs, _contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    books_fail(monkeypatch, times=10**6)
+    with pytest.raises(RuntimeError):
+        payment_runs.pay_counterparty(ports, run_id, partner)
+    reads = ports.payouts.get_many
+
+    def store_down(ids, *, consistent=False):
+        if consistent:
+            raise RuntimeError("the store is still down")
+        return reads(ids)
+
+    monkeypatch.setattr(ports.payouts, "get_many", store_down)
+    assert payment_runs.fail_run(ports, run_id, '{"Error":"States.Timeout"}') == {"status": "FAILED"}
+    assert ports.payment_runs.get(run_id).status.value == "FAILED"
+    assert len(ports.payments.paid) == 1

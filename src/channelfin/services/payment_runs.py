@@ -245,6 +245,9 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
         raise NotFound(f"no transfer for {counterparty_id} in run {run.id}")
     if transfer.done:
         return {"status": transfer.status.value}
+    if run.status is not RunStatus.RUNNING and transfer.requested_at is None:
+        # A failed run's transfer never asked: FailRun released (or is releasing) its payouts.
+        raise Conflict(f"run {run.id} is {run.status.value}: its transfer to {counterparty_id} is not paid")
     held = ports.payouts.get_many(transfer.payout_ids)
     if transfer.netting is None:
         planned = Transfer(**{**_fields(transfer), "netting": _netting(run, transfer, held)})
@@ -300,6 +303,8 @@ def mark_transfer_failed(ports: Ports, run_id_: str, counterparty_id: str, cause
     transfer = ports.payment_runs.get_transfer(run.id, counterparty_id)
     if transfer is None or transfer.done:
         return {"status": transfer.status.value if transfer else "UNKNOWN"}
+    if transfer.reference is not None:  # a copy of the step got the bank's answer: the money moved
+        return {"status": transfer.status.value}
     now = ports.clock()
     held = ports.payouts.get_many(transfer.payout_ids).values()
     for payout in held:
@@ -344,8 +349,9 @@ def _finish_asked_transfer(ports: Ports, run: PaymentRun, transfer: Transfer) ->
     except Exception:  # whatever failed the step may fail it again; releasing would pay twice
         ports.metrics.count("PaymentRunTransferUnrecorded")
         # What the attempt let go of (recorded, released) is undone if its sale ended meanwhile;
-        # what it still holds stays held.
-        undo_released(ports, ports.payouts.get_many(transfer.payout_ids, consistent=True).values())
+        # what it still holds stays held. The store may be what fails: the run must still end.
+        with contextlib.suppress(Exception):
+            undo_released(ports, ports.payouts.get_many(transfer.payout_ids, consistent=True).values())
 
 
 def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
@@ -360,6 +366,12 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
         if transfer.requested_at is not None or transfer.reference is not None:
             asked.append(transfer)  # after the others: its bank call may fail again
             continue
+        # Closed first, on the condition that the bank was never asked: a copy of the step still
+        # running can then no longer ask it (its note would conflict), nor can an operator.
+        released = Transfer(
+            **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": f"run failed: {cause}"[:500]}
+        )
+        ports.payment_runs.save_transfer(released, expected=transfer)
         held = ports.payouts.get_many(transfer.payout_ids).values()
         for payout in held:
             ports.payouts.release(payout, run.id)

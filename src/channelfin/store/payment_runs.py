@@ -257,10 +257,14 @@ class DynamoPaymentRuns:
         return _transfer(found) if found else None
 
     def save_transfer(self, transfer: Transfer, *, expected: Transfer) -> None:
-        """Replace the transfer as it was read (its status and whether it was planned)."""
+        """Replace the transfer as it was read: its status, whether it was planned, and whether the
+        bank was asked or answered (two copies of a step, or a step and FailRun, never both write)."""
         condition = (TransferRecord.status == expected.status.value) & (
             TransferRecord.planned == (expected.netting is not None)
         )
+        for attribute, value in ((TransferRecord.requested_at, expected.requested_at),
+                                 (TransferRecord.reference, expected.reference)):  # fmt: skip
+            condition &= attribute.does_not_exist() if value is None else attribute == value
         save_if(_transfer_record(transfer), condition, f"transfer {transfer.id} changed meanwhile")
 
     def transfers(self, run_id: str, page: PageRequest) -> Page[Transfer]:
