@@ -84,7 +84,8 @@ def measure(ports: Any, counter: Any) -> dict[str, Any]:
     from channelfin.domain.access import Principal
     from channelfin.domain.payouts import PayoutStatus
     from channelfin.services.ledger import trial_balance
-    from channelfin.services.payment_runs import paid_in_run, run_payments_inline
+    from channelfin.services.payment_run_reads import paid_in_run
+    from channelfin.services.payment_runs import run_payments_inline
 
     now = datetime.now(UTC)
     seed_due_payouts(ports, now)

@@ -226,3 +226,26 @@ def test_fail_run_ends_the_run_even_when_the_store_fails_it_again(world, sale, m
     assert payment_runs.fail_run(ports, run_id, '{"Error":"States.Timeout"}') == {"status": "FAILED"}
     assert ports.payment_runs.get(run_id).status.value == "FAILED"
     assert len(ports.payments.paid) == 1
+
+
+def test_a_retried_fail_run_releases_what_an_earlier_attempt_closed_but_did_not_release(world, sale, monkeypatch):
+    programs, contract = sale
+    ports = world.ports
+    run_id = started_run(world)
+    release, broke = ports.payouts.release, []
+
+    def breaks_once(payout, run):
+        if not broke:
+            broke.append(payout.id)
+            raise RuntimeError("the store went away")
+        return release(payout, run)
+
+    monkeypatch.setattr(ports.payouts, "release", breaks_once)
+    with pytest.raises(RuntimeError):
+        payment_runs.fail_run(ports, run_id, '{"Error":"States.Runtime"}')
+    payment_runs.fail_run(ports, run_id, '{"Error":"States.Runtime"}')  # the state machine's retry
+
+    commission = ports.payouts.get(f"commission-{from_global_id(contract)[1]}")
+    assert broke and commission.run_id is None
+    assert run(world, programs.publisher_admin, world.publisher)["run"]["paid"] == {"amount": "900.00"}
+    assert len(ports.payments.paid) == 1

@@ -39,7 +39,6 @@ from channelfin.domain.payment_runs import (
 from channelfin.domain.payouts import Payout, PayoutKind, PayoutStatus
 from channelfin.services.clawbacks import undo_released
 from channelfin.services.lanes import run_on_lanes
-from channelfin.services.paging import Page, PageRequest
 from channelfin.services.payment_run_recording import MAX_GROUP_PAYOUTS, check_recordable, record_netting, touched
 from channelfin.services.ports import Ports, TransferFailed
 from channelfin.services.retry import backoff
@@ -168,25 +167,6 @@ def _pay_with_retries(ports: Ports, run_id_: str, counterparty: str) -> None:
         except TransferFailed as exc:
             if attempt == INLINE_TRANSFER_ATTEMPTS - 1:
                 mark_transfer_failed(ports, run_id_, counterparty, str(exc))
-
-
-def visible_run(ports: Ports, principal: Principal, run_id_: str) -> PaymentRun | None:
-    run = ports.payment_runs.get(run_id_)
-    if run is None or not principal.can_see_partner(run.payer_id):
-        return None
-    return run
-
-
-def run_transfers(ports: Ports, principal: Principal, run_id_: str, page: PageRequest) -> Page[Transfer]:
-    run = visible_run(ports, principal, run_id_)
-    return ports.payment_runs.transfers(run.id, page) if run else Page(items=[])
-
-
-def list_runs(ports: Ports, principal: Principal, payer_id: str, page: PageRequest) -> Page[PaymentRun]:
-    """A payer's runs, newest first: its own users and leaser staff."""
-    if not principal.can_see_partner(payer_id):
-        return Page(items=[])
-    return ports.payment_runs.runs_of(payer_id, page)
 
 
 # ---------------------------------------------------------------- the steps
@@ -361,17 +341,20 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
         return {"status": run.status.value}
     asked = []
     for transfer in ports.payment_runs.all_transfers(run.id):
-        if transfer.done:
-            continue
-        if transfer.requested_at is not None or transfer.reference is not None:
-            asked.append(transfer)  # after the others: its bank call may fail again
-            continue
-        # Closed first, on the condition that the bank was never asked: a copy of the step still
-        # running can then no longer ask it (its note would conflict), nor can an operator.
-        released = Transfer(
-            **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": f"run failed: {cause}"[:500]}
-        )
-        ports.payment_runs.save_transfer(released, expected=transfer)
+        if transfer.status is TransferStatus.PENDING:
+            if transfer.requested_at is not None or transfer.reference is not None:
+                asked.append(transfer)  # after the others: its bank call may fail again
+                continue
+            # Closed first, on the condition that the bank was never asked: a copy of the step still
+            # running can then no longer ask it (its note would conflict), nor can an operator.
+            closed = Transfer(
+                **{**_fields(transfer), "status": TransferStatus.FAILED, "failure_reason": f"run failed: {cause}"[:500]}
+            )
+            ports.payment_runs.save_transfer(closed, expected=transfer)
+        elif transfer.status is not TransferStatus.FAILED:
+            continue  # paid or netted: recorded, nothing held
+        # A FAILED transfer's payouts are released again (a no-op once done): a retried FailRun
+        # finds the transfers an earlier attempt closed, maybe before it released their payouts.
         held = ports.payouts.get_many(transfer.payout_ids).values()
         for payout in held:
             ports.payouts.release(payout, run.id)
@@ -381,14 +364,6 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
     ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
     ports.metrics.count("PaymentRunFailed")
     return {"status": RunStatus.FAILED.value}
-
-
-def paid_in_run(ports: Ports, run: PaymentRun) -> list[Payout]:
-    """The payer's payouts this run settled in full (by its transfer or by set-off)."""
-    ids = [pid for t in ports.payment_runs.all_transfers(run.id) if t.done for pid in t.payout_ids]
-    found = ports.payouts.get_many(ids)
-    settled = [p for p in found.values() if p.payer_id == run.payer_id and p.status is PayoutStatus.PAID]
-    return sorted(settled, key=lambda p: (p.value_date, p.id))
 
 
 # ---------------------------------------------------------------- the daily schedule

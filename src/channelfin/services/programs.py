@@ -296,7 +296,8 @@ def settle_commissions(ports: Ports, principal: Principal, *, program_id: str, u
     """A payment run of the program's commissions due by `up_to`, run at once: the commissions it paid
     (in full, by transfer or set off against what the partner owes); a second call pays nothing more."""
     from channelfin.domain.payment_runs import MAX_DAYS_AHEAD
-    from channelfin.services.payment_runs import paid_in_run, run_payments_inline
+    from channelfin.services.payment_run_reads import paid_in_run
+    from channelfin.services.payment_runs import run_payments_inline
 
     program = _program_for_admin(ports, principal, program_id, "settleCommissions")
     # A settlement has always accepted any `upTo`; what it pays is due by now at the latest.

@@ -8,7 +8,7 @@ from channelfin.api.core.ids import local_id
 from channelfin.api.core.node import Info, node_loader
 from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.payments.types import PaymentRun
-from channelfin.services import payment_runs as run_service
+from channelfin.services import payment_run_reads as run_service
 
 
 @strawberry.type

@@ -13,7 +13,7 @@ from channelfin.api.core.pagination import After, Connection, First, paging
 from channelfin.api.core.refs import PartnerRef, PayoutRef
 from channelfin.domain import payment_runs as dpr
 from channelfin.domain.payment_runs import RunStatus, TransferStatus
-from channelfin.services import payment_runs as run_service
+from channelfin.services import payment_run_reads as run_service
 
 
 @strawberry.type(description="What a payment run did for one counterparty: set-offs, then one transfer of the rest.")
