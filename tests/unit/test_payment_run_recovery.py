@@ -36,6 +36,12 @@ def started_run(world) -> str:
     return started.id
 
 
+def begun(world, sale) -> tuple:
+    """The sale's run planned: (the flow, the contract, the ports, the run's id, the prescriber's id)."""
+    programs, contract = sale
+    return programs, contract, world.ports, started_run(world), from_global_id(programs.partners["PRESCRIBER"])[1]
+
+
 def books_fail(monkeypatch, times: int) -> list[str]:
     """The recording after the transfer fails `times` times (every time: a large number)."""
     record, failures = payment_runs.record_netting, []
@@ -51,10 +57,7 @@ def books_fail(monkeypatch, times: int) -> list[str]:
 
 
 def test_a_run_failing_after_the_bank_paid_records_the_transfer_once(world, sale, monkeypatch):
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
     books_fail(monkeypatch, times=1)
     with pytest.raises(RuntimeError):
         payment_runs.pay_counterparty(ports, run_id, partner)
@@ -70,10 +73,7 @@ def test_a_run_failing_after_the_bank_paid_records_the_transfer_once(world, sale
 
 
 def test_when_the_books_still_fail_the_payouts_stay_held_and_are_not_paid_again(world, sale, monkeypatch):
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
     books_fail(monkeypatch, times=10**6)
     with pytest.raises(RuntimeError):
         payment_runs.pay_counterparty(ports, run_id, partner)
@@ -96,10 +96,7 @@ def test_a_step_cut_off_in_the_bank_call_is_finished_by_fail_run_under_the_same_
     # A Lambda timeout after the bank paid, before its answer was kept: no reference, but the
     # transfer says the bank was asked. FailRun asks again under the same id (the bank answers
     # as the first time) and records the books; a later run pays nothing.
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
     pay = ports.payments.transfer_net
 
     def paid_then_cut_off(*args, **kwargs):
@@ -119,10 +116,7 @@ def test_a_step_cut_off_in_the_bank_call_is_finished_by_fail_run_under_the_same_
 
 
 def test_a_lost_save_of_the_banks_answer_does_not_pay_twice(world, sale, monkeypatch):
-    programs, _contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, _contract, ports, run_id, partner = begun(world, sale)
     save, lost = ports.payment_runs.save_transfer, []
 
     def answer_lost(transfer, *, expected):
@@ -145,10 +139,7 @@ def test_a_transfer_the_bank_refuses_when_asked_again_is_failed_and_owed(world, 
     # refused transfer.
     from channelfin.services.ports import TransferFailed
 
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
 
     def cut_off(*args, **kwargs):
         raise TimeoutError("Task timed out before the bank answered")
@@ -172,10 +163,7 @@ def test_a_transfer_the_bank_refuses_when_asked_again_is_failed_and_owed(world, 
 def test_a_failed_runs_transfer_never_asked_is_closed_so_nobody_pays_it_later_under_that_run(world, sale):
     # FailRun released its payouts; left PENDING, an operator (or a copy of the step still running)
     # could have the bank pay it under the failed run's id while a later run paid them again.
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
     stale = ports.payment_runs.get_transfer(run_id, partner)  # as a copy of the step read it
 
     payment_runs.fail_run(ports, run_id, '{"Error":"States.Runtime"}')
@@ -191,10 +179,7 @@ def test_a_failed_runs_transfer_never_asked_is_closed_so_nobody_pays_it_later_un
 
 
 def test_a_transfer_the_bank_answered_is_not_marked_failed_by_another_copy(world, sale, monkeypatch):
-    programs, contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, contract, ports, run_id, partner = begun(world, sale)
     books_fail(monkeypatch, times=1)
     with pytest.raises(RuntimeError):
         payment_runs.pay_counterparty(ports, run_id, partner)  # the bank answered; the books failed
@@ -208,10 +193,7 @@ def test_a_transfer_the_bank_answered_is_not_marked_failed_by_another_copy(world
 
 
 def test_fail_run_ends_the_run_even_when_the_store_fails_it_again(world, sale, monkeypatch):
-    programs, _contract = sale
-    ports = world.ports
-    run_id = started_run(world)
-    partner = from_global_id(programs.partners["PRESCRIBER"])[1]
+    programs, _contract, ports, run_id, partner = begun(world, sale)
     books_fail(monkeypatch, times=10**6)
     with pytest.raises(RuntimeError):
         payment_runs.pay_counterparty(ports, run_id, partner)
