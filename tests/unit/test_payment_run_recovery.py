@@ -90,6 +90,8 @@ def test_when_the_books_still_fail_the_payouts_stay_held_and_are_not_paid_again(
     payment_runs.pay_counterparty(ports, run_id, partner)
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
     assert len(ports.payments.paid) == 1 and trial(world)["balanced"] is True
+    finished = ports.payment_runs.get(run_id)  # still FAILED, its totals counting the transfer now
+    assert (finished.status.value, finished.paid_count, str(finished.paid.amount)) == ("FAILED", 1, "900.00")
 
 
 def test_a_step_cut_off_in_the_bank_call_is_finished_by_fail_run_under_the_same_id(world, sale, monkeypatch):
@@ -111,6 +113,7 @@ def test_a_step_cut_off_in_the_bank_call_is_finished_by_fail_run_under_the_same_
     payment_runs.fail_run(ports, run_id, '{"Error":"Sandbox.Timedout"}')
 
     assert [p["status"] for p in programs.payouts_of(contract, "COMMISSION")] == ["PAID"]
+    assert str(ports.payment_runs.get(run_id).paid.amount) == "900.00"  # FailRun's recording counts
     assert run(world, programs.publisher_admin, world.publisher)["run"]["paid"] == {"amount": "0.00"}
     assert len(ports.payments.paid) == 1 and trial(world)["balanced"] is True
 

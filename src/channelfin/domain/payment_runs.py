@@ -185,11 +185,13 @@ class PaymentRun:
         return replace(self, counterparties=tuple(counterparties))
 
     def finished(self, transfers: list[Transfer], at: datetime) -> PaymentRun:
+        return replace(self.counted(transfers), status=RunStatus.DONE, finished_at=at)
+
+    def counted(self, transfers: list[Transfer]) -> PaymentRun:
+        """Its totals from its transfers (a failed run's transfer finished later counts too)."""
         currency = self.paid.currency
         return replace(
             self,
-            status=RunStatus.DONE,
-            finished_at=at,
             paid_count=sum(t.paid_count for t in transfers),
             paid=sum((t.amount or Money.zero(currency) for t in transfers), Money.zero(currency)),
             failed_count=sum(1 for t in transfers if t.status is TransferStatus.FAILED),

@@ -270,6 +270,8 @@ def pay_counterparty(ports: Ports, run_id_: str, counterparty_id: str) -> dict[s
         }
     )
     ports.payment_runs.save_transfer(done, expected=transfer)
+    if run.status is RunStatus.FAILED:  # finished after its run failed (FailRun, or an operator)
+        ports.payment_runs.save(run.counted(ports.payment_runs.all_transfers(run.id)), expected=run.status)
     return {"status": done.status.value}
 
 
@@ -361,7 +363,9 @@ def fail_run(ports: Ports, run_id_: str, cause: str) -> dict[str, Any]:
         undo_released(ports, held)
     for transfer in asked:
         _finish_asked_transfer(ports, run, transfer)
-    ports.payment_runs.save(run.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
+    # Counted: what it paid before failing, and what FailRun finished, shows on the run.
+    counted = run.counted(ports.payment_runs.all_transfers(run.id))
+    ports.payment_runs.save(counted.failed(cause, ports.clock()), expected=RunStatus.RUNNING)
     ports.metrics.count("PaymentRunFailed")
     return {"status": RunStatus.FAILED.value}
 
