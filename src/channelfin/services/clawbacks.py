@@ -8,8 +8,8 @@ contract and collected that year (domain.payouts.undone_with_sale).
 
 A payout a payment run holds is the run's until the run lets go of it (`undo_released`). The
 two sides each write, then read the other's state with strongly consistent reads: the run
-releases its payouts then reads the contracts; a cancellation ends the contract then reads the
-payouts it finds held again. Whichever comes second sees the first's write and undoes.
+releases its payouts then reads the contracts; a cancellation ends the contract then reads its
+payouts (programs.undo_sale). Whichever comes second sees the first's write and undoes.
 """
 
 from __future__ import annotations
@@ -30,19 +30,16 @@ ENDED_WITHOUT_SALE = frozenset({ContractStatus.CANCELLED, ContractStatus.EXPIRED
 
 
 def undo_payout(ports: Ports, payout: Payout, contract: Contract, now: datetime) -> None:
-    """One payout of a cancelled sale: its open part cancelled, its settled part given back (once:
-    the reversal's id is the payout's). Left alone while a run holds it (`undo_released` follows)."""
+    """One payout of a cancelled sale, as a strongly consistent read found it: its open part
+    cancelled, its settled part given back (once: the reversal's id is the payout's). Left alone
+    while a run holds it (`undo_released` follows)."""
     ran_from, ended_at = _ran_and_ended(contract)
     if not undone_with_sale(payout, ran_from=ran_from, ended_at=ended_at):
         return
     for attempt in range(MAX_WRITE_ATTEMPTS):
         backoff(attempt)
         if payout.run_id is not None:
-            # Listed from an index, which may lag: the run may have let go of it already.
-            latest = ports.payouts.get(payout.id, consistent=True)
-            if latest is None or latest.run_id is not None:
-                return
-            payout = latest
+            return
         if not payout.is_open:
             break
         cancelled = payout.cancelled()  # after a refused transfer too (FAILED: still owed until now)
