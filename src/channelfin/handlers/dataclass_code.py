@@ -30,7 +30,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from channelfin.store.kept_files import write_kept
+from channelfin.store.kept_files import kept_content, write_kept
 
 CACHE = Path(__file__).with_name("__pycache__") / f"dataclass-code.{sys.implementation.cache_tag}.bin"
 # What the file starts with: the interpreter's bytecode version, as a .pyc does, then this format's.
@@ -39,12 +39,9 @@ HEADER = importlib.util.MAGIC_NUMBER + b"dcc1"
 
 def _loaded(data: bytes) -> dict[str, CodeType]:
     """The file's code objects; {} unless it is this interpreter's and holds only source → code."""
-    if not data.startswith(HEADER):
-        return {}
-    with contextlib.suppress(EOFError, ValueError, TypeError):
-        loaded = marshal.loads(data[len(HEADER) :])
-        if isinstance(loaded, dict) and all(isinstance(k, str) and isinstance(v, CodeType) for k, v in loaded.items()):
-            return loaded
+    loaded = kept_content(data, HEADER)
+    if isinstance(loaded, dict) and all(isinstance(k, str) and isinstance(v, CodeType) for k, v in loaded.items()):
+        return loaded
     return {}
 
 

@@ -45,7 +45,7 @@ import botocore
 import botocore.exceptions
 from botocore.loaders import JSONFileLoader, Loader
 
-from channelfin.store.kept_files import write_kept
+from channelfin.store.kept_files import kept_content, write_kept
 
 FOLDER = Path(__file__).with_name("__pycache__") / f"botocore-{botocore.__version__}"
 HEADER = b"channelfin botocore data 2\n"  # a file of another format is ignored
@@ -70,18 +70,13 @@ class KeptModels:
         self.folder = folder or FOLDER
         self.reused = 0
         self.parsed = 0
-        self._new: dict[str, Any] = {}  # file name → what to write (marshalled when written)
+        self._new: dict[str, bytes] = {}  # file name → its marshalled content, to be written
 
     def _kept(self, name: str) -> Any:
         try:
-            data = (self.folder / name).read_bytes()
+            return kept_content((self.folder / name).read_bytes(), HEADER)
         except OSError:  # none yet, or unreadable
             return None
-        if not data.startswith(HEADER):
-            return None
-        with contextlib.suppress(EOFError, ValueError, TypeError):
-            return marshal.loads(data[len(HEADER) :])
-        return None
 
     def content(self, raw: bytes, compressed: bool) -> Any:
         """The parsed JSON of a data file's bytes: kept, or parsed as botocore does and kept."""

@@ -9,10 +9,22 @@ the modules are.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+
+def kept_content(data: bytes, header: bytes) -> Any:
+    """What a kept file holds (marshalled after `header`); None for another format's, or an
+    unreadable one. Callers check the shape: nothing read is ever run."""
+    if not data.startswith(header):
+        return None
+    with contextlib.suppress(EOFError, ValueError, TypeError):
+        return marshal.loads(data[len(header) :])
+    return None
 
 
 def write_kept(path: Path, data: bytes) -> bool:
